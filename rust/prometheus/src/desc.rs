@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Metric family and label name descriptors, validated at compile time.
+//!
+//! The constructors are `const fn` and are meant for `const`/`static` items:
+//! an invalid name then fails the build instead of producing bad output.
+//! Calling them at run time with a bad name would panic, so don't.
+
+/// The Prometheus metric type of a family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricType {
+    /// Monotonic count; names end in `_total`.
+    Counter,
+    /// Value that can go up and down.
+    Gauge,
+    /// Cumulative buckets plus `_sum` and `_count`.
+    Histogram,
+}
+
+impl MetricType {
+    /// The word used on the `# TYPE` line.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MetricType::Counter => "counter",
+            MetricType::Gauge => "gauge",
+            MetricType::Histogram => "histogram",
+        }
+    }
+}
+
+/// A metric family: name, help text and type.
+#[derive(Clone, Copy, Debug)]
+pub struct Family {
+    pub(crate) name: &'static str,
+    pub(crate) help: &'static str,
+    pub(crate) kind: MetricType,
+}
+
+impl Family {
+    /// A counter family. The name must end in `_total`.
+    pub const fn counter(name: &'static str, help: &'static str) -> Self {
+        assert!(ends_with(name, "_total"), "counter names end in _total");
+        Self::new(name, help, MetricType::Counter)
+    }
+
+    /// A gauge family.
+    pub const fn gauge(name: &'static str, help: &'static str) -> Self {
+        Self::new(name, help, MetricType::Gauge)
+    }
+
+    /// A histogram family; `_bucket`, `_sum` and `_count` are appended.
+    pub const fn histogram(name: &'static str, help: &'static str) -> Self {
+        Self::new(name, help, MetricType::Histogram)
+    }
+
+    const fn new(name: &'static str, help: &'static str, kind: MetricType) -> Self {
+        assert!(is_metric_name(name), "metric names are lower snake_case");
+        assert!(
+            !has_segment(name, DISCOURAGED_SEGMENTS),
+            "metric names use base units spelled out (seconds, bytes) and do not name their type"
+        );
+        assert!(!help.is_empty(), "every family needs HELP text");
+        if !matches!(kind, MetricType::Counter) {
+            assert!(!ends_with(name, "_total"), "only counters end in _total");
+        }
+        assert!(
+            !ends_with(name, "_bucket") && !ends_with(name, "_sum") && !ends_with(name, "_count"),
+            "_bucket, _sum and _count are reserved for histogram series"
+        );
+        Family { name, help, kind }
+    }
+
+    /// The family name.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The family type.
+    pub const fn kind(&self) -> MetricType {
+        self.kind
+    }
+}
+
+/// A label name, checked at compile time.
+#[derive(Clone, Copy, Debug)]
+pub struct LabelName(&'static str);
+
+impl LabelName {
+    /// A label name: `[a-z_][a-z0-9_]*`, not `le`, not starting with `__`.
+    pub const fn new(name: &'static str) -> Self {
+        let b = name.as_bytes();
+        assert!(!b.is_empty(), "empty label name");
+        assert!(!(b.len() >= 2 && b[0] == b'_' && b[1] == b'_'), "__ prefix is reserved");
+        assert!(!(b.len() == 2 && b[0] == b'l' && b[1] == b'e'), "le is reserved for buckets");
+        assert!(is_snake(b), "label names are lower snake_case");
+        LabelName(name)
+    }
+
+    /// The label name.
+    pub const fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// Name segments that `promtool check metrics` lints: abbreviated or
+/// non-base units, and metric type names.
+const DISCOURAGED_SEGMENTS: &[&str] = &[
+    "s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb", "m", "h", "d",
+    "milliseconds", "microseconds", "nanoseconds", "minutes", "hours", "days", "weeks",
+    "bits", "kilobytes", "megabytes", "counter", "gauge", "histogram", "summary",
+];
+
+/// Whether any `_`-separated segment after the first is in `words`.
+const fn has_segment(name: &str, words: &[&str]) -> bool {
+    let b = name.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i <= b.len() {
+        if i == b.len() || b[i] == b'_' {
+            if start > 0 {
+                let mut w = 0;
+                while w < words.len() {
+                    if bytes_eq(b, start, i, words[w].as_bytes()) {
+                        return true;
+                    }
+                    w += 1;
+                }
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn bytes_eq(b: &[u8], start: usize, end: usize, word: &[u8]) -> bool {
+    if end - start != word.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < word.len() {
+        if b[start + i] != word[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn is_metric_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty() && is_snake(b)
+}
+
+// `[a-z_][a-z0-9_]*`: a strict subset of what Prometheus allows, which also
+// satisfies promtool's snake_case lint.
+const fn is_snake(b: &[u8]) -> bool {
+    if b.is_empty() || b[0].is_ascii_digit() {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn ends_with(s: &str, suffix: &str) -> bool {
+    let s = s.as_bytes();
+    let x = suffix.as_bytes();
+    if x.len() > s.len() {
+        return false;
+    }
+    let off = s.len() - x.len();
+    let mut i = 0;
+    while i < x.len() {
+        if s[off + i] != x[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(is_metric_name("hy300_motor_position_steps"));
+        assert!(!is_metric_name("Hy300"));
+        assert!(!is_metric_name("9lives"));
+        assert!(!is_metric_name("a-b"));
+        assert!(!is_metric_name(""));
+        assert!(ends_with("x_total", "_total"));
+        assert!(!ends_with("total", "_total"));
+        assert!(has_segment("hy300_step_ms", DISCOURAGED_SEGMENTS));
+        assert!(has_segment("hy300_m_x", DISCOURAGED_SEGMENTS));
+        assert!(has_segment("hy300_x_counter_total", DISCOURAGED_SEGMENTS));
+        assert!(!has_segment("hy300_step_seconds", DISCOURAGED_SEGMENTS));
+        assert!(!has_segment("s_x", DISCOURAGED_SEGMENTS));
+    }
+
+    #[test]
+    #[should_panic(expected = "base units")]
+    fn abbreviated_unit_is_rejected() {
+        let _ = Family::gauge("hy300_delay_ms", "delay");
+    }
+
+    #[test]
+    #[should_panic(expected = "_total")]
+    fn counter_without_total_is_rejected() {
+        let _ = Family::counter("hy300_frames", "frames");
+    }
+
+    #[test]
+    #[should_panic(expected = "only counters")]
+    fn gauge_with_total_is_rejected() {
+        let _ = Family::gauge("hy300_frames_total", "frames");
+    }
+
+    #[test]
+    #[should_panic(expected = "le is reserved")]
+    fn le_label_is_rejected() {
+        let _ = LabelName::new("le");
+    }
+}

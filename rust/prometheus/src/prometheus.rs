@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Prometheus text exposition (format 0.0.4) without allocation.
+//!
+//! Shared by every hy300 module and by the host tests. It depends on `core`
+//! only: the kernel compiles it into each module with
+//! `#[path = ".../rust/prometheus/src/prometheus.rs"] mod prometheus;`.
+//!
+//! - [`metric`]: lock-free metric cells updated on hot paths (one relaxed
+//!   atomic per event).
+//! - [`desc`]: compile-time checked metric and label names.
+//! - [`writer`]: renders families into a caller's fixed buffer (a sysfs page);
+//!   a family is written whole or not at all.
+
+pub mod desc;
+pub mod metric;
+pub mod number;
+pub mod writer;
+
+pub use desc::{Family, LabelName, MetricType};
+pub use metric::{Counter, Gauge, Histogram, HistogramSnapshot};
+pub use number::Value;
+pub use writer::{FamilyWriter, Label, Truncated, Writer};

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Behaviour of the writer: exact output, escaping, overflow, strict parsing.
+
+mod common;
+
+use common::{page, render, Samples};
+use hy300_prometheus::{Counter, Family, Histogram, LabelName, Value, Writer};
+use openmetrics_parser::prometheus::parse_prometheus;
+use proptest::prelude::*;
+
+const FRAMES: Family = Family::counter("hy300_test_frames_total", "Frames captured.");
+const RATIO: Family = Family::gauge("hy300_test_buffer_usage_ratio", "Share of buffers in use.");
+const LATENCY: Family = Family::histogram("hy300_test_step_duration_seconds", "Step time.");
+const REGISTER: LabelName = LabelName::new("register");
+static LATENCY_BOUNDS: [u64; 3] = [1_000_000, 10_000_000, 100_000_000];
+
+fn text(buf: &[u8], len: usize) -> &str {
+    std::str::from_utf8(&buf[..len]).unwrap()
+}
+
+#[test]
+fn renders_the_exact_exposition_text() {
+    let frames = Counter::new();
+    frames.add(15678);
+    let h = Histogram::new(&LATENCY_BOUNDS, 9);
+    for ns in [500_000, 2_000_000, 2_000_000, 1_000_000_000] {
+        h.observe(ns);
+    }
+    let mut buf = [0u8; 4096];
+    let mut w = Writer::new(&mut buf);
+    w.counter(&FRAMES, &frames);
+    w.gauge(&RATIO, Value::Fixed { raw: 750, scale: 3 });
+    w.histogram(&LATENCY, &h);
+    let len = w.finish().unwrap();
+    assert_eq!(
+        text(&buf, len),
+        "# HELP hy300_test_frames_total Frames captured.\n\
+         # TYPE hy300_test_frames_total counter\n\
+         hy300_test_frames_total 15678\n\
+         # HELP hy300_test_buffer_usage_ratio Share of buffers in use.\n\
+         # TYPE hy300_test_buffer_usage_ratio gauge\n\
+         hy300_test_buffer_usage_ratio 0.75\n\
+         # HELP hy300_test_step_duration_seconds Step time.\n\
+         # TYPE hy300_test_step_duration_seconds histogram\n\
+         hy300_test_step_duration_seconds_bucket{le=\"0.001\"} 1\n\
+         hy300_test_step_duration_seconds_bucket{le=\"0.01\"} 3\n\
+         hy300_test_step_duration_seconds_bucket{le=\"0.1\"} 3\n\
+         hy300_test_step_duration_seconds_bucket{le=\"+Inf\"} 4\n\
+         hy300_test_step_duration_seconds_sum 1.0045\n\
+         hy300_test_step_duration_seconds_count 4\n"
+    );
+}
+
+#[test]
+fn escapes_label_values_and_help() {
+    const F: Family = Family::gauge("hy300_test_escape", "back\\slash\nnewline \"quotes\" stay");
+    let mut buf = [0u8; 512];
+    let mut w = Writer::new(&mut buf);
+    w.family(&F, |f| f.sample(&[(REGISTER, "a\"b\\c\nd")], 1u64));
+    let len = w.finish().unwrap();
+    assert_eq!(
+        text(&buf, len),
+        "# HELP hy300_test_escape back\\\\slash\\nnewline \"quotes\" stay\n\
+         # TYPE hy300_test_escape gauge\n\
+         hy300_test_escape{register=\"a\\\"b\\\\c\\nd\"} 1\n"
+    );
+    let parsed = parse_prometheus(text(&buf, len)).unwrap();
+    assert!(parsed.families.contains_key("hy300_test_escape"));
+}
+
+#[test]
+fn labelled_histogram_puts_le_last() {
+    let h = Histogram::new(&LATENCY_BOUNDS, 9);
+    h.observe(5);
+    let mut buf = [0u8; 1024];
+    let mut w = Writer::new(&mut buf);
+    w.family(&LATENCY, |f| f.histogram(&[(REGISTER, "cmd")], &h.snapshot()));
+    let len = w.finish().unwrap();
+    let out = text(&buf, len);
+    assert!(out.contains("_bucket{register=\"cmd\",le=\"+Inf\"} 1\n"), "{out}");
+    assert!(out.contains("_sum{register=\"cmd\"} 0.000000005\n"), "{out}");
+}
+
+#[test]
+fn type_mismatched_samples_are_not_written() {
+    let h = Histogram::new(&LATENCY_BOUNDS, 9);
+    let mut buf = [0u8; 1024];
+    let mut w = Writer::new(&mut buf);
+    w.family(&FRAMES, |f| {
+        f.histogram(&[], &h.snapshot());
+        f.sample(&[], -5i64);
+    });
+    w.family(&LATENCY, |f| f.sample(&[], 3u64));
+    let len = w.finish().unwrap();
+    let out = text(&buf, len);
+    assert!(out.contains("hy300_test_frames_total 0\n"), "{out}");
+    assert!(!out.contains("_bucket"), "{out}");
+    assert!(!out.contains("hy300_test_step_duration_seconds 3"), "{out}");
+}
+
+#[test]
+fn overflow_keeps_whole_families_only() {
+    let frames = Counter::new();
+    let mut full = [0u8; 4096];
+    let mut w = Writer::new(&mut full);
+    w.counter(&FRAMES, &frames);
+    w.gauge(&RATIO, 1u64);
+    let full_len = w.finish().unwrap();
+    let first_family_len = text(&full, full_len).find("# HELP hy300_test_buffer").unwrap();
+
+    for size in 0..=full_len + 2 {
+        let mut buf = vec![0xAAu8; size + 8];
+        let mut w = Writer::new(&mut buf[..size]);
+        w.counter(&FRAMES, &frames);
+        w.gauge(&RATIO, 1u64);
+        // Once truncated, later (even tiny) families are not written either.
+        w.gauge(&Family::gauge("z", "z"), 0u64);
+        let result = w.finish();
+        let expect = if size >= full_len + "# HELP z z\n# TYPE z gauge\nz 0\n".len() {
+            continue;
+        } else if size >= full_len {
+            full_len
+        } else if size >= first_family_len {
+            first_family_len
+        } else {
+            0
+        };
+        assert_eq!(result.unwrap_err().written, expect, "size {size}");
+        assert_eq!(&buf[..expect], &full[..expect]);
+        assert!(buf[size..].iter().all(|&b| b == 0xAA), "wrote past the buffer at size {size}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Every page parses strictly and carries exactly the families rendered.
+    #[test]
+    fn pages_parse_strictly(specs in page(6)) {
+        let mut buf = vec![0u8; 64 * 1024];
+        let len = render(&specs, &mut buf).unwrap();
+        let out = std::str::from_utf8(&buf[..len]).unwrap();
+        let parsed = parse_prometheus(out).map_err(|e| TestCaseError::fail(format!("{e:?}\n{out}")))?;
+        prop_assert_eq!(parsed.families.len(), specs.len());
+        for spec in &specs {
+            let fam = &parsed.families[&spec.name];
+            prop_assert_eq!(fam.iter_samples().count(), spec.series());
+            prop_assert_eq!(&fam.help, &spec.help);
+        }
+    }
+
+    /// In any buffer size the output is a prefix of whole families that
+    /// parses, ends at a line boundary, and never exceeds the buffer.
+    #[test]
+    fn any_buffer_size_yields_a_valid_prefix(specs in page(4), size in 0usize..3000) {
+        let mut full = vec![0u8; 64 * 1024];
+        let full_len = render(&specs, &mut full).unwrap();
+        let mut buf = vec![0u8; size];
+        let len = match render(&specs, &mut buf) {
+            Ok(len) => { prop_assert_eq!(len, full_len); len }
+            Err(t) => { prop_assert!(size < full_len); t.written }
+        };
+        prop_assert!(len <= size);
+        prop_assert_eq!(&buf[..len], &full[..len]);
+        prop_assert!(len == 0 || buf[len - 1] == b'\n');
+        // An empty page is valid exposition text; the strict parser wants a family.
+        if len > 0 {
+            parse_prometheus(std::str::from_utf8(&buf[..len]).unwrap())
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        }
+    }
+
+    /// Histogram `_count` equals the `+Inf` bucket and buckets are monotonic.
+    #[test]
+    fn histogram_series_are_consistent(obs in prop::collection::vec(any::<u64>().prop_map(|v| v % 4_000_000_000), 0..200)) {
+        let spec = common::FamilySpec {
+            name: "hy300_observed_steps".into(), help: "h".into(), label: None,
+            label_values: vec![String::new()], samples: Samples::Histogram(vec![obs.clone()]),
+        };
+        let mut buf = vec![0u8; 4096];
+        let len = render(std::slice::from_ref(&spec), &mut buf).unwrap();
+        let out = std::str::from_utf8(&buf[..len]).unwrap();
+        let mut last = 0u64;
+        let mut inf = None;
+        let mut count = None;
+        for line in out.lines().filter(|l| !l.starts_with('#')) {
+            let (series, value) = line.rsplit_once(' ').unwrap();
+            let value: u64 = value.parse().unwrap_or(0);
+            if series.contains("_bucket") {
+                prop_assert!(value >= last);
+                last = value;
+                if series.contains("+Inf") { inf = Some(value); }
+            } else if series.ends_with("_count") {
+                count = Some(value);
+            }
+        }
+        prop_assert_eq!(inf, Some(obs.len() as u64));
+        prop_assert_eq!(count, inf);
+    }
+}
