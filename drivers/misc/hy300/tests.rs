@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suites of the class core: the shared writer compiled in kernel
+//! context, and a class device served through real sysfs files.
+
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use kernel::bindings;
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+use crate::hy300::class_device::{ClassAttributes, ClassDevice};
+use crate::prometheus::{Counter, Family, Histogram, LabelName, Value, Writer};
+
+const PROBE_READS: Family = Family::counter("hy300_kunit_probe_reads_total", "Reads of the probe's metrics file.");
+const PROBE_VALUE: Family = Family::gauge("hy300_kunit_probe_value", "Last value written to control.");
+const PROBE_STEP: Family = Family::histogram("hy300_kunit_probe_step_seconds", "Step time.");
+const REGION: LabelName = LabelName::new("region");
+static STEP_BOUNDS: [u64; 2] = [1_000_000, 10_000_000];
+
+/// Test data of the `kunit_probe` class device.
+struct Probe {
+    reads: Counter,
+    value: AtomicU64,
+}
+
+impl ClassAttributes for Probe {
+    fn show(&self, attr: &CStr, out: &mut Writer<'_>) {
+        if attr.to_bytes() == b"metrics" {
+            self.reads.inc();
+            out.counter(&PROBE_READS, &self.reads);
+            out.gauge(&PROBE_VALUE, self.value.load(Relaxed));
+        }
+    }
+
+    fn store(&self, attr: &CStr, input: &[u8]) -> Result {
+        if attr.to_bytes() != b"control" {
+            return Err(EACCES);
+        }
+        let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
+        let value = text.trim_end_matches('\n').parse::<u64>().map_err(|_| EINVAL)?;
+        self.value.store(value, Relaxed);
+        Ok(())
+    }
+}
+
+crate::hy300_attributes!(PROBE_GROUPS: Probe => {
+    c"metrics" => 0o444,
+    c"control" => 0o200,
+});
+
+/// A sysfs file of a class device, found the way sysfs finds it.
+///
+/// KUnit cases run in kernel threads, whose root is not the guest's
+/// filesystem, so the files are reached through kernfs instead of by path;
+/// the real `cat`/`echo` path is covered by the VM smoke test.
+struct SysfsFile {
+    dev: *mut bindings::device,
+    node: *mut bindings::kernfs_node,
+}
+
+impl SysfsFile {
+    /// Looks up `/sys/class/hy300/<device>/<file>`.
+    fn find(device: &CStr, file: &CStr) -> Option<Self> {
+        let class = crate::HY300_CLASS.lock();
+        // SAFETY: the class is registered while the module is loaded.
+        let dev = unsafe {
+            bindings::class_find_device(class.0, core::ptr::null(), device.as_char_ptr().cast(), Some(bindings::device_match_name))
+        };
+        if dev.is_null() {
+            return None;
+        }
+        // SAFETY: `dev` is a live, referenced device; its kobject has a node.
+        let node = unsafe { bindings::kernfs_find_and_get_ns((*dev).kobj.sd, file.as_char_ptr(), core::ptr::null()) };
+        if node.is_null() {
+            // SAFETY: drops the reference `class_find_device` took.
+            unsafe { bindings::put_device(dev) };
+            return None;
+        }
+        Some(SysfsFile { dev, node })
+    }
+
+    fn mode(&self) -> u16 {
+        // SAFETY: `node` is referenced by `self`.
+        unsafe { (*self.node).mode & 0o777 }
+    }
+
+    fn attribute(&self) -> *mut bindings::device_attribute {
+        // SAFETY: sysfs keeps the `struct attribute` in the node's private
+        // data; ours are embedded first in a `device_attribute`.
+        unsafe { (*self.node).priv_.cast() }
+    }
+
+    /// Calls the file's show callback as a read would.
+    fn show(&self, page: &mut [u8; kernel::page::PAGE_SIZE]) -> isize {
+        // SAFETY: the attribute is one of this device's; `page` is a page.
+        unsafe {
+            match (*self.attribute()).__bindgen_anon_1.show {
+                Some(show) => show(self.dev, self.attribute(), page.as_mut_ptr().cast()),
+                None => -(bindings::EIO as isize),
+            }
+        }
+    }
+
+    /// Calls the file's store callback as a write would.
+    fn store(&self, input: &[u8]) -> isize {
+        // SAFETY: the attribute is one of this device's; `input` is readable.
+        unsafe {
+            match (*self.attribute()).__bindgen_anon_2.store {
+                Some(store) => store(self.dev, self.attribute(), input.as_ptr().cast(), input.len()),
+                None => -(bindings::EIO as isize),
+            }
+        }
+    }
+}
+
+impl Drop for SysfsFile {
+    fn drop(&mut self) {
+        // SAFETY: both references were taken in `find`.
+        unsafe {
+            bindings::kernfs_put(self.node);
+            bindings::put_device(self.dev);
+        }
+    }
+}
+
+#[kunit_tests(hy300_prometheus_writer)]
+mod writer_tests {
+    use super::*;
+
+    #[test]
+    fn renders_exact_text_in_kernel_context() {
+        let reads = Counter::new();
+        reads.add(3);
+        let step = Histogram::new(&STEP_BOUNDS, 9);
+        step.observe(500_000);
+        step.observe(20_000_000);
+        let mut page = [0u8; 1024];
+        let mut w = Writer::new(&mut page);
+        w.counter(&PROBE_READS, &reads);
+        w.family(&PROBE_VALUE, |f| {
+            f.sample(&[(REGION, "fw\"x")], Value::Fixed { raw: -1250, scale: 3 })
+        });
+        w.histogram(&PROBE_STEP, &step);
+        let expected: &[u8] = b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
+# TYPE hy300_kunit_probe_reads_total counter\n\
+hy300_kunit_probe_reads_total 3\n\
+# HELP hy300_kunit_probe_value Last value written to control.\n\
+# TYPE hy300_kunit_probe_value gauge\n\
+hy300_kunit_probe_value{region=\"fw\\\"x\"} -1.25\n\
+# HELP hy300_kunit_probe_step_seconds Step time.\n\
+# TYPE hy300_kunit_probe_step_seconds histogram\n\
+hy300_kunit_probe_step_seconds_bucket{le=\"0.001\"} 1\n\
+hy300_kunit_probe_step_seconds_bucket{le=\"0.01\"} 1\n\
+hy300_kunit_probe_step_seconds_bucket{le=\"+Inf\"} 2\n\
+hy300_kunit_probe_step_seconds_sum 0.0205\n\
+hy300_kunit_probe_step_seconds_count 2\n";
+        assert_eq!(w.finish(), Ok(expected.len()));
+        assert!(w.as_bytes() == expected);
+    }
+
+    #[test]
+    fn overflow_keeps_only_whole_families() {
+        let reads = Counter::new();
+        let mut page = [0u8; 200];
+        let mut w = Writer::new(&mut page);
+        w.counter(&PROBE_READS, &reads);
+        let first = w.len();
+        w.gauge(&PROBE_VALUE, 1u64);
+        assert!(first > 0);
+        assert_eq!(w.finish().map_err(|t| t.written), Err(first));
+        assert_eq!(w.as_bytes().last().copied(), Some(b'\n'));
+    }
+}
+
+#[kunit_tests(hy300_class)]
+mod class_tests {
+    use super::*;
+
+    #[test]
+    fn class_device_serves_its_files() -> Result {
+        let probe = Arc::new(Probe { reads: Counter::new(), value: AtomicU64::new(0) }, GFP_KERNEL)?;
+        let dev = ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, probe)?;
+
+        let metrics = SysfsFile::find(c"kunit_probe", c"metrics").ok_or(ENOENT)?;
+        let control = SysfsFile::find(c"kunit_probe", c"control").ok_or(ENOENT)?;
+        assert_eq!(metrics.mode(), 0o444);
+        assert_eq!(control.mode(), 0o200);
+
+        let mut page = [0u8; kernel::page::PAGE_SIZE];
+        let expected: &[u8] = b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
+# TYPE hy300_kunit_probe_reads_total counter\n\
+hy300_kunit_probe_reads_total 1\n\
+# HELP hy300_kunit_probe_value Last value written to control.\n\
+# TYPE hy300_kunit_probe_value gauge\n\
+hy300_kunit_probe_value 0\n";
+        assert_eq!(metrics.show(&mut page), expected.len() as isize);
+        assert!(page.starts_with(expected));
+
+        assert_eq!(control.store(b"42\n"), 3);
+        assert_eq!(dev.data().value.load(Relaxed), 42);
+        // Bad input is refused and changes nothing.
+        assert_eq!(control.store(b"4x2"), -(bindings::EINVAL as isize));
+        assert_eq!(control.store(b"-1"), -(bindings::EINVAL as isize));
+        assert_eq!(dev.data().value.load(Relaxed), 42);
+
+        // A second device of the same name is refused cleanly.
+        let twin = Arc::new(Probe { reads: Counter::new(), value: AtomicU64::new(0) }, GFP_KERNEL)?;
+        assert!(matches!(ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, twin), Err(e) if e == EEXIST));
+
+        drop((metrics, control));
+        drop(dev);
+        assert!(SysfsFile::find(c"kunit_probe", c"metrics").is_none());
+        Ok(())
+    }
+}

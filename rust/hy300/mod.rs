@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rust code shared by the hy300 modules, compiled into each of them.
+//!
+//! A module includes it with `#[path = ".../rust/hy300/mod.rs"] mod hy300;`
+//! and must also include the writer as `crate::prometheus`.
+
+pub mod class_device;
