@@ -8,7 +8,9 @@ export HY300_ROOT
 
 # The kernel series this project targets. One place; everything follows it.
 KERNEL_SERIES=${KERNEL_SERIES:-7.3}
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BINDGEN_VERSION=0.72.1
+# shellcheck disable=SC2034
 LIBCLANG_WHEEL_VERSION=18.1.1
 
 # Everything built or downloaded lives outside the repository.
@@ -17,17 +19,19 @@ export HY300_CACHE
 TOOLS_DIR=$HY300_CACHE/tools
 SRC_DIR=$HY300_CACHE/src
 
-export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc HOSTRUSTC=/usr/bin/rustc
-export BINDGEN=$TOOLS_DIR/bindgen/bin/bindgen
+# The kernel is built with Debian's rustc-web (it ships the library source
+# the kernel needs); host crates keep using the machine's cargo toolchain, so
+# these are passed to the kernel's make only, never exported as RUSTC.
+KERNEL_RUSTC=/usr/bin/rustc
+BINDGEN=$TOOLS_DIR/bindgen/bin/bindgen
 export LIBCLANG_PATH=$TOOLS_DIR/libclang/clang/native
-export PATH=$TOOLS_DIR/bindgen/bin:$PATH
 
 log() { printf '[hy300] %s\n' "$*" >&2; }
 die() { printf '[hy300] error: %s\n' "$*" >&2; exit 1; }
 
 # Make arguments shared by every kernel and module build.
 kmake_args() {
-	printf '%s\n' "RUSTC=$RUSTC" "RUSTDOC=$RUSTDOC" "HOSTRUSTC=$HOSTRUSTC" \
+	printf '%s\n' "RUSTC=$KERNEL_RUSTC" "RUSTDOC=/usr/bin/rustdoc" "HOSTRUSTC=$KERNEL_RUSTC" \
 		"BINDGEN=$BINDGEN" "CC=gcc"
 }
 

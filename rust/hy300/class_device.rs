@@ -15,8 +15,8 @@
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::bindings;
-use kernel::prelude::*;
 use kernel::pr_warn_once;
+use kernel::prelude::*;
 use kernel::sync::Arc;
 
 use crate::prometheus::Writer;
@@ -187,7 +187,9 @@ impl<T: ClassAttributes> ClassDevice<T> {
         data: Arc<T>,
     ) -> Result<Self> {
         // `Device` is a transparent wrapper of `struct device`.
-        let parent = parent.map_or(core::ptr::null_mut(), |p| core::ptr::from_ref(p).cast_mut().cast());
+        let parent = parent.map_or(core::ptr::null_mut(), |p| {
+            core::ptr::from_ref(p).cast_mut().cast()
+        });
         let mut dev = core::ptr::null_mut();
         // SAFETY: `name` and `groups` are static; `data` outlives the device
         // because `drop` unregisters it (which waits for running callbacks)
@@ -249,7 +251,8 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     // SAFETY: sysfs calls this for our devices only.
     let (data, name) = unsafe { callback_args::<T>(dev, attr) };
     // SAFETY: sysfs passes a buffer of PAGE_SIZE bytes that we may fill.
-    let page = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE) };
+    let page =
+        unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE) };
     let mut out = Writer::new(page);
     data.show(name, &mut out);
     match out.finish() {

@@ -110,7 +110,12 @@ fn create(
     // SAFETY: the class is registered (non-null under the lock) and `name`
     // is a NUL-terminated string (caller contract).
     let existing = unsafe {
-        bindings::class_find_device(class.0, core::ptr::null_mut(), name.cast(), Some(bindings::device_match_name))
+        bindings::class_find_device(
+            class.0,
+            core::ptr::null_mut(),
+            name.cast(),
+            Some(bindings::device_match_name),
+        )
     };
     if !existing.is_null() {
         // SAFETY: `class_find_device` returned a reference we must drop.
@@ -120,7 +125,15 @@ fn create(
     // SAFETY: arguments as documented on `hy300_class_device_create`; the
     // format string consumes exactly one `char *` argument.
     let created = unsafe {
-        bindings::device_create_with_groups(class.0, parent, 0, drvdata, groups, c"%s".as_char_ptr(), name)
+        bindings::device_create_with_groups(
+            class.0,
+            parent,
+            0,
+            drvdata,
+            groups,
+            c"%s".as_char_ptr(),
+            name,
+        )
     };
     kernel::error::from_err_ptr(created)
 }

@@ -11,8 +11,12 @@ use kernel::sync::Arc;
 use crate::hy300::class_device::{ClassAttributes, ClassDevice};
 use crate::prometheus::{Counter, Family, Histogram, LabelName, Value, Writer};
 
-const PROBE_READS: Family = Family::counter("hy300_kunit_probe_reads_total", "Reads of the probe's metrics file.");
-const PROBE_VALUE: Family = Family::gauge("hy300_kunit_probe_value", "Last value written to control.");
+const PROBE_READS: Family = Family::counter(
+    "hy300_kunit_probe_reads_total",
+    "Reads of the probe's metrics file.",
+);
+const PROBE_VALUE: Family =
+    Family::gauge("hy300_kunit_probe_value", "Last value written to control.");
 const PROBE_STEP: Family = Family::histogram("hy300_kunit_probe_step_seconds", "Step time.");
 const REGION: LabelName = LabelName::new("region");
 static STEP_BOUNDS: [u64; 2] = [1_000_000, 10_000_000];
@@ -37,7 +41,10 @@ impl ClassAttributes for Probe {
             return Err(EACCES);
         }
         let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
-        let value = text.trim_end_matches('\n').parse::<u64>().map_err(|_| EINVAL)?;
+        let value = text
+            .trim_end_matches('\n')
+            .parse::<u64>()
+            .map_err(|_| EINVAL)?;
         self.value.store(value, Relaxed);
         Ok(())
     }
@@ -64,13 +71,20 @@ impl SysfsFile {
         let class = crate::HY300_CLASS.lock();
         // SAFETY: the class is registered while the module is loaded.
         let dev = unsafe {
-            bindings::class_find_device(class.0, core::ptr::null(), device.as_char_ptr().cast(), Some(bindings::device_match_name))
+            bindings::class_find_device(
+                class.0,
+                core::ptr::null(),
+                device.as_char_ptr().cast(),
+                Some(bindings::device_match_name),
+            )
         };
         if dev.is_null() {
             return None;
         }
         // SAFETY: `dev` is a live, referenced device; its kobject has a node.
-        let node = unsafe { bindings::kernfs_find_and_get_ns((*dev).kobj.sd, file.as_char_ptr(), core::ptr::null()) };
+        let node = unsafe {
+            bindings::kernfs_find_and_get_ns((*dev).kobj.sd, file.as_char_ptr(), core::ptr::null())
+        };
         if node.is_null() {
             // SAFETY: drops the reference `class_find_device` took.
             unsafe { bindings::put_device(dev) };
@@ -106,7 +120,12 @@ impl SysfsFile {
         // SAFETY: the attribute is one of this device's; `input` is readable.
         unsafe {
             match (*self.attribute()).__bindgen_anon_2.store {
-                Some(store) => store(self.dev, self.attribute(), input.as_ptr().cast(), input.len()),
+                Some(store) => store(
+                    self.dev,
+                    self.attribute(),
+                    input.as_ptr().cast(),
+                    input.len(),
+                ),
                 None => -(bindings::EIO as isize),
             }
         }
@@ -138,10 +157,17 @@ mod writer_tests {
         let mut w = Writer::new(&mut page);
         w.counter(&PROBE_READS, &reads);
         w.family(&PROBE_VALUE, |f| {
-            f.sample(&[(REGION, "fw\"x")], Value::Fixed { raw: -1250, scale: 3 })
+            f.sample(
+                &[(REGION, "fw\"x")],
+                Value::Fixed {
+                    raw: -1250,
+                    scale: 3,
+                },
+            )
         });
         w.histogram(&PROBE_STEP, &step);
-        let expected: &[u8] = b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
+        let expected: &[u8] =
+            b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
 # TYPE hy300_kunit_probe_reads_total counter\n\
 hy300_kunit_probe_reads_total 3\n\
 # HELP hy300_kunit_probe_value Last value written to control.\n\
@@ -178,7 +204,13 @@ mod class_tests {
 
     #[test]
     fn class_device_serves_its_files() -> Result {
-        let probe = Arc::new(Probe { reads: Counter::new(), value: AtomicU64::new(0) }, GFP_KERNEL)?;
+        let probe = Arc::new(
+            Probe {
+                reads: Counter::new(),
+                value: AtomicU64::new(0),
+            },
+            GFP_KERNEL,
+        )?;
         let dev = ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, probe)?;
 
         let metrics = SysfsFile::find(c"kunit_probe", c"metrics").ok_or(ENOENT)?;
@@ -187,7 +219,8 @@ mod class_tests {
         assert_eq!(control.mode(), 0o200);
 
         let mut page = [0u8; kernel::page::PAGE_SIZE];
-        let expected: &[u8] = b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
+        let expected: &[u8] =
+            b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
 # TYPE hy300_kunit_probe_reads_total counter\n\
 hy300_kunit_probe_reads_total 1\n\
 # HELP hy300_kunit_probe_value Last value written to control.\n\
@@ -204,8 +237,16 @@ hy300_kunit_probe_value 0\n";
         assert_eq!(dev.data().value.load(Relaxed), 42);
 
         // A second device of the same name is refused cleanly.
-        let twin = Arc::new(Probe { reads: Counter::new(), value: AtomicU64::new(0) }, GFP_KERNEL)?;
-        assert!(matches!(ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, twin), Err(e) if e == EEXIST));
+        let twin = Arc::new(
+            Probe {
+                reads: Counter::new(),
+                value: AtomicU64::new(0),
+            },
+            GFP_KERNEL,
+        )?;
+        assert!(
+            matches!(ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, twin), Err(e) if e == EEXIST)
+        );
 
         drop((metrics, control));
         drop(dev);

@@ -90,8 +90,14 @@ impl LabelName {
     pub const fn new(name: &'static str) -> Self {
         let b = name.as_bytes();
         assert!(!b.is_empty(), "empty label name");
-        assert!(!(b.len() >= 2 && b[0] == b'_' && b[1] == b'_'), "__ prefix is reserved");
-        assert!(!(b.len() == 2 && b[0] == b'l' && b[1] == b'e'), "le is reserved for buckets");
+        assert!(
+            !(b.len() >= 2 && b[0] == b'_' && b[1] == b'_'),
+            "__ prefix is reserved"
+        );
+        assert!(
+            !(b.len() == 2 && b[0] == b'l' && b[1] == b'e'),
+            "le is reserved for buckets"
+        );
         assert!(is_snake(b), "label names are lower snake_case");
         LabelName(name)
     }
@@ -105,9 +111,34 @@ impl LabelName {
 /// Name segments that `promtool check metrics` lints: abbreviated or
 /// non-base units, and metric type names.
 const DISCOURAGED_SEGMENTS: &[&str] = &[
-    "s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb", "m", "h", "d",
-    "milliseconds", "microseconds", "nanoseconds", "minutes", "hours", "days", "weeks",
-    "bits", "kilobytes", "megabytes", "counter", "gauge", "histogram", "summary",
+    "s",
+    "ms",
+    "us",
+    "ns",
+    "sec",
+    "b",
+    "kb",
+    "mb",
+    "gb",
+    "tb",
+    "pb",
+    "m",
+    "h",
+    "d",
+    "milliseconds",
+    "microseconds",
+    "nanoseconds",
+    "minutes",
+    "hours",
+    "days",
+    "weeks",
+    "bits",
+    "kilobytes",
+    "megabytes",
+    "counter",
+    "gauge",
+    "histogram",
+    "summary",
 ];
 
 /// Whether any `_`-separated segment after the first is in `words`.

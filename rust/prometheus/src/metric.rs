@@ -133,7 +133,10 @@ impl<const N: usize> Histogram<N> {
     #[inline]
     pub fn observe(&self, value: u64) {
         let idx = self.bounds.partition_point(|&b| b < value);
-        self.buckets.get(idx).unwrap_or(&self.above).fetch_add(1, Relaxed);
+        self.buckets
+            .get(idx)
+            .unwrap_or(&self.above)
+            .fetch_add(1, Relaxed);
         self.sum.fetch_add(value, Relaxed);
     }
 

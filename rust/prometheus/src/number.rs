@@ -127,14 +127,32 @@ mod tests {
     fn fixed_point() {
         assert_eq!(s(Value::Fixed { raw: 750, scale: 3 }), "0.75");
         assert_eq!(s(Value::Fixed { raw: -5, scale: 3 }), "-0.005");
-        assert_eq!(s(Value::Fixed { raw: 1000, scale: 3 }), "1");
-        assert_eq!(s(Value::Fixed { raw: 0, scale: 9 }), "0");
-        assert_eq!(s(Value::Fixed { raw: 29970, scale: 3 }), "29.97");
         assert_eq!(
-            s(Value::Fixed { raw: i64::MIN, scale: 18 }),
+            s(Value::Fixed {
+                raw: 1000,
+                scale: 3
+            }),
+            "1"
+        );
+        assert_eq!(s(Value::Fixed { raw: 0, scale: 9 }), "0");
+        assert_eq!(
+            s(Value::Fixed {
+                raw: 29970,
+                scale: 3
+            }),
+            "29.97"
+        );
+        assert_eq!(
+            s(Value::Fixed {
+                raw: i64::MIN,
+                scale: 18
+            }),
             "-9.223372036854775808"
         );
-        assert_eq!(s(Value::Fixed { raw: 1, scale: 99 }), "0.000000000000000001");
+        assert_eq!(
+            s(Value::Fixed { raw: 1, scale: 99 }),
+            "0.000000000000000001"
+        );
     }
 
     proptest::proptest! {

@@ -194,7 +194,14 @@ impl<'b> Writer<'b> {
         self.put(b"}");
     }
 
-    fn put_line(&mut self, name: &str, suffix: &str, labels: &[Label<'_>], le: Option<&[u8]>, value: Value) {
+    fn put_line(
+        &mut self,
+        name: &str,
+        suffix: &str,
+        labels: &[Label<'_>],
+        le: Option<&[u8]>,
+        value: Value,
+    ) {
         self.put(name.as_bytes());
         self.put(suffix.as_bytes());
         self.put_labels(labels, le);
@@ -238,11 +245,21 @@ impl FamilyWriter<'_, '_> {
         let name = self.family.name;
         for (&bound, &cumulative) in s.bounds.iter().zip(s.cumulative.iter()) {
             let le = number::fixed(false, bound, s.scale);
-            self.w
-                .put_line(name, "_bucket", labels, Some(le.as_bytes()), Value::Unsigned(cumulative));
+            self.w.put_line(
+                name,
+                "_bucket",
+                labels,
+                Some(le.as_bytes()),
+                Value::Unsigned(cumulative),
+            );
         }
-        self.w
-            .put_line(name, "_bucket", labels, Some(b"+Inf"), Value::Unsigned(s.count));
+        self.w.put_line(
+            name,
+            "_bucket",
+            labels,
+            Some(b"+Inf"),
+            Value::Unsigned(s.count),
+        );
         let sum = number::fixed(false, s.sum, s.scale);
         self.w.put(name.as_bytes());
         self.w.put(b"_sum");
@@ -250,6 +267,7 @@ impl FamilyWriter<'_, '_> {
         self.w.put(b" ");
         self.w.put(sum.as_bytes());
         self.w.put(b"\n");
-        self.w.put_line(name, "_count", labels, None, Value::Unsigned(s.count));
+        self.w
+            .put_line(name, "_count", labels, None, Value::Unsigned(s.count));
     }
 }

@@ -19,7 +19,8 @@ fn promtool_check(page: &[u8]) -> (bool, String) {
         .expect("promtool not found: scripts/install-deps installs Debian's prometheus package");
     child.stdin.take().unwrap().write_all(page).unwrap();
     let out = child.wait_with_output().unwrap();
-    let findings = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    let findings =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     (out.status.success() && findings.trim().is_empty(), findings)
 }
 
@@ -32,9 +33,15 @@ fn promtool_rejects_a_broken_page() {
 
 #[test]
 fn promtool_accepts_every_generated_page() {
-    let cases: usize = std::env::var("PROMTOOL_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+    let cases: usize = std::env::var("PROMTOOL_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
     let seed = [7u8; 32];
-    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed),
+    );
     let strategy = common::page(6);
     for case in 0..cases {
         let specs = strategy.new_tree(&mut runner).unwrap().current();

@@ -74,11 +74,19 @@ fn labelled_histogram_puts_le_last() {
     h.observe(5);
     let mut buf = [0u8; 1024];
     let mut w = Writer::new(&mut buf);
-    w.family(&LATENCY, |f| f.histogram(&[(REGISTER, "cmd")], &h.snapshot()));
+    w.family(&LATENCY, |f| {
+        f.histogram(&[(REGISTER, "cmd")], &h.snapshot())
+    });
     let len = w.finish().unwrap();
     let out = text(&buf, len);
-    assert!(out.contains("_bucket{register=\"cmd\",le=\"+Inf\"} 1\n"), "{out}");
-    assert!(out.contains("_sum{register=\"cmd\"} 0.000000005\n"), "{out}");
+    assert!(
+        out.contains("_bucket{register=\"cmd\",le=\"+Inf\"} 1\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("_sum{register=\"cmd\"} 0.000000005\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -106,7 +114,9 @@ fn overflow_keeps_whole_families_only() {
     w.counter(&FRAMES, &frames);
     w.gauge(&RATIO, 1u64);
     let full_len = w.finish().unwrap();
-    let first_family_len = text(&full, full_len).find("# HELP hy300_test_buffer").unwrap();
+    let first_family_len = text(&full, full_len)
+        .find("# HELP hy300_test_buffer")
+        .unwrap();
 
     for size in 0..=full_len + 2 {
         let mut buf = vec![0xAAu8; size + 8];
@@ -127,7 +137,10 @@ fn overflow_keeps_whole_families_only() {
         };
         assert_eq!(result.unwrap_err().written, expect, "size {size}");
         assert_eq!(&buf[..expect], &full[..expect]);
-        assert!(buf[size..].iter().all(|&b| b == 0xAA), "wrote past the buffer at size {size}");
+        assert!(
+            buf[size..].iter().all(|&b| b == 0xAA),
+            "wrote past the buffer at size {size}"
+        );
     }
 }
 

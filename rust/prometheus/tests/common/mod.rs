@@ -104,7 +104,9 @@ fn label_value() -> impl Strategy<Value = String> {
 }
 
 /// Name words that promtool's linter has nothing to say about.
-const WORDS: &[&str] = &["frames", "steps", "region", "queue", "signal", "firmware", "motor", "x9", "ab_cd"];
+const WORDS: &[&str] = &[
+    "frames", "steps", "region", "queue", "signal", "firmware", "motor", "x9", "ab_cd",
+];
 
 fn family_spec(index: usize) -> impl Strategy<Value = FamilySpec> {
     (
@@ -124,7 +126,11 @@ fn family_spec(index: usize) -> impl Strategy<Value = FamilySpec> {
             )
         })
         .prop_map(move |(stem, help, label, values, samples)| {
-            let suffix = if matches!(samples, Samples::Counter(_)) { "_total" } else { "" };
+            let suffix = if matches!(samples, Samples::Counter(_)) {
+                "_total"
+            } else {
+                ""
+            };
             FamilySpec {
                 // The index keeps family names unique within a page.
                 name: format!("hy300_{stem}_f{index}{suffix}"),

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Smoke test of the class core in the guest: the class exists, the module
+# unloads and reloads cleanly, and the kernel logged no splat.
+fail() { echo "smoke: FAIL: $*"; exit 1; }
+
+[ -d /sys/class/hy300 ] || fail "/sys/class/hy300 missing after load"
+echo "smoke: /sys/class/hy300 holds:" /sys/class/hy300/*
+grep -q '^hy300_class ' /proc/modules || fail "hy300_class not in /proc/modules"
+
+i=0
+while [ $i -lt 10 ]; do
+	rmmod hy300_class || fail "rmmod hy300_class (cycle $i)"
+	[ ! -e /sys/class/hy300 ] || fail "/sys/class/hy300 still present after rmmod"
+	insmod "$HY300_MODULES/hy300_class.ko" || fail "insmod hy300_class (cycle $i)"
+	[ -d /sys/class/hy300 ] || fail "/sys/class/hy300 missing after reload"
+	i=$((i + 1))
+done
+echo "smoke: 10 unload/reload cycles"
+
+# A second load of the same module must fail cleanly.
+if insmod "$HY300_MODULES/hy300_class.ko" 2>/dev/null; then
+	fail "second insmod succeeded"
+fi
+
+if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|UBSAN|kmemleak|refcount_t'; then
+	fail "kernel splat in dmesg"
+fi
+echo "smoke: ok"
