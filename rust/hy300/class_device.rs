@@ -17,7 +17,7 @@ use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::pr_warn_once;
 use kernel::prelude::*;
-use kernel::sync::Arc;
+use kernel::sync::{Arc, ArcBorrow};
 
 use crate::prometheus::Writer;
 
@@ -30,10 +30,11 @@ pub trait ClassAttributes: Send + Sync + 'static {
     /// Renders the file named `attr` into `out` (one sysfs page).
     fn show(&self, attr: &CStr, out: &mut Writer<'_>);
 
-    /// Handles a write of `input` to the file named `attr`. The default
-    /// refuses: only files declared writable ever reach this.
-    fn store(&self, attr: &CStr, input: &[u8]) -> Result {
-        let _ = (attr, input);
+    /// Handles a write of `input` to the file named `attr`; `this` can be
+    /// turned into an `Arc` (e.g. to queue work). The default refuses: only
+    /// files declared writable ever reach this.
+    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
+        let _ = (this, attr, input);
         Err(EACCES)
     }
 }
@@ -232,11 +233,11 @@ impl<T: ClassAttributes> Drop for ClassDevice<T> {
 unsafe fn callback_args<'a, T: ClassAttributes>(
     dev: *mut bindings::device,
     attr: *mut bindings::device_attribute,
-) -> (&'a T, &'a CStr) {
-    // SAFETY: per the contract, drvdata points to a live `T` (kept alive by
-    // the `ClassDevice` until the device is unregistered, which waits for
-    // callbacks to return).
-    let data = unsafe { &*bindings::dev_get_drvdata(dev).cast::<T>() };
+) -> (ArcBorrow<'a, T>, &'a CStr) {
+    // SAFETY: per the contract, drvdata is `Arc::as_ptr` of the `Arc<T>`
+    // held by the `ClassDevice` until the device is unregistered, which
+    // waits for callbacks to return.
+    let data = unsafe { ArcBorrow::from_raw(bindings::dev_get_drvdata(dev).cast::<T>()) };
     // SAFETY: `attr` is one of our `StaticAttribute`s, whose name is a
     // static NUL-terminated string.
     let name = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr((*attr).attr.name) };
@@ -259,7 +260,7 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
         Ok(len) => len as isize,
         Err(truncated) => {
             pr_warn_once!(
-                "hy300: {} did not fit in a page; whole families up to byte {} kept\n",
+                "{} did not fit in a page; whole families up to byte {} kept\n",
                 name.to_str().unwrap_or("?"),
                 truncated.written
             );
@@ -278,7 +279,7 @@ unsafe extern "C" fn store_callback<T: ClassAttributes>(
     let (data, name) = unsafe { callback_args::<T>(dev, attr) };
     // SAFETY: sysfs passes `count` readable bytes.
     let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
-    match data.store(name, input) {
+    match T::store(data, name, input) {
         Ok(()) => count as isize,
         Err(e) => e.to_errno() as isize,
     }

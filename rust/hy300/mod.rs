@@ -6,3 +6,4 @@
 //! and must also include the writer as `crate::prometheus`.
 
 pub mod class_device;
+pub mod input;

@@ -1,11 +1,20 @@
 #!/bin/sh
-# Smoke test of the class core in the guest: the class exists, the module
-# unloads and reloads cleanly, and the kernel logged no splat.
+# Smoke test of the class core in the guest: the class exists, the core
+# cannot be removed under a driver, unloads and reloads cleanly, and the
+# kernel logged no splat.
 fail() { echo "smoke: FAIL: $*"; exit 1; }
 
 [ -d /sys/class/hy300 ] || fail "/sys/class/hy300 missing after load"
 echo "smoke: /sys/class/hy300 holds:" /sys/class/hy300/*
 grep -q '^hy300_class ' /proc/modules || fail "hy300_class not in /proc/modules"
+
+# Drivers hold the core: rmmod of the core is refused while they are loaded.
+drivers=$(grep '^hy300_class ' /proc/modules | cut -d' ' -f4 | tr ',' ' ' | sed 's/-//')
+for d in $drivers; do
+	if rmmod hy300_class 2>/dev/null; then fail "rmmod hy300_class succeeded while $d is loaded"; fi
+	rmmod "$d" || fail "rmmod $d"
+done
+echo "smoke: core refused removal while drivers were loaded: $drivers"
 
 i=0
 while [ $i -lt 10 ]; do

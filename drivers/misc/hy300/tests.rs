@@ -6,7 +6,7 @@
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::prelude::*;
-use kernel::sync::Arc;
+use kernel::sync::{Arc, ArcBorrow};
 
 use crate::hy300::class_device::{ClassAttributes, ClassDevice};
 use crate::prometheus::{Counter, Family, Histogram, LabelName, Value, Writer};
@@ -36,7 +36,7 @@ impl ClassAttributes for Probe {
         }
     }
 
-    fn store(&self, attr: &CStr, input: &[u8]) -> Result {
+    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
         if attr.to_bytes() != b"control" {
             return Err(EACCES);
         }
@@ -45,7 +45,7 @@ impl ClassAttributes for Probe {
             .trim_end_matches('\n')
             .parse::<u64>()
             .map_err(|_| EINVAL)?;
-        self.value.store(value, Relaxed);
+        this.value.store(value, Relaxed);
         Ok(())
     }
 }

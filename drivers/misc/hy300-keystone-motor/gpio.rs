@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! GPIO backend of the motor: four phase outputs and the limit switch input,
+//! through the gpiod consumer API.
+//!
+//! Kernel 7.3 has no Rust GPIO abstraction and its generated bindings do not
+//! include `<linux/gpio/consumer.h>`; the four exported functions used here
+//! are declared below, with `struct gpio_desc` kept opaque.
+
+use core::ptr::NonNull;
+use kernel::device::Device;
+use kernel::prelude::*;
+
+use crate::motion::{MotorHw, PHASE_LINES};
+
+/// `struct gpio_desc`, never dereferenced here.
+#[repr(C)]
+pub(crate) struct GpioDesc {
+    _opaque: [u8; 0],
+}
+
+/// `enum gpiod_flags` values (`include/linux/gpio/consumer.h`).
+const GPIOD_IN: kernel::ffi::c_int = 0b001;
+const GPIOD_OUT_LOW: kernel::ffi::c_int = 0b011;
+
+unsafe extern "C" {
+    fn gpiod_get_index(
+        dev: *mut core::ffi::c_void,
+        con_id: *const kernel::ffi::c_char,
+        idx: kernel::ffi::c_uint,
+        flags: kernel::ffi::c_int,
+    ) -> *mut GpioDesc;
+    fn gpiod_put(desc: *mut GpioDesc);
+    fn gpiod_set_value_cansleep(
+        desc: *mut GpioDesc,
+        value: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int;
+    fn gpiod_get_value_cansleep(desc: *const GpioDesc) -> kernel::ffi::c_int;
+}
+
+/// One requested GPIO line, released on drop.
+///
+/// # Invariants
+///
+/// `desc` was returned by a successful `gpiod_get_index` and not yet put.
+pub(crate) struct GpioLine {
+    desc: NonNull<GpioDesc>,
+}
+
+// SAFETY: gpiod calls on a descriptor may be made from any thread.
+unsafe impl Send for GpioLine {}
+// SAFETY: the `_cansleep` accessors are safe to call concurrently.
+unsafe impl Sync for GpioLine {}
+
+impl GpioLine {
+    /// Requests line `idx` of `<con_id>-gpios` of `dev`. Flags such as
+    /// active-low come from the firmware description (DT or lookup table).
+    fn request(dev: &Device, con_id: &CStr, idx: u32, output: bool) -> Result<Self> {
+        let flags = if output { GPIOD_OUT_LOW } else { GPIOD_IN };
+        // `Device` is a transparent wrapper of `struct device`.
+        let raw_dev = core::ptr::from_ref(dev).cast_mut().cast();
+        // SAFETY: `dev` is a live device and `con_id` is NUL-terminated.
+        let desc = unsafe { gpiod_get_index(raw_dev, con_id.as_char_ptr(), idx, flags) };
+        let desc = kernel::error::from_err_ptr(desc)?;
+        // INVARIANT: a successful request returned a non-null descriptor.
+        Ok(GpioLine {
+            desc: NonNull::new(desc).ok_or(ENOENT)?,
+        })
+    }
+
+    /// Sets the logical value (true = active).
+    pub(crate) fn set(&self, active: bool) -> Result {
+        // SAFETY: `desc` is a requested line (type invariant).
+        let ret = unsafe { gpiod_set_value_cansleep(self.desc.as_ptr(), active.into()) };
+        kernel::error::to_result(ret)
+    }
+
+    /// Reads the logical value (true = active).
+    pub(crate) fn get(&self) -> Result<bool> {
+        // SAFETY: `desc` is a requested line (type invariant).
+        let ret = unsafe { gpiod_get_value_cansleep(self.desc.as_ptr()) };
+        kernel::error::to_result(ret)?;
+        Ok(ret != 0)
+    }
+}
+
+impl Drop for GpioLine {
+    fn drop(&mut self) {
+        // SAFETY: `desc` is a requested line and is put exactly once.
+        unsafe { gpiod_put(self.desc.as_ptr()) };
+    }
+}
+
+/// The motor's lines: `phase-gpios` (4 outputs), `limit-gpios` (1 input).
+pub(crate) struct GpioMotor {
+    phases: KVec<GpioLine>,
+    limit: GpioLine,
+}
+
+impl GpioMotor {
+    /// Requests every line; on any failure the lines already requested are
+    /// released and nothing is left half-set.
+    pub(crate) fn request(dev: &Device) -> Result<Self> {
+        let mut phases = KVec::with_capacity(PHASE_LINES, GFP_KERNEL)?;
+        for idx in 0..PHASE_LINES as u32 {
+            phases.push(GpioLine::request(dev, c"phase", idx, true)?, GFP_KERNEL)?;
+        }
+        let limit = GpioLine::request(dev, c"limit", 0, false)?;
+        Ok(GpioMotor { phases, limit })
+    }
+}
+
+impl MotorHw for GpioMotor {
+    fn set_phases(&self, mask: u8) -> Result {
+        for (line, gpio) in self.phases.iter().enumerate() {
+            gpio.set(mask & (1 << line) != 0)?;
+        }
+        Ok(())
+    }
+
+    fn limit_active(&self) -> Result<bool> {
+        self.limit.get()
+    }
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! HY300 keystone lens stepper motor (`hy300,keystone-motor`).
+//!
+//! A 4-phase stepper on GPIOs with a limit switch for homing. Moves run on
+//! the unbound workqueue and sleep between steps; the class device
+//! `/sys/class/hy300/motor` exports position, calibration, movement and GPIO
+//! state as Prometheus text and takes `position`, `home` and `stop` writes.
+
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
+use kernel::device::Core;
+use kernel::prelude::*;
+use kernel::sync::{Arc, ArcBorrow};
+use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
+use kernel::{bindings, of, platform};
+
+mod gpio;
+mod metrics;
+mod motion;
+#[cfg(CONFIG_KUNIT)]
+mod tests;
+
+// Shared libraries: each module uses only part of them.
+#[allow(dead_code, unused_imports, unreachable_pub)]
+#[path = "../../../rust/prometheus/src/prometheus.rs"]
+mod prometheus;
+
+#[allow(dead_code, unused_imports, unreachable_pub)]
+#[path = "../../../rust/hy300/mod.rs"]
+mod hy300;
+
+use gpio::GpioMotor;
+use hy300::class_device::ClassDevice;
+use hy300::input::{parse_trigger, parse_u32};
+use motion::{Motion, Timing};
+
+/// Device tree defaults (from the vendor device tree).
+const DEFAULT_PHASE_DELAY_US: u32 = 1000;
+const DEFAULT_STEP_DELAY_MS: u32 = 2;
+const DEFAULT_MAX_POSITION: u32 = 1000;
+/// Sanity limits for the device tree values.
+const MAX_PHASE_DELAY_US: u32 = 100_000;
+const MAX_STEP_DELAY_MS: u32 = 1000;
+const MAX_MAX_POSITION: u32 = 100_000;
+
+/// `request` value asking for homing; any other value is a target.
+const REQUEST_HOME: u32 = u32::MAX;
+
+/// The motor: hardware, motion state and the move worker.
+#[pin_data]
+pub(crate) struct Motor {
+    pub(crate) motion: Motion,
+    pub(crate) hw: GpioMotor,
+    timing: Timing,
+    /// A move is queued or running; claimed by the writer that starts it.
+    busy: AtomicBool,
+    /// The driver is unbinding: refuse new moves, stop the running one.
+    removing: AtomicBool,
+    /// What the worker does next: a target position or [`REQUEST_HOME`].
+    request: AtomicU32,
+    #[pin]
+    work: Work<Motor>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for Motor { self.work }
+}
+
+impl WorkItem for Motor {
+    type Pointer = Arc<Motor>;
+
+    fn run(this: Arc<Motor>) {
+        let request = this.request.load(Relaxed);
+        let result = if request == REQUEST_HOME {
+            this.motion.home(&this.hw, this.timing)
+        } else {
+            this.motion.move_to(&this.hw, this.timing, request)
+        };
+        match result {
+            Ok(()) => {}
+            Err(e) if e == EINTR => pr_info!("move stopped\n"),
+            Err(e) if e == ETIMEDOUT => pr_warn!(
+                "homing failed: limit switch not seen within {} steps\n",
+                this.motion.max_position + motion::HOMING_MARGIN_STEPS
+            ),
+            Err(e) => pr_err!("move failed: {e:?}\n"),
+        }
+        this.busy.store(false, Relaxed);
+    }
+}
+
+impl Motor {
+    /// Starts a move or homing; `EBUSY` while one runs.
+    fn start(self: &Arc<Self>, request: u32) -> Result {
+        if self.removing.load(Relaxed) {
+            return Err(ENODEV);
+        }
+        if self
+            .busy
+            .compare_exchange(false, true, Relaxed, Relaxed)
+            .is_err()
+        {
+            pr_warn!("busy: a move is in progress (write 1 to stop first)\n");
+            return Err(EBUSY);
+        }
+        self.request.store(request, Relaxed);
+        self.motion.arm();
+        if workqueue::system_unbound().enqueue(self.clone()).is_err() {
+            // Cannot happen while `busy` was ours; leave no half state.
+            self.busy.store(false, Relaxed);
+            return Err(EBUSY);
+        }
+        Ok(())
+    }
+
+    /// Stops any move and keeps new ones out; returns when the worker is idle.
+    fn shut_down(&self) {
+        self.removing.store(true, Relaxed);
+        self.motion.cancel();
+        loop {
+            if self
+                .busy
+                .compare_exchange(false, true, Relaxed, Relaxed)
+                .is_ok()
+            {
+                return;
+            }
+            // SAFETY: `work` is an initialised work item of this live motor.
+            unsafe { bindings::flush_work(Work::raw_get(&self.work)) };
+        }
+    }
+}
+
+impl hy300::class_device::ClassAttributes for Motor {
+    fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
+        metrics::render(self, attr.to_bytes(), out);
+    }
+
+    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
+        match attr.to_bytes() {
+            b"position" => {
+                let max = this.motion.max_position;
+                let target = parse_u32(input, max).inspect_err(|_| {
+                    pr_warn!(
+                        "position: expected an integer 0..={max}, got {} bytes\n",
+                        input.len()
+                    )
+                })?;
+                Arc::from(this).start(target)
+            }
+            b"home" => {
+                parse_trigger(input).inspect_err(|_| pr_warn!("home: write 1 to home\n"))?;
+                Arc::from(this).start(REQUEST_HOME)
+            }
+            b"stop" => {
+                parse_trigger(input).inspect_err(|_| pr_warn!("stop: write 1 to stop\n"))?;
+                this.motion.request_stop();
+                Ok(())
+            }
+            _ => Err(EACCES),
+        }
+    }
+}
+
+crate::hy300_attributes!(MOTOR_ATTRIBUTES: Motor => {
+    c"metrics" => 0o444,
+    c"position_status" => 0o444,
+    c"calibration_state" => 0o444,
+    c"movement_counters" => 0o444,
+    c"gpio_status" => 0o444,
+    c"step_timing" => 0o444,
+    c"position" => 0o200,
+    c"home" => 0o200,
+    c"stop" => 0o200,
+});
+
+/// The bound driver: owns the class device (and through it the motor).
+struct KeystoneMotorDriver {
+    class_device: ClassDevice<Motor>,
+}
+
+kernel::of_device_table!(
+    OF_TABLE,
+    <KeystoneMotorDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"hy300,keystone-motor"), ())]
+);
+
+/// Reads a `u32` property with a default, refusing values above `limit`.
+fn property_or(dev: &kernel::device::Device, name: &CStr, default: u32, limit: u32) -> Result<u32> {
+    let value = dev
+        .fwnode()
+        .map_or(default, |node| node.property_read::<u32>(name).or(default));
+    if value > limit {
+        dev_err!(dev, "{name:?} = {value} is above {limit}\n");
+        return Err(EINVAL);
+    }
+    Ok(value)
+}
+
+impl platform::Driver for KeystoneMotorDriver {
+    type IdInfo = ();
+    type Data<'bound> = Self;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self, Error> + 'bound {
+        let dev = pdev.as_ref();
+        let timing = Timing {
+            phase_delay_us: property_or(
+                dev,
+                c"phase-delay-us",
+                DEFAULT_PHASE_DELAY_US,
+                MAX_PHASE_DELAY_US,
+            )?,
+            step_delay_ms: property_or(
+                dev,
+                c"step-delay-ms",
+                DEFAULT_STEP_DELAY_MS,
+                MAX_STEP_DELAY_MS,
+            )?,
+        };
+        let max_position =
+            property_or(dev, c"max-position", DEFAULT_MAX_POSITION, MAX_MAX_POSITION)?;
+        let hw = GpioMotor::request(dev)
+            .inspect_err(|e| dev_err!(dev, "cannot get phase/limit GPIOs: {e:?}\n"))?;
+        let motor = Arc::pin_init(
+            pin_init!(Motor {
+                motion: Motion::new(max_position),
+                hw,
+                timing,
+                busy: AtomicBool::new(false),
+                removing: AtomicBool::new(false),
+                request: AtomicU32::new(0),
+                work <- new_work!("Motor::work"),
+            }),
+            GFP_KERNEL,
+        )?;
+        let class_device = ClassDevice::register(c"motor", Some(dev), &MOTOR_ATTRIBUTES, motor)?;
+        dev_info!(
+            dev,
+            "keystone motor ready: max position {max_position}, phase delay {} us, step delay {} ms\n",
+            timing.phase_delay_us,
+            timing.step_delay_ms
+        );
+        Ok(KeystoneMotorDriver { class_device })
+    }
+}
+
+impl Drop for KeystoneMotorDriver {
+    fn drop(&mut self) {
+        // Stop the motor before the files go (the class device is dropped
+        // after this body), so no move outlives the driver.
+        self.class_device.data().shut_down();
+    }
+}
+
+kernel::module_platform_driver! {
+    type: KeystoneMotorDriver,
+    name: "hy300_keystone_motor",
+    authors: ["HY300 driver authors"],
+    description: "HY300 keystone lens stepper motor",
+    license: "GPL",
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Stepper motion: half-step sequencing, position tracking and homing.
+//!
+//! The logic runs against [`MotorHw`], so the same code drives the GPIO
+//! backend on the device and in the QEMU guest (gpio-sim). Every state and
+//! metric update is a relaxed atomic, so sysfs reads never wait for a move.
+
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering::Relaxed};
+use kernel::prelude::*;
+use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
+
+use crate::prometheus::{Counter, Gauge, Histogram};
+
+/// Half-step sequence, clockwise; bit `i` drives phase line `i`.
+pub(crate) const HALF_STEP_SEQUENCE: [u8; 8] = [0x04, 0x0c, 0x08, 0x09, 0x01, 0x03, 0x02, 0x06];
+
+/// Number of phase lines.
+pub(crate) const PHASE_LINES: usize = 4;
+
+/// Extra steps homing may take beyond `max-position` before giving up.
+pub(crate) const HOMING_MARGIN_STEPS: u32 = 100;
+
+/// Upper bounds of the step duration histogram, in nanoseconds.
+pub(crate) static STEP_SECONDS_BOUNDS: [u64; 8] = [
+    500_000,
+    1_000_000,
+    2_000_000,
+    5_000_000,
+    10_000_000,
+    20_000_000,
+    50_000_000,
+    100_000_000,
+];
+
+/// The motor hardware: four phase outputs and a limit switch input.
+pub(crate) trait MotorHw: Send + Sync {
+    /// Drives phase line `i` to bit `i` of `mask`.
+    fn set_phases(&self, mask: u8) -> Result;
+    /// Whether the limit switch is active (the lens is at its end stop).
+    fn limit_active(&self) -> Result<bool>;
+}
+
+/// Step timing from the device tree.
+#[derive(Clone, Copy)]
+pub(crate) struct Timing {
+    /// Time the phases are held after each change (`phase-delay-us`).
+    pub(crate) phase_delay_us: u32,
+    /// Pause between steps (`step-delay-ms`).
+    pub(crate) step_delay_ms: u32,
+}
+
+/// Step direction. Clockwise increases the position.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Clockwise,
+    CounterClockwise,
+}
+
+/// Counters and histograms of the motor.
+pub(crate) struct MotorMetrics {
+    pub(crate) movements: Counter,
+    pub(crate) moves_stopped: Counter,
+    pub(crate) steps_clockwise: Counter,
+    pub(crate) steps_counter_clockwise: Counter,
+    pub(crate) limit_switch_triggers: Counter,
+    pub(crate) step_errors: Counter,
+    pub(crate) homing_attempts: Counter,
+    pub(crate) homing_successes: Counter,
+    pub(crate) homing_failures: Counter,
+    pub(crate) phase_transitions: [Counter; PHASE_LINES],
+    pub(crate) step_seconds: Histogram<8>,
+}
+
+impl MotorMetrics {
+    const fn new() -> Self {
+        MotorMetrics {
+            movements: Counter::new(),
+            moves_stopped: Counter::new(),
+            steps_clockwise: Counter::new(),
+            steps_counter_clockwise: Counter::new(),
+            limit_switch_triggers: Counter::new(),
+            step_errors: Counter::new(),
+            homing_attempts: Counter::new(),
+            homing_successes: Counter::new(),
+            homing_failures: Counter::new(),
+            phase_transitions: [
+                Counter::new(),
+                Counter::new(),
+                Counter::new(),
+                Counter::new(),
+            ],
+            step_seconds: Histogram::new(&STEP_SECONDS_BOUNDS, 9),
+        }
+    }
+}
+
+/// Position, homing state and phase of the motor.
+///
+/// Only one move runs at a time (the driver serialises them); readers may
+/// look at any time.
+pub(crate) struct Motion {
+    pub(crate) max_position: u32,
+    pub(crate) position: Gauge,
+    pub(crate) target: Gauge,
+    pub(crate) homed: AtomicBool,
+    pub(crate) moving: AtomicBool,
+    /// Index into [`HALF_STEP_SEQUENCE`], kept across moves so no
+    /// micro-position is lost.
+    phase_index: AtomicUsize,
+    /// Mask currently driven on the phase lines.
+    phase_mask: AtomicU8,
+    /// Ask the running move to stop at the next step; cleared by `arm`.
+    stop: AtomicBool,
+    /// Stop every move from now on (driver unbinding); never cleared.
+    cancelled: AtomicBool,
+    pub(crate) metrics: MotorMetrics,
+}
+
+impl Motion {
+    pub(crate) const fn new(max_position: u32) -> Self {
+        Motion {
+            max_position,
+            position: Gauge::new(),
+            target: Gauge::new(),
+            homed: AtomicBool::new(false),
+            moving: AtomicBool::new(false),
+            phase_index: AtomicUsize::new(0),
+            phase_mask: AtomicU8::new(0),
+            stop: AtomicBool::new(false),
+            cancelled: AtomicBool::new(false),
+            metrics: MotorMetrics::new(),
+        }
+    }
+
+    /// The mask driven on the phase lines now.
+    pub(crate) fn phase_mask(&self) -> u8 {
+        self.phase_mask.load(Relaxed)
+    }
+
+    /// Asks the running or queued move (if any) to stop before its next step.
+    pub(crate) fn request_stop(&self) {
+        self.stop.store(true, Relaxed);
+    }
+
+    /// Clears an earlier stop request: called when a new move is accepted,
+    /// before it is queued, so a stop written right after it still counts.
+    pub(crate) fn arm(&self) {
+        self.stop.store(false, Relaxed);
+    }
+
+    /// Stops the current move and every later one.
+    pub(crate) fn cancel(&self) {
+        self.cancelled.store(true, Relaxed);
+    }
+
+    fn should_stop(&self) -> bool {
+        self.stop.load(Relaxed) || self.cancelled.load(Relaxed)
+    }
+
+    /// Moves to `target`, homing first if the position is not known.
+    /// Returns `EINTR` if stopped; phases are de-energised in every case.
+    pub(crate) fn move_to(&self, hw: &dyn MotorHw, timing: Timing, target: u32) -> Result {
+        let target = target.min(self.max_position);
+        self.begin();
+        self.metrics.movements.inc();
+        let result = self.run_move(hw, timing, target);
+        self.end(hw);
+        result
+    }
+
+    /// Steps counter-clockwise until the limit switch is active; then the
+    /// position is 0. Fails with `ETIMEDOUT` (and homed = false) if the
+    /// switch is not seen within `max_position + HOMING_MARGIN_STEPS` steps.
+    pub(crate) fn home(&self, hw: &dyn MotorHw, timing: Timing) -> Result {
+        self.begin();
+        let result = self.run_homing(hw, timing);
+        self.end(hw);
+        result
+    }
+
+    fn begin(&self) {
+        self.moving.store(true, Relaxed);
+    }
+
+    fn end(&self, hw: &dyn MotorHw) {
+        // De-energise while idle; the phase index is kept.
+        if self.drive(hw, 0).is_err() {
+            self.metrics.step_errors.inc();
+        }
+        self.moving.store(false, Relaxed);
+    }
+
+    fn run_move(&self, hw: &dyn MotorHw, timing: Timing, target: u32) -> Result {
+        if !self.homed.load(Relaxed) {
+            self.run_homing(hw, timing)?;
+        }
+        let target = i64::from(target);
+        self.target.set(target);
+        loop {
+            let position = self.position.get();
+            if position == target {
+                return Ok(());
+            }
+            if self.should_stop() {
+                self.metrics.moves_stopped.inc();
+                return Err(EINTR);
+            }
+            let direction = if target > position {
+                Direction::Clockwise
+            } else {
+                Direction::CounterClockwise
+            };
+            self.step(hw, timing, direction)?;
+        }
+    }
+
+    fn run_homing(&self, hw: &dyn MotorHw, timing: Timing) -> Result {
+        self.metrics.homing_attempts.inc();
+        self.homed.store(false, Relaxed);
+        let budget = self.max_position.saturating_add(HOMING_MARGIN_STEPS);
+        for _ in 0..=budget {
+            match hw.limit_active() {
+                Ok(true) => {
+                    self.metrics.limit_switch_triggers.inc();
+                    self.position.set(0);
+                    self.target.set(0);
+                    self.homed.store(true, Relaxed);
+                    self.metrics.homing_successes.inc();
+                    return Ok(());
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    self.metrics.step_errors.inc();
+                    self.metrics.homing_failures.inc();
+                    return Err(e);
+                }
+            }
+            if self.should_stop() {
+                self.metrics.moves_stopped.inc();
+                self.metrics.homing_failures.inc();
+                return Err(EINTR);
+            }
+            if let Err(e) = self.step(hw, timing, Direction::CounterClockwise) {
+                self.metrics.homing_failures.inc();
+                return Err(e);
+            }
+        }
+        self.metrics.homing_failures.inc();
+        Err(ETIMEDOUT)
+    }
+
+    /// One half step in `direction`, then the configured delays.
+    fn step(&self, hw: &dyn MotorHw, timing: Timing, direction: Direction) -> Result {
+        let start = Instant::<Monotonic>::now();
+        let len = HALF_STEP_SEQUENCE.len();
+        let index = self.phase_index.load(Relaxed);
+        let next = match direction {
+            Direction::Clockwise => (index + 1) % len,
+            Direction::CounterClockwise => (index + len - 1) % len,
+        };
+        let mask = HALF_STEP_SEQUENCE.get(next).copied().unwrap_or(0);
+        if let Err(e) = self.drive(hw, mask) {
+            self.metrics.step_errors.inc();
+            return Err(e);
+        }
+        self.phase_index.store(next, Relaxed);
+        match direction {
+            Direction::Clockwise => {
+                self.position.inc();
+                self.metrics.steps_clockwise.inc();
+            }
+            Direction::CounterClockwise => {
+                self.position.dec();
+                self.metrics.steps_counter_clockwise.inc();
+            }
+        }
+        // Sleep, never busy-wait: the phases hold, then the step pause.
+        fsleep(Delta::from_micros(i64::from(timing.phase_delay_us)));
+        fsleep(Delta::from_millis(i64::from(timing.step_delay_ms)));
+        let elapsed = start.elapsed().as_nanos();
+        self.metrics
+            .step_seconds
+            .observe(u64::try_from(elapsed).unwrap_or(0));
+        Ok(())
+    }
+
+    /// Drives `mask` and counts the lines that changed.
+    fn drive(&self, hw: &dyn MotorHw, mask: u8) -> Result {
+        hw.set_phases(mask)?;
+        let changed = self.phase_mask.swap(mask, Relaxed) ^ mask;
+        for (line, counter) in self.metrics.phase_transitions.iter().enumerate() {
+            if changed & (1 << line) != 0 {
+                counter.inc();
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suite of the motion logic against a recording hardware double.
+
+use core::sync::atomic::{AtomicU32, AtomicU8, Ordering::Relaxed};
+use kernel::prelude::*;
+
+use crate::hy300::input::parse_u32;
+use crate::motion::{Motion, MotorHw, Timing, HALF_STEP_SEQUENCE, HOMING_MARGIN_STEPS};
+
+/// Records what the logic drives; the limit switch closes after
+/// `limit_after` reads (never if `u32::MAX`).
+struct FakeHw {
+    mask: AtomicU8,
+    writes: AtomicU32,
+    limit_reads: AtomicU32,
+    limit_after: u32,
+}
+
+impl FakeHw {
+    fn new(limit_after: u32) -> Self {
+        FakeHw {
+            mask: AtomicU8::new(0xff),
+            writes: AtomicU32::new(0),
+            limit_reads: AtomicU32::new(0),
+            limit_after,
+        }
+    }
+}
+
+impl MotorHw for FakeHw {
+    fn set_phases(&self, mask: u8) -> Result {
+        self.mask.store(mask, Relaxed);
+        self.writes.fetch_add(1, Relaxed);
+        Ok(())
+    }
+
+    fn limit_active(&self) -> Result<bool> {
+        Ok(self.limit_reads.fetch_add(1, Relaxed) >= self.limit_after)
+    }
+}
+
+const FAST: Timing = Timing {
+    phase_delay_us: 0,
+    step_delay_ms: 0,
+};
+
+#[kunit_tests(hy300_motor_motion)]
+mod motion_tests {
+    use super::*;
+
+    #[test]
+    fn homing_steps_ccw_until_the_switch() {
+        let hw = FakeHw::new(5);
+        let m = Motion::new(100);
+        assert_eq!(m.home(&hw, FAST), Ok(()));
+        assert!(m.homed.load(Relaxed));
+        assert_eq!(m.position.get(), 0);
+        assert_eq!(m.metrics.steps_counter_clockwise.get(), 5);
+        assert_eq!(m.metrics.homing_successes.get(), 1);
+        // Idle: all phases de-energised.
+        assert_eq!(hw.mask.load(Relaxed), 0);
+    }
+
+    #[test]
+    fn homing_without_switch_fails_and_stays_unhomed() {
+        let hw = FakeHw::new(u32::MAX);
+        let m = Motion::new(50);
+        assert_eq!(m.home(&hw, FAST), Err(ETIMEDOUT));
+        assert!(!m.homed.load(Relaxed));
+        assert_eq!(m.metrics.homing_failures.get(), 1);
+        assert_eq!(
+            m.metrics.steps_counter_clockwise.get(),
+            u64::from(50 + HOMING_MARGIN_STEPS + 1)
+        );
+    }
+
+    #[test]
+    fn move_homes_first_then_reaches_target() {
+        let hw = FakeHw::new(0);
+        let m = Motion::new(100);
+        assert_eq!(m.move_to(&hw, FAST, 40), Ok(()));
+        assert_eq!(m.position.get(), 40);
+        assert_eq!(m.metrics.steps_clockwise.get(), 40);
+        assert_eq!(m.metrics.movements.get(), 1);
+        assert_eq!(m.metrics.homing_attempts.get(), 1);
+        assert_eq!(m.move_to(&hw, FAST, 30), Ok(()));
+        assert_eq!(m.position.get(), 30);
+        assert_eq!(m.metrics.steps_counter_clockwise.get(), 10);
+        assert_eq!(m.metrics.step_seconds.snapshot().count, 50);
+    }
+
+    #[test]
+    fn phase_index_survives_moves() {
+        // The C original restarted the sequence on every move; here 3 steps
+        // then 2 more land on the 5th mask of the sequence.
+        let hw = FakeHw::new(0);
+        let m = Motion::new(100);
+        assert_eq!(m.move_to(&hw, FAST, 3), Ok(()));
+        let writes_before = hw.writes.load(Relaxed);
+        assert_eq!(m.move_to(&hw, FAST, 5), Ok(()));
+        // 2 steps + de-energise.
+        assert_eq!(hw.writes.load(Relaxed), writes_before + 3);
+        assert_eq!(m.phase_mask(), 0);
+        // Every line changed level an even number of times (ends at 0).
+        for c in &m.metrics.phase_transitions {
+            assert_eq!(c.get() % 2, 0);
+        }
+        let _ = HALF_STEP_SEQUENCE;
+    }
+
+    #[test]
+    fn stop_ends_the_move_and_arm_clears_it() {
+        let hw = FakeHw::new(u32::MAX);
+        let m = Motion::new(100);
+        m.homed.store(true, Relaxed);
+        m.request_stop();
+        assert_eq!(m.move_to(&hw, FAST, 10), Err(EINTR));
+        assert_eq!(m.position.get(), 0);
+        assert_eq!(m.metrics.moves_stopped.get(), 1);
+        m.arm();
+        assert_eq!(m.move_to(&hw, FAST, 10), Ok(()));
+        assert_eq!(m.position.get(), 10);
+    }
+
+    #[test]
+    fn cancel_stops_every_later_move() {
+        let hw = FakeHw::new(0);
+        let m = Motion::new(100);
+        m.cancel();
+        m.arm();
+        assert_eq!(m.home(&hw, FAST), Ok(()));
+        assert_eq!(m.move_to(&hw, FAST, 10), Err(EINTR));
+        assert_eq!(m.position.get(), 0);
+    }
+
+    #[test]
+    fn control_input_is_parsed_strictly() {
+        assert_eq!(parse_u32(b"0", 100), Ok(0));
+        assert_eq!(parse_u32(b"100\n", 100), Ok(100));
+        for bad in [
+            &b""[..],
+            b"\n",
+            b"101",
+            b"-1",
+            b"+1",
+            b" 1",
+            b"1 ",
+            b"1\n\n",
+            b"0x10",
+            b"1a",
+            b"99999999999",
+            b"4294967296",
+        ] {
+            assert_eq!(parse_u32(bad, 100), Err(EINVAL));
+        }
+    }
+}

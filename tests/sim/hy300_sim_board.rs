@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Test support, never loaded on the device: describes the HY300 board to an
+//! x86 QEMU guest so the drivers probe exactly as on the device.
+//!
+//! x86 has no device tree for this board. With `CONFIG_OF`, this module adds
+//! the board's nodes under the (empty) root at run time with an OF changeset
+//! and creates their platform devices; the drivers then match on
+//! `compatible` and read their properties like on the device.
+//!
+//! Motor: gpio-sim has no DT node, so `phase-gpios`/`limit-gpios` are given
+//! by a GPIO lookup table to the gpio-sim bank labelled `hy300-sim-gpio`
+//! (created through configfs by `tests/vm/setup.d/20-motor.sh` before this
+//! module is loaded). gpiolib falls back to lookup tables when the DT node
+//! has no `*-gpios` property; the driver's `gpiod_get_index` calls are the
+//! same.
+
+use core::ptr::null_mut;
+use kernel::bindings;
+use kernel::prelude::*;
+
+module! {
+    type: SimBoard,
+    name: "hy300_sim_board",
+    authors: ["HY300 driver authors"],
+    description: "Test support: HY300 board description for the QEMU guest",
+    license: "GPL",
+}
+
+/// Name of the motor's node and platform device.
+const MOTOR_NODE: &CStr = c"hy300-keystone-motor";
+/// Label of the gpio-sim bank standing in for the H713's PH port.
+const GPIO_CHIP: &CStr = c"hy300-sim-gpio";
+
+/// `struct gpiod_lookup` (`include/linux/gpio/machine.h`), absent from the
+/// generated bindings.
+#[repr(C)]
+struct GpiodLookup {
+    key: *const kernel::ffi::c_char,
+    chip_hwnum: u16,
+    con_id: *const kernel::ffi::c_char,
+    idx: kernel::ffi::c_uint,
+    flags: kernel::ffi::c_ulong,
+}
+
+/// `struct gpiod_lookup_table` with room for its entries and terminator.
+#[repr(C)]
+struct GpiodLookupTable {
+    list: bindings::list_head,
+    dev_id: *const kernel::ffi::c_char,
+    table: [GpiodLookup; MOTOR_LINES.len() + 1],
+}
+
+/// `enum gpio_lookup_flags`.
+const GPIO_ACTIVE_LOW: kernel::ffi::c_ulong = 1 << 0;
+const GPIO_PULL_UP: kernel::ffi::c_ulong = 1 << 4;
+
+/// (con_id, index, gpio-sim line, flags): PH4..PH7 phases, PH14 limit.
+const MOTOR_LINES: [(&CStr, u32, u16, kernel::ffi::c_ulong); 5] = [
+    (c"phase", 0, 4, 0),
+    (c"phase", 1, 5, 0),
+    (c"phase", 2, 6, 0),
+    (c"phase", 3, 7, 0),
+    (c"limit", 0, 14, GPIO_ACTIVE_LOW | GPIO_PULL_UP),
+];
+
+unsafe extern "C" {
+    fn gpiod_add_lookup_table(table: *mut GpiodLookupTable);
+    fn gpiod_remove_lookup_table(table: *mut GpiodLookupTable);
+    // Nodes and devices are `void *` here: their bindgen types trip
+    // improper_ctypes on !SMP builds (empty `arch_spinlock_t`).
+    fn of_platform_device_create(
+        np: *mut core::ffi::c_void,
+        bus_id: *const kernel::ffi::c_char,
+        parent: *mut core::ffi::c_void,
+    ) -> *mut core::ffi::c_void;
+    fn of_find_device_by_node(np: *mut core::ffi::c_void) -> *mut core::ffi::c_void;
+    fn of_platform_device_destroy(
+        dev: *mut core::ffi::c_void,
+        data: *mut core::ffi::c_void,
+    ) -> kernel::ffi::c_int;
+}
+
+struct SimBoard {
+    changeset: KBox<bindings::of_changeset>,
+    lookup: KBox<GpiodLookupTable>,
+    motor: Created,
+}
+
+/// The motor's `struct platform_device` and who created it.
+enum Created {
+    /// `of_platform_device_create` here; destroyed here.
+    ByBoard(*mut core::ffi::c_void),
+    /// The OF notifier, on apply; we hold a reference from
+    /// `of_find_device_by_node`, and reverting the changeset removes it.
+    ByNotifier(*mut core::ffi::c_void),
+}
+
+impl Created {
+    fn ptr(&self) -> *mut core::ffi::c_void {
+        match *self {
+            Created::ByBoard(p) | Created::ByNotifier(p) => p,
+        }
+    }
+}
+
+// SAFETY: the raw pointers are only used in `init` and `drop`, which the
+// module loader never runs concurrently.
+unsafe impl Send for SimBoard {}
+// SAFETY: no method reads the pointers through `&SimBoard`.
+unsafe impl Sync for SimBoard {}
+
+fn lookup_table() -> GpiodLookupTable {
+    // SAFETY: all-zero is a valid lookup entry (the terminator).
+    let mut table: [GpiodLookup; MOTOR_LINES.len() + 1] = unsafe { core::mem::zeroed() };
+    for (entry, (con_id, idx, line, flags)) in table.iter_mut().zip(MOTOR_LINES) {
+        *entry = GpiodLookup {
+            key: GPIO_CHIP.as_char_ptr(),
+            chip_hwnum: line,
+            con_id: con_id.as_char_ptr(),
+            idx,
+            flags,
+        };
+    }
+    GpiodLookupTable {
+        // SAFETY: all-zero is a valid, unlinked list head.
+        list: unsafe { core::mem::zeroed() },
+        dev_id: MOTOR_NODE.as_char_ptr(),
+        table,
+    }
+}
+
+/// Adds the motor node to `changeset` under the root.
+fn describe_motor(changeset: &mut bindings::of_changeset) -> Result<*mut bindings::device_node> {
+    // SAFETY: `of_root` is set at boot (an empty root on x86 with CONFIG_OF)
+    // and never changes afterwards.
+    let root = unsafe { bindings::of_root };
+    if root.is_null() {
+        pr_err!("no device tree root (CONFIG_OF?)\n");
+        return Err(ENODEV);
+    }
+    // SAFETY: `changeset` is initialised, `root` is a live node and the name
+    // is NUL-terminated.
+    let np =
+        unsafe { bindings::of_changeset_create_node(changeset, root, MOTOR_NODE.as_char_ptr()) };
+    if np.is_null() {
+        return Err(ENOMEM);
+    }
+    // SAFETY: `np` belongs to `changeset`; strings are NUL-terminated.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_string(
+            changeset,
+            np,
+            c"compatible".as_char_ptr(),
+            c"hy300,keystone-motor".as_char_ptr(),
+        )
+    })?;
+    // Fast timing keeps the guest tests short; the driver's defaults are the
+    // device's (1000 us, 2 ms, 1000 steps).
+    for (name, value) in [
+        (c"phase-delay-us", 100u32),
+        (c"step-delay-ms", 1),
+        (c"max-position", 200),
+    ] {
+        // SAFETY: `np` belongs to `changeset`; `value` is one readable u32.
+        kernel::error::to_result(unsafe {
+            bindings::of_changeset_add_prop_u32_array(changeset, np, name.as_char_ptr(), &value, 1)
+        })?;
+    }
+    Ok(np)
+}
+
+impl kernel::Module for SimBoard {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let mut lookup = KBox::new(lookup_table(), GFP_KERNEL)?;
+        // SAFETY: the table stays allocated until removed in `drop` (or below).
+        unsafe { gpiod_add_lookup_table(&mut *lookup) };
+
+        // SAFETY: all-zero is the state `of_changeset_init` expects to fill.
+        let mut changeset: KBox<bindings::of_changeset> =
+            KBox::new(unsafe { core::mem::zeroed() }, GFP_KERNEL).inspect_err(|_| {
+                // SAFETY: added above.
+                unsafe { gpiod_remove_lookup_table(&mut *lookup) }
+            })?;
+        // SAFETY: `changeset` is allocated and not yet initialised.
+        unsafe { bindings::of_changeset_init(&mut *changeset) };
+
+        let built = describe_motor(&mut changeset).and_then(|np| {
+            // SAFETY: `changeset` holds only our new node and properties.
+            kernel::error::to_result(unsafe { bindings::of_changeset_apply(&mut *changeset) })?;
+            // When the root is a populated bus, applying the changeset has
+            // already created the device (OF reconfig notifier); otherwise
+            // create it here.
+            // SAFETY: `np` is attached now.
+            let existing = unsafe { of_find_device_by_node(np.cast()) };
+            let pdev = if existing.is_null() {
+                // SAFETY: `np` is attached; the name is NUL-terminated.
+                let created = unsafe {
+                    of_platform_device_create(np.cast(), MOTOR_NODE.as_char_ptr(), null_mut())
+                };
+                Created::ByBoard(created)
+            } else {
+                Created::ByNotifier(existing)
+            };
+            if pdev.ptr().is_null() {
+                // SAFETY: applied above; reverting detaches the node again.
+                unsafe { bindings::of_changeset_revert(&mut *changeset) };
+                return Err(ENODEV);
+            }
+            Ok(pdev)
+        });
+        match built {
+            Ok(motor) => {
+                pr_info!("motor node and device created\n");
+                Ok(SimBoard {
+                    changeset,
+                    lookup,
+                    motor,
+                })
+            }
+            Err(e) => {
+                // SAFETY: initialised above, not applied (or reverted).
+                unsafe { bindings::of_changeset_destroy(&mut *changeset) };
+                // SAFETY: added above.
+                unsafe { gpiod_remove_lookup_table(&mut *lookup) };
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for SimBoard {
+    fn drop(&mut self) {
+        // SAFETY: `motor` was created in `init` and is destroyed once; then
+        // the applied changeset is reverted and freed, and the lookup table
+        // (no longer used by any device) is removed.
+        unsafe {
+            let pdev = self.motor.ptr().cast::<bindings::platform_device>();
+            let dev = core::ptr::addr_of_mut!((*pdev).dev);
+            match self.motor {
+                Created::ByBoard(_) => {
+                    of_platform_device_destroy(dev.cast(), null_mut());
+                }
+                Created::ByNotifier(_) => bindings::put_device(dev),
+            }
+            bindings::of_changeset_revert(&mut *self.changeset);
+            bindings::of_changeset_destroy(&mut *self.changeset);
+            gpiod_remove_lookup_table(&mut *self.lookup);
+        }
+    }
+}
