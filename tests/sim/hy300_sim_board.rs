@@ -10,10 +10,14 @@
 //!
 //! Motor: gpio-sim has no DT node, so `phase-gpios`/`limit-gpios` are given
 //! by a GPIO lookup table to the gpio-sim bank labelled `hy300-sim-gpio`
-//! (created through configfs by `tests/vm/setup.d/20-motor.sh` before this
+//! (created through configfs by `tests/vm/setup.d/20-board.sh` before this
 //! module is loaded). gpiolib falls back to lookup tables when the DT node
 //! has no `*-gpios` property; the driver's `gpiod_get_index` calls are the
 //! same.
+//!
+//! MIPS loader: a node `hy300,h713-mipsloader-sim` with `firmware-name`;
+//! the mipsloader built with `HY300_SIM=y` binds it to its simulated
+//! register block and memory (`drivers/misc/sunxi-mipsloader/sim.rs`).
 
 use core::ptr::null_mut;
 use kernel::bindings;
@@ -84,7 +88,7 @@ unsafe extern "C" {
 struct SimBoard {
     changeset: KBox<bindings::of_changeset>,
     lookup: KBox<GpiodLookupTable>,
-    motor: Created,
+    devices: KVec<Created>,
 }
 
 /// The motor's `struct platform_device` and who created it.
@@ -130,8 +134,43 @@ fn lookup_table() -> GpiodLookupTable {
     }
 }
 
-/// Adds the motor node to `changeset` under the root.
-fn describe_motor(changeset: &mut bindings::of_changeset) -> Result<*mut bindings::device_node> {
+/// A board node: name (also the platform device's name), compatible,
+/// properties.
+struct NodeSpec {
+    name: &'static CStr,
+    compatible: &'static CStr,
+    strings: &'static [(&'static CStr, &'static CStr)],
+    numbers: &'static [(&'static CStr, u32)],
+}
+
+/// The board's simulated devices.
+const NODES: [NodeSpec; 2] = [
+    // Fast timing keeps the guest tests short; the driver's defaults are
+    // the device's (1000 us, 2 ms, 1000 steps).
+    NodeSpec {
+        name: MOTOR_NODE,
+        compatible: c"hy300,keystone-motor",
+        strings: &[],
+        numbers: &[
+            (c"phase-delay-us", 100),
+            (c"step-delay-ms", 1),
+            (c"max-position", 200),
+        ],
+    },
+    // The co-processor with its simulated register block and memory.
+    NodeSpec {
+        name: c"hy300-mipsloader",
+        compatible: c"hy300,h713-mipsloader-sim",
+        strings: &[(c"firmware-name", c"display.bin")],
+        numbers: &[],
+    },
+];
+
+/// Adds `spec` to `changeset` under the root.
+fn describe(
+    changeset: &mut bindings::of_changeset,
+    spec: &NodeSpec,
+) -> Result<*mut bindings::device_node> {
     // SAFETY: `of_root` is set at boot (an empty root on x86 with CONFIG_OF)
     // and never changes afterwards.
     let root = unsafe { bindings::of_root };
@@ -142,88 +181,121 @@ fn describe_motor(changeset: &mut bindings::of_changeset) -> Result<*mut binding
     // SAFETY: `changeset` is initialised, `root` is a live node and the name
     // is NUL-terminated.
     let np =
-        unsafe { bindings::of_changeset_create_node(changeset, root, MOTOR_NODE.as_char_ptr()) };
+        unsafe { bindings::of_changeset_create_node(changeset, root, spec.name.as_char_ptr()) };
     if np.is_null() {
         return Err(ENOMEM);
     }
-    // SAFETY: `np` belongs to `changeset`; strings are NUL-terminated.
-    kernel::error::to_result(unsafe {
-        bindings::of_changeset_add_prop_string(
-            changeset,
-            np,
-            c"compatible".as_char_ptr(),
-            c"hy300,keystone-motor".as_char_ptr(),
-        )
-    })?;
-    // Fast timing keeps the guest tests short; the driver's defaults are the
-    // device's (1000 us, 2 ms, 1000 steps).
-    for (name, value) in [
-        (c"phase-delay-us", 100u32),
-        (c"step-delay-ms", 1),
-        (c"max-position", 200),
-    ] {
+    let strings = [(c"compatible", spec.compatible)];
+    for (name, value) in Iterator::chain(strings.iter(), spec.strings.iter()) {
+        // SAFETY: `np` belongs to `changeset`; strings are NUL-terminated.
+        kernel::error::to_result(unsafe {
+            bindings::of_changeset_add_prop_string(
+                changeset,
+                np,
+                name.as_char_ptr(),
+                value.as_char_ptr(),
+            )
+        })?;
+    }
+    for (name, value) in spec.numbers {
         // SAFETY: `np` belongs to `changeset`; `value` is one readable u32.
         kernel::error::to_result(unsafe {
-            bindings::of_changeset_add_prop_u32_array(changeset, np, name.as_char_ptr(), &value, 1)
+            bindings::of_changeset_add_prop_u32_array(changeset, np, name.as_char_ptr(), value, 1)
         })?;
     }
     Ok(np)
 }
 
+/// The platform device of an applied node: the OF notifier may have
+/// created it on apply (when the root is a populated bus); otherwise it is
+/// created here.
+fn device_for(np: *mut bindings::device_node, name: &CStr) -> Result<Created> {
+    // SAFETY: `np` is attached.
+    let existing = unsafe { of_find_device_by_node(np.cast()) };
+    if !existing.is_null() {
+        return Ok(Created::ByNotifier(existing));
+    }
+    // SAFETY: `np` is attached; the name is NUL-terminated.
+    let created = unsafe { of_platform_device_create(np.cast(), name.as_char_ptr(), null_mut()) };
+    if created.is_null() {
+        return Err(ENODEV);
+    }
+    Ok(Created::ByBoard(created))
+}
+
+fn release(device: &Created) {
+    // SAFETY: `device` came from `device_for` and is released once.
+    unsafe {
+        let pdev = device.ptr().cast::<bindings::platform_device>();
+        let dev = core::ptr::addr_of_mut!((*pdev).dev);
+        match device {
+            Created::ByBoard(_) => {
+                of_platform_device_destroy(dev.cast(), null_mut());
+            }
+            Created::ByNotifier(_) => bindings::put_device(dev),
+        }
+    }
+}
+
 impl kernel::Module for SimBoard {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let mut lookup = KBox::new(lookup_table(), GFP_KERNEL)?;
-        // SAFETY: the table stays allocated until removed in `drop` (or below).
-        unsafe { gpiod_add_lookup_table(&mut *lookup) };
-
         // SAFETY: all-zero is the state `of_changeset_init` expects to fill.
         let mut changeset: KBox<bindings::of_changeset> =
-            KBox::new(unsafe { core::mem::zeroed() }, GFP_KERNEL).inspect_err(|_| {
-                // SAFETY: added above.
-                unsafe { gpiod_remove_lookup_table(&mut *lookup) }
-            })?;
+            KBox::new(unsafe { core::mem::zeroed() }, GFP_KERNEL)?;
         // SAFETY: `changeset` is allocated and not yet initialised.
         unsafe { bindings::of_changeset_init(&mut *changeset) };
-
-        let built = describe_motor(&mut changeset).and_then(|np| {
-            // SAFETY: `changeset` holds only our new node and properties.
-            kernel::error::to_result(unsafe { bindings::of_changeset_apply(&mut *changeset) })?;
-            // When the root is a populated bus, applying the changeset has
-            // already created the device (OF reconfig notifier); otherwise
-            // create it here.
-            // SAFETY: `np` is attached now.
-            let existing = unsafe { of_find_device_by_node(np.cast()) };
-            let pdev = if existing.is_null() {
-                // SAFETY: `np` is attached; the name is NUL-terminated.
-                let created = unsafe {
-                    of_platform_device_create(np.cast(), MOTOR_NODE.as_char_ptr(), null_mut())
-                };
-                Created::ByBoard(created)
-            } else {
-                Created::ByNotifier(existing)
-            };
-            if pdev.ptr().is_null() {
-                // SAFETY: applied above; reverting detaches the node again.
-                unsafe { bindings::of_changeset_revert(&mut *changeset) };
-                return Err(ENODEV);
+        let mut nodes = KVec::with_capacity(NODES.len(), GFP_KERNEL)?;
+        for spec in &NODES {
+            match describe(&mut changeset, spec) {
+                Ok(np) => nodes.push((np, spec.name), GFP_KERNEL)?,
+                Err(e) => {
+                    // SAFETY: initialised above, not applied.
+                    unsafe { bindings::of_changeset_destroy(&mut *changeset) };
+                    return Err(e);
+                }
             }
-            Ok(pdev)
-        });
-        match built {
-            Ok(motor) => {
-                pr_info!("motor node and device created\n");
-                Ok(SimBoard {
-                    changeset,
-                    lookup,
-                    motor,
-                })
+        }
+        // SAFETY: the table stays allocated until removed in `drop` (or below).
+        unsafe { gpiod_add_lookup_table(&mut *lookup) };
+        // SAFETY: `changeset` holds only our new nodes and properties.
+        if let Err(e) =
+            kernel::error::to_result(unsafe { bindings::of_changeset_apply(&mut *changeset) })
+        {
+            // SAFETY: not applied; added above.
+            unsafe {
+                bindings::of_changeset_destroy(&mut *changeset);
+                gpiod_remove_lookup_table(&mut *lookup);
             }
-            Err(e) => {
-                // SAFETY: initialised above, not applied (or reverted).
-                unsafe { bindings::of_changeset_destroy(&mut *changeset) };
-                // SAFETY: added above.
-                unsafe { gpiod_remove_lookup_table(&mut *lookup) };
-                Err(e)
+            return Err(e);
+        }
+        let mut devices = KVec::with_capacity(NODES.len(), GFP_KERNEL)?;
+        let mut failure = None;
+        for (np, name) in nodes {
+            match device_for(np, name)
+                .and_then(|d| devices.push(d, GFP_KERNEL).map_err(Error::from))
+            {
+                Ok(()) => {}
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let board = SimBoard {
+            changeset,
+            lookup,
+            devices,
+        };
+        match failure {
+            // Dropping the board releases what was set up.
+            Some(e) => Err(e),
+            None => {
+                pr_info!(
+                    "board description applied: {} devices\n",
+                    board.devices.len()
+                );
+                Ok(board)
             }
         }
     }
@@ -231,18 +303,13 @@ impl kernel::Module for SimBoard {
 
 impl Drop for SimBoard {
     fn drop(&mut self) {
-        // SAFETY: `motor` was created in `init` and is destroyed once; then
-        // the applied changeset is reverted and freed, and the lookup table
-        // (no longer used by any device) is removed.
+        for device in self.devices.iter().rev() {
+            release(device);
+        }
+        // SAFETY: the changeset was applied in `init`; reverting detaches the
+        // nodes (and removes notifier-created devices), then it is freed. The
+        // lookup table is no longer used by any device.
         unsafe {
-            let pdev = self.motor.ptr().cast::<bindings::platform_device>();
-            let dev = core::ptr::addr_of_mut!((*pdev).dev);
-            match self.motor {
-                Created::ByBoard(_) => {
-                    of_platform_device_destroy(dev.cast(), null_mut());
-                }
-                Created::ByNotifier(_) => bindings::put_device(dev),
-            }
             bindings::of_changeset_revert(&mut *self.changeset);
             bindings::of_changeset_destroy(&mut *self.changeset);
             gpiod_remove_lookup_table(&mut *self.lookup);

@@ -133,7 +133,8 @@ impl Motor {
 
 impl hy300::class_device::ClassAttributes for Motor {
     fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
-        metrics::render(self, attr.to_bytes(), out);
+        let limit_active = || motion::MotorHw::limit_active(&self.hw).ok();
+        metrics::render(&self.motion, limit_active, attr.to_bytes(), out);
     }
 
     fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {

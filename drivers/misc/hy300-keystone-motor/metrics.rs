@@ -6,72 +6,49 @@ use core::sync::atomic::Ordering::Relaxed;
 
 use crate::motion::{Motion, PHASE_LINES};
 use crate::prometheus::{Family, LabelName, Writer};
-use crate::Motor;
 
-const POSITION: Family = Family::gauge(
-    "hy300_motor_position_steps",
-    "Current lens position in steps from the end stop.",
-);
+const POSITION: Family = Family::gauge("hy300_motor_position_steps", "Lens position.");
 const TARGET: Family = Family::gauge(
     "hy300_motor_target_position_steps",
-    "Position the last move was asked to reach.",
+    "Target of the last move.",
 );
-const MAX_POSITION: Family = Family::gauge(
-    "hy300_motor_max_position_steps",
-    "Largest position the lens may be moved to.",
-);
-const MOVING: Family = Family::gauge("hy300_motor_moving", "1 while a move or homing runs.");
+const MAX_POSITION: Family = Family::gauge("hy300_motor_max_position_steps", "Largest position.");
+const MOVING: Family = Family::gauge("hy300_motor_moving", "1 while moving or homing.");
 
-const HOMED: Family = Family::gauge(
-    "hy300_motor_homed",
-    "1 once homing found the limit switch and the position is known.",
-);
+const HOMED: Family = Family::gauge("hy300_motor_homed", "1 once the position is known.");
 const HOMING_ATTEMPTS: Family =
-    Family::counter("hy300_motor_homing_attempts_total", "Homing runs started.");
+    Family::counter("hy300_motor_homing_attempts_total", "Homing runs.");
 const HOMING_SUCCESSES: Family = Family::counter(
     "hy300_motor_homing_successes_total",
-    "Homing runs that found the limit switch.",
+    "Homing runs that succeeded.",
 );
 const HOMING_FAILURES: Family = Family::counter(
     "hy300_motor_homing_failures_total",
-    "Homing runs that failed: switch never seen, stopped, or GPIO error.",
+    "Homing runs that failed.",
 );
 
-const MOVEMENTS: Family = Family::counter(
-    "hy300_motor_movements_total",
-    "Moves requested through the position file.",
-);
-const MOVES_STOPPED: Family = Family::counter(
-    "hy300_motor_moves_stopped_total",
-    "Moves or homing runs ended early by stop or unbind.",
-);
-const STEPS: Family = Family::counter("hy300_motor_steps_total", "Half steps taken, by direction.");
+const MOVEMENTS: Family = Family::counter("hy300_motor_movements_total", "Moves requested.");
+const MOVES_STOPPED: Family =
+    Family::counter("hy300_motor_moves_stopped_total", "Moves stopped early.");
+const STEPS: Family = Family::counter("hy300_motor_steps_total", "Half steps taken.");
 const LIMIT_TRIGGERS: Family = Family::counter(
     "hy300_motor_limit_switch_triggers_total",
-    "Times the limit switch was found active.",
+    "Limit switch hits.",
 );
-const STEP_ERRORS: Family = Family::counter(
-    "hy300_motor_step_errors_total",
-    "GPIO errors while stepping or reading the switch.",
-);
+const STEP_ERRORS: Family = Family::counter("hy300_motor_step_errors_total", "GPIO errors.");
 
-const PHASE_LEVEL: Family = Family::gauge(
-    "hy300_motor_phase_line_level",
-    "Level driven on each phase line (1 = energised).",
-);
+const PHASE_LEVEL: Family = Family::gauge("hy300_motor_phase_line_level", "Phase line level.");
 const LIMIT_ACTIVE: Family = Family::gauge(
     "hy300_motor_limit_switch_active",
-    "1 while the limit switch reads active.",
+    "1 while the switch is active.",
 );
 const PHASE_TRANSITIONS: Family = Family::counter(
     "hy300_motor_phase_transitions_total",
-    "Level changes on each phase line.",
+    "Phase line level changes.",
 );
 
-const STEP_DURATION: Family = Family::histogram(
-    "hy300_motor_step_duration_seconds",
-    "Time of one half step: drive the phases, hold, pause.",
-);
+const STEP_DURATION: Family =
+    Family::histogram("hy300_motor_step_duration_seconds", "Half step time.");
 
 const DIRECTION: LabelName = LabelName::new("direction");
 const LINE: LabelName = LabelName::new("line");
@@ -105,17 +82,16 @@ fn movement_counters(m: &Motion, w: &mut Writer<'_>) {
     w.counter(&STEP_ERRORS, &m.metrics.step_errors);
 }
 
-fn gpio_status(motor: &Motor, w: &mut Writer<'_>) {
-    let m = &motor.motion;
+fn gpio_status(m: &Motion, limit_active: Option<bool>, w: &mut Writer<'_>) {
     let mask = m.phase_mask();
     w.family(&PHASE_LEVEL, |f| {
         for (line, name) in LINE_NAMES.iter().enumerate() {
             f.sample(&[(LINE, name)], u64::from(mask >> line & 1));
         }
     });
-    // The switch is an input: read it now. A read error leaves the family
-    // out rather than reporting a made-up level.
-    if let Ok(active) = crate::motion::MotorHw::limit_active(&motor.hw) {
+    // A failed read of the switch leaves the family out rather than
+    // reporting a made-up level.
+    if let Some(active) = limit_active {
         w.gauge(&LIMIT_ACTIVE, active);
     }
     w.family(&PHASE_TRANSITIONS, |f| {
@@ -129,20 +105,25 @@ fn step_timing(m: &Motion, w: &mut Writer<'_>) {
     w.histogram(&STEP_DURATION, &m.metrics.step_seconds);
 }
 
-/// Renders the file `attr` of the motor.
-pub(crate) fn render(motor: &Motor, attr: &[u8], w: &mut Writer<'_>) {
-    let m = &motor.motion;
+/// Renders the file `attr` of the motor; `limit_active` reads the switch
+/// (only the files that show it call it).
+pub(crate) fn render(
+    m: &Motion,
+    limit_active: impl FnOnce() -> Option<bool>,
+    attr: &[u8],
+    w: &mut Writer<'_>,
+) {
     match attr {
         b"position_status" => position_status(m, w),
         b"calibration_state" => calibration_state(m, w),
         b"movement_counters" => movement_counters(m, w),
-        b"gpio_status" => gpio_status(motor, w),
+        b"gpio_status" => gpio_status(m, limit_active(), w),
         b"step_timing" => step_timing(m, w),
         b"metrics" => {
             position_status(m, w);
             calibration_state(m, w);
             movement_counters(m, w);
-            gpio_status(motor, w);
+            gpio_status(m, limit_active(), w);
             step_timing(m, w);
         }
         _ => {}

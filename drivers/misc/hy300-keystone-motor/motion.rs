@@ -22,15 +22,8 @@ pub(crate) const PHASE_LINES: usize = 4;
 pub(crate) const HOMING_MARGIN_STEPS: u32 = 100;
 
 /// Upper bounds of the step duration histogram, in nanoseconds.
-pub(crate) static STEP_SECONDS_BOUNDS: [u64; 8] = [
-    500_000,
-    1_000_000,
-    2_000_000,
-    5_000_000,
-    10_000_000,
-    20_000_000,
-    50_000_000,
-    100_000_000,
+pub(crate) static STEP_SECONDS_BOUNDS: [u64; 6] = [
+    500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 50_000_000,
 ];
 
 /// The motor hardware: four phase outputs and a limit switch input.
@@ -69,7 +62,7 @@ pub(crate) struct MotorMetrics {
     pub(crate) homing_successes: Counter,
     pub(crate) homing_failures: Counter,
     pub(crate) phase_transitions: [Counter; PHASE_LINES],
-    pub(crate) step_seconds: Histogram<8>,
+    pub(crate) step_seconds: Histogram<6>,
 }
 
 impl MotorMetrics {

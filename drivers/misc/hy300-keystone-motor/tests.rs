@@ -6,7 +6,10 @@ use core::sync::atomic::{AtomicU32, AtomicU8, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
-use crate::motion::{Motion, MotorHw, Timing, HALF_STEP_SEQUENCE, HOMING_MARGIN_STEPS};
+use crate::motion::{
+    Motion, MotorHw, Timing, HALF_STEP_SEQUENCE, HOMING_MARGIN_STEPS, STEP_SECONDS_BOUNDS,
+};
+use crate::prometheus::Writer;
 
 /// Records what the logic drives; the limit switch closes after
 /// `limit_after` reads (never if `u32::MAX`).
@@ -132,6 +135,42 @@ mod motion_tests {
         assert_eq!(m.home(&hw, FAST), Ok(()));
         assert_eq!(m.move_to(&hw, FAST, 10), Err(EINTR));
         assert_eq!(m.position.get(), 0);
+    }
+
+    #[test]
+    fn metrics_page_fits_with_every_value_at_its_widest() -> Result {
+        let m = Motion::new(u32::MAX);
+        m.position.set(i64::MIN);
+        m.target.set(i64::MIN);
+        let mm = &m.metrics;
+        let named = [
+            &mm.movements,
+            &mm.moves_stopped,
+            &mm.steps_clockwise,
+            &mm.steps_counter_clockwise,
+            &mm.limit_switch_triggers,
+            &mm.step_errors,
+            &mm.homing_attempts,
+            &mm.homing_successes,
+            &mm.homing_failures,
+        ];
+        for c in Iterator::chain(named.into_iter(), mm.phase_transitions.iter()) {
+            c.add(u64::MAX);
+        }
+        mm.step_seconds.observe(u64::MAX);
+        let mut page = KVec::from_elem(0u8, kernel::page::PAGE_SIZE, GFP_KERNEL)?;
+        let mut w = Writer::new(&mut page);
+        crate::metrics::render(&m, || Some(true), b"metrics", &mut w);
+        let len = w.finish().map_err(|_| EFBIG)?;
+        // Bucket counts and _count are 1 here; each can grow by 19 digits.
+        let margin = 19 * (STEP_SECONDS_BOUNDS.len() + 2);
+        pr_info!(
+            "motor metrics worst case: {} of {} bytes\n",
+            len + margin,
+            kernel::page::PAGE_SIZE
+        );
+        assert!(len + margin <= kernel::page::PAGE_SIZE);
+        Ok(())
     }
 
     #[test]

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The device backend: the register block through `IoMem` and the
+//! reserved `no-map` memory through `memremap` (write-combined).
+
+use core::ptr::NonNull;
+use kernel::bindings;
+use kernel::device::{Core, Device};
+use kernel::io::mem::DevresIoMem;
+use kernel::io::Io;
+use kernel::platform;
+use kernel::prelude::*;
+
+use crate::hw::{MipsHw, Reg, REG_BLOCK_SIZE};
+use crate::layout::RESERVED_SIZE;
+
+unsafe extern "C" {
+    // `<linux/of_address.h>` is not in 7.3's generated bindings. The node
+    // is `void *` (bindgen's `device_node` trips improper_ctypes on !SMP).
+    fn of_address_to_resource(
+        np: *mut core::ffi::c_void,
+        index: kernel::ffi::c_int,
+        r: *mut bindings::resource,
+    ) -> kernel::ffi::c_int;
+}
+
+/// The reserved memory, mapped write-combined; unmapped on drop.
+///
+/// # Invariants
+///
+/// `base` maps `size` bytes returned by `memremap`, until `drop`.
+struct ReservedMemory {
+    base: NonNull<u8>,
+    size: usize,
+}
+
+// SAFETY: the mapping is plain memory, usable from any thread; writes are
+// serialised by the driver's operation lock.
+unsafe impl Send for ReservedMemory {}
+// SAFETY: as above.
+unsafe impl Sync for ReservedMemory {}
+
+impl ReservedMemory {
+    /// Maps the node referenced by the device's `memory-region`.
+    fn map(dev: &Device) -> Result<Self> {
+        // `Device` is a transparent wrapper of `struct device`.
+        let raw = core::ptr::from_ref(dev).cast::<bindings::device>();
+        // SAFETY: `raw` is a live device; `of_node` is read-only after probe.
+        let np = unsafe { (*raw).of_node };
+        if np.is_null() {
+            return Err(ENODEV);
+        }
+        // SAFETY: all-zero is a valid `of_phandle_args` to be filled.
+        let mut args: bindings::of_phandle_args = unsafe { core::mem::zeroed() };
+        // SAFETY: `np` is live; the property name is NUL-terminated; a
+        // null cells name with count 0 means "no arguments".
+        kernel::error::to_result(unsafe {
+            bindings::__of_parse_phandle_with_args(
+                np,
+                c"memory-region".as_char_ptr(),
+                core::ptr::null(),
+                0,
+                0,
+                &mut args,
+            )
+        })?;
+        // SAFETY: all-zero is a valid `resource` to be filled.
+        let mut res: bindings::resource = unsafe { core::mem::zeroed() };
+        // SAFETY: `args.np` holds a reference taken by the parse above.
+        let ret = unsafe { of_address_to_resource(args.np.cast(), 0, &mut res) };
+        // SAFETY: drops the reference taken by the parse.
+        unsafe { bindings::of_node_put(args.np) };
+        kernel::error::to_result(ret)?;
+        let size = usize::try_from(res.end - res.start + 1).map_err(|_| EINVAL)?;
+        if size < RESERVED_SIZE {
+            dev_err!(
+                dev,
+                "memory-region is {size:#x} bytes, need {RESERVED_SIZE:#x}\n"
+            );
+            return Err(EINVAL);
+        }
+        // SAFETY: the range is a `no-map` reserved region owned by this
+        // device; write-combined mapping is what the co-processor expects.
+        let base = unsafe { bindings::memremap(res.start, size, bindings::MEMREMAP_WC as _) };
+        let base = NonNull::new(base.cast::<u8>()).ok_or(ENOMEM)?;
+        // INVARIANT: `base` maps `size` bytes.
+        Ok(ReservedMemory { base, size })
+    }
+}
+
+impl Drop for ReservedMemory {
+    fn drop(&mut self) {
+        // SAFETY: mapped in `map` (type invariant), unmapped once.
+        unsafe { bindings::memunmap(self.base.as_ptr().cast()) };
+    }
+}
+
+/// MMIO registers plus reserved memory.
+pub(crate) struct MmioHw {
+    regs: DevresIoMem<REG_BLOCK_SIZE>,
+    memory: ReservedMemory,
+}
+
+impl MmioHw {
+    pub(crate) fn new(pdev: &platform::Device<Core<'_>>) -> Result<Self> {
+        let request = pdev.io_request_by_index(0).ok_or(ENODEV)?;
+        let regs = request.iomap_sized::<REG_BLOCK_SIZE>()?.into_devres()?;
+        let memory = ReservedMemory::map(pdev.as_ref())?;
+        Ok(MmioHw { regs, memory })
+    }
+}
+
+impl MipsHw for MmioHw {
+    fn read(&self, reg: Reg) -> Result<u32> {
+        // After unbind the mapping is revoked: ENXIO, never a stale access.
+        self.regs
+            .try_access_with(|io| io.try_read32(reg.offset()))
+            .ok_or(ENXIO)?
+    }
+
+    fn write(&self, reg: Reg, value: u32) -> Result {
+        self.regs
+            .try_access_with(|io| io.try_write32(value, reg.offset()))
+            .ok_or(ENXIO)?
+    }
+
+    fn write_memory(&self, offset: usize, data: &[u8]) -> Result {
+        let end = offset.checked_add(data.len()).ok_or(EINVAL)?;
+        if end > self.memory.size {
+            return Err(EINVAL);
+        }
+        // SAFETY: `offset..end` lies inside the mapping (checked above) and
+        // `data` cannot overlap it (it is kernel memory of the caller).
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                data.as_ptr(),
+                self.memory.base.as_ptr().add(offset),
+                data.len(),
+            )
+        };
+        // Make the image visible to the co-processor before it is started.
+        // SAFETY: a plain write barrier.
+        unsafe { bindings::wmb() };
+        Ok(())
+    }
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+/*
+ * Guest test tool for /dev/mipsloader (built static by scripts/vm).
+ *
+ *   mipsctl load NAME [CRC32]     MIPSLOADER_IOC_LOAD_FW (CRC check if given)
+ *   mipsctl restart | powerdown   MIPSLOADER_IOC_RESTART / _POWER_DOWN
+ *   mipsctl status                MIPSLOADER_IOC_GET_STATUS, printed
+ *   mipsctl panel X1 Y1 ... X4 Y4 MIPSLOADER_IOC_SET_PANEL
+ *   mipsctl crc FILE              CRC32 of FILE (zlib's), in hex
+ *   mipsctl fuzz N SEED           N random ioctls: commands, sizes, pointers
+ *
+ * Prints "ok" or "error: <errno name>" and exits 0 / 1 (fuzz: 0 unless the
+ * device cannot be opened).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../../../include/uapi/linux/hy300-mipsloader.h"
+
+_Static_assert(sizeof(struct mipsloader_load) == 72, "load layout");
+_Static_assert(sizeof(struct mipsloader_status) == 16, "status layout");
+_Static_assert(sizeof(struct mipsloader_panel) == 32, "panel layout");
+
+static uint32_t crc_table[256];
+
+static uint32_t crc32_buf(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	if (!crc_table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t v = i;
+
+			for (int k = 0; k < 8; k++)
+				v = v & 1 ? 0xedb88320u ^ (v >> 1) : v >> 1;
+			crc_table[i] = v;
+		}
+	while (n--)
+		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return ~c;
+}
+
+static int report(int ret)
+{
+	if (ret == 0) {
+		puts("ok");
+		return 0;
+	}
+	printf("error: %s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	return 1;
+}
+
+static int open_dev(void)
+{
+	int fd = open("/dev/mipsloader", O_RDWR);
+
+	if (fd < 0) {
+		perror("open /dev/mipsloader");
+		exit(2);
+	}
+	return fd;
+}
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static int fuzz(long n, uint64_t seed)
+{
+	static const unsigned int cmds[] = {
+		MIPSLOADER_IOC_LOAD_FW, MIPSLOADER_IOC_RESTART, MIPSLOADER_IOC_POWER_DOWN,
+		MIPSLOADER_IOC_GET_STATUS, MIPSLOADER_IOC_SET_PANEL,
+	};
+	/* buf is a page followed by a guard page, so a pointer near its end
+	 * makes the kernel cross into unmapped memory, never into ours. */
+	unsigned char *buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *unmapped = buf + 4096;
+
+	if (buf == MAP_FAILED || mprotect(unmapped, 4096, PROT_NONE)) {
+		perror("mmap");
+		return 2;
+	}
+	int fd = open_dev();
+	long errors = 0, successes = 0;
+
+	rng_state = seed ? seed : 1;
+	for (long i = 0; i < n; i++) {
+		unsigned int cmd;
+		unsigned long arg;
+
+		switch (rnd() % 4) {
+		case 0: /* a valid command */
+			cmd = cmds[rnd() % 5];
+			break;
+		case 1: /* our magic, random number, direction and size */
+			cmd = _IOC(rnd() % 4, 'M', rnd() % 16, rnd() % 256);
+			break;
+		default: /* anything */
+			cmd = (unsigned int)rnd();
+			break;
+		}
+		for (int k = 0; k < 4096; k++)
+			buf[k] = (unsigned char)rnd();
+		/* Keep loads from asking for real files most of the time. */
+		if (rnd() % 2)
+			buf[rnd() % 72] = 0;
+		switch (rnd() % 6) {
+		case 0: arg = 0; break;
+		case 1: arg = (unsigned long)unmapped; break;
+		case 2: arg = (unsigned long)(rnd() | (1ul << 63)); break; /* non-user */
+		case 3: arg = (unsigned long)(buf + 4096 - (rnd() % 40)); break; /* runs off the end */
+		case 4: arg = (unsigned long)(rnd() % 65536); break; /* below mmap_min_addr */
+		default: arg = (unsigned long)buf; break;
+		}
+		if (ioctl(fd, cmd, arg) == 0)
+			successes++;
+		else
+			errors++;
+	}
+	printf("fuzz: %ld ioctls, %ld ok, %ld errors\n", n, successes, errors);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 2)
+		goto usage;
+	if (!strcmp(argv[1], "crc") && argc == 3) {
+		FILE *f = fopen(argv[2], "rb");
+		static unsigned char data[16 << 20];
+		size_t n;
+
+		if (!f)
+			return perror(argv[2]), 1;
+		n = fread(data, 1, sizeof(data), f);
+		printf("%08x\n", crc32_buf(data, n));
+		return 0;
+	}
+	if (!strcmp(argv[1], "fuzz") && argc == 4)
+		return fuzz(atol(argv[2]), strtoull(argv[3], NULL, 0));
+	fd = open_dev();
+	if (!strcmp(argv[1], "load") && (argc == 3 || argc == 4)) {
+		struct mipsloader_load req = { 0 };
+
+		strncpy(req.name, argv[2], sizeof(req.name) - 1);
+		if (argc == 4) {
+			req.flags = MIPSLOADER_LOAD_CHECK_CRC;
+			req.crc32 = strtoul(argv[3], NULL, 16);
+		}
+		return report(ioctl(fd, MIPSLOADER_IOC_LOAD_FW, &req));
+	}
+	if (!strcmp(argv[1], "restart") && argc == 2)
+		return report(ioctl(fd, MIPSLOADER_IOC_RESTART));
+	if (!strcmp(argv[1], "powerdown") && argc == 2)
+		return report(ioctl(fd, MIPSLOADER_IOC_POWER_DOWN));
+	if (!strcmp(argv[1], "status") && argc == 2) {
+		struct mipsloader_status st;
+		int ret = ioctl(fd, MIPSLOADER_IOC_GET_STATUS, &st);
+
+		if (ret == 0)
+			printf("loaded=%u size=%u crc32=%08x status=%08x\n", st.loaded,
+			       st.firmware_size, st.firmware_crc32, st.status_reg);
+		return report(ret);
+	}
+	if (!strcmp(argv[1], "panel") && argc == 10) {
+		struct mipsloader_panel p;
+		int32_t *v = &p.top_left_x;
+
+		for (int i = 0; i < 8; i++)
+			v[i] = atoi(argv[2 + i]);
+		return report(ioctl(fd, MIPSLOADER_IOC_SET_PANEL, &p));
+	}
+usage:
+	fprintf(stderr, "usage: see the comment at the top of mipsctl.c\n");
+	return 2;
+}
