@@ -1,0 +1,32 @@
+# The hy300 out-of-tree kernel modules for a kernel from nixpkgs:
+#   config.boot.kernelPackages.callPackage ./nix/package.nix { }
+# The kernel must have CONFIG_RUST=y (and the Rust firmware loader
+# abstractions for sunxi-mipsloader).
+{ lib, stdenv, kernel }:
+
+stdenv.mkDerivation {
+  pname = "hy300-modules";
+  version = "0.1.0-${kernel.version}";
+
+  src = lib.cleanSource ../.;
+
+  nativeBuildInputs = kernel.moduleBuildDependencies;
+  makeFlags = kernel.makeFlags ++ [
+    "KDIR=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build"
+  ];
+  buildFlags = [ "modules" ];
+
+  installPhase = ''
+    runHook preInstall
+    for ko in drivers/misc/*/*.ko; do
+      install -Dm644 "$ko" "$out/lib/modules/${kernel.modDirVersion}/extra/$(basename "$ko")"
+    done
+    runHook postInstall
+  '';
+
+  meta = {
+    description = "Rust kernel drivers for the HY300 projector with in-kernel Prometheus metrics";
+    license = lib.licenses.gpl2Only;
+    platforms = [ "aarch64-linux" "x86_64-linux" ];
+  };
+}
