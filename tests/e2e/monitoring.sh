@@ -11,7 +11,11 @@ cd "$HY300_ROOT"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hy300-e2e.XXXXXX")
 pids=()
 cleanup() {
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+	local pid
+	for pid in "${pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT

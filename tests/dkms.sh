@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the modules the way distribution users do: dkms add + dkms build
+# from a copy of the source tree, against the cached test kernel. Cleans up
+# after itself (dkms remove, /usr/src copy).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name=hy300
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+kdir=$(scripts/kernel dir)
+kver=$(make -s -C "$kdir" kernelrelease)
+src=/usr/src/$name-$version
+cleanup() {
+	dkms remove "$name/$version" --all >/dev/null 2>&1 || true
+	rm -rf "$src"
+}
+cleanup
+trap cleanup EXIT
+mkdir -p "$src"
+git ls-files -z | while IFS= read -r -d '' f; do
+	[ -e "$f" ] && printf '%s\0' "$f"
+done | tar --null -T - -cf - | tar -xf - -C "$src"
+dkms add "$name/$version"
+dkms build "$name/$version" -k "$kver" --kernelsourcedir "$kdir"
+built=$(find "/var/lib/dkms/$name/$version/$kver" -name '*.ko' -printf '%f\n' | sort | tr '\n' ' ')
+echo "dkms: built for $kver: $built"
+[ "$built" = "hy300-keystone-motor.ko hy300_class.ko sunxi-mipsloader.ko " ] || { echo "dkms: unexpected module set"; exit 1; }
