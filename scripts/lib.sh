@@ -32,7 +32,7 @@ die() { printf '[hy300] error: %s\n' "$*" >&2; exit 1; }
 # Make arguments shared by every kernel and module build.
 kmake_args() {
 	printf '%s\n' "RUSTC=$KERNEL_RUSTC" "RUSTDOC=/usr/bin/rustdoc" "HOSTRUSTC=$KERNEL_RUSTC" \
-		"BINDGEN=$BINDGEN" "CC=gcc"
+		"BINDGEN=$BINDGEN"
 }
 
 # Source tree of the unpacked kernel (set by scripts/kernel fetch).

@@ -34,6 +34,8 @@ pub struct Family {
     pub(crate) name: &'static str,
     pub(crate) help: &'static str,
     pub(crate) kind: MetricType,
+    /// The HELP text has nothing to escape (decided at compile time).
+    pub(crate) help_is_plain: bool,
 }
 
 impl Family {
@@ -67,7 +69,12 @@ impl Family {
             !ends_with(name, "_bucket") && !ends_with(name, "_sum") && !ends_with(name, "_count"),
             "_bucket, _sum and _count are reserved for histogram series"
         );
-        Family { name, help, kind }
+        Family {
+            name,
+            help,
+            kind,
+            help_is_plain: !contains_any(help.as_bytes(), b"\\\n"),
+        }
     }
 
     /// The family name.
@@ -198,6 +205,21 @@ const fn is_snake(b: &[u8]) -> bool {
         i += 1;
     }
     true
+}
+
+const fn contains_any(s: &[u8], set: &[u8]) -> bool {
+    let mut i = 0;
+    while i < s.len() {
+        let mut k = 0;
+        while k < set.len() {
+            if s[i] == set[k] {
+                return true;
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    false
 }
 
 const fn ends_with(s: &str, suffix: &str) -> bool {

@@ -57,6 +57,13 @@ impl NumberText {
     }
 }
 
+/// Two-digit pairs "00".."99", for formatting two digits per division.
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Formats a value as Prometheus accepts it: plain decimal, no exponent.
 pub(crate) fn format(value: Value) -> NumberText {
     match value {
@@ -70,6 +77,9 @@ pub(crate) fn format(value: Value) -> NumberText {
 /// trailing fractional zeros (and a bare point) are dropped.
 pub(crate) fn fixed(negative: bool, magnitude: u64, scale: u32) -> NumberText {
     let scale = if scale > MAX_SCALE { MAX_SCALE } else { scale };
+    if scale == 0 {
+        return integer(negative, magnitude);
+    }
     let mut out = NumberText {
         buf: [0; NUMBER_CAPACITY],
         start: NUMBER_CAPACITY,
@@ -103,6 +113,50 @@ pub(crate) fn fixed(negative: bool, magnitude: u64, scale: u32) -> NumberText {
     if negative && magnitude != 0 {
         push(b'-');
     }
+    out
+}
+
+/// Integer fast path: two digits per division, no scaling.
+fn integer(negative: bool, mut magnitude: u64) -> NumberText {
+    let mut out = NumberText {
+        buf: [0; NUMBER_CAPACITY],
+        start: NUMBER_CAPACITY,
+    };
+    let mut start = NUMBER_CAPACITY;
+    let zero = magnitude == 0;
+    while magnitude >= 100 {
+        let pair = (magnitude % 100) as usize * 2;
+        magnitude /= 100;
+        start -= 2;
+        if let (Some(dst), Some(src)) = (
+            out.buf.get_mut(start..start + 2),
+            DIGIT_PAIRS.get(pair..pair + 2),
+        ) {
+            dst.copy_from_slice(src);
+        }
+    }
+    if magnitude >= 10 {
+        let pair = magnitude as usize * 2;
+        start -= 2;
+        if let (Some(dst), Some(src)) = (
+            out.buf.get_mut(start..start + 2),
+            DIGIT_PAIRS.get(pair..pair + 2),
+        ) {
+            dst.copy_from_slice(src);
+        }
+    } else {
+        start -= 1;
+        if let Some(d) = out.buf.get_mut(start) {
+            *d = b'0' + magnitude as u8;
+        }
+    }
+    if negative && !zero {
+        start -= 1;
+        if let Some(d) = out.buf.get_mut(start) {
+            *d = b'-';
+        }
+    }
+    out.start = start;
     out
 }
 
@@ -156,6 +210,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn integers_match_std(v in proptest::num::i64::ANY, u in proptest::num::u64::ANY) {
+            proptest::prop_assert_eq!(s(Value::Signed(v)), v.to_string());
+            proptest::prop_assert_eq!(s(Value::Unsigned(u)), u.to_string());
+            for p in [0u64, 9, 10, 99, 100, 101, 999, 1000] {
+                proptest::prop_assert_eq!(s(Value::Unsigned(p)), p.to_string());
+            }
+        }
+
         #[test]
         fn fixed_matches_decimal_arithmetic(raw in proptest::num::i64::ANY, scale in 0u32..=18) {
             let text = s(Value::Fixed { raw, scale });

@@ -89,7 +89,11 @@ impl<'b> Writer<'b> {
         self.put(b"# HELP ");
         self.put(family.name.as_bytes());
         self.put(b" ");
-        self.put_escaped(family.help.as_bytes(), false);
+        if family.help_is_plain {
+            self.put(family.help.as_bytes());
+        } else {
+            self.put_escaped(family.help.as_bytes(), false);
+        }
         self.put(b"\n# TYPE ");
         self.put(family.name.as_bytes());
         self.put(b" ");
@@ -140,7 +144,14 @@ impl<'b> Writer<'b> {
             }
         };
         if let Some(dst) = self.buf.get_mut(self.cursor..end) {
-            dst.copy_from_slice(bytes);
+            if bytes.len() <= 16 {
+                // Most pieces are a few bytes: a loop beats a memcpy call.
+                for (d, s) in dst.iter_mut().zip(bytes) {
+                    *d = *s;
+                }
+            } else {
+                dst.copy_from_slice(bytes);
+            }
             self.cursor = end;
         } else {
             self.overflow = true;
@@ -149,6 +160,13 @@ impl<'b> Writer<'b> {
 
     /// Escapes `\` and newline (HELP), plus `"` for label values.
     fn put_escaped(&mut self, bytes: &[u8], quote: bool) {
+        if !bytes
+            .iter()
+            .any(|&c| c == b'\\' || c == b'\n' || (quote && c == b'"'))
+        {
+            self.put(bytes);
+            return;
+        }
         let mut start = 0;
         for (i, &c) in bytes.iter().enumerate() {
             let escape: &[u8] = match c {
