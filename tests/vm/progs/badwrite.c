@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * badwrite N SEED FILE...: N writes of invalid input spread over the FILEs
+ * (random bytes, huge lengths, signs, whitespace, numbers out of range or
+ * with junk), each on a fresh open. Every write must fail; prints the count
+ * of refused and (wrongly) accepted writes and exits 1 if any was accepted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static uint64_t s;
+
+static uint64_t rnd(void)
+{
+	s ^= s << 13;
+	s ^= s >> 7;
+	s ^= s << 17;
+	return s;
+}
+
+/* A value no control file accepts: never a bare number within range. */
+static size_t make_input(char *buf, size_t cap)
+{
+	static const char *junk[] = { "-1", "+1", " 1", "1 ", "\t1", "1\n\n", "0x1", "1e3",
+				      "99999999999", "4294967296", "\n", "one", "1,", "１" };
+	size_t len;
+
+	switch (rnd() % 4) {
+	case 0: /* random bytes, containing at least one non-digit */
+		len = 1 + rnd() % 64;
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (char)rnd();
+		buf[rnd() % len] = 'x';
+		return len;
+	case 1: /* huge */
+		len = cap;
+		memset(buf, '9', len);
+		return len;
+	case 2: /* out of range for every control file */
+		return (size_t)snprintf(buf, cap, "%llu", (unsigned long long)(100001 + rnd() % 1000000000));
+	default: {
+		const char *j = junk[rnd() % (sizeof(junk) / sizeof(junk[0]))];
+
+		len = strlen(j);
+		memcpy(buf, j, len);
+		return len;
+	}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static char buf[8192];
+	long n = argc > 3 ? atol(argv[1]) : 0;
+	long refused = 0, accepted = 0;
+
+	if (n <= 0) {
+		fprintf(stderr, "usage: badwrite N SEED FILE...\n");
+		return 2;
+	}
+	s = strtoull(argv[2], NULL, 0) | 1;
+	for (long i = 0; i < n; i++) {
+		const char *file = argv[3 + rnd() % (argc - 3)];
+		size_t len = make_input(buf, sizeof(buf));
+		int fd = open(file, O_WRONLY);
+		ssize_t r;
+
+		if (fd < 0) {
+			perror(file);
+			return 2;
+		}
+		r = write(fd, buf, len);
+		if (r < 0)
+			refused++;
+		else {
+			accepted++;
+			fprintf(stderr, "badwrite: %s accepted %zu bytes: %.*s\n", file, len, (int)(len < 40 ? len : 40), buf);
+		}
+		close(fd);
+	}
+	printf("badwrite: %ld writes, %ld refused, %ld accepted\n", n, refused, accepted);
+	return accepted ? 1 : 0;
+}
