@@ -10,7 +10,7 @@ KDIR ?= $(shell scripts/kernel dir)
 # Debian: the kernel needs rustc-web's /usr/bin/rustc, not rustup's on PATH.
 # Elsewhere (e.g. Nix) the kernel's own configuration decides.
 KERNEL_RUSTC ?= $(wildcard /usr/bin/rustc)
-RUST_TOOLS := $(if $(KERNEL_RUSTC),RUSTC=$(KERNEL_RUSTC) HOSTRUSTC=$(KERNEL_RUSTC) RUSTDOC=$(dir $(KERNEL_RUSTC))rustdoc)
+RUST_TOOLS := $(if $(KERNEL_RUSTC),RUSTC=$(KERNEL_RUSTC) HOSTRUSTC=$(KERNEL_RUSTC) RUSTDOC=$(dir $(KERNEL_RUSTC))rustdoc CLIPPY_DRIVER=$(dir $(KERNEL_RUSTC))clippy-driver)
 
 all: modules
 

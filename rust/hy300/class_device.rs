@@ -65,7 +65,7 @@ impl StaticAttribute {
 
     /// Pointer to the embedded `struct attribute`, for an attribute list.
     pub const fn as_attribute_ptr(&'static self) -> *mut bindings::attribute {
-        (&self.0.attr as *const bindings::attribute).cast_mut()
+        core::ptr::from_ref(&self.0.attr).cast_mut()
     }
 }
 
@@ -109,7 +109,7 @@ impl<T: ClassAttributes> AttributeGroups<T> {
     /// The list holding `group`.
     pub const fn new(group: &'static AttributeGroup) -> Self {
         AttributeGroups {
-            groups: [&group.0 as *const _, core::ptr::null()],
+            groups: [core::ptr::from_ref(&group.0), core::ptr::null()],
             _data: PhantomData,
         }
     }
@@ -244,6 +244,12 @@ unsafe fn callback_args<'a, T: ClassAttributes>(
     (data, name)
 }
 
+/// The `show` of every [`StaticAttribute`] for `T`.
+///
+/// # Safety
+///
+/// Called by sysfs only, for a device registered by [`ClassDevice::register`]
+/// for `T`, with a `PAGE_SIZE` buffer.
 unsafe extern "C" fn show_callback<T: ClassAttributes>(
     dev: *mut bindings::device,
     attr: *mut bindings::device_attribute,
@@ -269,6 +275,12 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     }
 }
 
+/// The `store` of every writable [`StaticAttribute`] for `T`.
+///
+/// # Safety
+///
+/// Called by sysfs only, for a device registered by [`ClassDevice::register`]
+/// for `T`, with `count` readable bytes at `buf`.
 unsafe extern "C" fn store_callback<T: ClassAttributes>(
     dev: *mut bindings::device,
     attr: *mut bindings::device_attribute,

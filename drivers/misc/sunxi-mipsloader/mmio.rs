@@ -81,7 +81,13 @@ impl ReservedMemory {
         }
         // SAFETY: the range is a `no-map` reserved region owned by this
         // device; write-combined mapping is what the co-processor expects.
-        let base = unsafe { bindings::memremap(res.start, size, bindings::MEMREMAP_WC as _) };
+        let base = unsafe {
+            bindings::memremap(
+                res.start,
+                size,
+                bindings::MEMREMAP_WC as kernel::ffi::c_ulong,
+            )
+        };
         let base = NonNull::new(base.cast::<u8>()).ok_or(ENOMEM)?;
         // INVARIANT: `base` maps `size` bytes.
         Ok(ReservedMemory { base, size })

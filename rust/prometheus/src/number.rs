@@ -32,13 +32,13 @@ impl From<i64> for Value {
 
 impl From<u32> for Value {
     fn from(v: u32) -> Self {
-        Value::Unsigned(v as u64)
+        Value::Unsigned(u64::from(v))
     }
 }
 
 impl From<bool> for Value {
     fn from(v: bool) -> Self {
-        Value::Unsigned(v as u64)
+        Value::Unsigned(u64::from(v))
     }
 }
 
