@@ -259,9 +259,8 @@ impl kernel::Module for SimBoard {
         // SAFETY: the table stays allocated until removed in `drop` (or below).
         unsafe { gpiod_add_lookup_table(&mut *lookup) };
         // SAFETY: `changeset` holds only our new nodes and properties.
-        if let Err(e) =
-            kernel::error::to_result(unsafe { bindings::of_changeset_apply(&mut *changeset) })
-        {
+        let applied = unsafe { bindings::of_changeset_apply(&mut *changeset) };
+        if let Err(e) = kernel::error::to_result(applied) {
             // SAFETY: not applied; added above.
             unsafe {
                 bindings::of_changeset_destroy(&mut *changeset);

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Capture formats and size negotiation.
+
+/// `v4l2_fourcc(a, b, c, d)`.
+const fn fourcc(code: &[u8; 4]) -> u32 {
+    code[0] as u32 | (code[1] as u32) << 8 | (code[2] as u32) << 16 | (code[3] as u32) << 24
+}
+
+/// A pixel format the capture block produces.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct PixelFormat {
+    pub(crate) fourcc: u32,
+    pub(crate) name: &'static str,
+    /// Bytes per pixel of the first plane, times 2 (NV12: 1 byte luma).
+    pub(crate) bpp_x2: u32,
+    /// Total image size relative to the first plane, times 2 (NV12: 3).
+    pub(crate) size_x2: u32,
+    /// Value of the FORMAT register.
+    pub(crate) hw_code: u32,
+}
+
+/// Supported formats, in enumeration order; the first is the default.
+/// RGB24 is 3 bytes per pixel (the C original encoded it as RGB32).
+pub(crate) const FORMATS: [PixelFormat; 4] = [
+    PixelFormat { fourcc: fourcc(b"YUYV"), name: "YUYV", bpp_x2: 4, size_x2: 2, hw_code: 0 },
+    PixelFormat { fourcc: fourcc(b"NV12"), name: "NV12", bpp_x2: 2, size_x2: 3, hw_code: 1 },
+    PixelFormat { fourcc: fourcc(b"RGB3"), name: "RGB24", bpp_x2: 6, size_x2: 2, hw_code: 2 },
+    PixelFormat { fourcc: fourcc(b"XR24"), name: "RGB32", bpp_x2: 8, size_x2: 2, hw_code: 3 },
+];
+
+pub(crate) const MIN_WIDTH: u32 = 320;
+pub(crate) const MAX_WIDTH: u32 = 1920;
+pub(crate) const MIN_HEIGHT: u32 = 240;
+pub(crate) const MAX_HEIGHT: u32 = 1080;
+pub(crate) const DEFAULT_WIDTH: u32 = 1920;
+pub(crate) const DEFAULT_HEIGHT: u32 = 1080;
+
+/// A negotiated capture format.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Format {
+    pub(crate) pixel: PixelFormat,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) bytesperline: u32,
+    pub(crate) sizeimage: u32,
+}
+
+/// The format the driver starts with: 1080p YUYV.
+pub(crate) const fn default_format() -> Format {
+    negotiate(FORMATS[0].fourcc, DEFAULT_WIDTH, DEFAULT_HEIGHT)
+}
+
+/// Adjusts a request to what the hardware supports: an unknown fourcc
+/// becomes the default format, sizes are clamped and even.
+pub(crate) const fn negotiate(fourcc: u32, width: u32, height: u32) -> Format {
+    let mut pixel = FORMATS[0];
+    let mut i = 0;
+    while i < FORMATS.len() {
+        if FORMATS[i].fourcc == fourcc {
+            pixel = FORMATS[i];
+        }
+        i += 1;
+    }
+    let width = clamp(width, MIN_WIDTH, MAX_WIDTH) & !1;
+    let height = clamp(height, MIN_HEIGHT, MAX_HEIGHT) & !1;
+    let bytesperline = width * pixel.bpp_x2 / 2;
+    let sizeimage = bytesperline * height * pixel.size_x2 / 2;
+    Format { pixel, width, height, bytesperline, sizeimage }
+}
+
+const fn clamp(v: u32, min: u32, max: u32) -> u32 {
+    if v < min {
+        min
+    } else if v > max {
+        max
+    } else {
+        v
+    }
+}
