@@ -23,10 +23,34 @@ pub(crate) struct PixelFormat {
 /// Supported formats, in enumeration order; the first is the default.
 /// RGB24 is 3 bytes per pixel (the C original encoded it as RGB32).
 pub(crate) const FORMATS: [PixelFormat; 4] = [
-    PixelFormat { fourcc: fourcc(b"YUYV"), name: "YUYV", bpp_x2: 4, size_x2: 2, hw_code: 0 },
-    PixelFormat { fourcc: fourcc(b"NV12"), name: "NV12", bpp_x2: 2, size_x2: 3, hw_code: 1 },
-    PixelFormat { fourcc: fourcc(b"RGB3"), name: "RGB24", bpp_x2: 6, size_x2: 2, hw_code: 2 },
-    PixelFormat { fourcc: fourcc(b"XR24"), name: "RGB32", bpp_x2: 8, size_x2: 2, hw_code: 3 },
+    PixelFormat {
+        fourcc: fourcc(b"YUYV"),
+        name: "YUYV",
+        bpp_x2: 4,
+        size_x2: 2,
+        hw_code: 0,
+    },
+    PixelFormat {
+        fourcc: fourcc(b"NV12"),
+        name: "NV12",
+        bpp_x2: 2,
+        size_x2: 3,
+        hw_code: 1,
+    },
+    PixelFormat {
+        fourcc: fourcc(b"RGB3"),
+        name: "RGB24",
+        bpp_x2: 6,
+        size_x2: 2,
+        hw_code: 2,
+    },
+    PixelFormat {
+        fourcc: fourcc(b"XR24"),
+        name: "RGB32",
+        bpp_x2: 8,
+        size_x2: 2,
+        hw_code: 3,
+    },
 ];
 
 pub(crate) const MIN_WIDTH: u32 = 320;
@@ -66,7 +90,13 @@ pub(crate) const fn negotiate(fourcc: u32, width: u32, height: u32) -> Format {
     let height = clamp(height, MIN_HEIGHT, MAX_HEIGHT) & !1;
     let bytesperline = width * pixel.bpp_x2 / 2;
     let sizeimage = bytesperline * height * pixel.size_x2 / 2;
-    Format { pixel, width, height, bytesperline, sizeimage }
+    Format {
+        pixel,
+        width,
+        height,
+        bytesperline,
+        sizeimage,
+    }
 }
 
 const fn clamp(v: u32, min: u32, max: u32) -> u32 {

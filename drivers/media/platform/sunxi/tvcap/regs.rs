@@ -95,5 +95,7 @@ pub(crate) const IRQ_MASK: u32 = (1 << 10) - 1;
 /// The sources set in an IRQ_STATUS value, in bit order; undefined bits
 /// are ignored.
 pub(crate) fn decode(irq_status: u32) -> impl Iterator<Item = Irq> {
-    Irq::ALL.into_iter().filter(move |irq| irq_status & irq.bit() != 0)
+    Irq::ALL
+        .into_iter()
+        .filter(move |irq| irq_status & irq.bit() != 0)
 }
