@@ -18,6 +18,9 @@
 //! MIPS loader: a node `hy300,h713-mipsloader-sim` with `firmware-name`;
 //! the mipsloader built with `HY300_SIM=y` binds it to its simulated
 //! register block and memory (`drivers/misc/sunxi-mipsloader/sim.rs`).
+//!
+//! TV capture: a node `hy300,h713-tvcap-sim`, bound by sunxi-tvcap built
+//! with `HY300_SIM=y` to its frame source (`.../sunxi/tvcap/sim.rs`).
 
 use core::ptr::null_mut;
 use kernel::bindings;
@@ -144,7 +147,7 @@ struct NodeSpec {
 }
 
 /// The board's simulated devices.
-const NODES: [NodeSpec; 2] = [
+const NODES: [NodeSpec; 3] = [
     // Fast timing keeps the guest tests short; the driver's defaults are
     // the device's (1000 us, 2 ms, 1000 steps).
     NodeSpec {
@@ -162,6 +165,13 @@ const NODES: [NodeSpec; 2] = [
         name: c"hy300-mipsloader",
         compatible: c"hy300,h713-mipsloader-sim",
         strings: &[(c"firmware-name", c"display.bin")],
+        numbers: &[],
+    },
+    // The HDMI capture block with its simulated frame source.
+    NodeSpec {
+        name: c"hy300-tvcap",
+        compatible: c"hy300,h713-tvcap-sim",
+        strings: &[],
         numbers: &[],
     },
 ];

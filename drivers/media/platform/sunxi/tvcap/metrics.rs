@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The capture metrics (updated from the interrupt path with atomics only)
+//! and which file shows which.
+
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::format::FORMATS;
+use crate::prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
+use crate::regs::{status, Irq};
+use crate::Tvcap;
+
+/// Upper bounds of the frame interval histogram, in nanoseconds.
+pub(crate) static INTERVAL_BOUNDS: [u64; 6] = [10_000_000, 20_000_000, 34_000_000, 50_000_000, 100_000_000, 1_000_000_000];
+
+/// Capture error kinds: the error sources of IRQ_STATUS.
+const ERROR_KINDS: [Irq; 5] = [Irq::BufferUnderflow, Irq::HwError, Irq::DmaError, Irq::FifoError, Irq::Timeout];
+
+pub(crate) struct TvcapMetrics {
+    pub(crate) frames_captured: Counter,
+    pub(crate) frames_dropped: Counter,
+    pub(crate) bytes_captured: Counter,
+    pub(crate) errors: [Counter; 5],
+    pub(crate) hotplug_events: Counter,
+    pub(crate) format_changes: Counter,
+    pub(crate) buffers_allocated: Gauge,
+    pub(crate) frame_interval: Histogram<6>,
+    pub(crate) last_interval_ns: AtomicU64,
+}
+
+impl TvcapMetrics {
+    pub(crate) const fn new() -> Self {
+        TvcapMetrics {
+            frames_captured: Counter::new(),
+            frames_dropped: Counter::new(),
+            bytes_captured: Counter::new(),
+            errors: [Counter::new(), Counter::new(), Counter::new(), Counter::new(), Counter::new()],
+            hotplug_events: Counter::new(),
+            format_changes: Counter::new(),
+            buffers_allocated: Gauge::new(),
+            frame_interval: Histogram::new(&INTERVAL_BOUNDS, 9),
+            last_interval_ns: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts an interrupt source that is a capture error.
+    pub(crate) fn irq(&self, irq: Irq) {
+        if let Some(i) = ERROR_KINDS.iter().position(|&k| k == irq) {
+            self.errors[i % ERROR_KINDS.len()].inc();
+        }
+    }
+}
+
+const FRAMES: Family = Family::counter("hy300_tvcap_frames_captured_total", "Frames delivered.");
+const DROPPED: Family = Family::counter("hy300_tvcap_frames_dropped_total", "Frames lost.");
+const BYTES: Family = Family::counter("hy300_tvcap_bytes_captured_total", "Bytes delivered.");
+const ERRORS: Family = Family::counter("hy300_tvcap_capture_errors_total", "Capture errors.");
+const ALLOCATED: Family = Family::gauge("hy300_tvcap_buffers_allocated", "Buffers allocated.");
+const QUEUED: Family = Family::gauge("hy300_tvcap_buffers_queued", "Buffers held by the driver.");
+const USAGE: Family = Family::gauge("hy300_tvcap_buffer_usage_ratio", "Queued over allocated.");
+const STREAMING: Family = Family::gauge("hy300_tvcap_streaming", "1 while streaming.");
+const SIGNAL: Family = Family::gauge("hy300_tvcap_signal_detected", "1 with an input signal.");
+const CONNECTED: Family = Family::gauge("hy300_tvcap_hdmi_connected", "1 with a cable.");
+const HOTPLUG: Family = Family::counter("hy300_tvcap_hotplug_events_total", "Hotplug events.");
+const FORMAT_CHANGES: Family = Family::counter("hy300_tvcap_format_changes_total", "Input format changes.");
+const WIDTH: Family = Family::gauge("hy300_tvcap_width_pixels", "Capture width.");
+const HEIGHT: Family = Family::gauge("hy300_tvcap_height_pixels", "Capture height.");
+const FORMAT: Family = Family::gauge("hy300_tvcap_format_info", "Capture pixel format.");
+const INTERVAL: Family = Family::histogram("hy300_tvcap_frame_interval_seconds", "Time between frames.");
+const RATE: Family = Family::gauge("hy300_tvcap_frame_rate_hertz", "Rate from the last interval.");
+const KIND: LabelName = LabelName::new("kind");
+const FORMAT_LABEL: LabelName = LabelName::new("format");
+
+fn capture_stats(m: &TvcapMetrics, w: &mut Writer<'_>) {
+    w.counter(&FRAMES, &m.frames_captured);
+    w.counter(&DROPPED, &m.frames_dropped);
+    w.counter(&BYTES, &m.bytes_captured);
+    w.family(&ERRORS, |f| {
+        for (kind, c) in ERROR_KINDS.iter().zip(&m.errors) {
+            f.sample(&[(KIND, kind.label())], c.get());
+        }
+    });
+}
+
+fn buffer_status(m: &TvcapMetrics, queued: u64, streaming: bool, w: &mut Writer<'_>) {
+    let allocated = u64::try_from(m.buffers_allocated.get()).unwrap_or(0);
+    w.gauge(&ALLOCATED, allocated);
+    w.gauge(&QUEUED, queued);
+    let ratio = if allocated == 0 { 0 } else { (queued.min(allocated) * 1000 / allocated) as i64 };
+    w.gauge(&USAGE, Value::Fixed { raw: ratio, scale: 3 });
+    w.gauge(&STREAMING, streaming);
+}
+
+fn signal_detection(m: &TvcapMetrics, hw_status: u32, format: crate::format::Format, w: &mut Writer<'_>) {
+    w.gauge(&SIGNAL, hw_status & status::SIGNAL != 0);
+    w.gauge(&CONNECTED, hw_status & status::HDMI_CONNECTED != 0);
+    w.counter(&HOTPLUG, &m.hotplug_events);
+    w.counter(&FORMAT_CHANGES, &m.format_changes);
+    w.gauge(&WIDTH, format.width);
+    w.gauge(&HEIGHT, format.height);
+    w.family(&FORMAT, |f| {
+        for p in &FORMATS {
+            f.sample(&[(FORMAT_LABEL, p.name)], p.fourcc == format.pixel.fourcc);
+        }
+    });
+}
+
+fn frame_metrics(m: &TvcapMetrics, w: &mut Writer<'_>) {
+    w.histogram(&INTERVAL, &m.frame_interval);
+    let ns = m.last_interval_ns.load(Relaxed);
+    // Frames per second with 3 decimals, from the last interval.
+    let millihertz = if ns == 0 { 0 } else { (1_000_000_000_000u64 / ns) as i64 };
+    w.gauge(&RATE, Value::Fixed { raw: millihertz, scale: 3 });
+}
+
+/// Renders the file `attr`.
+pub(crate) fn render(t: &Tvcap, attr: &[u8], w: &mut Writer<'_>) {
+    let m = &t.metrics;
+    let queued = || t.buffers_queued() as u64;
+    let streaming = t.streaming.load(Relaxed);
+    match attr {
+        b"capture_stats" => capture_stats(m, w),
+        b"buffer_status" => buffer_status(m, queued(), streaming, w),
+        b"signal_detection" => signal_detection(m, t.hw.status(), t.format.get(), w),
+        b"frame_metrics" => frame_metrics(m, w),
+        b"metrics" => {
+            capture_stats(m, w);
+            buffer_status(m, queued(), streaming, w);
+            signal_detection(m, t.hw.status(), t.format.get(), w);
+            frame_metrics(m, w);
+        }
+        _ => {}
+    }
+}
+
+/// The whole page with every value at its widest (KUnit).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn render_worst_case(w: &mut Writer<'_>) {
+    let m = TvcapMetrics::new();
+    for c in [&m.frames_captured, &m.frames_dropped, &m.bytes_captured, &m.hotplug_events, &m.format_changes] {
+        c.add(u64::MAX);
+    }
+    for c in &m.errors {
+        c.add(u64::MAX);
+    }
+    m.buffers_allocated.set(8);
+    m.frame_interval.observe(u64::MAX);
+    m.last_interval_ns.store(1, Relaxed);
+    capture_stats(&m, w);
+    buffer_status(&m, 8, true, w);
+    signal_detection(&m, u32::MAX, crate::format::negotiate(0, 1920, 1080), w);
+    frame_metrics(&m, w);
+}

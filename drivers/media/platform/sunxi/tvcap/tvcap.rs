@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Allwinner H713 HDMI/TV capture (`sunxi-tvcap`): a V4L2 capture device
+//! (`/dev/videoN`, videobuf2 with mmap/read streaming) that exports capture
+//! health as Prometheus text in `/sys/class/hy300/tvcap`.
+//!
+//! The capture engine reports through its interrupt status register;
+//! [`Tvcap::handle_irq`] is the one place that decodes it, completes
+//! buffers and updates the counters (atomics only), whichever backend
+//! raised it.
+
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
+use kernel::device::Core;
+use kernel::prelude::*;
+use kernel::sync::{Arc, SpinLockIrq};
+use kernel::types::Opaque;
+use kernel::{bindings, of, platform};
+
+mod format;
+mod hw;
+mod ioctl;
+mod metrics;
+mod regs;
+#[cfg(hy300_sim)]
+mod sim;
+#[cfg(CONFIG_KUNIT)]
+mod tests;
+mod v4l2;
+
+// Shared libraries: each module uses only part of them.
+#[allow(dead_code, unused_imports, unreachable_pub)]
+#[path = "../../../../../rust/prometheus/src/prometheus.rs"]
+mod prometheus;
+
+#[allow(dead_code, unused_imports, unreachable_pub)]
+#[path = "../../../../../rust/hy300/mod.rs"]
+mod hy300;
+
+use format::Format;
+use hy300::class_device::{ClassAttributes, ClassDevice};
+use regs::Irq;
+use v4l2::raw;
+
+/// Most buffers userspace may queue (the 2..8).
+pub(crate) const MAX_BUFFERS: u32 = 8;
+pub(crate) const MIN_BUFFERS: u32 = 2;
+
+/// Buffers the driver owns: queued by userspace, not yet completed.
+///
+/// # Invariants
+///
+/// Every non-null pointer is a `vb2_buffer` of this device's queue that vb2
+/// handed over in `buf_queue` and that was not yet given back with
+/// `vb2_buffer_done`.
+pub(crate) struct Buffers {
+    ring: [*mut raw::vb2_buffer; MAX_BUFFERS as usize],
+    head: usize,
+    len: usize,
+    /// The buffer the capture engine writes now.
+    active: *mut raw::vb2_buffer,
+}
+
+// SAFETY: the pointers are only dereferenced under the spinlock, and vb2
+// buffers may be completed from any context.
+unsafe impl Send for Buffers {}
+
+impl Buffers {
+    const fn new() -> Self {
+        Buffers { ring: [core::ptr::null_mut(); MAX_BUFFERS as usize], head: 0, len: 0, active: core::ptr::null_mut() }
+    }
+
+    fn push(&mut self, vb: *mut raw::vb2_buffer) -> bool {
+        if self.len >= self.ring.len() {
+            return false;
+        }
+        let slot = (self.head + self.len) % self.ring.len();
+        self.ring[slot] = vb;
+        self.len += 1;
+        true
+    }
+
+    fn pop(&mut self) -> Option<*mut raw::vb2_buffer> {
+        if self.len == 0 {
+            return None;
+        }
+        let vb = core::mem::replace(&mut self.ring[self.head], core::ptr::null_mut());
+        self.head = (self.head + 1) % self.ring.len();
+        self.len -= 1;
+        Some(vb)
+    }
+
+    /// Buffers owned by the driver (queued plus active).
+    fn owned(&self) -> usize {
+        self.len + usize::from(!self.active.is_null())
+    }
+}
+
+/// The negotiated format, readable without locks by the metrics.
+pub(crate) struct CurrentFormat {
+    pub(crate) fourcc: AtomicU32,
+    pub(crate) width: AtomicU32,
+    pub(crate) height: AtomicU32,
+    pub(crate) sizeimage: AtomicU32,
+}
+
+impl CurrentFormat {
+    fn new(f: Format) -> Self {
+        CurrentFormat {
+            fourcc: AtomicU32::new(f.pixel.fourcc),
+            width: AtomicU32::new(f.width),
+            height: AtomicU32::new(f.height),
+            sizeimage: AtomicU32::new(f.sizeimage),
+        }
+    }
+
+    pub(crate) fn get(&self) -> Format {
+        format::negotiate(self.fourcc.load(Relaxed), self.width.load(Relaxed), self.height.load(Relaxed))
+    }
+
+    fn set(&self, f: Format) {
+        self.fourcc.store(f.pixel.fourcc, Relaxed);
+        self.width.store(f.width, Relaxed);
+        self.height.store(f.height, Relaxed);
+        self.sizeimage.store(f.sizeimage, Relaxed);
+    }
+}
+
+/// The capture device. Lives in an `Arc` whose last reference is dropped
+/// by the v4l2_device release callback, after the last open file closed.
+#[pin_data]
+pub(crate) struct Tvcap {
+    #[pin]
+    pub(crate) v4l2_dev: Opaque<raw::v4l2_device>,
+    #[pin]
+    pub(crate) vdev: Opaque<raw::video_device>,
+    #[pin]
+    pub(crate) queue: Opaque<raw::vb2_queue>,
+    /// Serialises ioctls and vb2 (the video_device and queue lock).
+    #[pin]
+    pub(crate) lock: Opaque<bindings::mutex>,
+    #[pin]
+    pub(crate) buffers: SpinLockIrq<Buffers>,
+    pub(crate) format: CurrentFormat,
+    pub(crate) streaming: AtomicBool,
+    /// Frame events since streaming started (completed and lost).
+    pub(crate) sequence: AtomicU32,
+    last_frame_ns: AtomicU64,
+    pub(crate) metrics: metrics::TvcapMetrics,
+    pub(crate) hw: hw::Backend,
+    tables: ioctl::Tables,
+}
+
+impl Tvcap {
+    /// Decodes an interrupt status and acts on it: the interrupt path of
+    /// every backend. Counters are atomics; the buffer ring is a spinlock
+    /// that is never held across anything that sleeps.
+    pub(crate) fn handle_irq(&self, irq_status: u32) {
+        for irq in regs::decode(irq_status) {
+            self.metrics.irq(irq);
+            match irq {
+                Irq::FrameDone => self.frame_done(),
+                Irq::BufferOverflow => self.frame_lost(),
+                Irq::Hotplug => self.metrics.hotplug_events.inc(),
+                Irq::FormatChange => self.metrics.format_changes.inc(),
+                _ => {}
+            }
+        }
+    }
+
+    fn next_sequence(&self) -> u32 {
+        self.sequence.fetch_add(1, Relaxed)
+    }
+
+    fn frame_lost(&self) {
+        self.next_sequence();
+        self.metrics.frames_dropped.inc();
+    }
+
+    fn frame_done(&self) {
+        let sequence = self.next_sequence();
+        // SAFETY: `ktime_get_ns` has no preconditions.
+        let now_ns = unsafe { bindings::ktime_get_ns() };
+        let (done, next) = {
+            let mut b = self.buffers.lock();
+            let done = core::mem::replace(&mut b.active, core::ptr::null_mut());
+            let next = b.pop();
+            if let Some(next) = next {
+                b.active = next;
+            }
+            (done, next)
+        };
+        if let Some(next) = next {
+            // SAFETY: `next` is owned by the driver (ring invariant).
+            unsafe { self.hw.program_dma(next) };
+        }
+        if done.is_null() {
+            // The engine had nowhere to write this frame.
+            self.metrics.frames_dropped.inc();
+            return;
+        }
+        let size = self.format.sizeimage.load(Relaxed);
+        let vbuf = v4l2::to_v4l2_buffer(done);
+        // SAFETY: `done` was owned by the driver and is given back exactly
+        // once here; its plane holds `size` bytes (checked in buf_prepare).
+        unsafe {
+            (*vbuf).sequence = sequence;
+            (*vbuf).field = raw::v4l2_field_V4L2_FIELD_NONE;
+            (*done).timestamp = now_ns;
+            v4l2::set_payload(done, size);
+            raw::vb2_buffer_done(done, raw::vb2_buffer_state_VB2_BUF_STATE_DONE);
+        }
+        self.metrics.frames_captured.inc();
+        self.metrics.bytes_captured.add(u64::from(size));
+        let last = self.last_frame_ns.swap(now_ns, Relaxed);
+        if last != 0 && now_ns > last {
+            self.metrics.frame_interval.observe(now_ns - last);
+            self.metrics.last_interval_ns.store(now_ns - last, Relaxed);
+        }
+    }
+
+    /// Takes a buffer from vb2; starts the engine on it if idle.
+    fn queue_buffer(&self, vb: *mut raw::vb2_buffer) {
+        let program = {
+            let mut b = self.buffers.lock();
+            if b.active.is_null() && self.streaming.load(Relaxed) {
+                b.active = vb;
+                true
+            } else if b.push(vb) {
+                false
+            } else {
+                drop(b);
+                // More buffers than the queue allows: cannot happen with
+                // max_num_buffers = MAX_BUFFERS; give it back rather than
+                // lose it.
+                // SAFETY: vb2 handed `vb` over; it goes back once.
+                unsafe { raw::vb2_buffer_done(vb, raw::vb2_buffer_state_VB2_BUF_STATE_ERROR) };
+                return;
+            }
+        };
+        if program {
+            // SAFETY: `vb` is owned by the driver.
+            unsafe { self.hw.program_dma(vb) };
+        }
+    }
+
+    /// Gives every owned buffer back to vb2 in `state`.
+    fn return_buffers(&self, state: raw::vb2_buffer_state) {
+        loop {
+            let vb = {
+                let mut b = self.buffers.lock();
+                if b.active.is_null() {
+                    b.pop()
+                } else {
+                    Some(core::mem::replace(&mut b.active, core::ptr::null_mut()))
+                }
+            };
+            let Some(vb) = vb else { break };
+            // SAFETY: owned by the driver; given back once.
+            unsafe { raw::vb2_buffer_done(vb, state) };
+        }
+    }
+
+    /// Buffers owned by the driver now.
+    pub(crate) fn buffers_queued(&self) -> usize {
+        self.buffers.lock().owned()
+    }
+
+    /// Starts capture: called by vb2 with the buffers already queued.
+    fn start_streaming(&self) -> Result {
+        self.sequence.store(0, Relaxed);
+        self.last_frame_ns.store(0, Relaxed);
+        let first = {
+            let mut b = self.buffers.lock();
+            let first = b.pop();
+            if let Some(vb) = first {
+                b.active = vb;
+            }
+            first
+        };
+        self.streaming.store(true, Relaxed);
+        if let Some(vb) = first {
+            // SAFETY: owned by the driver.
+            unsafe { self.hw.program_dma(vb) };
+        }
+        let format = self.format.get();
+        if let Err(e) = self.hw.start(&format) {
+            self.streaming.store(false, Relaxed);
+            self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Stops capture and returns every buffer: called by vb2.
+    fn stop_streaming(&self) {
+        self.streaming.store(false, Relaxed);
+        // Waits until no frame event runs any more.
+        self.hw.stop();
+        self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_ERROR);
+    }
+}
+
+impl ClassAttributes for Tvcap {
+    fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
+        metrics::render(self, attr.to_bytes(), out);
+    }
+}
+
+crate::hy300_attributes!(TVCAP_ATTRIBUTES: Tvcap => {
+    c"metrics" => 0o444,
+    c"capture_stats" => 0o444,
+    c"buffer_status" => 0o444,
+    c"signal_detection" => 0o444,
+    c"frame_metrics" => 0o444,
+});
+
+// The device backend (TVTOP registers, IRQ, DMA through vb2-dma-contig) is
+// not written yet: without HY300_SIM the table matches nothing, so the
+// module never binds to real hardware it cannot drive.
+#[cfg(not(hy300_sim))]
+kernel::of_device_table!(
+    OF_TABLE,
+    <TvcapDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"hy300,h713-tvcap-unsupported"), ())]
+);
+
+#[cfg(hy300_sim)]
+kernel::of_device_table!(
+    OF_TABLE,
+    <TvcapDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"hy300,h713-tvcap-sim"), ())]
+);
+
+/// The bound driver.
+struct TvcapDriver {
+    tvcap: Arc<Tvcap>,
+    class_device: Option<ClassDevice<Tvcap>>,
+}
+
+impl platform::Driver for TvcapDriver {
+    type IdInfo = ();
+    type Data<'bound> = Self;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self, Error> + 'bound {
+        let dev = pdev.as_ref();
+        let tvcap = ioctl::create(dev)?;
+        let class_device = match ClassDevice::register(c"tvcap", Some(dev), &TVCAP_ATTRIBUTES, tvcap.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                ioctl::destroy(&tvcap);
+                return Err(e);
+            }
+        };
+        dev_info!(dev, "HDMI capture ready\n");
+        Ok(TvcapDriver { tvcap, class_device: Some(class_device) })
+    }
+}
+
+impl Drop for TvcapDriver {
+    fn drop(&mut self) {
+        // Files first, then the video device (stops streaming, waits for
+        // frame events); the state goes with the last open file.
+        drop(self.class_device.take());
+        ioctl::destroy(&self.tvcap);
+    }
+}
+
+kernel::module_platform_driver! {
+    type: TvcapDriver,
+    name: "sunxi_tvcap",
+    authors: ["HY300 driver authors"],
+    description: "Allwinner H713 HDMI/TV capture (V4L2)",
+    license: "GPL",
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * capture DEVICE N WIDTH HEIGHT: streams exactly N frames from a V4L2
+ * capture device with mmap buffers (4 buffers, each requeued until N have
+ * been queued in total), and checks every frame of the hy300 simulated
+ * source: header magic, frame counter equal to the V4L2 sequence number,
+ * geometry, and the fill pattern. Prints one summary line; exit 0 if all
+ * frames check out.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/videodev2.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define NBUF 4
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static void die(const char *what)
+{
+	printf("capture: FAIL: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int main(int argc, char **argv)
+{
+	struct v4l2_capability cap;
+	struct v4l2_format fmt;
+	struct v4l2_requestbuffers req;
+	void *mem[NBUF];
+	size_t len[NBUF];
+	long n, queued = 0, got = 0, bad = 0, gaps = 0;
+	long prev_seq = -1;
+	int fd;
+
+	if (argc != 5)
+		return fprintf(stderr, "usage: capture DEVICE N WIDTH HEIGHT\n"), 2;
+	n = atol(argv[2]);
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0)
+		die("open");
+	if (xioctl(fd, VIDIOC_QUERYCAP, &cap))
+		die("QUERYCAP");
+	if (!(cap.device_caps & V4L2_CAP_VIDEO_CAPTURE) || !(cap.device_caps & V4L2_CAP_STREAMING)) {
+		printf("capture: FAIL: caps %#x\n", cap.device_caps);
+		return 1;
+	}
+	memset(&fmt, 0, sizeof(fmt));
+	fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	fmt.fmt.pix.width = atoi(argv[3]);
+	fmt.fmt.pix.height = atoi(argv[4]);
+	fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
+	if (xioctl(fd, VIDIOC_S_FMT, &fmt))
+		die("S_FMT");
+	memset(&req, 0, sizeof(req));
+	req.count = NBUF;
+	req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	req.memory = V4L2_MEMORY_MMAP;
+	if (xioctl(fd, VIDIOC_REQBUFS, &req) || req.count != NBUF)
+		die("REQBUFS");
+	for (unsigned i = 0; i < NBUF; i++) {
+		struct v4l2_buffer b = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP, .index = i };
+
+		if (xioctl(fd, VIDIOC_QUERYBUF, &b))
+			die("QUERYBUF");
+		len[i] = b.length;
+		mem[i] = mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, b.m.offset);
+		if (mem[i] == MAP_FAILED)
+			die("mmap");
+		if (queued < n) {
+			if (xioctl(fd, VIDIOC_QBUF, &b))
+				die("QBUF");
+			queued++;
+		}
+	}
+	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+
+	if (xioctl(fd, VIDIOC_STREAMON, &type))
+		die("STREAMON");
+	while (got < n) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct v4l2_buffer b = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP };
+		const unsigned char *f;
+
+		if (poll(&p, 1, 5000) != 1) {
+			printf("capture: FAIL: no frame within 5 s after %ld frames\n", got);
+			return 1;
+		}
+		if (xioctl(fd, VIDIOC_DQBUF, &b))
+			die("DQBUF");
+		f = mem[b.index];
+		if (memcmp(f, "HY300TVC", 8) || le32(f + 8) != b.sequence || le32(f + 12) != fmt.fmt.pix.width ||
+		    le32(f + 16) != fmt.fmt.pix.height || le32(f + 20) != V4L2_PIX_FMT_YUYV ||
+		    b.bytesused != fmt.fmt.pix.sizeimage)
+			bad++;
+		for (size_t k = 1; k * 4096 < b.bytesused; k += 7)
+			if (f[k * 4096] != (unsigned char)(b.sequence + k))
+				bad++;
+		if (prev_seq >= 0) {
+			if ((long)b.sequence <= prev_seq)
+				bad++;
+			gaps += (long)b.sequence - prev_seq - 1;
+		}
+		prev_seq = b.sequence;
+		got++;
+		if (queued < n) {
+			if (xioctl(fd, VIDIOC_QBUF, &b))
+				die("QBUF again");
+			queued++;
+		}
+	}
+	if (xioctl(fd, VIDIOC_STREAMOFF, &type))
+		die("STREAMOFF");
+	for (unsigned i = 0; i < NBUF; i++)
+		munmap(mem[i], len[i]);
+	req.count = 0;
+	if (xioctl(fd, VIDIOC_REQBUFS, &req))
+		die("REQBUFS 0");
+	close(fd);
+	printf("capture: %ld frames %ux%u, %ld bad, %ld sequence gaps, last sequence %ld\n", got,
+	       fmt.fmt.pix.width, fmt.fmt.pix.height, bad, gaps, prev_seq);
+	return bad ? 1 : 0;
+}
