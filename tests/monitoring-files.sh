@@ -14,8 +14,6 @@ trap 'rm -f "$known"' EXIT
 {
 	grep -oE '^hy300_[a-z0-9_]+' Documentation/hy300/metrics-catalog.rst
 	grep -oE 'hy300_(up|textfile_[a-z_]+)' tools/monitoring/hy300-textfile-collector
-	# tvcap families are planned (see the tvcap issue); listed until it lands.
-	printf '%s\n' hy300_tvcap_signal_detected hy300_tvcap_streaming
 } | sort -u >"$known"
 missing=0
 while IFS= read -r name; do

@@ -101,22 +101,28 @@ echo "stress: 10,000 invalid writes refused, state unchanged"
 touch /tmp/run
 ( while [ -e /tmp/run ]; do cat /sys/class/hy300/*/metrics >/dev/null 2>&1; done ) & l1=$!
 ( while [ -e /tmp/run ]; do echo 5 >$M/position; echo 1 >$M/stop; mipsctl status >/dev/null; done ) 2>/dev/null & l2=$!
+( while [ -e /tmp/run ]; do for v in /dev/video*; do capture "$v" 3 320 240; done; done ) >/dev/null 2>&1 & l3=$!
 i=0
 while [ $i -lt "$CYCLES" ]; do
 	unload hy300_keystone_motor || fail "rmmod motor (cycle $i)"
 	unload sunxi_mipsloader || fail "rmmod mips (cycle $i)"
+	unload sunxi_tvcap || fail "rmmod tvcap (cycle $i)"
 	if [ $((i % 10)) -eq 0 ]; then
 		unload hy300_class || fail "rmmod class (cycle $i)"
 		insmod "$HY300_MODULES/hy300_class.ko" || fail "insmod class (cycle $i)"
 	fi
 	insmod "$HY300_MODULES/sunxi-mipsloader.ko" || fail "insmod mips (cycle $i)"
+	insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod tvcap (cycle $i)"
 	insmod "$HY300_MODULES/hy300-keystone-motor.ko" || fail "insmod motor (cycle $i)"
-	if [ ! -d $M ] || [ ! -d /sys/class/hy300/mips ]; then fail "devices missing after cycle $i"; fi
+	if [ ! -d $M ] || [ ! -d /sys/class/hy300/mips ] || [ ! -d /sys/class/hy300/tvcap ]; then
+		fail "devices missing after cycle $i"
+	fi
 	i=$((i + 1))
 done
 rm /tmp/run
 wait $l1
 wait $l2
+wait $l3
 echo "stress: $CYCLES load/unload cycles under readers and writers"
 
 SPLATS='BUG:|WARNING:|Oops|UBSAN|possible circular|possible recursive|sleeping function called|ODEBUG|refcount_t|kmemleak:.*leak'

@@ -19,6 +19,23 @@ pub(crate) enum Backend {
 }
 
 impl Backend {
+    /// Starts the engine's own activity (input monitoring) for `owner`.
+    ///
+    /// # Safety
+    ///
+    /// `owner` stays valid until [`Backend::shut_down`] returned.
+    pub(crate) unsafe fn run_for(&self, owner: *const crate::Tvcap) {
+        match self {
+            #[cfg(hy300_sim)]
+            // SAFETY: same contract.
+            Backend::Sim(sim) => unsafe { sim.run_for(owner) },
+            #[cfg(not(hy300_sim))]
+            _ => {
+                let _ = owner;
+            }
+        }
+    }
+
     /// Points the engine at `vb` for the next frame.
     ///
     /// # Safety

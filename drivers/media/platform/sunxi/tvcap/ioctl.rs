@@ -29,9 +29,20 @@ unsafe impl Sync for Tables {}
 
 fn tables() -> Tables {
     // SAFETY: all-zero is a valid value of these C tables (no callbacks).
-    let (mut fops, mut ioctl_ops, mut vb2_ops): (raw::v4l2_file_operations, raw::v4l2_ioctl_ops, raw::vb2_ops) =
-        unsafe { (core::mem::zeroed(), core::mem::zeroed(), core::mem::zeroed()) };
-    fops.owner = kernel::module::this_module::<crate::LocalModule>().as_ptr().cast();
+    let (mut fops, mut ioctl_ops, mut vb2_ops): (
+        raw::v4l2_file_operations,
+        raw::v4l2_ioctl_ops,
+        raw::vb2_ops,
+    ) = unsafe {
+        (
+            core::mem::zeroed(),
+            core::mem::zeroed(),
+            core::mem::zeroed(),
+        )
+    };
+    fops.owner = kernel::module::this_module::<crate::LocalModule>()
+        .as_ptr()
+        .cast();
     fops.open = Some(raw::v4l2_fh_open);
     fops.release = Some(raw::vb2_fop_release);
     fops.read = Some(raw::vb2_fop_read);
@@ -65,13 +76,11 @@ fn tables() -> Tables {
     vb2_ops.buf_queue = Some(buf_queue);
     vb2_ops.start_streaming = Some(start_streaming);
     vb2_ops.stop_streaming = Some(stop_streaming);
-    Tables { fops, ioctl_ops, vb2_ops }
-}
-
-unsafe extern "C" {
-    // `video_device_release_empty` is exported; declared here with the
-    // generated types.
-    fn video_device_release_empty(vdev: *mut raw::video_device);
+    Tables {
+        fops,
+        ioctl_ops,
+        vb2_ops,
+    }
 }
 
 /// Creates and registers the capture device of `dev`.
@@ -99,10 +108,7 @@ pub(crate) fn create(dev: &Device) -> Result<Arc<Tvcap>> {
     )?;
     // SAFETY: `tvcap` is pinned in the Arc and outlives the engine: the
     // backend is shut down in `destroy` before the last reference can go.
-    #[cfg(hy300_sim)]
-    if let hw::Backend::Sim(sim) = &tvcap.hw {
-        unsafe { sim.run_for(Arc::as_ptr(&tvcap)) };
-    }
+    unsafe { tvcap.hw.run_for(Arc::as_ptr(&tvcap)) };
     if let Err(e) = register(dev, &tvcap) {
         tvcap.hw.shut_down();
         return Err(e);
@@ -132,7 +138,8 @@ fn register(dev: &Device, tvcap: &Arc<Tvcap>) -> Result {
         let _ = Arc::into_raw(tvcap.clone());
 
         (*queue).type_ = raw::v4l2_buf_type_V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        (*queue).io_modes = raw::vb2_io_modes_VB2_MMAP | raw::vb2_io_modes_VB2_READ | raw::vb2_io_modes_VB2_DMABUF;
+        (*queue).io_modes =
+            raw::vb2_io_modes_VB2_MMAP | raw::vb2_io_modes_VB2_READ | raw::vb2_io_modes_VB2_DMABUF;
         (*queue).dev = raw_dev;
         (*queue).drv_priv = Arc::as_ptr(tvcap).cast_mut().cast();
         (*queue).buf_struct_size = core::mem::size_of::<raw::vb2_v4l2_buffer>() as u32;
@@ -140,7 +147,7 @@ fn register(dev: &Device, tvcap: &Arc<Tvcap>) -> Result {
         (*queue).mem_ops = &raw::vb2_vmalloc_memops;
         (*queue).timestamp_flags = raw::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
         (*queue).min_queued_buffers = 1;
-        (*queue).max_num_buffers = MAX_BUFFERS;
+        (*queue).max_num_buffers = crate::QUEUE_LIMIT as u32;
         (*queue).lock = tvcap.lock.get().cast();
         if let Err(e) = kernel::error::to_result(raw::vb2_queue_init(queue)) {
             raw::v4l2_device_unregister(v4l2_dev);
@@ -150,18 +157,28 @@ fn register(dev: &Device, tvcap: &Arc<Tvcap>) -> Result {
 
         let name = b"sunxi-tvcap\0";
         for (d, s) in (*vdev).name.iter_mut().zip(name.iter()) {
-            *d = *s as _;
+            *d = *s as CChar;
         }
         (*vdev).v4l2_dev = v4l2_dev;
         (*vdev).fops = &tvcap.tables.fops;
         (*vdev).ioctl_ops = &tvcap.tables.ioctl_ops;
-        (*vdev).release = Some(video_device_release_empty);
+        (*vdev).release = Some(raw::video_device_release_empty);
         (*vdev).lock = tvcap.lock.get().cast();
         (*vdev).queue = queue;
         (*vdev).vfl_dir = raw::vfl_devnode_direction_VFL_DIR_RX;
-        (*vdev).device_caps = raw::V4L2_CAP_VIDEO_CAPTURE | raw::V4L2_CAP_STREAMING | raw::V4L2_CAP_READWRITE;
-        bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev).cast(), Arc::as_ptr(tvcap).cast_mut().cast());
-        let ret = raw::__video_register_device(vdev, raw::vfl_devnode_type_VFL_TYPE_VIDEO, -1, 1, (*(*vdev).fops).owner);
+        (*vdev).device_caps =
+            raw::V4L2_CAP_VIDEO_CAPTURE | raw::V4L2_CAP_STREAMING | raw::V4L2_CAP_READWRITE;
+        bindings::dev_set_drvdata(
+            core::ptr::addr_of_mut!((*vdev).dev).cast(),
+            Arc::as_ptr(tvcap).cast_mut().cast(),
+        );
+        let ret = raw::__video_register_device(
+            vdev,
+            raw::vfl_devnode_type_VFL_TYPE_VIDEO,
+            -1,
+            1,
+            (*(*vdev).fops).owner,
+        );
         if let Err(e) = kernel::error::to_result(ret) {
             raw::vb2_queue_release(queue);
             raw::v4l2_device_unregister(v4l2_dev);
@@ -185,11 +202,18 @@ pub(crate) fn destroy(tvcap: &Arc<Tvcap>) {
     }
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn v4l2_release(v4l2_dev: *mut raw::v4l2_device) {
     // SAFETY: `v4l2_dev` is the field of the `Tvcap` whose Arc reference was
     // leaked in `register`; this is the last use of it.
     unsafe {
-        let tvcap = kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Tvcap, v4l2_dev);
+        let tvcap =
+            kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Tvcap, v4l2_dev);
         drop(Arc::from_raw(tvcap));
     }
 }
@@ -218,17 +242,17 @@ unsafe fn from_queue<'a>(q: *mut raw::vb2_queue) -> &'a Tvcap {
     unsafe { &*(*q).drv_priv.cast::<Tvcap>() }
 }
 
-fn copy_str(dst: &mut [ffi_char], src: &[u8]) {
+fn copy_str(dst: &mut [CChar], src: &[u8]) {
     let n = src.len().min(dst.len().saturating_sub(1));
     for (d, s) in dst.iter_mut().zip(&src[..n]) {
-        *d = *s as ffi_char;
+        *d = *s as CChar;
     }
     if let Some(d) = dst.get_mut(n) {
         *d = 0;
     }
 }
 
-type ffi_char = kernel::ffi::c_char;
+type CChar = kernel::ffi::c_char;
 
 fn fill_pix(pix: &mut raw::v4l2_pix_format, f: &Format) {
     pix.width = f.width;
@@ -242,7 +266,17 @@ fn fill_pix(pix: &mut raw::v4l2_pix_format, f: &Format) {
     pix.flags = 0;
 }
 
-unsafe extern "C" fn querycap(_file: *mut raw::file, _fh: *mut core::ffi::c_void, cap: *mut raw::v4l2_capability) -> i32 {
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
+unsafe extern "C" fn querycap(
+    _file: *mut raw::file,
+    _fh: *mut core::ffi::c_void,
+    cap: *mut raw::v4l2_capability,
+) -> i32 {
     // SAFETY: the V4L2 core passes a valid capability struct.
     let cap = unsafe { &mut *cap };
     copy_str(&mut cap.driver, b"sunxi-tvcap");
@@ -251,7 +285,17 @@ unsafe extern "C" fn querycap(_file: *mut raw::file, _fh: *mut core::ffi::c_void
     0
 }
 
-unsafe extern "C" fn enum_fmt(_file: *mut raw::file, _fh: *mut core::ffi::c_void, f: *mut raw::v4l2_fmtdesc) -> i32 {
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
+unsafe extern "C" fn enum_fmt(
+    _file: *mut raw::file,
+    _fh: *mut core::ffi::c_void,
+    f: *mut raw::v4l2_fmtdesc,
+) -> i32 {
     // SAFETY: the V4L2 core passes a valid struct.
     let f = unsafe { &mut *f };
     match FORMATS.get(f.index as usize) {
@@ -263,7 +307,17 @@ unsafe extern "C" fn enum_fmt(_file: *mut raw::file, _fh: *mut core::ffi::c_void
     }
 }
 
-unsafe extern "C" fn g_fmt(file: *mut raw::file, _fh: *mut core::ffi::c_void, f: *mut raw::v4l2_format) -> i32 {
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
+unsafe extern "C" fn g_fmt(
+    file: *mut raw::file,
+    _fh: *mut core::ffi::c_void,
+    f: *mut raw::v4l2_format,
+) -> i32 {
     // SAFETY: our file; the core passes a valid struct of the capture type.
     let (tvcap, f) = unsafe { (from_file(file), &mut *f) };
     // SAFETY: `pix` is the member for VIDEO_CAPTURE.
@@ -271,7 +325,17 @@ unsafe extern "C" fn g_fmt(file: *mut raw::file, _fh: *mut core::ffi::c_void, f:
     0
 }
 
-unsafe extern "C" fn try_fmt(_file: *mut raw::file, _fh: *mut core::ffi::c_void, f: *mut raw::v4l2_format) -> i32 {
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
+unsafe extern "C" fn try_fmt(
+    _file: *mut raw::file,
+    _fh: *mut core::ffi::c_void,
+    f: *mut raw::v4l2_format,
+) -> i32 {
     // SAFETY: the core passes a valid struct of the capture type.
     let pix = unsafe { &mut (*f).fmt.pix };
     let negotiated = format::negotiate(pix.pixelformat, pix.width, pix.height);
@@ -279,7 +343,17 @@ unsafe extern "C" fn try_fmt(_file: *mut raw::file, _fh: *mut core::ffi::c_void,
     0
 }
 
-unsafe extern "C" fn s_fmt(file: *mut raw::file, fh: *mut core::ffi::c_void, f: *mut raw::v4l2_format) -> i32 {
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
+unsafe extern "C" fn s_fmt(
+    file: *mut raw::file,
+    fh: *mut core::ffi::c_void,
+    f: *mut raw::v4l2_format,
+) -> i32 {
     // SAFETY: our file.
     let tvcap = unsafe { from_file(file) };
     if tvcap.metrics.buffers_allocated.get() > 0 {
@@ -289,10 +363,18 @@ unsafe extern "C" fn s_fmt(file: *mut raw::file, fh: *mut core::ffi::c_void, f: 
     unsafe { try_fmt(file, fh, f) };
     // SAFETY: filled by try_fmt.
     let pix = unsafe { &(*f).fmt.pix };
-    tvcap.format.set(format::negotiate(pix.pixelformat, pix.width, pix.height));
+    tvcap
+        .format
+        .set(format::negotiate(pix.pixelformat, pix.width, pix.height));
     0
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn enum_framesizes(
     _file: *mut raw::file,
     _fh: *mut core::ffi::c_void,
@@ -315,7 +397,17 @@ unsafe extern "C" fn enum_framesizes(
     0
 }
 
-unsafe extern "C" fn enum_input(file: *mut raw::file, _fh: *mut core::ffi::c_void, input: *mut raw::v4l2_input) -> i32 {
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
+unsafe extern "C" fn enum_input(
+    file: *mut raw::file,
+    _fh: *mut core::ffi::c_void,
+    input: *mut raw::v4l2_input,
+) -> i32 {
     // SAFETY: our file; the core passes a valid struct.
     let (tvcap, input) = unsafe { (from_file(file), &mut *input) };
     if input.index != 0 {
@@ -323,16 +415,36 @@ unsafe extern "C" fn enum_input(file: *mut raw::file, _fh: *mut core::ffi::c_voi
     }
     copy_str(&mut input.name, b"HDMI");
     input.type_ = raw::V4L2_INPUT_TYPE_CAMERA;
-    input.status = if tvcap.hw.status() & crate::regs::status::SIGNAL != 0 { 0 } else { raw::V4L2_IN_ST_NO_SIGNAL };
+    input.status = if tvcap.hw.status() & crate::regs::status::SIGNAL != 0 {
+        0
+    } else {
+        raw::V4L2_IN_ST_NO_SIGNAL
+    };
     0
 }
 
-unsafe extern "C" fn g_input(_file: *mut raw::file, _fh: *mut core::ffi::c_void, i: *mut u32) -> i32 {
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
+unsafe extern "C" fn g_input(
+    _file: *mut raw::file,
+    _fh: *mut core::ffi::c_void,
+    i: *mut u32,
+) -> i32 {
     // SAFETY: the core passes a valid pointer.
     unsafe { *i = 0 };
     0
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn s_input(_file: *mut raw::file, _fh: *mut core::ffi::c_void, i: u32) -> i32 {
     if i == 0 {
         0
@@ -341,6 +453,12 @@ unsafe extern "C" fn s_input(_file: *mut raw::file, _fh: *mut core::ffi::c_void,
     }
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn queue_setup(
     q: *mut raw::vb2_queue,
     num_buffers: *mut u32,
@@ -350,10 +468,21 @@ unsafe extern "C" fn queue_setup(
 ) -> i32 {
     // SAFETY: our queue; vb2 passes valid pointers (`sizes` has room for
     // VB2_MAX_PLANES entries).
-    let (tvcap, num_buffers, num_planes, size) = unsafe { (from_queue(q), &mut *num_buffers, &mut *num_planes, &mut *sizes) };
+    let (tvcap, num_buffers, num_planes, size) = unsafe {
+        (
+            from_queue(q),
+            &mut *num_buffers,
+            &mut *num_planes,
+            &mut *sizes,
+        )
+    };
     let image = tvcap.format.sizeimage.load(Relaxed);
     if *num_planes != 0 {
-        return if *num_planes == 1 && *size >= image { 0 } else { -(bindings::EINVAL as i32) };
+        return if *num_planes == 1 && *size >= image {
+            0
+        } else {
+            -(bindings::EINVAL as i32)
+        };
     }
     *num_planes = 1;
     *size = image;
@@ -361,17 +490,41 @@ unsafe extern "C" fn queue_setup(
     0
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn buf_init(vb: *mut raw::vb2_buffer) -> i32 {
     // SAFETY: a buffer of our queue.
-    unsafe { from_queue((*vb).vb2_queue) }.metrics.buffers_allocated.inc();
+    unsafe { from_queue((*vb).vb2_queue) }
+        .metrics
+        .buffers_allocated
+        .inc();
     0
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn buf_cleanup(vb: *mut raw::vb2_buffer) {
     // SAFETY: a buffer of our queue.
-    unsafe { from_queue((*vb).vb2_queue) }.metrics.buffers_allocated.dec();
+    unsafe { from_queue((*vb).vb2_queue) }
+        .metrics
+        .buffers_allocated
+        .dec();
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn buf_prepare(vb: *mut raw::vb2_buffer) -> i32 {
     // SAFETY: a buffer of our queue with one plane.
     let (tvcap, size) = unsafe { (from_queue((*vb).vb2_queue), v4l2::plane_size(vb)) };
@@ -384,11 +537,23 @@ unsafe extern "C" fn buf_prepare(vb: *mut raw::vb2_buffer) -> i32 {
     0
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn buf_queue(vb: *mut raw::vb2_buffer) {
     // SAFETY: a buffer of our queue, handed over to the driver.
     unsafe { from_queue((*vb).vb2_queue) }.queue_buffer(vb);
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn start_streaming(q: *mut raw::vb2_queue, _count: u32) -> i32 {
     // SAFETY: our queue.
     match unsafe { from_queue(q) }.start_streaming() {
@@ -397,6 +562,12 @@ unsafe extern "C" fn start_streaming(q: *mut raw::vb2_queue, _count: u32) -> i32
     }
 }
 
+/// V4L2/vb2 callback.
+///
+/// # Safety
+///
+/// Called by the V4L2 core or vb2 only, with valid arguments for this
+/// device (its file, queue or buffers).
 unsafe extern "C" fn stop_streaming(q: *mut raw::vb2_queue) {
     // SAFETY: our queue.
     unsafe { from_queue(q) }.stop_streaming();

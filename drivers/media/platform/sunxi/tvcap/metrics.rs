@@ -11,10 +11,23 @@ use crate::regs::{status, Irq};
 use crate::Tvcap;
 
 /// Upper bounds of the frame interval histogram, in nanoseconds.
-pub(crate) static INTERVAL_BOUNDS: [u64; 6] = [10_000_000, 20_000_000, 34_000_000, 50_000_000, 100_000_000, 1_000_000_000];
+pub(crate) static INTERVAL_BOUNDS: [u64; 6] = [
+    10_000_000,
+    20_000_000,
+    34_000_000,
+    50_000_000,
+    100_000_000,
+    1_000_000_000,
+];
 
 /// Capture error kinds: the error sources of IRQ_STATUS.
-const ERROR_KINDS: [Irq; 5] = [Irq::BufferUnderflow, Irq::HwError, Irq::DmaError, Irq::FifoError, Irq::Timeout];
+const ERROR_KINDS: [Irq; 5] = [
+    Irq::BufferUnderflow,
+    Irq::HwError,
+    Irq::DmaError,
+    Irq::FifoError,
+    Irq::Timeout,
+];
 
 pub(crate) struct TvcapMetrics {
     pub(crate) frames_captured: Counter,
@@ -34,7 +47,13 @@ impl TvcapMetrics {
             frames_captured: Counter::new(),
             frames_dropped: Counter::new(),
             bytes_captured: Counter::new(),
-            errors: [Counter::new(), Counter::new(), Counter::new(), Counter::new(), Counter::new()],
+            errors: [
+                Counter::new(),
+                Counter::new(),
+                Counter::new(),
+                Counter::new(),
+                Counter::new(),
+            ],
             hotplug_events: Counter::new(),
             format_changes: Counter::new(),
             buffers_allocated: Gauge::new(),
@@ -62,12 +81,17 @@ const STREAMING: Family = Family::gauge("hy300_tvcap_streaming", "1 while stream
 const SIGNAL: Family = Family::gauge("hy300_tvcap_signal_detected", "1 with an input signal.");
 const CONNECTED: Family = Family::gauge("hy300_tvcap_hdmi_connected", "1 with a cable.");
 const HOTPLUG: Family = Family::counter("hy300_tvcap_hotplug_events_total", "Hotplug events.");
-const FORMAT_CHANGES: Family = Family::counter("hy300_tvcap_format_changes_total", "Input format changes.");
+const FORMAT_CHANGES: Family =
+    Family::counter("hy300_tvcap_format_changes_total", "Input format changes.");
 const WIDTH: Family = Family::gauge("hy300_tvcap_width_pixels", "Capture width.");
 const HEIGHT: Family = Family::gauge("hy300_tvcap_height_pixels", "Capture height.");
 const FORMAT: Family = Family::gauge("hy300_tvcap_format_info", "Capture pixel format.");
-const INTERVAL: Family = Family::histogram("hy300_tvcap_frame_interval_seconds", "Time between frames.");
-const RATE: Family = Family::gauge("hy300_tvcap_frame_rate_hertz", "Rate from the last interval.");
+const INTERVAL: Family =
+    Family::histogram("hy300_tvcap_frame_interval_seconds", "Time between frames.");
+const RATE: Family = Family::gauge(
+    "hy300_tvcap_frame_rate_hertz",
+    "Rate from the last interval.",
+);
 const KIND: LabelName = LabelName::new("kind");
 const FORMAT_LABEL: LabelName = LabelName::new("format");
 
@@ -86,12 +110,26 @@ fn buffer_status(m: &TvcapMetrics, queued: u64, streaming: bool, w: &mut Writer<
     let allocated = u64::try_from(m.buffers_allocated.get()).unwrap_or(0);
     w.gauge(&ALLOCATED, allocated);
     w.gauge(&QUEUED, queued);
-    let ratio = if allocated == 0 { 0 } else { (queued.min(allocated) * 1000 / allocated) as i64 };
-    w.gauge(&USAGE, Value::Fixed { raw: ratio, scale: 3 });
+    let ratio = (queued.min(allocated) * 1000)
+        .checked_div(allocated)
+        .unwrap_or(0);
+    let ratio = i64::try_from(ratio).unwrap_or(0);
+    w.gauge(
+        &USAGE,
+        Value::Fixed {
+            raw: ratio,
+            scale: 3,
+        },
+    );
     w.gauge(&STREAMING, streaming);
 }
 
-fn signal_detection(m: &TvcapMetrics, hw_status: u32, format: crate::format::Format, w: &mut Writer<'_>) {
+fn signal_detection(
+    m: &TvcapMetrics,
+    hw_status: u32,
+    format: crate::format::Format,
+    w: &mut Writer<'_>,
+) {
     w.gauge(&SIGNAL, hw_status & status::SIGNAL != 0);
     w.gauge(&CONNECTED, hw_status & status::HDMI_CONNECTED != 0);
     w.counter(&HOTPLUG, &m.hotplug_events);
@@ -109,8 +147,15 @@ fn frame_metrics(m: &TvcapMetrics, w: &mut Writer<'_>) {
     w.histogram(&INTERVAL, &m.frame_interval);
     let ns = m.last_interval_ns.load(Relaxed);
     // Frames per second with 3 decimals, from the last interval.
-    let millihertz = if ns == 0 { 0 } else { (1_000_000_000_000u64 / ns) as i64 };
-    w.gauge(&RATE, Value::Fixed { raw: millihertz, scale: 3 });
+    let millihertz = 1_000_000_000_000u64.checked_div(ns).unwrap_or(0);
+    let millihertz = i64::try_from(millihertz).unwrap_or(i64::MAX);
+    w.gauge(
+        &RATE,
+        Value::Fixed {
+            raw: millihertz,
+            scale: 3,
+        },
+    );
 }
 
 /// Renders the file `attr`.
@@ -137,7 +182,13 @@ pub(crate) fn render(t: &Tvcap, attr: &[u8], w: &mut Writer<'_>) {
 #[cfg(CONFIG_KUNIT)]
 pub(crate) fn render_worst_case(w: &mut Writer<'_>) {
     let m = TvcapMetrics::new();
-    for c in [&m.frames_captured, &m.frames_dropped, &m.bytes_captured, &m.hotplug_events, &m.format_changes] {
+    for c in [
+        &m.frames_captured,
+        &m.frames_dropped,
+        &m.bytes_captured,
+        &m.hotplug_events,
+        &m.format_changes,
+    ] {
         c.add(u64::MAX);
     }
     for c in &m.errors {

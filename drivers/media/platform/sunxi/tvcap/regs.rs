@@ -2,27 +2,12 @@
 
 //! TVTOP register block and interrupt status decoding.
 
-/// Register offsets.
-pub(crate) mod offset {
-    pub(crate) const CTRL: usize = 0x00;
-    pub(crate) const STATUS: usize = 0x04;
-    pub(crate) const IRQ_EN: usize = 0x08;
-    pub(crate) const IRQ_STATUS: usize = 0x0c;
-    pub(crate) const FORMAT: usize = 0x10;
-    pub(crate) const RESOLUTION: usize = 0x14;
-    pub(crate) const DMA_CTRL: usize = 0x28;
-    pub(crate) const DMA_ADDR: usize = 0x2c;
-    pub(crate) const DMA_SIZE: usize = 0x30;
-}
-
-/// CTRL bits.
-pub(crate) mod ctrl {
-    pub(crate) const ENABLE: u32 = 1 << 0;
-    pub(crate) const CAPTURE: u32 = 1 << 1;
-    pub(crate) const HDMI: u32 = 1 << 2;
-    pub(crate) const DMA: u32 = 1 << 3;
-    pub(crate) const AUTO_FORMAT: u32 = 1 << 4;
-}
+// Registers (device tree `tvtop@5700000`): 0x00 CTRL (bit 0 enable, 1
+// capture, 2 HDMI, 3 DMA, 4 auto-format, 31 reset), 0x04 STATUS, 0x08
+// IRQ_EN, 0x0C IRQ_STATUS (write 1 to clear), 0x10 FORMAT, 0x14 RESOLUTION,
+// 0x28-0x30 DMA, 0x3C HDMI_CTRL, 0x40 HDMI_STATUS, 0xFC version. Only the
+// STATUS and IRQ_STATUS layouts are used so far (the MMIO backend is not
+// written); both are modelled by the simulation.
 
 /// STATUS bits.
 pub(crate) mod status {

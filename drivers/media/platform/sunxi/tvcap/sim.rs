@@ -88,13 +88,25 @@ impl SimSource {
             GFP_KERNEL,
         )?;
         // SAFETY: the name is NUL-terminated; a null parent is the root.
-        let dir = unsafe { bindings::debugfs_create_dir(c"hy300-tvcap-sim".as_char_ptr(), core::ptr::null_mut()) };
+        let dir = unsafe {
+            bindings::debugfs_create_dir(c"hy300-tvcap-sim".as_char_ptr(), core::ptr::null_mut())
+        };
         // SAFETY: the knobs live as long as the pinned box; the directory is
         // removed in drop, before the box is freed.
         unsafe {
-            bindings::debugfs_create_u32(c"connected".as_char_ptr(), 0o600, dir, sim.connected.as_ptr());
+            bindings::debugfs_create_u32(
+                c"connected".as_char_ptr(),
+                0o600,
+                dir,
+                sim.connected.as_ptr(),
+            );
             bindings::debugfs_create_u32(c"signal".as_char_ptr(), 0o600, dir, sim.signal.as_ptr());
-            bindings::debugfs_create_u32(c"overflow".as_char_ptr(), 0o600, dir, sim.overflow.as_ptr());
+            bindings::debugfs_create_u32(
+                c"overflow".as_char_ptr(),
+                0o600,
+                dir,
+                sim.overflow.as_ptr(),
+            );
             bindings::debugfs_create_u32(c"fps".as_char_ptr(), 0o600, dir, sim.fps.as_ptr());
         }
         sim.debugfs.store(dir, Relaxed);
@@ -118,7 +130,7 @@ impl SimSource {
         unsafe {
             let delay = bindings::__msecs_to_jiffies(ms);
             bindings::queue_delayed_work_on(
-                bindings::WORK_CPU_UNBOUND as i32,
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as i32,
                 bindings::system_unbound_wq,
                 self.work.get(),
                 delay,
@@ -190,7 +202,11 @@ impl SimSource {
             // One frame event per tick; the counter numbers them like the
             // driver's V4L2 sequence (lost frames included).
             let counter = self.counter.fetch_add(1, Relaxed);
-            let lost = !signal || self.overflow.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1)).is_ok();
+            let lost = !signal
+                || self
+                    .overflow
+                    .fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
+                    .is_ok();
             if !lost && self.fill_frame(counter) {
                 irq |= Irq::FrameDone.bit();
             } else {
@@ -233,12 +249,21 @@ impl SimSource {
     }
 }
 
+/// The frame tick.
+///
+/// # Safety
+///
+/// Called by the workqueue only, for the work item of a live `SimSource`.
 unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
     // SAFETY: `work` is the `work` member of the `delayed_work` inside a
     // pinned `SimSource` (the only user of this callback).
     let sim = unsafe {
         let dwork = kernel::container_of!(work, bindings::delayed_work, work);
-        &*kernel::container_of!(dwork.cast::<Opaque<bindings::delayed_work>>(), SimSource, work)
+        &*kernel::container_of!(
+            dwork.cast::<Opaque<bindings::delayed_work>>(),
+            SimSource,
+            work
+        )
     };
     if !sim.running.load(Relaxed) {
         return;
@@ -248,7 +273,11 @@ unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
         // SAFETY: `owner` is valid while `running` (contract of `run_for`).
         sim.run_tick(unsafe { &*owner });
     }
-    let period = if sim.streaming.load(Relaxed) { 1000 / sim.fps.load(Relaxed).clamp(1, 120) } else { IDLE_PERIOD_MS };
+    let period = if sim.streaming.load(Relaxed) {
+        1000 / sim.fps.load(Relaxed).clamp(1, 120)
+    } else {
+        IDLE_PERIOD_MS
+    };
     if sim.running.load(Relaxed) {
         sim.schedule(period);
     }

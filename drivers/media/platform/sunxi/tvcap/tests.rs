@@ -64,7 +64,11 @@ mod tvcap_tests {
         render_worst_case(&mut w);
         let len = w.finish().map_err(|_| EFBIG)?;
         let margin = 19 * (INTERVAL_BOUNDS.len() + 2);
-        pr_info!("tvcap metrics worst case: {} of {} bytes\n", len + margin, kernel::page::PAGE_SIZE);
+        pr_info!(
+            "tvcap metrics worst case: {} of {} bytes\n",
+            len + margin,
+            kernel::page::PAGE_SIZE
+        );
         assert!(len + margin <= kernel::page::PAGE_SIZE);
         Ok(())
     }

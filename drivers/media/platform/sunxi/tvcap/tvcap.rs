@@ -41,9 +41,11 @@ use hy300::class_device::{ClassAttributes, ClassDevice};
 use regs::Irq;
 use v4l2::raw;
 
-/// Most buffers userspace may queue (the 2..8).
+/// Buffers per REQBUFS: 2..8, as the hardware's ring was sized.
 pub(crate) const MAX_BUFFERS: u32 = 8;
 pub(crate) const MIN_BUFFERS: u32 = 2;
+/// vb2's limit on the queue (VB2_MAX_FRAME; CREATE_BUFS may go past 8).
+pub(crate) const QUEUE_LIMIT: usize = 32;
 
 /// Buffers the driver owns: queued by userspace, not yet completed.
 ///
@@ -53,7 +55,7 @@ pub(crate) const MIN_BUFFERS: u32 = 2;
 /// handed over in `buf_queue` and that was not yet given back with
 /// `vb2_buffer_done`.
 pub(crate) struct Buffers {
-    ring: [*mut raw::vb2_buffer; MAX_BUFFERS as usize],
+    ring: [*mut raw::vb2_buffer; QUEUE_LIMIT],
     head: usize,
     len: usize,
     /// The buffer the capture engine writes now.
@@ -66,7 +68,12 @@ unsafe impl Send for Buffers {}
 
 impl Buffers {
     const fn new() -> Self {
-        Buffers { ring: [core::ptr::null_mut(); MAX_BUFFERS as usize], head: 0, len: 0, active: core::ptr::null_mut() }
+        Buffers {
+            ring: [core::ptr::null_mut(); QUEUE_LIMIT],
+            head: 0,
+            len: 0,
+            active: core::ptr::null_mut(),
+        }
     }
 
     fn push(&mut self, vb: *mut raw::vb2_buffer) -> bool {
@@ -83,7 +90,7 @@ impl Buffers {
         if self.len == 0 {
             return None;
         }
-        let vb = core::mem::replace(&mut self.ring[self.head], core::ptr::null_mut());
+        let vb = core::mem::take(&mut self.ring[self.head]);
         self.head = (self.head + 1) % self.ring.len();
         self.len -= 1;
         Some(vb)
@@ -114,7 +121,11 @@ impl CurrentFormat {
     }
 
     pub(crate) fn get(&self) -> Format {
-        format::negotiate(self.fourcc.load(Relaxed), self.width.load(Relaxed), self.height.load(Relaxed))
+        format::negotiate(
+            self.fourcc.load(Relaxed),
+            self.width.load(Relaxed),
+            self.height.load(Relaxed),
+        )
     }
 
     fn set(&self, f: Format) {
@@ -150,6 +161,13 @@ pub(crate) struct Tvcap {
     tables: ioctl::Tables,
 }
 
+// SAFETY: the embedded C objects are used through their own locking (the
+// `lock` mutex for V4L2/vb2, the V4L2 core's refcounts), the buffer ring
+// through its spinlock, everything else is atomic.
+unsafe impl Send for Tvcap {}
+// SAFETY: as above.
+unsafe impl Sync for Tvcap {}
+
 impl Tvcap {
     /// Decodes an interrupt status and acts on it: the interrupt path of
     /// every backend. Counters are atomics; the buffer ring is a spinlock
@@ -178,11 +196,11 @@ impl Tvcap {
 
     fn frame_done(&self) {
         let sequence = self.next_sequence();
-        // SAFETY: `ktime_get_ns` has no preconditions.
-        let now_ns = unsafe { bindings::ktime_get_ns() };
+        // SAFETY: `ktime_get` has no preconditions.
+        let now_ns = u64::try_from(unsafe { bindings::ktime_get() }).unwrap_or(0);
         let (done, next) = {
             let mut b = self.buffers.lock();
-            let done = core::mem::replace(&mut b.active, core::ptr::null_mut());
+            let done = core::mem::take(&mut b.active);
             let next = b.pop();
             if let Some(next) = next {
                 b.active = next;
@@ -229,9 +247,8 @@ impl Tvcap {
                 false
             } else {
                 drop(b);
-                // More buffers than the queue allows: cannot happen with
-                // max_num_buffers = MAX_BUFFERS; give it back rather than
-                // lose it.
+                // More buffers than vb2's queue limit: cannot happen; give
+                // it back rather than lose it.
                 // SAFETY: vb2 handed `vb` over; it goes back once.
                 unsafe { raw::vb2_buffer_done(vb, raw::vb2_buffer_state_VB2_BUF_STATE_ERROR) };
                 return;
@@ -251,7 +268,7 @@ impl Tvcap {
                 if b.active.is_null() {
                     b.pop()
                 } else {
-                    Some(core::mem::replace(&mut b.active, core::ptr::null_mut()))
+                    Some(core::mem::take(&mut b.active))
                 }
             };
             let Some(vb) = vb else { break };
@@ -348,15 +365,19 @@ impl platform::Driver for TvcapDriver {
     ) -> impl PinInit<Self, Error> + 'bound {
         let dev = pdev.as_ref();
         let tvcap = ioctl::create(dev)?;
-        let class_device = match ClassDevice::register(c"tvcap", Some(dev), &TVCAP_ATTRIBUTES, tvcap.clone()) {
-            Ok(c) => c,
-            Err(e) => {
-                ioctl::destroy(&tvcap);
-                return Err(e);
-            }
-        };
+        let class_device =
+            match ClassDevice::register(c"tvcap", Some(dev), &TVCAP_ATTRIBUTES, tvcap.clone()) {
+                Ok(c) => c,
+                Err(e) => {
+                    ioctl::destroy(&tvcap);
+                    return Err(e);
+                }
+            };
         dev_info!(dev, "HDMI capture ready\n");
-        Ok(TvcapDriver { tvcap, class_device: Some(class_device) })
+        Ok(TvcapDriver {
+            tvcap,
+            class_device: Some(class_device),
+        })
     }
 }
 
