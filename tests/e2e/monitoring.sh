@@ -78,7 +78,7 @@ r = json.load(urllib.request.urlopen(url, timeout=2))
 print(' '.join(sorted(f"{x['metric']['device']}={x['value'][1]}" for x in r['data']['result'])))
 EOP
 )
-[ "$up" = "mips=1 motor=1 tvcap=0" ] || die "hy300_up is '$up'"
+[ "$up" = "mips=1 motor=1 tvcap=1" ] || die "hy300_up is '$up'"
 echo "e2e: hy300_up: $up"
 # The check can fail: a sample with a timestamp makes node_exporter reject
 # the file (node_textfile_scrape_error 1), and the checker must notice.
