@@ -6,4 +6,7 @@
 //! and must also include the writer as `crate::prometheus`.
 
 pub mod class_device;
+pub mod debugfs;
 pub mod input;
+#[cfg(CONFIG_KUNIT)]
+pub mod testing;

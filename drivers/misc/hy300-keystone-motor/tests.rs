@@ -6,10 +6,10 @@ use core::sync::atomic::{AtomicU32, AtomicU8, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
+use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
 use crate::motion::{
     Motion, MotorHw, Timing, HALF_STEP_SEQUENCE, HOMING_MARGIN_STEPS, STEP_SECONDS_BOUNDS,
 };
-use crate::prometheus::Writer;
 
 /// Records what the logic drives; the limit switch closes after
 /// `limit_after` reads (never if `u32::MAX`).
@@ -158,18 +158,10 @@ mod motion_tests {
             c.add(u64::MAX);
         }
         mm.step_seconds.observe(u64::MAX);
-        let mut page = KVec::from_elem(0u8, kernel::page::PAGE_SIZE, GFP_KERNEL)?;
-        let mut w = Writer::new(&mut page);
-        crate::metrics::render(&m, || Some(true), b"metrics", &mut w);
-        let len = w.finish().map_err(|_| EFBIG)?;
-        // Bucket counts and _count are 1 here; each can grow by 19 digits.
-        let margin = 19 * (STEP_SECONDS_BOUNDS.len() + 2);
-        pr_info!(
-            "motor metrics worst case: {} of {} bytes\n",
-            len + margin,
-            kernel::page::PAGE_SIZE
-        );
-        assert!(len + margin <= kernel::page::PAGE_SIZE);
+        let growth = GROWTH_PER_LINE * (STEP_SECONDS_BOUNDS.len() + 2);
+        assert!(fits_page_with("motor", growth, |w| {
+            crate::metrics::render(&m, || Some(true), b"metrics", w)
+        })?);
         Ok(())
     }
 

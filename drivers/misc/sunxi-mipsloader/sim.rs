@@ -10,11 +10,11 @@
 //! 2 error: completes with an undefined STATUS bit set).
 
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
-use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Mutex;
 
 use crate::hw::{MipsHw, Reg};
+use crate::hy300::debugfs::Knobs;
 use crate::layout::RESERVED_SIZE;
 use crate::protocol::{CMD_APPLY_PANEL, STATUS_BUSY};
 
@@ -24,7 +24,7 @@ const FAULT_ERROR: u32 = 2;
 const STATUS_UNDEFINED_BIT: u32 = 1 << 31;
 
 /// The simulated co-processor.
-#[pin_data(PinnedDrop)]
+#[pin_data]
 pub(crate) struct SimHw {
     registers: [AtomicU32; 4],
     busy_reads_left: AtomicU32,
@@ -32,21 +32,12 @@ pub(crate) struct SimHw {
     fault: AtomicU32,
     #[pin]
     memory: Mutex<VVec<u8>>,
-    debugfs: *mut bindings::dentry,
+    knobs: Knobs,
 }
-
-// SAFETY: the dentry pointer is only used to remove the directory on drop.
-unsafe impl Send for SimHw {}
-// SAFETY: all shared state is atomic or behind the mutex.
-unsafe impl Sync for SimHw {}
 
 impl SimHw {
     pub(crate) fn new() -> Result<Pin<KBox<Self>>> {
         let memory = VVec::from_elem(0u8, RESERVED_SIZE, GFP_KERNEL)?;
-        // SAFETY: the name is NUL-terminated; a null parent is the root.
-        let dir = unsafe {
-            bindings::debugfs_create_dir(c"hy300-mips-sim".as_char_ptr(), core::ptr::null_mut())
-        };
         let sim = KBox::pin_init(
             pin_init!(SimHw {
                 registers: [AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)],
@@ -54,35 +45,19 @@ impl SimHw {
                 busy_reads: AtomicU32::new(2),
                 fault: AtomicU32::new(0),
                 memory <- kernel::new_mutex!(memory),
-                debugfs: dir,
+                knobs: Knobs::new(),
             }),
             GFP_KERNEL,
-        )
-        .inspect_err(|_| {
-            // SAFETY: created above and not yet owned by a `SimHw`.
-            unsafe { bindings::debugfs_remove(dir) }
-        })?;
-        // SAFETY: the knobs live as long as the pinned box, and the files
-        // are removed with the directory (in drop) before it is freed.
+        )?;
+        // SAFETY: the knobs are fields of `sim`, as is `knobs`, whose drop
+        // removes the files.
         unsafe {
-            bindings::debugfs_create_u32(
-                c"busy_reads".as_char_ptr(),
-                0o600,
-                dir,
-                sim.busy_reads.as_ptr(),
-            );
-            bindings::debugfs_create_u32(c"fault".as_char_ptr(), 0o600, dir, sim.fault.as_ptr());
-        }
+            sim.knobs.publish(
+                c"hy300-mips-sim",
+                &[(c"busy_reads", &sim.busy_reads), (c"fault", &sim.fault)],
+            )
+        };
         Ok(sim)
-    }
-}
-
-#[pinned_drop]
-impl PinnedDrop for SimHw {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: removes the directory created in `new` (null-safe), and
-        // with it the files pointing at our knobs.
-        unsafe { bindings::debugfs_remove(self.debugfs) };
     }
 }
 

@@ -7,8 +7,8 @@ use kernel::prelude::*;
 use crate::crc32::crc32;
 use crate::firmware::{validate, LoadFailure};
 use crate::firmware::{FirmwareState, LOAD_SECONDS_BOUNDS};
+use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
 use crate::layout::{layout_is_valid, Region, FIRMWARE, REGIONS, RESERVED_SIZE, TSE};
-use crate::prometheus::Writer;
 use crate::protocol::validate_panel;
 use crate::protocol::ProtocolMetrics;
 use crate::uapi::LoadRequest;
@@ -116,18 +116,10 @@ mod mips_tests {
         fw.size.store(REGIONS[FIRMWARE].size as u64, Relaxed);
         fw.crc.store(u32::MAX, Relaxed);
         fw.duration.observe(u64::MAX);
-        let mut page = KVec::from_elem(0u8, kernel::page::PAGE_SIZE, GFP_KERNEL)?;
-        let mut w = Writer::new(&mut page);
-        crate::metrics::render(&p, &fw, b"metrics", &mut w);
-        let len = w.finish().map_err(|_| EFBIG)?;
-        // Bucket counts and _count are 1 here; each can grow by 19 digits.
-        let margin = 19 * (LOAD_SECONDS_BOUNDS.len() + 2);
-        pr_info!(
-            "mips metrics worst case: {} of {} bytes\n",
-            len + margin,
-            kernel::page::PAGE_SIZE
-        );
-        assert!(len + margin <= kernel::page::PAGE_SIZE);
+        let growth = GROWTH_PER_LINE * (LOAD_SECONDS_BOUNDS.len() + 2);
+        assert!(fits_page_with("mips", growth, |w| crate::metrics::render(
+            &p, &fw, b"metrics", w
+        ))?);
         Ok(())
     }
 

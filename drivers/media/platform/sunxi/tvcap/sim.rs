@@ -21,6 +21,7 @@ use kernel::prelude::*;
 use kernel::types::Opaque;
 
 use crate::format::Format;
+use crate::hy300::debugfs::Knobs;
 use crate::regs::{status, Irq};
 use crate::v4l2::{self, raw};
 use crate::Tvcap;
@@ -55,7 +56,7 @@ pub(crate) struct SimSource {
     signal: AtomicU32,
     overflow: AtomicU32,
     fps: AtomicU32,
-    debugfs: AtomicPtr<bindings::dentry>,
+    knobs: Knobs,
 }
 
 // SAFETY: all state is atomic; the work item is managed by the workqueue.
@@ -83,33 +84,19 @@ impl SimSource {
                 signal: AtomicU32::new(1),
                 overflow: AtomicU32::new(0),
                 fps: AtomicU32::new(30),
-                debugfs: AtomicPtr::new(core::ptr::null_mut()),
+                knobs: Knobs::new(),
             }),
             GFP_KERNEL,
         )?;
-        // SAFETY: the name is NUL-terminated; a null parent is the root.
-        let dir = unsafe {
-            bindings::debugfs_create_dir(c"hy300-tvcap-sim".as_char_ptr(), core::ptr::null_mut())
-        };
-        // SAFETY: the knobs live as long as the pinned box; the directory is
-        // removed in drop, before the box is freed.
-        unsafe {
-            bindings::debugfs_create_u32(
-                c"connected".as_char_ptr(),
-                0o600,
-                dir,
-                sim.connected.as_ptr(),
-            );
-            bindings::debugfs_create_u32(c"signal".as_char_ptr(), 0o600, dir, sim.signal.as_ptr());
-            bindings::debugfs_create_u32(
-                c"overflow".as_char_ptr(),
-                0o600,
-                dir,
-                sim.overflow.as_ptr(),
-            );
-            bindings::debugfs_create_u32(c"fps".as_char_ptr(), 0o600, dir, sim.fps.as_ptr());
-        }
-        sim.debugfs.store(dir, Relaxed);
+        let knobs = [
+            (c"connected", &sim.connected),
+            (c"signal", &sim.signal),
+            (c"overflow", &sim.overflow),
+            (c"fps", &sim.fps),
+        ];
+        // SAFETY: the knobs are fields of `sim`, as is `knobs`, whose drop
+        // removes the files.
+        unsafe { sim.knobs.publish(c"hy300-tvcap-sim", &knobs) };
         Ok(sim)
     }
 
@@ -287,7 +274,5 @@ unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
 impl PinnedDrop for SimSource {
     fn drop(self: Pin<&mut Self>) {
         self.shut_down();
-        // SAFETY: removes the directory (null-safe) and the knob files.
-        unsafe { bindings::debugfs_remove(self.debugfs.load(Relaxed)) };
     }
 }

@@ -6,8 +6,8 @@
 use kernel::prelude::*;
 
 use crate::format::{default_format, negotiate, FORMATS};
+use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
 use crate::metrics::{render_worst_case, INTERVAL_BOUNDS};
-use crate::prometheus::Writer;
 use crate::regs::{decode, Irq, IRQ_MASK};
 
 #[kunit_tests(hy300_tvcap)]
@@ -59,17 +59,8 @@ mod tvcap_tests {
 
     #[test]
     fn metrics_page_fits_with_every_value_at_its_widest() -> Result {
-        let mut page = KVec::from_elem(0u8, kernel::page::PAGE_SIZE, GFP_KERNEL)?;
-        let mut w = Writer::new(&mut page);
-        render_worst_case(&mut w);
-        let len = w.finish().map_err(|_| EFBIG)?;
-        let margin = 19 * (INTERVAL_BOUNDS.len() + 2);
-        pr_info!(
-            "tvcap metrics worst case: {} of {} bytes\n",
-            len + margin,
-            kernel::page::PAGE_SIZE
-        );
-        assert!(len + margin <= kernel::page::PAGE_SIZE);
+        let growth = GROWTH_PER_LINE * (INTERVAL_BOUNDS.len() + 2);
+        assert!(fits_page_with("tvcap", growth, render_worst_case)?);
         Ok(())
     }
 }
