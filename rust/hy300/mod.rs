@@ -8,5 +8,6 @@
 pub mod class_device;
 pub mod debugfs;
 pub mod input;
+pub mod ratelimit;
 #[cfg(CONFIG_KUNIT)]
 pub mod testing;

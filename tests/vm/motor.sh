@@ -78,20 +78,6 @@ done
 expect hy300_motor_step_duration_seconds_count 421
 echo "motor: moved to 120"
 
-# Bad input: refused with an error, state unchanged.
-long=$(head -c 4000 /dev/zero | tr '\0' 9)
-nl=$(printf '\nx')
-nl=${nl%x}
-for bad in abc -1 201 '1 2' +5 0x10 ' 7' '7 ' "$long" "$nl" "5$nl$nl" "$nl""5"; do
-	must_refuse "$M/position" "$bad"
-done
-for bad in 0 2 yes '1 1'; do
-	must_refuse "$M/home" "$bad"
-	must_refuse "$M/stop" "$bad"
-done
-dmesg | grep -q 'position: expected an integer 0..=200' || fail "no dmesg line for bad position"
-echo "motor: bad input refused"
-
 # A second move while one runs gets EBUSY (retried if the first was done).
 busy=no
 for target in 0 200 0 200 0; do
@@ -113,6 +99,20 @@ wait_idle
 [ "$(value hy300_motor_moves_stopped_total)" -ge 1 ] || fail "stop did not stop the move"
 [ "$(value hy300_motor_position_steps)" != $target ] || fail "stopped move reached its target"
 echo "motor: EBUSY and stop work"
+
+# Bad input: refused with an error, state unchanged.
+long=$(head -c 4000 /dev/zero | tr '\0' 9)
+nl=$(printf '\nx')
+nl=${nl%x}
+for bad in abc -1 201 '1 2' +5 0x10 ' 7' '7 ' "$long" "$nl" "5$nl$nl" "$nl""5"; do
+	must_refuse "$M/position" "$bad"
+done
+for bad in 0 2 yes '1 1'; do
+	must_refuse "$M/home" "$bad"
+	must_refuse "$M/stop" "$bad"
+done
+dmesg | grep -q 'position: expected an integer 0..=200' || fail "no dmesg line for bad position"
+echo "motor: bad input refused"
 
 # rmmod during a move returns promptly and removes only the motor.
 echo 200 >"$M/position" 2>/dev/null || echo 0 >"$M/position" || fail "position write"

@@ -43,6 +43,22 @@ const MAX_PHASE_DELAY_US: u32 = 100_000;
 const MAX_STEP_DELAY_MS: u32 = 1000;
 const MAX_MAX_POSITION: u32 = 100_000;
 
+/// Userspace can trigger these messages at will: at most 10 per 5 s.
+static INPUT_WARNINGS: hy300::ratelimit::RateLimit = hy300::ratelimit::RateLimit::new(10, 5000);
+
+/// `pr_warn!` for refused writes, rate limited.
+macro_rules! input_warn {
+    ($($arg:tt)*) => {{
+        let (print, suppressed) = INPUT_WARNINGS.check();
+        if suppressed > 0 {
+            pr_warn!("{suppressed} messages about refused writes suppressed\n");
+        }
+        if print {
+            pr_warn!($($arg)*);
+        }
+    }};
+}
+
 /// `request` value asking for homing; any other value is a target.
 const REQUEST_HOME: u32 = u32::MAX;
 
@@ -100,7 +116,7 @@ impl Motor {
             .compare_exchange(false, true, Relaxed, Relaxed)
             .is_err()
         {
-            pr_warn!("busy: a move is in progress (write 1 to stop first)\n");
+            input_warn!("busy: a move is in progress (write 1 to stop first)\n");
             return Err(EBUSY);
         }
         self.request.store(request, Relaxed);
@@ -142,7 +158,7 @@ impl hy300::class_device::ClassAttributes for Motor {
             b"position" => {
                 let max = this.motion.max_position;
                 let target = parse_u32(input, max).inspect_err(|_| {
-                    pr_warn!(
+                    input_warn!(
                         "position: expected an integer 0..={max}, got {} bytes\n",
                         input.len()
                     )
@@ -150,11 +166,11 @@ impl hy300::class_device::ClassAttributes for Motor {
                 Arc::from(this).start(target)
             }
             b"home" => {
-                parse_trigger(input).inspect_err(|_| pr_warn!("home: write 1 to home\n"))?;
+                parse_trigger(input).inspect_err(|_| input_warn!("home: write 1 to home\n"))?;
                 Arc::from(this).start(REQUEST_HOME)
             }
             b"stop" => {
-                parse_trigger(input).inspect_err(|_| pr_warn!("stop: write 1 to stop\n"))?;
+                parse_trigger(input).inspect_err(|_| input_warn!("stop: write 1 to stop\n"))?;
                 this.motion.request_stop();
                 Ok(())
             }
