@@ -38,8 +38,7 @@ pub(crate) mod raw {
     include!("v4l2_generated.rs");
 }
 
-/// `v4l2_fourcc` is a macro; formats are built in `format.rs`.
-/// `vb2_set_plane_payload` (static inline).
+/// `vb2_set_plane_payload` (a static inline): plane 0's bytes used.
 ///
 /// # Safety
 ///
