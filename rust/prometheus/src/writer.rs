@@ -182,11 +182,6 @@ impl<'b> Writer<'b> {
         self.put(bytes.get(start..).unwrap_or(&[]));
     }
 
-    fn put_number(&mut self, value: Value) {
-        let text = number::format(value);
-        self.put(text.as_bytes());
-    }
-
     fn put_labels(&mut self, labels: &[Label<'_>], le: Option<&[u8]>) {
         if labels.is_empty() && le.is_none() {
             return;
@@ -212,19 +207,20 @@ impl<'b> Writer<'b> {
         self.put(b"}");
     }
 
+    /// One sample line; `value` is already formatted (`number::format`).
     fn put_line(
         &mut self,
         name: &str,
         suffix: &str,
         labels: &[Label<'_>],
         le: Option<&[u8]>,
-        value: Value,
+        value: &[u8],
     ) {
         self.put(name.as_bytes());
         self.put(suffix.as_bytes());
         self.put_labels(labels, le);
         self.put(b" ");
-        self.put_number(value);
+        self.put(value);
         self.put(b"\n");
     }
 }
@@ -252,7 +248,9 @@ impl FamilyWriter<'_, '_> {
             }
             MetricType::Gauge => {}
         }
-        self.w.put_line(self.family.name, "", labels, None, value);
+        let value = number::format(value);
+        self.w
+            .put_line(self.family.name, "", labels, None, value.as_bytes());
     }
 
     /// One series of a histogram family (ignored for other families).
@@ -263,29 +261,21 @@ impl FamilyWriter<'_, '_> {
         let name = self.family.name;
         for (&bound, &cumulative) in s.bounds.iter().zip(s.cumulative.iter()) {
             let le = number::fixed(false, bound, s.scale);
+            let count = number::format(Value::Unsigned(cumulative));
             self.w.put_line(
                 name,
                 "_bucket",
                 labels,
                 Some(le.as_bytes()),
-                Value::Unsigned(cumulative),
+                count.as_bytes(),
             );
         }
-        self.w.put_line(
-            name,
-            "_bucket",
-            labels,
-            Some(b"+Inf"),
-            Value::Unsigned(s.count),
-        );
-        let sum = number::fixed(false, s.sum, s.scale);
-        self.w.put(name.as_bytes());
-        self.w.put(b"_sum");
-        self.w.put_labels(labels, None);
-        self.w.put(b" ");
-        self.w.put(sum.as_bytes());
-        self.w.put(b"\n");
+        let count = number::format(Value::Unsigned(s.count));
         self.w
-            .put_line(name, "_count", labels, None, Value::Unsigned(s.count));
+            .put_line(name, "_bucket", labels, Some(b"+Inf"), count.as_bytes());
+        let sum = number::fixed(false, s.sum, s.scale);
+        self.w.put_line(name, "_sum", labels, None, sum.as_bytes());
+        self.w
+            .put_line(name, "_count", labels, None, count.as_bytes());
     }
 }
