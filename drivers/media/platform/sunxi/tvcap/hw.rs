@@ -1,100 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The capture engine as the driver sees it: program a buffer, start,
-//! stop, read STATUS. It reports back through [`crate::Tvcap::handle_irq`].
-//!
-//! Only the QEMU simulation (`sim.rs`, `HY300_SIM=y`) implements it so far;
-//! the TVTOP MMIO/IRQ/DMA backend for the device is not written yet.
+//! Access to the TVTOP capture block: 32-bit register reads and writes.
+//! `mmio.rs` implements it on the device, `sim.rs` in the QEMU guest;
+//! everything above (`engine.rs`, the interrupt path, V4L2) is shared.
 
 use kernel::prelude::*;
 
-use crate::format::Format;
-use crate::v4l2::raw;
+use crate::regs::Reg;
 
-/// The backend of a device.
+/// Register access. Implementations do no policy: the programming
+/// sequences live in `engine.rs`, identical for every backend.
+pub(crate) trait TvtopIo: Send + Sync {
+    /// Reads a register; `ENXIO` once the device is gone.
+    fn read(&self, reg: Reg) -> Result<u32>;
+    /// Writes a register; `ENXIO` once the device is gone.
+    fn write(&self, reg: Reg, value: u32) -> Result;
+}
+
+/// The backend a device uses: static dispatch, no trait objects.
 pub(crate) enum Backend {
-    /// The QEMU guest's frame source.
+    /// The H713 register block, its interrupt and DMA.
+    Mmio(crate::mmio::MmioTvtop),
+    /// The QEMU guest's simulated capture block.
     #[cfg(hy300_sim)]
-    Sim(Pin<KBox<crate::sim::SimSource>>),
+    Sim(Pin<KBox<crate::sim::SimTvtop>>),
+}
+
+impl TvtopIo for Backend {
+    fn read(&self, reg: Reg) -> Result<u32> {
+        match self {
+            Backend::Mmio(hw) => hw.read(reg),
+            #[cfg(hy300_sim)]
+            Backend::Sim(hw) => hw.read(reg),
+        }
+    }
+
+    fn write(&self, reg: Reg, value: u32) -> Result {
+        match self {
+            Backend::Mmio(hw) => hw.write(reg, value),
+            #[cfg(hy300_sim)]
+            Backend::Sim(hw) => hw.write(reg, value),
+        }
+    }
 }
 
 impl Backend {
-    /// Starts the engine's own activity (input monitoring) for `owner`.
+    /// Connects the block's interrupt to `owner`'s [`crate::Tvcap::interrupt`].
+    /// On the device the IRQ registration does this; the simulation starts
+    /// its engine here.
     ///
     /// # Safety
     ///
     /// `owner` stays valid until [`Backend::shut_down`] returned.
-    pub(crate) unsafe fn run_for(&self, owner: *const crate::Tvcap) {
+    pub(crate) unsafe fn attach(&self, owner: *const crate::Tvcap) {
         match self {
-            #[cfg(hy300_sim)]
-            // SAFETY: same contract.
-            Backend::Sim(sim) => unsafe { sim.run_for(owner) },
-            #[cfg(not(hy300_sim))]
-            _ => {
+            Backend::Mmio(_) => {
                 let _ = owner;
             }
-        }
-    }
-
-    /// Points the engine at `vb` for the next frame.
-    ///
-    /// # Safety
-    ///
-    /// `vb` is owned by the driver until the frame-done interrupt for it has
-    /// been handled (or capture stopped).
-    pub(crate) unsafe fn program_dma(&self, vb: *mut raw::vb2_buffer) {
-        match self {
             #[cfg(hy300_sim)]
             // SAFETY: same contract.
-            Backend::Sim(sim) => unsafe { sim.program_dma(vb) },
-            #[cfg(not(hy300_sim))]
-            _ => {
-                let _ = vb;
-            }
+            Backend::Sim(sim) => unsafe { sim.attach(owner) },
         }
     }
 
-    /// Starts capturing in `format`.
-    pub(crate) fn start(&self, format: &Format) -> Result {
+    /// Waits until no interrupt of the block is being handled.
+    pub(crate) fn synchronize(&self) {
         match self {
+            Backend::Mmio(hw) => hw.synchronize_irq(),
             #[cfg(hy300_sim)]
-            Backend::Sim(sim) => sim.start(format),
-            #[cfg(not(hy300_sim))]
-            _ => {
-                let _ = format;
-                Err(ENODEV)
-            }
+            Backend::Sim(sim) => sim.synchronize(),
         }
     }
 
-    /// Stops capturing; returns when no frame event runs any more.
-    pub(crate) fn stop(&self) {
-        match self {
-            #[cfg(hy300_sim)]
-            Backend::Sim(sim) => sim.stop(),
-            #[cfg(not(hy300_sim))]
-            _ => {}
-        }
-    }
-
-    /// The STATUS register (HDMI connected, signal, format locked...).
-    pub(crate) fn status(&self) -> u32 {
-        match self {
-            #[cfg(hy300_sim)]
-            Backend::Sim(sim) => sim.status(),
-            #[cfg(not(hy300_sim))]
-            _ => 0,
-        }
-    }
-
-    /// Stops everything the backend runs on its own (before the device
-    /// state may go away).
+    /// Stops everything the backend runs on its own, before the owner may
+    /// go away.
     pub(crate) fn shut_down(&self) {
         match self {
+            Backend::Mmio(hw) => hw.synchronize_irq(),
             #[cfg(hy300_sim)]
             Backend::Sim(sim) => sim.shut_down(),
-            #[cfg(not(hy300_sim))]
-            _ => {}
         }
     }
 }

@@ -13,7 +13,7 @@ use kernel::types::Opaque;
 
 use crate::format::{self, Format, FORMATS};
 use crate::v4l2::{self, raw};
-use crate::{hw, metrics, Buffers, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
+use crate::{engine, hw, metrics, Buffers, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
 
 /// Operation tables, kept in the device state so their addresses are stable.
 pub(crate) struct Tables {
@@ -83,9 +83,9 @@ fn tables() -> Tables {
     }
 }
 
-/// Creates and registers the capture device of `dev`.
-pub(crate) fn create(dev: &Device) -> Result<Arc<Tvcap>> {
-    let backend = backend()?;
+/// Creates the capture device of `dev` on `backend`: resets the engine,
+/// connects its interrupt path and registers the video device.
+pub(crate) fn create(dev: &Device, backend: hw::Backend) -> Result<Arc<Tvcap>> {
     let tvcap = Arc::pin_init(
         try_pin_init!(Tvcap {
             v4l2_dev: Opaque::zeroed(),
@@ -106,21 +106,23 @@ pub(crate) fn create(dev: &Device) -> Result<Arc<Tvcap>> {
         }? Error),
         GFP_KERNEL,
     )?;
+    let version = engine::init(&tvcap.hw)?;
+    dev_info!(dev, "TVTOP version {version:#010x}\n");
     // SAFETY: `tvcap` is pinned in the Arc and outlives the engine: the
     // backend is shut down in `destroy` before the last reference can go.
-    unsafe { tvcap.hw.run_for(Arc::as_ptr(&tvcap)) };
+    unsafe { tvcap.hw.attach(Arc::as_ptr(&tvcap)) };
     if let Err(e) = register(dev, &tvcap) {
-        tvcap.hw.shut_down();
+        shut_down(&tvcap);
         return Err(e);
     }
     Ok(tvcap)
 }
 
-fn backend() -> Result<hw::Backend> {
-    #[cfg(hy300_sim)]
-    return Ok(hw::Backend::Sim(crate::sim::SimSource::new()?));
-    #[cfg(not(hy300_sim))]
-    Err(ENODEV)
+/// Masks and disables the engine, then waits for its interrupt path.
+fn shut_down(tvcap: &Tvcap) {
+    // A failure means the device is gone already.
+    let _ = engine::shut_down(&tvcap.hw);
+    tvcap.hw.shut_down();
 }
 
 /// Registers the v4l2_device, the queue and the video device.
@@ -144,7 +146,7 @@ fn register(dev: &Device, tvcap: &Arc<Tvcap>) -> Result {
         (*queue).drv_priv = Arc::as_ptr(tvcap).cast_mut().cast();
         (*queue).buf_struct_size = core::mem::size_of::<raw::vb2_v4l2_buffer>() as u32;
         (*queue).ops = &tvcap.tables.vb2_ops;
-        (*queue).mem_ops = &raw::vb2_vmalloc_memops;
+        (*queue).mem_ops = &raw::vb2_dma_contig_memops;
         (*queue).timestamp_flags = raw::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
         (*queue).min_queued_buffers = 1;
         (*queue).max_num_buffers = crate::QUEUE_LIMIT as u32;
@@ -196,7 +198,7 @@ pub(crate) fn destroy(tvcap: &Arc<Tvcap>) {
     // streaming and releases the queue of an open file.
     unsafe {
         raw::vb2_video_unregister_device(tvcap.vdev.get());
-        tvcap.hw.shut_down();
+        shut_down(tvcap);
         raw::v4l2_device_unregister(tvcap.v4l2_dev.get());
         raw::v4l2_device_put(tvcap.v4l2_dev.get());
     }
@@ -415,7 +417,7 @@ unsafe extern "C" fn enum_input(
     }
     copy_str(&mut input.name, b"HDMI");
     input.type_ = raw::V4L2_INPUT_TYPE_CAMERA;
-    input.status = if tvcap.hw.status() & crate::regs::status::SIGNAL != 0 {
+    input.status = if tvcap.input_status() & crate::regs::status::SIGNAL != 0 {
         0
     } else {
         raw::V4L2_IN_ST_NO_SIGNAL

@@ -166,12 +166,12 @@ pub(crate) fn render(t: &Tvcap, attr: &[u8], w: &mut Writer<'_>) {
     match attr {
         b"capture_stats" => capture_stats(m, w),
         b"buffer_status" => buffer_status(m, queued(), streaming, w),
-        b"signal_detection" => signal_detection(m, t.hw.status(), t.format.get(), w),
+        b"signal_detection" => signal_detection(m, t.input_status(), t.format.get(), w),
         b"frame_metrics" => frame_metrics(m, w),
         b"metrics" => {
             capture_stats(m, w);
             buffer_status(m, queued(), streaming, w);
-            signal_detection(m, t.hw.status(), t.format.get(), w);
+            signal_detection(m, t.input_status(), t.format.get(), w);
             frame_metrics(m, w);
         }
         _ => {}

@@ -1,19 +1,88 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! TVTOP register block and interrupt status decoding.
+//! The TVTOP capture register block (first `reg` of the device tree node,
+//! 0x05700000 on the H713) and interrupt status decoding.
+//!
+//! Not used by the driver, so not modelled: 0x3c HDMI_CTRL, 0x40
+//! HDMI_STATUS; STATUS bits 4 DMA busy, 5 error, 7 FIFO full.
 
-// Registers (device tree `tvtop@5700000`): 0x00 CTRL (bit 0 enable, 1
-// capture, 2 HDMI, 3 DMA, 4 auto-format, 31 reset), 0x04 STATUS, 0x08
-// IRQ_EN, 0x0C IRQ_STATUS (write 1 to clear), 0x10 FORMAT, 0x14 RESOLUTION,
-// 0x28-0x30 DMA, 0x3C HDMI_CTRL, 0x40 HDMI_STATUS, 0xFC version. Only the
-// STATUS and IRQ_STATUS layouts are used so far (the MMIO backend is not
-// written); both are modelled by the simulation.
+/// A register of the block. Offsets are from the H713 C driver.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Reg {
+    /// 0x00: [`ctrl`] bits.
+    Ctrl,
+    /// 0x04: [`status`] bits (read only).
+    Status,
+    /// 0x08: interrupt enable, [`Irq`] bits.
+    IrqEn,
+    /// 0x0c: interrupt status, [`Irq`] bits; write 1 to clear.
+    IrqStatus,
+    /// 0x10: output pixel format ([`crate::format::PixelFormat::hw_code`]).
+    Format,
+    /// 0x14: `height << 16 | width`.
+    Resolution,
+    /// 0x28: [`dma_ctrl`] bits.
+    DmaCtrl,
+    /// 0x2c: bus address (IOVA) of the next frame buffer.
+    DmaAddr,
+    /// 0x30: size of that buffer in bytes.
+    DmaSize,
+    /// 0xfc: block version (read only).
+    Version,
+}
+
+impl Reg {
+    /// Byte offset in the block.
+    pub(crate) const fn offset(self) -> usize {
+        match self {
+            Reg::Ctrl => 0x00,
+            Reg::Status => 0x04,
+            Reg::IrqEn => 0x08,
+            Reg::IrqStatus => 0x0c,
+            Reg::Format => 0x10,
+            Reg::Resolution => 0x14,
+            Reg::DmaCtrl => 0x28,
+            Reg::DmaAddr => 0x2c,
+            Reg::DmaSize => 0x30,
+            Reg::Version => 0xfc,
+        }
+    }
+}
+
+/// Bytes of the block the driver maps.
+pub(crate) const BLOCK_SIZE: usize = 0x100;
+
+/// CTRL bits.
+pub(crate) mod ctrl {
+    pub(crate) const ENABLE: u32 = 1 << 0;
+    pub(crate) const CAPTURE: u32 = 1 << 1;
+    pub(crate) const HDMI: u32 = 1 << 2;
+    pub(crate) const DMA: u32 = 1 << 3;
+    pub(crate) const AUTO_FORMAT: u32 = 1 << 4;
+    /// Resets the block; self-clearing.
+    pub(crate) const RESET: u32 = 1 << 31;
+}
 
 /// STATUS bits.
 pub(crate) mod status {
     pub(crate) const HDMI_CONNECTED: u32 = 1 << 0;
     pub(crate) const SIGNAL: u32 = 1 << 1;
     pub(crate) const FORMAT_LOCKED: u32 = 1 << 2;
+    pub(crate) const CAPTURING: u32 = 1 << 3;
+    pub(crate) const READY: u32 = 1 << 6;
+}
+
+/// DMA_CTRL bits.
+pub(crate) mod dma_ctrl {
+    /// DMA_ADDR/DMA_SIZE hold a buffer for the next frame. The engine
+    /// clears it when it takes the buffer; a frame that finds it clear is
+    /// dropped with BUFFER_OVERFLOW.
+    pub(crate) const ARMED: u32 = 1 << 0;
+}
+
+/// RESOLUTION value for a frame size.
+pub(crate) const fn resolution(width: u32, height: u32) -> u32 {
+    (height & 0xffff) << 16 | (width & 0xffff)
 }
 
 /// The interrupt sources of IRQ_STATUS (write 1 to clear), bit order.

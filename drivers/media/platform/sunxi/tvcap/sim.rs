@@ -1,29 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Test support (built only with `HY300_SIM=y`): a simulated capture engine
+//! Test support (built only with `HY300_SIM=y`): a simulated TVTOP block
 //! for the QEMU guest, bound through the `hy300,h713-tvcap-sim` node that
-//! `tests/sim` creates.
+//! `tests/sim` creates. The driver programs it through the same registers
+//! and sequences (`engine.rs`) as the device.
 //!
-//! A delayed work item ticks every frame period while streaming (every
-//! 20 ms otherwise). Each streaming tick "DMAs" a frame into the programmed
-//! buffer and raises FRAME_DONE, or raises BUFFER_OVERFLOW when no buffer
-//! is programmed. A frame starts with a header (`HY300TVC`, the engine's
-//! frame counter, width, height, fourcc, all little endian) and then every
-//! 4 KiB block `k` is filled with the byte `(counter + k) mod 256`.
+//! The registers behave like the hardware's: CTRL.RESET clears the block,
+//! IRQ_STATUS is write-1-to-clear, DMA_CTRL.ARMED is consumed by the next
+//! frame. A delayed work item plays the capture engine: every frame period
+//! while CTRL has ENABLE, CAPTURE and DMA set (every 20 ms otherwise) it
+//! writes a frame to the armed DMA address, as a bus master would, and
+//! raises FRAME_DONE, or raises BUFFER_OVERFLOW when nothing is armed; it
+//! then "asserts the interrupt" by calling the driver's interrupt handler.
+//! The guest has no IOMMU, so a DMA address is a physical address.
+//!
+//! A frame starts with a header (`HY300TVC`, the engine's frame counter,
+//! width, height, fourcc, all little endian) and then every 4 KiB block `k`
+//! is filled with the byte `(counter + k) mod 256`.
 //!
 //! Knobs in debugfs (`/sys/kernel/debug/hy300-tvcap-sim/`): `connected`
 //! (1/0: HDMI cable; a change raises HOTPLUG and INPUT_CHANGE), `signal`
 //! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW), `fps`.
 
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
-use crate::format::Format;
+use crate::format::FORMATS;
+use crate::hw::TvtopIo;
 use crate::hy300::debugfs::Knobs;
-use crate::regs::{status, Irq};
-use crate::v4l2::{self, raw};
+use crate::regs::{ctrl, dma_ctrl, status, Irq, Reg, IRQ_MASK};
 use crate::Tvcap;
 
 unsafe extern "C" {
@@ -37,21 +44,77 @@ unsafe extern "C" {
 const HEADER_MAGIC: &[u8; 8] = b"HY300TVC";
 const BLOCK: usize = 4096;
 const IDLE_PERIOD_MS: u32 = 20;
+/// VERSION of the simulated block.
+const SIM_VERSION: u32 = 0x5349_0001;
+const CAPTURING: u32 = ctrl::ENABLE | ctrl::CAPTURE | ctrl::DMA;
 
-/// The simulated engine.
+/// The register file, one atomic per register the driver uses.
+struct Registers {
+    ctrl: AtomicU32,
+    status: AtomicU32,
+    irq_en: AtomicU32,
+    irq_status: AtomicU32,
+    format: AtomicU32,
+    resolution: AtomicU32,
+    dma_ctrl: AtomicU32,
+    dma_addr: AtomicU32,
+    dma_size: AtomicU32,
+}
+
+impl Registers {
+    const fn new() -> Self {
+        Registers {
+            ctrl: AtomicU32::new(0),
+            status: AtomicU32::new(0),
+            irq_en: AtomicU32::new(0),
+            irq_status: AtomicU32::new(0),
+            format: AtomicU32::new(0),
+            resolution: AtomicU32::new(0),
+            dma_ctrl: AtomicU32::new(0),
+            dma_addr: AtomicU32::new(0),
+            dma_size: AtomicU32::new(0),
+        }
+    }
+
+    /// The writable register behind `reg` (None: read-only).
+    fn writable(&self, reg: Reg) -> Option<&AtomicU32> {
+        match reg {
+            Reg::Ctrl => Some(&self.ctrl),
+            Reg::IrqEn => Some(&self.irq_en),
+            Reg::Format => Some(&self.format),
+            Reg::Resolution => Some(&self.resolution),
+            Reg::DmaCtrl => Some(&self.dma_ctrl),
+            Reg::DmaAddr => Some(&self.dma_addr),
+            Reg::DmaSize => Some(&self.dma_size),
+            Reg::Status | Reg::IrqStatus | Reg::Version => None,
+        }
+    }
+
+    fn reset(&self) {
+        for reg in [
+            &self.ctrl,
+            &self.irq_en,
+            &self.irq_status,
+            &self.format,
+            &self.resolution,
+            &self.dma_ctrl,
+            &self.dma_addr,
+            &self.dma_size,
+        ] {
+            reg.store(0, Relaxed);
+        }
+    }
+}
+
+/// The simulated block.
 #[pin_data(PinnedDrop)]
-pub(crate) struct SimSource {
+pub(crate) struct SimTvtop {
     #[pin]
     work: Opaque<bindings::delayed_work>,
     owner: AtomicPtr<Tvcap>,
     running: AtomicBool,
-    streaming: AtomicBool,
-    /// Programmed buffer: kernel address and size of its plane.
-    target: AtomicPtr<u8>,
-    target_len: AtomicUsize,
-    frame: (AtomicU32, AtomicU32, AtomicU32),
+    regs: Registers,
     counter: AtomicU32,
-    status: AtomicU32,
     connected: AtomicU32,
     signal: AtomicU32,
     overflow: AtomicU32,
@@ -60,26 +123,56 @@ pub(crate) struct SimSource {
 }
 
 // SAFETY: all state is atomic; the work item is managed by the workqueue.
-unsafe impl Send for SimSource {}
+unsafe impl Send for SimTvtop {}
 // SAFETY: as above.
-unsafe impl Sync for SimSource {}
+unsafe impl Sync for SimTvtop {}
 
-impl SimSource {
+impl TvtopIo for SimTvtop {
+    fn read(&self, reg: Reg) -> Result<u32> {
+        Ok(match reg {
+            Reg::Status => self.regs.status.load(Relaxed),
+            Reg::IrqStatus => self.regs.irq_status.load(Relaxed),
+            Reg::Version => SIM_VERSION,
+            _ => self.regs.writable(reg).map_or(0, |r| r.load(Relaxed)),
+        })
+    }
+
+    fn write(&self, reg: Reg, value: u32) -> Result {
+        match reg {
+            Reg::Ctrl if value & ctrl::RESET != 0 => self.regs.reset(),
+            Reg::Ctrl => {
+                // The frame counter restarts with each capture.
+                if self.regs.ctrl.swap(value, Relaxed) & CAPTURING != CAPTURING
+                    && value & CAPTURING == CAPTURING
+                {
+                    self.counter.store(0, Relaxed);
+                }
+            }
+            Reg::IrqStatus => {
+                self.regs.irq_status.fetch_and(!value, Relaxed);
+            }
+            _ => {
+                if let Some(r) = self.regs.writable(reg) {
+                    r.store(value, Relaxed);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SimTvtop {
     pub(crate) fn new() -> Result<Pin<KBox<Self>>> {
         let sim = KBox::pin_init(
-            pin_init!(SimSource {
+            pin_init!(SimTvtop {
                 work <- Opaque::ffi_init(|slot: *mut bindings::delayed_work| {
                     // SAFETY: `slot` is valid for writes and pinned.
                     unsafe { hy300_tvcap_init_delayed_work(slot, Some(tick)) }
                 }),
                 owner: AtomicPtr::new(core::ptr::null_mut()),
                 running: AtomicBool::new(false),
-                streaming: AtomicBool::new(false),
-                target: AtomicPtr::new(core::ptr::null_mut()),
-                target_len: AtomicUsize::new(0),
-                frame: (AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)),
+                regs: Registers::new(),
                 counter: AtomicU32::new(0),
-                status: AtomicU32::new(status::HDMI_CONNECTED | status::SIGNAL | status::FORMAT_LOCKED),
                 connected: AtomicU32::new(1),
                 signal: AtomicU32::new(1),
                 overflow: AtomicU32::new(0),
@@ -88,6 +181,7 @@ impl SimSource {
             }),
             GFP_KERNEL,
         )?;
+        sim.regs.status.store(sim.input_status(), Relaxed);
         let knobs = [
             (c"connected", &sim.connected),
             (c"signal", &sim.signal),
@@ -100,12 +194,12 @@ impl SimSource {
         Ok(sim)
     }
 
-    /// Starts ticking on behalf of `owner`.
+    /// Starts the engine; its interrupts go to `owner`.
     ///
     /// # Safety
     ///
-    /// `owner` stays valid until [`SimSource::shut_down`] returned.
-    pub(crate) unsafe fn run_for(&self, owner: *const Tvcap) {
+    /// `owner` stays valid until [`SimTvtop::shut_down`] returned.
+    pub(crate) unsafe fn attach(&self, owner: *const Tvcap) {
         self.owner.store(owner.cast_mut(), Relaxed);
         self.running.store(true, Relaxed);
         self.schedule(IDLE_PERIOD_MS);
@@ -125,105 +219,110 @@ impl SimSource {
         }
     }
 
-    /// # Safety
-    ///
-    /// `vb` is owned by the driver until its frame is done.
-    pub(crate) unsafe fn program_dma(&self, vb: *mut raw::vb2_buffer) {
-        // SAFETY: per the contract `vb` is live; plane 0 exists.
-        let (vaddr, len) = unsafe { (raw::vb2_plane_vaddr(vb, 0), v4l2::plane_size(vb)) };
-        self.target_len.store(len as usize, Relaxed);
-        self.target.store(vaddr.cast(), Relaxed);
-    }
-
-    pub(crate) fn start(&self, format: &Format) -> Result {
-        if self.connected.load(Relaxed) == 0 || self.signal.load(Relaxed) == 0 {
-            return Err(ENOLINK);
-        }
-        self.frame.0.store(format.width, Relaxed);
-        self.frame.1.store(format.height, Relaxed);
-        self.frame.2.store(format.pixel.fourcc, Relaxed);
-        self.counter.store(0, Relaxed);
-        self.streaming.store(true, Relaxed);
-        Ok(())
-    }
-
-    pub(crate) fn stop(&self) {
-        self.streaming.store(false, Relaxed);
-        // Wait for a tick that may be filling or completing a buffer.
+    /// Waits for a tick that may be writing a frame or in the handler.
+    pub(crate) fn synchronize(&self) {
         // SAFETY: the work item is initialised.
         unsafe { bindings::flush_delayed_work(self.work.get()) };
-        self.target.store(core::ptr::null_mut(), Relaxed);
-    }
-
-    pub(crate) fn status(&self) -> u32 {
-        self.status.load(Relaxed)
     }
 
     pub(crate) fn shut_down(&self) {
         self.running.store(false, Relaxed);
-        self.streaming.store(false, Relaxed);
         // SAFETY: the work item is initialised; `running` is false, so it
         // does not queue itself again.
         unsafe { bindings::cancel_delayed_work_sync(self.work.get()) };
     }
 
-    /// One tick: input changes, then (while streaming) one frame.
-    fn run_tick(&self, owner: &Tvcap) {
-        let mut irq = 0;
+    /// STATUS input bits from the knobs.
+    fn input_status(&self) -> u32 {
         let connected = self.connected.load(Relaxed) != 0;
         let signal = connected && self.signal.load(Relaxed) != 0;
-        let mut new_status = 0;
+        let mut bits = status::READY;
         if connected {
-            new_status |= status::HDMI_CONNECTED;
+            bits |= status::HDMI_CONNECTED;
         }
         if signal {
-            new_status |= status::SIGNAL | status::FORMAT_LOCKED;
+            bits |= status::SIGNAL | status::FORMAT_LOCKED;
         }
-        let old = self.status.swap(new_status, Relaxed);
+        bits
+    }
+
+    /// One tick: input changes, then (while capturing) one frame. Returns
+    /// whether the engine is capturing.
+    fn run_tick(&self, owner: &Tvcap) -> bool {
+        let mut raised = 0;
+        let mut new_status = self.input_status();
+        let capturing = self.regs.ctrl.load(Relaxed) & CAPTURING == CAPTURING;
+        if capturing {
+            new_status |= status::CAPTURING;
+        }
+        let old = self.regs.status.swap(new_status, Relaxed);
         if (old ^ new_status) & status::HDMI_CONNECTED != 0 {
-            irq |= Irq::Hotplug.bit() | Irq::InputChange.bit();
+            raised |= Irq::Hotplug.bit() | Irq::InputChange.bit();
         } else if (old ^ new_status) & status::SIGNAL != 0 {
-            irq |= Irq::InputChange.bit();
+            raised |= Irq::InputChange.bit();
         }
-        if self.streaming.load(Relaxed) {
+        if capturing {
             // One frame event per tick; the counter numbers them like the
             // driver's V4L2 sequence (lost frames included).
             let counter = self.counter.fetch_add(1, Relaxed);
-            let lost = !signal
+            let lost = new_status & status::SIGNAL == 0
                 || self
                     .overflow
                     .fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
                     .is_ok();
-            if !lost && self.fill_frame(counter) {
-                irq |= Irq::FrameDone.bit();
+            raised |= if lost {
+                Irq::BufferOverflow.bit()
             } else {
-                irq |= Irq::BufferOverflow.bit();
-            }
+                self.write_frame(counter)
+            };
         }
-        if irq != 0 {
-            owner.handle_irq(irq);
+        let pending = raised & self.regs.irq_en.load(Relaxed);
+        if pending != 0 {
+            self.regs.irq_status.fetch_or(pending, Relaxed);
+            owner.interrupt();
         }
+        capturing
     }
 
-    /// Writes the next frame into the programmed buffer, if any.
-    fn fill_frame(&self, counter: u32) -> bool {
-        let target = self.target.swap(core::ptr::null_mut(), Relaxed);
-        if target.is_null() {
-            return false;
+    /// Writes frame `counter` to the armed buffer: FRAME_DONE, or
+    /// BUFFER_OVERFLOW when nothing is armed, DMA_ERROR when the address
+    /// is not memory.
+    fn write_frame(&self, counter: u32) -> u32 {
+        if self.regs.dma_ctrl.fetch_and(!dma_ctrl::ARMED, Relaxed) & dma_ctrl::ARMED == 0 {
+            return Irq::BufferOverflow.bit();
         }
-        let len = self.target_len.load(Relaxed);
-        // SAFETY: `target` is the plane of a buffer the driver owns until the
-        // FRAME_DONE raised below is handled; it holds `len` bytes.
-        let frame = unsafe { core::slice::from_raw_parts_mut(target, len) };
+        let addr = self.regs.dma_addr.load(Relaxed);
+        let len = self.regs.dma_size.load(Relaxed) as usize;
+        // SAFETY: mapping a physical range has no preconditions; RAM comes
+        // back as its direct-map address.
+        let base = unsafe {
+            bindings::memremap(
+                addr.into(),
+                len,
+                bindings::MEMREMAP_WB as kernel::ffi::c_ulong,
+            )
+        };
+        if base.is_null() || len == 0 {
+            return Irq::DmaError.bit();
+        }
+        // SAFETY: the driver armed a buffer of `len` bytes at `addr` that it
+        // owns until it handled the FRAME_DONE raised after this write.
+        let frame = unsafe { core::slice::from_raw_parts_mut(base.cast::<u8>(), len) };
         for (k, block) in frame.chunks_mut(BLOCK).enumerate() {
             block.fill((counter as usize).wrapping_add(k) as u8);
         }
+        let resolution = self.regs.resolution.load(Relaxed);
+        let code = self.regs.format.load(Relaxed);
+        let fourcc = FORMATS
+            .iter()
+            .find(|f| f.hw_code == code)
+            .map_or(0, |f| f.fourcc);
         let header = [
             &HEADER_MAGIC[..],
             &counter.to_le_bytes(),
-            &self.frame.0.load(Relaxed).to_le_bytes(),
-            &self.frame.1.load(Relaxed).to_le_bytes(),
-            &self.frame.2.load(Relaxed).to_le_bytes(),
+            &(resolution & 0xffff).to_le_bytes(),
+            &(resolution >> 16).to_le_bytes(),
+            &fourcc.to_le_bytes(),
         ];
         let mut at = 0;
         for part in header {
@@ -232,23 +331,33 @@ impl SimSource {
             }
             at += part.len();
         }
-        true
+        // SAFETY: mapped above, not used after.
+        unsafe { bindings::memunmap(base) };
+        Irq::FrameDone.bit()
     }
 }
+
+/// Every irq bit the simulation raises is a real TVTOP source.
+const _: () = assert!(SIM_RAISES & !IRQ_MASK == 0);
+const SIM_RAISES: u32 = Irq::FrameDone.bit()
+    | Irq::InputChange.bit()
+    | Irq::Hotplug.bit()
+    | Irq::BufferOverflow.bit()
+    | Irq::DmaError.bit();
 
 /// The frame tick.
 ///
 /// # Safety
 ///
-/// Called by the workqueue only, for the work item of a live `SimSource`.
+/// Called by the workqueue only, for the work item of a live `SimTvtop`.
 unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
     // SAFETY: `work` is the `work` member of the `delayed_work` inside a
-    // pinned `SimSource` (the only user of this callback).
+    // pinned `SimTvtop` (the only user of this callback).
     let sim = unsafe {
         let dwork = kernel::container_of!(work, bindings::delayed_work, work);
         &*kernel::container_of!(
             dwork.cast::<Opaque<bindings::delayed_work>>(),
-            SimSource,
+            SimTvtop,
             work
         )
     };
@@ -256,11 +365,9 @@ unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
         return;
     }
     let owner = sim.owner.load(Relaxed);
-    if !owner.is_null() {
-        // SAFETY: `owner` is valid while `running` (contract of `run_for`).
-        sim.run_tick(unsafe { &*owner });
-    }
-    let period = if sim.streaming.load(Relaxed) {
+    // SAFETY: `owner` is valid while `running` (contract of `attach`).
+    let capturing = !owner.is_null() && sim.run_tick(unsafe { &*owner });
+    let period = if capturing {
         1000 / sim.fps.load(Relaxed).clamp(1, 120)
     } else {
         IDLE_PERIOD_MS
@@ -271,7 +378,7 @@ unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
 }
 
 #[pinned_drop]
-impl PinnedDrop for SimSource {
+impl PinnedDrop for SimTvtop {
     fn drop(self: Pin<&mut Self>) {
         self.shut_down();
     }

@@ -5,21 +5,23 @@
 //! health as Prometheus text in `/sys/class/hy300/tvcap`.
 //!
 //! The capture engine reports through its interrupt status register;
-//! [`Tvcap::handle_irq`] is the one place that decodes it, completes
-//! buffers and updates the counters (atomics only), whichever backend
-//! raised it.
+//! [`Tvcap::interrupt`] is the one interrupt path, for the device's IRQ and
+//! the simulation alike: it decodes the status, completes buffers and
+//! updates the counters (atomics only).
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
 use kernel::sync::{Arc, SpinLockIrq};
 use kernel::types::Opaque;
-use kernel::{bindings, of, platform};
+use kernel::{bindings, irq, of, platform};
 
+mod engine;
 mod format;
 mod hw;
 mod ioctl;
 mod metrics;
+mod mmio;
 mod regs;
 #[cfg(hy300_sim)]
 mod sim;
@@ -169,10 +171,21 @@ unsafe impl Send for Tvcap {}
 unsafe impl Sync for Tvcap {}
 
 impl Tvcap {
-    /// Decodes an interrupt status and acts on it: the interrupt path of
-    /// every backend. Counters are atomics; the buffer ring is a spinlock
-    /// that is never held across anything that sleeps.
-    pub(crate) fn handle_irq(&self, irq_status: u32) {
+    /// The interrupt handler of every backend: takes the pending sources
+    /// from IRQ_STATUS and acts on them. Returns false when none was
+    /// pending (the line is shared).
+    pub(crate) fn interrupt(&self) -> bool {
+        let pending = engine::take_irq_status(&self.hw);
+        if pending == 0 {
+            return false;
+        }
+        self.handle_irq(pending);
+        true
+    }
+
+    /// Acts on interrupt sources. Counters are atomics; the buffer ring is
+    /// a spinlock that is never held across anything that sleeps.
+    fn handle_irq(&self, irq_status: u32) {
         for irq in regs::decode(irq_status) {
             self.metrics.irq(irq);
             match irq {
@@ -209,7 +222,7 @@ impl Tvcap {
         };
         if let Some(next) = next {
             // SAFETY: `next` is owned by the driver (ring invariant).
-            unsafe { self.hw.program_dma(next) };
+            unsafe { self.arm(next) };
         }
         if done.is_null() {
             // The engine had nowhere to write this frame.
@@ -256,8 +269,29 @@ impl Tvcap {
         };
         if program {
             // SAFETY: `vb` is owned by the driver.
-            unsafe { self.hw.program_dma(vb) };
+            unsafe { self.arm(vb) };
         }
+    }
+
+    /// Gives `vb` to the engine for the next frame.
+    ///
+    /// # Safety
+    ///
+    /// `vb` is owned by the driver until the frame-done interrupt for it has
+    /// been handled (or capture stopped).
+    unsafe fn arm(&self, vb: *mut raw::vb2_buffer) {
+        // SAFETY: per the contract `vb` is live, in our dma-contig queue.
+        let (addr, len) = unsafe { (v4l2::plane_dma_addr(vb), v4l2::plane_size(vb)) };
+        // Fails only once the device is gone (or for a buffer vb2 gave no
+        // memory); `vb` is then returned when streaming stops.
+        if let Some(addr) = addr {
+            let _ = engine::arm(&self.hw, addr, len);
+        }
+    }
+
+    /// The STATUS register (HDMI connected, signal, format locked...).
+    pub(crate) fn input_status(&self) -> u32 {
+        engine::status(&self.hw)
     }
 
     /// Gives every owned buffer back to vb2 in `state`.
@@ -297,10 +331,10 @@ impl Tvcap {
         self.streaming.store(true, Relaxed);
         if let Some(vb) = first {
             // SAFETY: owned by the driver.
-            unsafe { self.hw.program_dma(vb) };
+            unsafe { self.arm(vb) };
         }
         let format = self.format.get();
-        if let Err(e) = self.hw.start(&format) {
+        if let Err(e) = engine::start(&self.hw, &format) {
             self.streaming.store(false, Relaxed);
             self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
             return Err(e);
@@ -311,8 +345,10 @@ impl Tvcap {
     /// Stops capture and returns every buffer: called by vb2.
     fn stop_streaming(&self) {
         self.streaming.store(false, Relaxed);
-        // Waits until no frame event runs any more.
-        self.hw.stop();
+        // A failure means the device is gone: nothing captures any more.
+        let _ = engine::stop(&self.hw);
+        // Waits until no interrupt handler runs any more.
+        self.hw.synchronize();
         self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_ERROR);
     }
 }
@@ -331,62 +367,151 @@ crate::hy300_attributes!(TVCAP_ATTRIBUTES: Tvcap => {
     c"frame_metrics" => 0o444,
 });
 
-// The device backend (TVTOP registers, IRQ, DMA through vb2-dma-contig) is
-// not written yet: without HY300_SIM the table matches nothing, so the
-// module never binds to real hardware it cannot drive.
+/// Which backend an OF match binds.
+#[derive(Clone, Copy)]
+enum BackendKind {
+    Mmio,
+    #[cfg(hy300_sim)]
+    Sim,
+}
+
 #[cfg(not(hy300_sim))]
 kernel::of_device_table!(
     OF_TABLE,
     <TvcapDriver as platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"hy300,h713-tvcap-unsupported"), ())]
+    [(of::DeviceId::new(c"allwinner,sun50i-h713-tvcap"), BackendKind::Mmio)]
 );
 
+// The test build also binds the QEMU guest's simulated block.
 #[cfg(hy300_sim)]
 kernel::of_device_table!(
     OF_TABLE,
     <TvcapDriver as platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"hy300,h713-tvcap-sim"), ())]
+    [
+        (of::DeviceId::new(c"allwinner,sun50i-h713-tvcap"), BackendKind::Mmio),
+        (of::DeviceId::new(c"hy300,h713-tvcap-sim"), BackendKind::Sim)
+    ]
 );
 
-/// The bound driver.
-struct TvcapDriver {
+/// The interrupt handler of the TVTOP block.
+struct TvcapIrq(Arc<Tvcap>);
+
+impl irq::Handler for TvcapIrq {
+    fn handle(&self) -> irq::IrqReturn {
+        if self.0.interrupt() {
+            irq::IrqReturn::Handled
+        } else {
+            irq::IrqReturn::None
+        }
+    }
+}
+
+/// What the device backend holds while bound: dropped after the capture
+/// device is gone, interrupt first, then reset and clocks.
+struct DeviceResources<'bound> {
+    _irq: Pin<KBox<irq::Registration<'bound, TvcapIrq>>>,
+    _power: mmio::Power,
+}
+
+/// The platform driver.
+struct TvcapDriver;
+
+/// A bound device.
+struct TvcapBinding<'bound> {
     tvcap: Arc<Tvcap>,
     class_device: Option<ClassDevice<Tvcap>>,
+    resources: Option<DeviceResources<'bound>>,
+}
+
+impl TvcapDriver {
+    /// Brings up the device backend: clocks and reset, a 32-bit DMA mask
+    /// (the DMA_ADDR register), the register block, the capture device,
+    /// then its interrupt.
+    fn probe_mmio<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+    ) -> Result<(Arc<Tvcap>, DeviceResources<'bound>)> {
+        let dev = pdev.as_ref();
+        let power = mmio::Power::on(dev)?;
+        // SAFETY: no DMA allocation or mapping of this device runs yet.
+        unsafe { kernel::dma::Device::dma_set_mask_and_coherent(pdev, kernel::dma::DmaMask::new::<32>())? };
+        let tvtop = mmio::MmioTvtop::new(pdev)?;
+        let irq_line = pdev.irq_by_index(0)?.irq();
+        let tvcap = ioctl::create(dev, hw::Backend::Mmio(tvtop))?;
+        // SAFETY: the registration is kept in the binding and dropped with
+        // it, never leaked.
+        let registration = unsafe {
+            pdev.request_irq_by_index(irq::Flags::SHARED, 0, c"sunxi-tvcap", Ok::<_, Error>(TvcapIrq(tvcap.clone())))
+        };
+        let irq = match KBox::pin_init(registration, GFP_KERNEL) {
+            Ok(irq) => irq,
+            Err(e) => {
+                dev_err!(dev, "cannot request interrupt {irq_line}: {e:?}\n");
+                ioctl::destroy(&tvcap);
+                return Err(e);
+            }
+        };
+        if let hw::Backend::Mmio(tvtop) = &tvcap.hw {
+            tvtop.set_irq(irq_line);
+        }
+        Ok((
+            tvcap,
+            DeviceResources {
+                _irq: irq,
+                _power: power,
+            },
+        ))
+    }
 }
 
 impl platform::Driver for TvcapDriver {
-    type IdInfo = ();
-    type Data<'bound> = Self;
+    type IdInfo = BackendKind;
+    type Data<'bound> = TvcapBinding<'bound>;
     const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
 
     fn probe<'bound>(
         pdev: &'bound platform::Device<Core<'_>>,
-        _info: Option<&'bound Self::IdInfo>,
-    ) -> impl PinInit<Self, Error> + 'bound {
+        info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         let dev = pdev.as_ref();
-        let tvcap = ioctl::create(dev)?;
-        let class_device =
-            match ClassDevice::register(c"tvcap", Some(dev), &TVCAP_ATTRIBUTES, tvcap.clone()) {
-                Ok(c) => c,
-                Err(e) => {
-                    ioctl::destroy(&tvcap);
-                    return Err(e);
-                }
-            };
+        let (tvcap, resources) = match info.copied().unwrap_or(BackendKind::Mmio) {
+            BackendKind::Mmio => {
+                let (tvcap, resources) = Self::probe_mmio(pdev)?;
+                (tvcap, Some(resources))
+            }
+            #[cfg(hy300_sim)]
+            BackendKind::Sim => (
+                ioctl::create(dev, hw::Backend::Sim(sim::SimTvtop::new()?))?,
+                None,
+            ),
+        };
+        // Interrupts flow once the handler is in place.
+        let class_device = engine::enable_irqs(&tvcap.hw).and_then(|()| {
+            ClassDevice::register(c"tvcap", Some(dev), &TVCAP_ATTRIBUTES, tvcap.clone())
+        });
+        let class_device = match class_device {
+            Ok(c) => c,
+            Err(e) => {
+                ioctl::destroy(&tvcap);
+                return Err(e);
+            }
+        };
         dev_info!(dev, "HDMI capture ready\n");
-        Ok(TvcapDriver {
+        Ok(TvcapBinding {
             tvcap,
             class_device: Some(class_device),
+            resources,
         })
     }
 }
 
-impl Drop for TvcapDriver {
+impl Drop for TvcapBinding<'_> {
     fn drop(&mut self) {
-        // Files first, then the video device (stops streaming, waits for
-        // frame events); the state goes with the last open file.
+        // Files first, then the video device (stops streaming and the
+        // engine, waits for the interrupt); then the interrupt, reset and
+        // clocks. The state goes with the last open file.
         drop(self.class_device.take());
         ioctl::destroy(&self.tvcap);
+        drop(self.resources.take());
     }
 }
 

@@ -58,6 +58,21 @@ pub(crate) unsafe fn plane_size(vb: *const raw::vb2_buffer) -> u32 {
     unsafe { (*vb).planes[0].length }
 }
 
+/// `vb2_dma_contig_plane_dma_addr` (static inline): plane 0's bus address,
+/// None when the buffer has no memory.
+///
+/// # Safety
+///
+/// `vb` is a live buffer of a vb2-dma-contig queue.
+pub(crate) unsafe fn plane_dma_addr(vb: *mut raw::vb2_buffer) -> Option<u64> {
+    // SAFETY: `vb` is live; dma-contig's cookie points at the plane's
+    // `dma_addr_t`.
+    unsafe {
+        let cookie = raw::vb2_plane_cookie(vb, 0).cast::<kernel::bindings::dma_addr_t>();
+        (!cookie.is_null()).then(|| *cookie)
+    }
+}
+
 /// `to_vb2_v4l2_buffer` (container_of): `vb2_buf` is the first field.
 pub(crate) fn to_v4l2_buffer(vb: *mut raw::vb2_buffer) -> *mut raw::vb2_v4l2_buffer {
     vb.cast()

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The capture engine's programming sequences, written once against
+//! [`TvtopIo`] and used unchanged with every backend.
+
+use kernel::prelude::*;
+
+use crate::format::Format;
+use crate::hw::TvtopIo;
+use crate::regs::{ctrl, dma_ctrl, resolution, status, Reg, IRQ_MASK};
+
+/// Resets the block and enables it with the HDMI receiver, interrupts
+/// still masked. Returns the VERSION register.
+pub(crate) fn init(io: &impl TvtopIo) -> Result<u32> {
+    io.write(Reg::Ctrl, ctrl::RESET)?;
+    io.write(Reg::IrqEn, 0)?;
+    io.write(Reg::IrqStatus, IRQ_MASK)?;
+    io.write(Reg::Ctrl, ctrl::ENABLE | ctrl::HDMI | ctrl::AUTO_FORMAT)?;
+    io.read(Reg::Version)
+}
+
+/// Unmasks every interrupt source (input changes are reported while not
+/// capturing too), once a handler is in place.
+pub(crate) fn enable_irqs(io: &impl TvtopIo) -> Result {
+    io.write(Reg::IrqEn, IRQ_MASK)
+}
+
+/// Masks every interrupt and disables the block.
+pub(crate) fn shut_down(io: &impl TvtopIo) -> Result {
+    io.write(Reg::IrqEn, 0)?;
+    io.write(Reg::DmaCtrl, 0)?;
+    io.write(Reg::Ctrl, 0)?;
+    io.write(Reg::IrqStatus, IRQ_MASK)
+}
+
+/// Starts capturing `format`; `ENOLINK` without an HDMI signal.
+pub(crate) fn start(io: &impl TvtopIo, format: &Format) -> Result {
+    let needed = status::HDMI_CONNECTED | status::SIGNAL;
+    if io.read(Reg::Status)? & needed != needed {
+        return Err(ENOLINK);
+    }
+    io.write(Reg::Format, format.pixel.hw_code)?;
+    io.write(Reg::Resolution, resolution(format.width, format.height))?;
+    let ctrl = io.read(Reg::Ctrl)?;
+    io.write(Reg::Ctrl, ctrl | ctrl::CAPTURE | ctrl::DMA)
+}
+
+/// Stops capturing; frames already in flight may still raise FRAME_DONE
+/// until the caller synchronised with the interrupt.
+pub(crate) fn stop(io: &impl TvtopIo) -> Result {
+    let ctrl = io.read(Reg::Ctrl)?;
+    io.write(Reg::Ctrl, ctrl & !(ctrl::CAPTURE | ctrl::DMA))?;
+    io.write(Reg::DmaCtrl, 0)
+}
+
+/// Gives the engine the buffer at bus address `addr` (`len` bytes) for
+/// the next frame. The DMA mask is 32 bits, so `addr` always fits.
+pub(crate) fn arm(io: &impl TvtopIo, addr: u64, len: u32) -> Result {
+    let addr = u32::try_from(addr).map_err(|_| ERANGE)?;
+    io.write(Reg::DmaAddr, addr)?;
+    io.write(Reg::DmaSize, len)?;
+    io.write(Reg::DmaCtrl, dma_ctrl::ARMED)
+}
+
+/// The STATUS register; 0 (no input) once the device is gone.
+pub(crate) fn status(io: &impl TvtopIo) -> u32 {
+    io.read(Reg::Status).unwrap_or(0)
+}
+
+/// Reads and clears the pending interrupt sources (0: not ours).
+pub(crate) fn take_irq_status(io: &impl TvtopIo) -> u32 {
+    let Ok(pending) = io.read(Reg::IrqStatus) else {
+        return 0;
+    };
+    let pending = pending & IRQ_MASK;
+    if pending != 0 && io.write(Reg::IrqStatus, pending).is_err() {
+        return 0;
+    }
+    pending
+}

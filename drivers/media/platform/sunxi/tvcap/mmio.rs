@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The device backend: the TVTOP register block through `IoMem`, its
+//! interrupt (SPI 110, shared with the decoder), and the clocks and reset
+//! line the block needs, by the names the H713 device tree uses.
+
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use kernel::bindings;
+use kernel::clk::Clk;
+use kernel::device::{Core, Device};
+use kernel::io::mem::DevresIoMem;
+use kernel::io::Io;
+use kernel::platform;
+use kernel::prelude::*;
+
+use crate::hw::TvtopIo;
+use crate::regs::{Reg, BLOCK_SIZE};
+use crate::v4l2::raw;
+
+/// Clocks of the capture path, enabled while bound.
+const CLOCKS: [&CStr; 3] = [c"clk_bus_tvcap", c"cap_300m", c"vincap_dma_clk"];
+/// The capture block's reset line; shared with the rest of TVTOP.
+const RESET: &CStr = c"reset_bus_tvcap";
+
+/// The register block and the interrupt number.
+pub(crate) struct MmioTvtop {
+    regs: DevresIoMem<BLOCK_SIZE>,
+    /// The interrupt line once requested (0 before).
+    irq: AtomicU32,
+}
+
+impl MmioTvtop {
+    /// Maps the first `reg` of the node.
+    pub(crate) fn new(pdev: &platform::Device<Core<'_>>) -> Result<Self> {
+        let request = pdev.io_request_by_index(0).ok_or(ENODEV)?;
+        let regs = request.iomap_sized::<BLOCK_SIZE>()?.into_devres()?;
+        Ok(MmioTvtop {
+            regs,
+            irq: AtomicU32::new(0),
+        })
+    }
+
+    /// Records the interrupt line requested for this block.
+    pub(crate) fn set_irq(&self, irq: u32) {
+        self.irq.store(irq, Relaxed);
+    }
+
+    /// Waits for a running handler of the block's interrupt.
+    pub(crate) fn synchronize_irq(&self) {
+        let irq = self.irq.load(Relaxed);
+        if irq != 0 {
+            // SAFETY: `irq` is this device's interrupt line; waiting on a
+            // line whose handler was already freed returns at once.
+            unsafe { bindings::synchronize_irq(irq) };
+        }
+    }
+}
+
+impl TvtopIo for MmioTvtop {
+    fn read(&self, reg: Reg) -> Result<u32> {
+        // After unbind the mapping is revoked: ENXIO, never a stale access.
+        self.regs
+            .try_access_with(|io| io.try_read32(reg.offset()))
+            .ok_or(ENXIO)?
+    }
+
+    fn write(&self, reg: Reg, value: u32) -> Result {
+        self.regs
+            .try_access_with(|io| io.try_write32(value, reg.offset()))
+            .ok_or(ENXIO)?
+    }
+}
+
+/// A prepared and enabled clock; disabled and put on drop.
+struct EnabledClock(Clk);
+
+impl EnabledClock {
+    fn get(dev: &Device, name: &CStr) -> Result<Self> {
+        let clk = Clk::get(dev, Some(name)).inspect_err(|e| {
+            dev_err!(dev, "clock {:?} missing: {:?}\n", name, e);
+        })?;
+        clk.prepare_enable().inspect_err(|e| {
+            dev_err!(dev, "clock {:?} cannot be enabled: {:?}\n", name, e);
+        })?;
+        Ok(EnabledClock(clk))
+    }
+}
+
+impl Drop for EnabledClock {
+    fn drop(&mut self) {
+        self.0.disable_unprepare();
+    }
+}
+
+/// A deasserted shared reset line; asserted and put on drop.
+///
+/// # Invariants
+///
+/// `rstc` is a reset control from `__reset_control_get`, deasserted once
+/// by this owner.
+struct DeassertedReset {
+    rstc: *mut raw::reset_control,
+}
+
+// SAFETY: reset controls are refcounted and usable from any thread.
+unsafe impl Send for DeassertedReset {}
+
+impl DeassertedReset {
+    fn get(dev: &Device, name: &CStr) -> Result<Self> {
+        // `Device` is a transparent wrapper of `struct device`.
+        let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
+        // SAFETY: `raw_dev` is a bound device; `name` is NUL-terminated.
+        let rstc = kernel::error::from_err_ptr(unsafe {
+            raw::__reset_control_get(
+                raw_dev,
+                name.as_char_ptr(),
+                0,
+                raw::reset_control_flags_RESET_CONTROL_SHARED,
+            )
+        })
+        .inspect_err(|e| dev_err!(dev, "reset {:?} missing: {:?}\n", name, e))?;
+        // SAFETY: `rstc` was just obtained.
+        let ret = unsafe { raw::reset_control_deassert(rstc) };
+        if let Err(e) = kernel::error::to_result(ret) {
+            dev_err!(dev, "reset {:?} cannot be deasserted: {:?}\n", name, e);
+            // SAFETY: obtained above, not used after.
+            unsafe { raw::reset_control_put(rstc) };
+            return Err(e);
+        }
+        // INVARIANT: obtained and deasserted above.
+        Ok(DeassertedReset { rstc })
+    }
+}
+
+impl Drop for DeassertedReset {
+    fn drop(&mut self) {
+        // SAFETY: deasserted once by this owner (type invariant); the
+        // shared count goes back and the control is released.
+        unsafe {
+            raw::reset_control_assert(self.rstc);
+            raw::reset_control_put(self.rstc);
+        }
+    }
+}
+
+/// The block's clocks and reset while the driver is bound: released on
+/// drop, reset first.
+pub(crate) struct Power {
+    _reset: DeassertedReset,
+    _clocks: [EnabledClock; 3],
+}
+
+impl Power {
+    /// Enables the clocks, then takes the block out of reset.
+    pub(crate) fn on(dev: &Device) -> Result<Self> {
+        let clocks = [
+            EnabledClock::get(dev, CLOCKS[0])?,
+            EnabledClock::get(dev, CLOCKS[1])?,
+            EnabledClock::get(dev, CLOCKS[2])?,
+        ];
+        let reset = DeassertedReset::get(dev, RESET)?;
+        Ok(Power {
+            _reset: reset,
+            _clocks: clocks,
+        })
+    }
+}
