@@ -20,7 +20,10 @@
 //! register block and memory (`drivers/misc/sunxi-mipsloader/sim.rs`).
 //!
 //! TV capture: a node `hy300,h713-tvcap-sim`, bound by sunxi-tvcap built
-//! with `HY300_SIM=y` to its frame source (`.../sunxi/tvcap/sim.rs`).
+//! with `HY300_SIM=y` to its simulated block (`.../sunxi/tvcap/sim.rs`).
+//! With `tvcap_device_node=1`, also the device's own node
+//! (`allwinner,sun50i-h713-tvcap`) without the clocks and reset a QEMU
+//! guest cannot provide: the device backend's probe must fail cleanly.
 
 use core::ptr::null_mut;
 use kernel::bindings;
@@ -32,6 +35,12 @@ module! {
     authors: ["HY300 driver authors"],
     description: "Test support: HY300 board description for the QEMU guest",
     license: "GPL",
+    params: {
+        tvcap_device_node: bool {
+            default: false,
+            description: "Also add the TV capture block's device node (no clocks: probe fails)",
+        },
+    },
 }
 
 /// Name of the motor's node and platform device.
@@ -176,6 +185,14 @@ const NODES: [NodeSpec; 3] = [
     },
 ];
 
+/// The capture block as on the board, minus what QEMU cannot provide.
+const TVCAP_DEVICE_NODE: NodeSpec = NodeSpec {
+    name: c"hy300-tvcap-device",
+    compatible: c"allwinner,sun50i-h713-tvcap",
+    strings: &[],
+    numbers: &[],
+};
+
 /// Adds `spec` to `changeset` under the root.
 fn describe(
     changeset: &mut bindings::of_changeset,
@@ -255,8 +272,11 @@ impl kernel::Module for SimBoard {
             KBox::new(unsafe { core::mem::zeroed() }, GFP_KERNEL)?;
         // SAFETY: `changeset` is allocated and not yet initialised.
         unsafe { bindings::of_changeset_init(&mut *changeset) };
-        let mut nodes = KVec::with_capacity(NODES.len(), GFP_KERNEL)?;
-        for spec in &NODES {
+        let extra = module_parameters::tvcap_device_node
+            .value()
+            .then_some(&TVCAP_DEVICE_NODE);
+        let mut nodes = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
+        for spec in Iterator::chain(NODES.iter(), extra) {
             match describe(&mut changeset, spec) {
                 Ok(np) => nodes.push((np, spec.name), GFP_KERNEL)?,
                 Err(e) => {
@@ -278,7 +298,7 @@ impl kernel::Module for SimBoard {
             }
             return Err(e);
         }
-        let mut devices = KVec::with_capacity(NODES.len(), GFP_KERNEL)?;
+        let mut devices = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         let mut failure = None;
         for (np, name) in nodes {
             match device_for(np, name)

@@ -77,10 +77,10 @@ struct EnabledClock(Clk);
 impl EnabledClock {
     fn get(dev: &Device, name: &CStr) -> Result<Self> {
         let clk = Clk::get(dev, Some(name)).inspect_err(|e| {
-            dev_err!(dev, "clock {:?} missing: {:?}\n", name, e);
+            dev_err!(dev, "clock {:?} missing: error {}\n", name, e.to_errno());
         })?;
         clk.prepare_enable().inspect_err(|e| {
-            dev_err!(dev, "clock {:?} cannot be enabled: {:?}\n", name, e);
+            dev_err!(dev, "clock {:?} cannot be enabled: error {}\n", name, e.to_errno());
         })?;
         Ok(EnabledClock(clk))
     }
@@ -118,11 +118,11 @@ impl DeassertedReset {
                 raw::reset_control_flags_RESET_CONTROL_SHARED,
             )
         })
-        .inspect_err(|e| dev_err!(dev, "reset {:?} missing: {:?}\n", name, e))?;
+        .inspect_err(|e| dev_err!(dev, "reset {:?} missing: error {}\n", name, e.to_errno()))?;
         // SAFETY: `rstc` was just obtained.
         let ret = unsafe { raw::reset_control_deassert(rstc) };
         if let Err(e) = kernel::error::to_result(ret) {
-            dev_err!(dev, "reset {:?} cannot be deasserted: {:?}\n", name, e);
+            dev_err!(dev, "reset {:?} cannot be deasserted: error {}\n", name, e.to_errno());
             // SAFETY: obtained above, not used after.
             unsafe { raw::reset_control_put(rstc) };
             return Err(e);

@@ -445,7 +445,7 @@ impl TvcapDriver {
         let irq = match KBox::pin_init(registration, GFP_KERNEL) {
             Ok(irq) => irq,
             Err(e) => {
-                dev_err!(dev, "cannot request interrupt {irq_line}: {e:?}\n");
+                dev_err!(dev, "cannot request interrupt {irq_line}: error {}\n", e.to_errno());
                 ioctl::destroy(&tvcap);
                 return Err(e);
             }
