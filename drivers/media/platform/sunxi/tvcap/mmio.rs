@@ -80,7 +80,12 @@ impl EnabledClock {
             dev_err!(dev, "clock {:?} missing: error {}\n", name, e.to_errno());
         })?;
         clk.prepare_enable().inspect_err(|e| {
-            dev_err!(dev, "clock {:?} cannot be enabled: error {}\n", name, e.to_errno());
+            dev_err!(
+                dev,
+                "clock {:?} cannot be enabled: error {}\n",
+                name,
+                e.to_errno()
+            );
         })?;
         Ok(EnabledClock(clk))
     }
@@ -122,7 +127,12 @@ impl DeassertedReset {
         // SAFETY: `rstc` was just obtained.
         let ret = unsafe { raw::reset_control_deassert(rstc) };
         if let Err(e) = kernel::error::to_result(ret) {
-            dev_err!(dev, "reset {:?} cannot be deasserted: error {}\n", name, e.to_errno());
+            dev_err!(
+                dev,
+                "reset {:?} cannot be deasserted: error {}\n",
+                name,
+                e.to_errno()
+            );
             // SAFETY: obtained above, not used after.
             unsafe { raw::reset_control_put(rstc) };
             return Err(e);

@@ -379,7 +379,10 @@ enum BackendKind {
 kernel::of_device_table!(
     OF_TABLE,
     <TvcapDriver as platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"allwinner,sun50i-h713-tvcap"), BackendKind::Mmio)]
+    [(
+        of::DeviceId::new(c"allwinner,sun50i-h713-tvcap"),
+        BackendKind::Mmio
+    )]
 );
 
 // The test build also binds the QEMU guest's simulated block.
@@ -388,7 +391,10 @@ kernel::of_device_table!(
     OF_TABLE,
     <TvcapDriver as platform::Driver>::IdInfo,
     [
-        (of::DeviceId::new(c"allwinner,sun50i-h713-tvcap"), BackendKind::Mmio),
+        (
+            of::DeviceId::new(c"allwinner,sun50i-h713-tvcap"),
+            BackendKind::Mmio
+        ),
         (of::DeviceId::new(c"hy300,h713-tvcap-sim"), BackendKind::Sim)
     ]
 );
@@ -433,19 +439,30 @@ impl TvcapDriver {
         let dev = pdev.as_ref();
         let power = mmio::Power::on(dev)?;
         // SAFETY: no DMA allocation or mapping of this device runs yet.
-        unsafe { kernel::dma::Device::dma_set_mask_and_coherent(pdev, kernel::dma::DmaMask::new::<32>())? };
+        unsafe {
+            kernel::dma::Device::dma_set_mask_and_coherent(pdev, kernel::dma::DmaMask::new::<32>())?
+        };
         let tvtop = mmio::MmioTvtop::new(pdev)?;
         let irq_line = pdev.irq_by_index(0)?.irq();
         let tvcap = ioctl::create(dev, hw::Backend::Mmio(tvtop))?;
         // SAFETY: the registration is kept in the binding and dropped with
         // it, never leaked.
         let registration = unsafe {
-            pdev.request_irq_by_index(irq::Flags::SHARED, 0, c"sunxi-tvcap", Ok::<_, Error>(TvcapIrq(tvcap.clone())))
+            pdev.request_irq_by_index(
+                irq::Flags::SHARED,
+                0,
+                c"sunxi-tvcap",
+                Ok::<_, Error>(TvcapIrq(tvcap.clone())),
+            )
         };
         let irq = match KBox::pin_init(registration, GFP_KERNEL) {
             Ok(irq) => irq,
             Err(e) => {
-                dev_err!(dev, "cannot request interrupt {irq_line}: error {}\n", e.to_errno());
+                dev_err!(
+                    dev,
+                    "cannot request interrupt {irq_line}: error {}\n",
+                    e.to_errno()
+                );
                 ioctl::destroy(&tvcap);
                 return Err(e);
             }
