@@ -4,7 +4,6 @@
 //! interrupt (SPI 110, shared with the decoder), and the clocks and reset
 //! line the block needs, by the names the H713 device tree uses.
 
-use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::clk::Clk;
 use kernel::device::{Core, Device};
@@ -22,37 +21,25 @@ const CLOCKS: [&CStr; 3] = [c"clk_bus_tvcap", c"cap_300m", c"vincap_dma_clk"];
 /// The capture block's reset line; shared with the rest of TVTOP.
 const RESET: &CStr = c"reset_bus_tvcap";
 
-/// The register block and the interrupt number.
+/// The register block and its interrupt line.
 pub(crate) struct MmioTvtop {
     regs: DevresIoMem<BLOCK_SIZE>,
-    /// The interrupt line once requested (0 before).
-    irq: AtomicU32,
+    irq: u32,
 }
 
 impl MmioTvtop {
-    /// Maps the first `reg` of the node.
-    pub(crate) fn new(pdev: &platform::Device<Core<'_>>) -> Result<Self> {
+    /// Maps the first `reg` of the node; `irq` is its first interrupt.
+    pub(crate) fn new(pdev: &platform::Device<Core<'_>>, irq: u32) -> Result<Self> {
         let request = pdev.io_request_by_index(0).ok_or(ENODEV)?;
         let regs = request.iomap_sized::<BLOCK_SIZE>()?.into_devres()?;
-        Ok(MmioTvtop {
-            regs,
-            irq: AtomicU32::new(0),
-        })
-    }
-
-    /// Records the interrupt line requested for this block.
-    pub(crate) fn set_irq(&self, irq: u32) {
-        self.irq.store(irq, Relaxed);
+        Ok(MmioTvtop { regs, irq })
     }
 
     /// Waits for a running handler of the block's interrupt.
     pub(crate) fn synchronize_irq(&self) {
-        let irq = self.irq.load(Relaxed);
-        if irq != 0 {
-            // SAFETY: `irq` is this device's interrupt line; waiting on a
-            // line whose handler was already freed returns at once.
-            unsafe { bindings::synchronize_irq(irq) };
-        }
+        // SAFETY: `irq` is this device's interrupt line; with no handler
+        // (not yet requested, or freed) this returns at once.
+        unsafe { bindings::synchronize_irq(self.irq) };
     }
 }
 

@@ -442,8 +442,8 @@ impl TvcapDriver {
         unsafe {
             kernel::dma::Device::dma_set_mask_and_coherent(pdev, kernel::dma::DmaMask::new::<32>())?
         };
-        let tvtop = mmio::MmioTvtop::new(pdev)?;
         let irq_line = pdev.irq_by_index(0)?.irq();
+        let tvtop = mmio::MmioTvtop::new(pdev, irq_line)?;
         let tvcap = ioctl::create(dev, hw::Backend::Mmio(tvtop))?;
         // SAFETY: the registration is kept in the binding and dropped with
         // it, never leaked.
@@ -467,9 +467,6 @@ impl TvcapDriver {
                 return Err(e);
             }
         };
-        if let hw::Backend::Mmio(tvtop) = &tvcap.hw {
-            tvtop.set_irq(irq_line);
-        }
         Ok((
             tvcap,
             DeviceResources {
