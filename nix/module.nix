@@ -24,7 +24,7 @@ in
 
     modules = lib.mkOption {
       type = lib.types.listOf lib.types.str;
-      default = [ "hy300_class" "hy300-keystone-motor" "sunxi-mipsloader" ];
+      default = [ "hy300_class" "hy300-keystone-motor" "sunxi-mipsloader" "sunxi-tvcap" ];
       description = "Modules to load at boot (the class core first).";
     };
 

@@ -1,8 +1,10 @@
 # The hy300 out-of-tree kernel modules for a kernel from nixpkgs:
 #   config.boot.kernelPackages.callPackage ./nix/package.nix { }
 # The kernel must have CONFIG_RUST=y (and the Rust firmware loader
-# abstractions for sunxi-mipsloader).
-{ lib, stdenv, kernel }:
+# abstractions for sunxi-mipsloader). sunxi-tvcap generates its V4L2
+# bindings at build time with the kernel's recorded bindgen command
+# (scripts/v4l2-bindgen), so bindgen and libclang are build inputs.
+{ lib, stdenv, kernel, rust-bindgen, llvmPackages }:
 
 stdenv.mkDerivation {
   pname = "hy300-modules";
@@ -10,7 +12,8 @@ stdenv.mkDerivation {
 
   src = lib.cleanSource ../.;
 
-  nativeBuildInputs = kernel.moduleBuildDependencies;
+  nativeBuildInputs = kernel.moduleBuildDependencies ++ [ rust-bindgen ];
+  LIBCLANG_PATH = "${llvmPackages.libclang.lib}/lib";
   makeFlags = kernel.makeFlags ++ [
     "KDIR=${kernel.dev}/lib/modules/${kernel.modDirVersion}/build"
   ];
@@ -18,7 +21,7 @@ stdenv.mkDerivation {
 
   installPhase = ''
     runHook preInstall
-    for ko in drivers/misc/*/*.ko; do
+    for ko in drivers/misc/*/*.ko drivers/media/platform/sunxi/tvcap/*.ko; do
       install -Dm644 "$ko" "$out/lib/modules/${kernel.modDirVersion}/extra/$(basename "$ko")"
     done
     runHook postInstall

@@ -23,4 +23,4 @@ dkms add "$name/$version"
 dkms build "$name/$version" -k "$kver" --kernelsourcedir "$kdir"
 built=$(find "/var/lib/dkms/$name/$version/$kver" -name '*.ko' -printf '%f\n' | sort | tr '\n' ' ')
 echo "dkms: built for $kver: $built"
-[ "$built" = "hy300-keystone-motor.ko hy300_class.ko sunxi-mipsloader.ko " ] || { echo "dkms: unexpected module set"; exit 1; }
+[ "$built" = "hy300-keystone-motor.ko hy300_class.ko sunxi-mipsloader.ko sunxi-tvcap.ko " ] || { echo "dkms: unexpected module set"; exit 1; }

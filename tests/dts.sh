@@ -12,7 +12,7 @@ trap 'rm -rf "$out"' EXIT
 cpp -nostdinc -undef -x assembler-with-cpp -I "$src/include" -I "$src/scripts/dtc/include-prefixes" "$dtso" -o "$out/overlay.dts"
 dtc -@ -q -I dts -O dtb -o "$out/overlay.dtbo" "$out/overlay.dts"
 dtc -q -I dtb -O dts "$out/overlay.dtbo" >"$out/roundtrip.dts"
-for compatible in hy300,keystone-motor allwinner,sun50i-h713-mipsloader; do
+for compatible in hy300,keystone-motor allwinner,sun50i-h713-mipsloader allwinner,sun50i-h713-tvcap; do
 	grep -qF "$compatible" "$out/roundtrip.dts" || { echo "dts: $compatible missing"; exit 1; }
 	grep -rq "\"$compatible\"" drivers/ || { echo "dts: no driver matches $compatible"; exit 1; }
 done

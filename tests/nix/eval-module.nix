@@ -10,7 +10,7 @@ let
     services.hy300 = {
       inherit enable;
       package = "HY300-MODULES";
-      modules = [ "hy300_class" "hy300-keystone-motor" "sunxi-mipsloader" ];
+      modules = [ "hy300_class" "hy300-keystone-motor" "sunxi-mipsloader" "sunxi-tvcap" ];
       textfileDirectory = "/var/lib/node_exporter/textfile_collector";
       interval = "15s";
       nodeExporter.enable = true;
