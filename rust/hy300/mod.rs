@@ -9,5 +9,6 @@ pub mod class_device;
 pub mod debugfs;
 pub mod input;
 pub mod ratelimit;
+pub mod registers;
 #[cfg(CONFIG_KUNIT)]
 pub mod testing;

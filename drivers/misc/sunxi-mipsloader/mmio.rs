@@ -6,12 +6,11 @@
 use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::device::{Core, Device};
-use kernel::io::mem::DevresIoMem;
-use kernel::io::Io;
 use kernel::platform;
 use kernel::prelude::*;
 
 use crate::hw::{MipsHw, Reg, REG_BLOCK_SIZE};
+use crate::hy300::registers::RegisterBlock;
 use crate::layout::RESERVED_SIZE;
 
 unsafe extern "C" {
@@ -103,14 +102,13 @@ impl Drop for ReservedMemory {
 
 /// MMIO registers plus reserved memory.
 pub(crate) struct MmioHw {
-    regs: DevresIoMem<REG_BLOCK_SIZE>,
+    regs: RegisterBlock<REG_BLOCK_SIZE>,
     memory: ReservedMemory,
 }
 
 impl MmioHw {
     pub(crate) fn new(pdev: &platform::Device<Core<'_>>) -> Result<Self> {
-        let request = pdev.io_request_by_index(0).ok_or(ENODEV)?;
-        let regs = request.iomap_sized::<REG_BLOCK_SIZE>()?.into_devres()?;
+        let regs = RegisterBlock::map(pdev, 0)?;
         let memory = ReservedMemory::map(pdev.as_ref())?;
         Ok(MmioHw { regs, memory })
     }
@@ -118,16 +116,11 @@ impl MmioHw {
 
 impl MipsHw for MmioHw {
     fn read(&self, reg: Reg) -> Result<u32> {
-        // After unbind the mapping is revoked: ENXIO, never a stale access.
-        self.regs
-            .try_access_with(|io| io.try_read32(reg.offset()))
-            .ok_or(ENXIO)?
+        self.regs.read32(reg.offset())
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
-        self.regs
-            .try_access_with(|io| io.try_write32(value, reg.offset()))
-            .ok_or(ENXIO)?
+        self.regs.write32(reg.offset(), value)
     }
 
     fn write_memory(&self, offset: usize, data: &[u8]) -> Result {

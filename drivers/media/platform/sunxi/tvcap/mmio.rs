@@ -7,12 +7,11 @@
 use kernel::bindings;
 use kernel::clk::Clk;
 use kernel::device::{Core, Device};
-use kernel::io::mem::DevresIoMem;
-use kernel::io::Io;
 use kernel::platform;
 use kernel::prelude::*;
 
 use crate::hw::TvtopIo;
+use crate::hy300::registers::RegisterBlock;
 use crate::regs::{Reg, BLOCK_SIZE};
 use crate::v4l2::raw;
 
@@ -23,15 +22,14 @@ const RESET: &CStr = c"reset_bus_tvcap";
 
 /// The register block and its interrupt line.
 pub(crate) struct MmioTvtop {
-    regs: DevresIoMem<BLOCK_SIZE>,
+    regs: RegisterBlock<BLOCK_SIZE>,
     irq: u32,
 }
 
 impl MmioTvtop {
     /// Maps the first `reg` of the node; `irq` is its first interrupt.
     pub(crate) fn new(pdev: &platform::Device<Core<'_>>, irq: u32) -> Result<Self> {
-        let request = pdev.io_request_by_index(0).ok_or(ENODEV)?;
-        let regs = request.iomap_sized::<BLOCK_SIZE>()?.into_devres()?;
+        let regs = RegisterBlock::map(pdev, 0)?;
         Ok(MmioTvtop { regs, irq })
     }
 
@@ -45,16 +43,11 @@ impl MmioTvtop {
 
 impl TvtopIo for MmioTvtop {
     fn read(&self, reg: Reg) -> Result<u32> {
-        // After unbind the mapping is revoked: ENXIO, never a stale access.
-        self.regs
-            .try_access_with(|io| io.try_read32(reg.offset()))
-            .ok_or(ENXIO)?
+        self.regs.read32(reg.offset())
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
-        self.regs
-            .try_access_with(|io| io.try_write32(value, reg.offset()))
-            .ok_or(ENXIO)?
+        self.regs.write32(reg.offset(), value)
     }
 }
 
