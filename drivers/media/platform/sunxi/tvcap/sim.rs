@@ -7,12 +7,13 @@
 //!
 //! The registers behave like the hardware's: CTRL.RESET clears the block,
 //! IRQ_STATUS is write-1-to-clear, DMA_CTRL.ARMED is consumed by the next
-//! frame. A delayed work item plays the capture engine: every frame period
-//! while CTRL has ENABLE, CAPTURE and DMA set (every 20 ms otherwise) it
-//! writes a frame to the armed DMA address, as a bus master would, and
-//! raises FRAME_DONE, or raises BUFFER_OVERFLOW when nothing is armed; it
-//! then "asserts the interrupt" by calling the driver's interrupt handler.
-//! The guest has no IOMMU, so a DMA address is a physical address.
+//! frame. A delayed work item plays the capture engine (process context,
+//! not an hrtimer: it maps and fills up to 4 MiB per frame): on a grid of
+//! 1/fps seconds while CTRL has ENABLE, CAPTURE and DMA set (every 20 ms
+//! otherwise) it writes a frame to the armed DMA address, as a bus master
+//! would, and raises FRAME_DONE, or raises BUFFER_OVERFLOW when nothing is
+//! armed; it then "asserts the interrupt" by calling the driver's interrupt
+//! handler. The guest has no IOMMU, so a DMA address is a physical address.
 //!
 //! A frame starts with a header (`HY300TVC`, the engine's frame counter,
 //! width, height, fourcc, all little endian) and then every 4 KiB block `k`
@@ -22,7 +23,7 @@
 //! (1/0: HDMI cable; a change raises HOTPLUG and INPUT_CHANGE), `signal`
 //! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW), `fps`.
 
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::types::Opaque;
@@ -115,6 +116,8 @@ pub(crate) struct SimTvtop {
     running: AtomicBool,
     regs: Registers,
     counter: AtomicU32,
+    /// When the last frame was due (ktime ns; 0 while not capturing).
+    next_frame_ns: AtomicU64,
     connected: AtomicU32,
     signal: AtomicU32,
     overflow: AtomicU32,
@@ -173,6 +176,7 @@ impl SimTvtop {
                 running: AtomicBool::new(false),
                 regs: Registers::new(),
                 counter: AtomicU32::new(0),
+                next_frame_ns: AtomicU64::new(0),
                 connected: AtomicU32::new(1),
                 signal: AtomicU32::new(1),
                 overflow: AtomicU32::new(0),
@@ -230,6 +234,24 @@ impl SimTvtop {
         // SAFETY: the work item is initialised; `running` is false, so it
         // does not queue itself again.
         unsafe { bindings::cancel_delayed_work_sync(self.work.get()) };
+    }
+
+    /// Milliseconds until the next frame is due. Frames are due on a fixed
+    /// grid of 1/fps seconds, so the rate averages to `fps` exactly even
+    /// though each delay is rounded up to jiffies.
+    fn next_frame_delay_ms(&self) -> u32 {
+        const NSEC_PER_SEC: u64 = 1_000_000_000;
+        let period = NSEC_PER_SEC / u64::from(self.fps.load(Relaxed).clamp(1, 120));
+        // SAFETY: `ktime_get` has no preconditions.
+        let now = u64::try_from(unsafe { bindings::ktime_get() }).unwrap_or(0);
+        let mut due = self.next_frame_ns.load(Relaxed).saturating_add(period);
+        // First frame, or more than a frame behind: restart the grid
+        // rather than deliver a burst.
+        if due.saturating_add(period) < now || due > now.saturating_add(period) {
+            due = now + period;
+        }
+        self.next_frame_ns.store(due, Relaxed);
+        u32::try_from(due.saturating_sub(now).div_ceil(1_000_000)).unwrap_or(u32::MAX)
     }
 
     /// STATUS input bits from the knobs.
@@ -367,13 +389,14 @@ unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
     let owner = sim.owner.load(Relaxed);
     // SAFETY: `owner` is valid while `running` (contract of `attach`).
     let capturing = !owner.is_null() && sim.run_tick(unsafe { &*owner });
-    let period = if capturing {
-        1000 / sim.fps.load(Relaxed).clamp(1, 120)
+    let delay_ms = if capturing {
+        sim.next_frame_delay_ms()
     } else {
+        sim.next_frame_ns.store(0, Relaxed);
         IDLE_PERIOD_MS
     };
     if sim.running.load(Relaxed) {
-        sim.schedule(period);
+        sim.schedule(delay_ms);
     }
 }
 
