@@ -49,7 +49,11 @@ usleep 200000
 expect hy300_tvcap_hdmi_connected 0
 expect hy300_tvcap_signal_detected 0
 expect hy300_tvcap_hotplug_events_total 1
-if capture "$VIDEO" 1 320 240 >/dev/null; then fail "streamed without a signal"; fi
+out=$(capture "$VIDEO" 1 320 240) && fail "streamed without a signal"
+case $out in
+*"STREAMON: Link has been severed"*) ;; # ENOLINK from the driver
+*) fail "streaming without a signal: expected ENOLINK at STREAMON, got: $out" ;;
+esac
 echo 1 >$SIM/connected
 usleep 200000
 expect hy300_tvcap_hdmi_connected 1
