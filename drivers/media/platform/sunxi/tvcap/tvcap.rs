@@ -430,18 +430,13 @@ struct TvcapBinding<'bound> {
 }
 
 impl TvcapDriver {
-    /// Brings up the device backend: clocks and reset, a 32-bit DMA mask
-    /// (the DMA_ADDR register), the register block, the capture device,
-    /// then its interrupt.
+    /// Brings up the device backend: clocks and reset, the register block,
+    /// the capture device, then its interrupt.
     fn probe_mmio<'bound>(
         pdev: &'bound platform::Device<Core<'_>>,
     ) -> Result<(Arc<Tvcap>, DeviceResources<'bound>)> {
         let dev = pdev.as_ref();
         let power = mmio::Power::on(dev)?;
-        // SAFETY: no DMA allocation or mapping of this device runs yet.
-        unsafe {
-            kernel::dma::Device::dma_set_mask_and_coherent(pdev, kernel::dma::DmaMask::new::<32>())?
-        };
         let irq_line = pdev.irq_by_index(0)?.irq();
         let tvtop = mmio::MmioTvtop::new(pdev, irq_line)?;
         let tvcap = ioctl::create(dev, hw::Backend::Mmio(tvtop))?;
@@ -487,6 +482,16 @@ impl platform::Driver for TvcapDriver {
         info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         let dev = pdev.as_ref();
+        // DMA_ADDR holds 32 bits; behind the IOMMU a buffer may be mapped
+        // from many pages as one segment.
+        // SAFETY: no DMA allocation or mapping of this device runs yet.
+        unsafe {
+            kernel::dma::Device::dma_set_mask_and_coherent(
+                pdev,
+                kernel::dma::DmaMask::new::<32>(),
+            )?;
+            kernel::dma::Device::dma_set_max_seg_size(pdev, u32::MAX);
+        }
         let (tvcap, resources) = match info.copied().unwrap_or(BackendKind::Mmio) {
             BackendKind::Mmio => {
                 let (tvcap, resources) = Self::probe_mmio(pdev)?;
