@@ -44,6 +44,16 @@ expect hy300_tvcap_frames_captured_total 40
 [ $(($(value hy300_tvcap_frames_dropped_total) - dropped)) -ge 5 ] || fail "overflowed frames not counted as dropped"
 echo "tvcap: overflow counted as dropped frames"
 
+# A DMA error loses its frame, is counted by kind, and streaming goes on
+# into the same buffer.
+dma_errors() { value 'hy300_tvcap_capture_errors_total{kind="dma_error"}'; }
+before=$(dma_errors)
+echo 3 >$SIM/dma_error
+capture "$VIDEO" 10 320 240 >/dev/null || fail "streaming through DMA errors"
+expect hy300_tvcap_frames_captured_total 50
+[ $(($(dma_errors) - before)) = 3 ] || fail "DMA errors counted $(($(dma_errors) - before)), expected 3"
+echo "tvcap: DMA errors counted, streaming continued"
+
 echo 0 >$SIM/connected
 usleep 200000
 expect hy300_tvcap_hdmi_connected 0

@@ -21,7 +21,8 @@
 //!
 //! Knobs in debugfs (`/sys/kernel/debug/hy300-tvcap-sim/`): `connected`
 //! (1/0: HDMI cable; a change raises HOTPLUG and INPUT_CHANGE), `signal`
-//! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW), `fps`.
+//! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW),
+//! `dma_error` (fail that many armed frames with DMA_ERROR), `fps`.
 
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::bindings;
@@ -121,6 +122,7 @@ pub(crate) struct SimTvtop {
     connected: AtomicU32,
     signal: AtomicU32,
     overflow: AtomicU32,
+    dma_error: AtomicU32,
     fps: AtomicU32,
     knobs: Knobs,
 }
@@ -180,6 +182,7 @@ impl SimTvtop {
                 connected: AtomicU32::new(1),
                 signal: AtomicU32::new(1),
                 overflow: AtomicU32::new(0),
+                dma_error: AtomicU32::new(0),
                 fps: AtomicU32::new(30),
                 knobs: Knobs::new(),
             }),
@@ -190,6 +193,7 @@ impl SimTvtop {
             (c"connected", &sim.connected),
             (c"signal", &sim.signal),
             (c"overflow", &sim.overflow),
+            (c"dma_error", &sim.dma_error),
             (c"fps", &sim.fps),
         ];
         // SAFETY: the knobs are fields of `sim`, as is `knobs`, whose drop
@@ -287,11 +291,7 @@ impl SimTvtop {
             // One frame event per tick; the counter numbers them like the
             // driver's V4L2 sequence (lost frames included).
             let counter = self.counter.fetch_add(1, Relaxed);
-            let lost = new_status & status::SIGNAL == 0
-                || self
-                    .overflow
-                    .fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
-                    .is_ok();
+            let lost = new_status & status::SIGNAL == 0 || take_one(&self.overflow);
             raised |= if lost {
                 Irq::BufferOverflow.bit()
             } else {
@@ -312,6 +312,9 @@ impl SimTvtop {
     fn write_frame(&self, counter: u32) -> u32 {
         if self.regs.dma_ctrl.fetch_and(!dma_ctrl::ARMED, Relaxed) & dma_ctrl::ARMED == 0 {
             return Irq::BufferOverflow.bit();
+        }
+        if take_one(&self.dma_error) {
+            return Irq::DmaError.bit();
         }
         let addr = self.regs.dma_addr.load(Relaxed);
         let len = self.regs.dma_size.load(Relaxed) as usize;
@@ -357,6 +360,12 @@ impl SimTvtop {
         unsafe { bindings::memunmap(base) };
         Irq::FrameDone.bit()
     }
+}
+
+/// Counts `knob` down by one; false when it is 0.
+fn take_one(knob: &AtomicU32) -> bool {
+    knob.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 /// Every irq bit the simulation raises is a real TVTOP source.

@@ -191,6 +191,7 @@ impl Tvcap {
             match irq {
                 Irq::FrameDone => self.frame_done(),
                 Irq::BufferOverflow => self.frame_lost(),
+                Irq::DmaError => self.frame_failed(),
                 Irq::Hotplug => self.metrics.hotplug_events.inc(),
                 Irq::FormatChange => self.metrics.format_changes.inc(),
                 _ => {}
@@ -205,6 +206,18 @@ impl Tvcap {
     fn frame_lost(&self) {
         self.next_sequence();
         self.metrics.frames_dropped.inc();
+    }
+
+    /// The engine gave up on a frame and its buffer: the frame is lost,
+    /// the buffer is armed again so streaming goes on.
+    fn frame_failed(&self) {
+        self.frame_lost();
+        let active = self.buffers.lock().active;
+        if !active.is_null() {
+            // SAFETY: the active buffer is owned by the driver (ring
+            // invariant); only the interrupt path completes it.
+            unsafe { self.arm(active) };
+        }
     }
 
     fn frame_done(&self) {
