@@ -32,7 +32,7 @@ use kernel::types::Opaque;
 use crate::format::FORMATS;
 use crate::hw::TvtopIo;
 use crate::hy300::debugfs::Knobs;
-use crate::regs::{ctrl, dma_ctrl, status, Irq, Reg, IRQ_MASK};
+use crate::regs::{ctrl, dma_ctrl, status, Irq, Reg};
 use crate::Tvcap;
 
 unsafe extern "C" {
@@ -367,14 +367,6 @@ fn take_one(knob: &AtomicU32) -> bool {
     knob.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
         .is_ok()
 }
-
-/// Every irq bit the simulation raises is a real TVTOP source.
-const _: () = assert!(SIM_RAISES & !IRQ_MASK == 0);
-const SIM_RAISES: u32 = Irq::FrameDone.bit()
-    | Irq::InputChange.bit()
-    | Irq::Hotplug.bit()
-    | Irq::BufferOverflow.bit()
-    | Irq::DmaError.bit();
 
 /// The frame tick.
 ///
