@@ -42,3 +42,22 @@ kernel_src_dir() {
 	[ -d "$d" ] || return 1
 	printf '%s\n' "$d"
 }
+
+# with_lock NAME CMD...: runs CMD while holding an exclusive flock on
+# $HY300_CACHE/locks/NAME, so two runs (scripts/test, scripts/demo,
+# scripts/bench, DKMS) never build or fetch into the same cache entry at
+# once. Says so when it has to wait. CMD runs in a subshell.
+with_lock() {
+	local lock=$HY300_CACHE/locks/$1
+	shift
+	mkdir -p "$HY300_CACHE/locks"
+	(
+		exec 9>"$lock"
+		if ! flock -n 9; then
+			log "waiting for $lock: another run holds it"
+			flock 9
+			log "got $lock"
+		fi
+		"$@"
+	)
+}

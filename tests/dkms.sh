@@ -2,15 +2,23 @@
 # Builds the modules the way distribution users do: dkms add + dkms build
 # from a copy of the source tree, against the cached test kernel. Cleans up
 # after itself (dkms remove, /usr/src copy).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../scripts/lib.sh"
+cd "$HY300_ROOT"
+# DKMS state (/var/lib/dkms, /usr/src) is machine-wide: one run at a time.
+if [ -z "${HY300_DKMS_LOCKED:-}" ]; then
+	HY300_DKMS_LOCKED=1 with_lock dkms "$0" "$@"
+	exit
+fi
 name=hy300
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 kdir=$(scripts/kernel dir)
 kver=$(make -s -C "$kdir" kernelrelease)
 src=/usr/src/$name-$version
 cleanup() {
-	dkms remove "$name/$version" --all >/dev/null 2>&1 || true
+	if [ -n "$(dkms status "$name/$version")" ]; then
+		dkms remove "$name/$version" --all >/dev/null
+	fi
 	rm -rf "$src"
 }
 cleanup

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Runs tests/vm/stress.sh in the debug kernel (tests/config/debug.config).
-# STRESS_CYCLES (default 200) sets the load/unload cycles.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-guest=$(mktemp)
-trap 'rm -f "$guest"' EXIT
-{ echo "STRESS_CYCLES=${STRESS_CYCLES:-200}"; cat tests/vm/stress.sh; } >"$guest"
+# Runs tests/vm/stress.sh in the debug kernel (tests/config/debug.config),
+# then checks the whole kernel log of the run for splats on the host
+# (scripts/check-splat: the guest's own checks cannot see a splat printed
+# after they ran). STRESS_CYCLES (default 200) sets the load/unload cycles.
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../scripts/lib.sh"
+cd "$HY300_ROOT"
+work=$(mktemp -d "${TMPDIR:-/tmp}/hy300-stress.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+{ echo "STRESS_CYCLES=${STRESS_CYCLES:-200}"; cat tests/vm/stress.sh; } >"$work/stress.sh"
 # KUnit already ran on the test kernel; skip it on every reload here.
-FLAVOR=debug HY300_VM_APPEND="kunit.enable=0" HY300_VM_TIMEOUT=${HY300_VM_TIMEOUT:-1800} scripts/vm run "$guest"
+FLAVOR=debug HY300_VM_OUT=${HY300_VM_OUT:-$work/vm} HY300_VM_APPEND="kunit.enable=0" \
+	HY300_VM_TIMEOUT=${HY300_VM_TIMEOUT:-1800} HY300_TEST_TIMEOUT=${HY300_TEST_TIMEOUT:-1700} \
+	scripts/vm run "$work/stress.sh"
+scripts/check-splat "${HY300_VM_OUT:-$work/vm}/dmesg.txt"

@@ -149,7 +149,4 @@ insmod "$HY300_MODULES/sunxi-mipsloader.ko" || fail "re-insmod"
 expect hy300_mips_firmware_loaded 1
 echo "mips: module held while open, reload"
 
-if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|UBSAN|refcount_t'; then
-	fail "kernel splat in dmesg"
-fi
 echo "mips: ok"

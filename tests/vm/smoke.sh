@@ -1,7 +1,7 @@
 #!/bin/sh
 # Smoke test of the class core in the guest: the class exists, the core
-# cannot be removed under a driver, unloads and reloads cleanly, and the
-# kernel logged no splat.
+# cannot be removed under a driver, unloads and reloads cleanly. (The host
+# checks the kernel log of every guest test for splats: scripts/check-splat.)
 fail() { echo "smoke: FAIL: $*"; exit 1; }
 
 [ -d /sys/class/hy300 ] || fail "/sys/class/hy300 missing after load"
@@ -31,7 +31,4 @@ if insmod "$HY300_MODULES/hy300_class.ko" 2>/dev/null; then
 	fail "second insmod succeeded"
 fi
 
-if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|UBSAN|kmemleak|refcount_t'; then
-	fail "kernel splat in dmesg"
-fi
 echo "smoke: ok"

@@ -2,8 +2,8 @@
 # Guest test of sunxi-tvcap on its simulated block: V4L2 streaming of
 # exactly N frames through mmap (pattern and sequence checked by the
 # capture tool), counters equal to N, hotplug and signal changes, frames
-# lost to overflow counted as dropped, v4l2-compliance with 0 failures when
-# present (x86_64), rmmod refused while streaming, and the device backend's
+# lost to overflow counted as dropped, rmmod refused while streaming (the
+# V4L2 conformance is tests/vm/v4l2-compliance.sh), and the device backend's
 # probe refused on a node without clocks. Prints "tvcap: ok" when all pass.
 T=/sys/class/hy300/tvcap
 SIM=/sys/kernel/debug/hy300-tvcap-sim
@@ -71,15 +71,6 @@ expect hy300_tvcap_signal_detected 1
 expect hy300_tvcap_hotplug_events_total 2
 echo "tvcap: hotplug and signal changes"
 
-# x86_64 guests carry Debian sid's v4l2-compliance (scripts/vm).
-if command -v v4l2-compliance >/dev/null; then
-	v4l2-compliance -d "$VIDEO" -s 10 >/tmp/compliance.txt 2>&1
-	head -n 1 /tmp/compliance.txt | sed 's/^/tvcap: /'
-	grep -E '^(Total|Grand Total)' /tmp/compliance.txt | sed 's/^/tvcap: v4l2-compliance: /'
-	grep -E '^\s+fail:' /tmp/compliance.txt | head -n 20 | sed 's/^/tvcap: v4l2-compliance /'
-	grep -qE '^Total for .*Failed: 0,' /tmp/compliance.txt || fail "v4l2-compliance failures"
-fi
-
 capture "$VIDEO" 100000 320 240 >/dev/null 2>&1 & streamer=$!
 usleep 500000
 if rmmod sunxi_tvcap 2>/dev/null; then fail "rmmod succeeded while streaming"; fi
@@ -109,7 +100,4 @@ echo "tvcap: device backend without clocks: probe refused, nothing left behind"
 rmmod sunxi_tvcap || fail "rmmod after the failed probe"
 rmmod hy300_sim_board
 insmod "$HY300_MODULES/hy300_sim_board.ko" || fail "board reload"
-if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|UBSAN|refcount_t'; then
-	fail "kernel splat in dmesg"
-fi
 echo "tvcap: ok"

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Every hy300 file read while sunxi-tvcap streams and after the motor and
+# the co-processor have worked (this runs after motor.sh and mips.sh), so
+# non-zero values go through the host's checks too. The dump must show the
+# stream running: hy300_tvcap_streaming 1 and frames counted.
+# shellcheck source=tests/vm/lib/dump.sh
+. /lib/hy300/dump.sh
+T=/sys/class/hy300/tvcap
+fail() { echo "metrics-streaming: FAIL: $*"; exit 1; }
+value() { grep "^$1 " "$T/metrics" | cut -d' ' -f2; }
+VIDEO=
+for v in /sys/class/video4linux/video*; do
+	[ "$(cat "$v/name")" = sunxi-tvcap ] && VIDEO=/dev/${v##*/}
+done
+[ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
+before=$(value hy300_tvcap_frames_captured_total)
+capture "$VIDEO" 150 320 240 >/tmp/capture.txt 2>&1 & streamer=$!
+i=0
+until [ "$(value hy300_tvcap_streaming)" = 1 ] && [ "$(value hy300_tvcap_frames_captured_total)" -gt "$before" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "no frames 2 s after STREAMON"
+	usleep 20000
+done
+dump_files >/tmp/dump.txt || fail "dump"
+cat /tmp/dump.txt || fail "dump output"
+wait $streamer || fail "capture: $(cat /tmp/capture.txt)"
+grep -qx 'hy300_tvcap_streaming 1' /tmp/dump.txt || fail "the dump was not taken while streaming"
+frames=$(grep '^hy300_tvcap_frames_captured_total ' /tmp/dump.txt | head -n 1 | cut -d' ' -f2)
+[ "${frames:-0}" -gt 0 ] || fail "no frames counted in the dump"
+echo "metrics-streaming: dumped while streaming ($frames frames counted)"

@@ -1,0 +1,26 @@
+#!/bin/sh
+# V4L2 conformance of sunxi-tvcap on its simulated block: Debian sid's
+# v4l2-compliance (scripts/vm puts the guest architecture's build in every
+# guest) with streaming (-s), 0 failures required. Exits 77 (a counted
+# SKIP) only when the guest has no v4l2-compliance.
+SIM=/sys/kernel/debug/hy300-tvcap-sim
+fail() { echo "v4l2-compliance: FAIL: $*"; exit 1; }
+if ! command -v v4l2-compliance >/dev/null; then
+	echo "SKIP v4l2-compliance is not in this guest"
+	exit 77
+fi
+VIDEO=
+for v in /sys/class/video4linux/video*; do
+	[ "$(cat "$v/name")" = sunxi-tvcap ] && VIDEO=/dev/${v##*/}
+done
+[ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
+echo 1 >$SIM/connected || fail "cannot connect the simulated source"
+usleep 200000
+status=0
+v4l2-compliance -d "$VIDEO" -s 10 >/tmp/compliance.txt 2>&1 || status=$?
+head -n 1 /tmp/compliance.txt | sed 's/^/v4l2-compliance: /'
+grep -E '^(Total|Grand Total)' /tmp/compliance.txt | sed 's/^/v4l2-compliance: /'
+grep -E '^\s+fail:' /tmp/compliance.txt | head -n 20 | sed 's/^/v4l2-compliance: /'
+grep -qE '^Total for .*Failed: 0,' /tmp/compliance.txt || fail "failures (exit status $status)"
+[ "$status" -eq 0 ] || fail "exit status $status"
+echo "v4l2-compliance: ok"
