@@ -13,8 +13,10 @@ pids=()
 cleanup() {
 	local pid
 	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
+		if kill "$pid" 2>/dev/null; then
+			# The status of a process killed here (128 + signal) is no verdict.
+			wait "$pid" 2>/dev/null || [ $? -ge 128 ]
+		fi
 	done
 	rm -rf "$work"
 }
