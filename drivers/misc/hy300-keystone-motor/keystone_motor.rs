@@ -121,8 +121,13 @@ impl Motor {
         }
         self.request.store(request, Relaxed);
         self.motion.arm();
+        // Moving from the accepted write on: a reader that saw the write
+        // succeed must not see the motor idle before the worker has run
+        // (the worker's `end` clears it).
+        self.motion.moving.store(true, Relaxed);
         if workqueue::system_unbound().enqueue(self.clone()).is_err() {
             // Cannot happen while `busy` was ours; leave no half state.
+            self.motion.moving.store(false, Relaxed);
             self.busy.store(false, Relaxed);
             return Err(EBUSY);
         }
