@@ -15,6 +15,11 @@ expect() {
 }
 
 [ -d $T ] || fail "$T missing"
+# From a freshly bound driver: the guest tests before this one may have
+# streamed and changed the format.
+rmmod sunxi_tvcap || fail "rmmod before the test"
+insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod before the test"
+[ -d $T ] || fail "$T missing after insmod"
 VIDEO=
 for v in /sys/class/video4linux/video*; do
 	[ "$(cat "$v/name")" = sunxi-tvcap ] && VIDEO=/dev/${v##*/}
@@ -98,6 +103,9 @@ set -- /sys/class/video4linux/*
 [ $# = 1 ] || fail "a failed probe left a video device: $*"
 echo "tvcap: device backend without clocks: probe refused, nothing left behind"
 rmmod sunxi_tvcap || fail "rmmod after the failed probe"
-rmmod hy300_sim_board
+rmmod hy300_sim_board || fail "rmmod board"
 insmod "$HY300_MODULES/hy300_sim_board.ko" || fail "board reload"
+# Leave the guest as the setup made it, for the tests after this one.
+insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod after the board reload"
+[ -d $T ] || fail "$T missing after the board reload"
 echo "tvcap: ok"
