@@ -12,9 +12,17 @@
 //! - [`writer`]: renders families into a caller's fixed buffer (a sysfs page);
 //!   a family is written whole or not at all.
 
+// Every includer loads this file with `#[path]`, so rustc already finds the
+// submodules next to it; the explicit paths say so for tools that resolve
+// modules without rustc's rule (cargo-mutants looked in src/prometheus/ and
+// found no code to mutate).
+#[path = "desc.rs"]
 pub mod desc;
+#[path = "metric.rs"]
 pub mod metric;
+#[path = "number.rs"]
 pub mod number;
+#[path = "writer.rs"]
 pub mod writer;
 
 pub use desc::{Family, LabelName, MetricType};
