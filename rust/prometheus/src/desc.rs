@@ -260,6 +260,32 @@ mod tests {
     }
 
     #[test]
+    fn accessors_return_what_the_constructor_was_given() {
+        const FAMILIES: [(Family, &str, MetricType); 3] = [
+            (
+                Family::counter("hy300_x_frames_total", "h"),
+                "hy300_x_frames_total",
+                MetricType::Counter,
+            ),
+            (
+                Family::gauge("hy300_x_ratio", "h"),
+                "hy300_x_ratio",
+                MetricType::Gauge,
+            ),
+            (
+                Family::histogram("hy300_x_seconds", "h"),
+                "hy300_x_seconds",
+                MetricType::Histogram,
+            ),
+        ];
+        for (family, name, kind) in FAMILIES {
+            assert_eq!(family.name(), name);
+            assert_eq!(family.kind(), kind);
+        }
+        assert_eq!(LabelName::new("stage").as_str(), "stage");
+    }
+
+    #[test]
     #[should_panic(expected = "base units")]
     fn abbreviated_unit_is_rejected() {
         let _ = Family::gauge("hy300_delay_ms", "delay");
@@ -275,6 +301,13 @@ mod tests {
     #[should_panic(expected = "only counters")]
     fn gauge_with_total_is_rejected() {
         let _ = Family::gauge("hy300_frames_total", "frames");
+    }
+
+    #[test]
+    #[should_panic(expected = "reserved for histogram series")]
+    fn reserved_suffix_as_the_whole_name_is_rejected() {
+        // The suffix check must also hold when nothing precedes the suffix.
+        let _ = Family::gauge("_count", "count");
     }
 
     #[test]
