@@ -4,7 +4,7 @@
 mod common;
 
 use common::{page, render, Samples};
-use hy300_prometheus::{Counter, Family, Histogram, LabelName, Value, Writer};
+use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
 use openmetrics_parser::prometheus::parse_prometheus;
 use proptest::prelude::*;
 
@@ -66,6 +66,60 @@ fn escapes_label_values_and_help() {
     );
     let parsed = parse_prometheus(text(&buf, len)).unwrap();
     assert!(parsed.families.contains_key("hy300_test_escape"));
+}
+
+#[test]
+fn gauge_cell_writes_the_cell_value() {
+    let g = Gauge::new();
+    g.set(-42);
+    let mut cell = [0u8; 512];
+    let mut w = Writer::new(&mut cell);
+    w.gauge_cell(&RATIO, &g);
+    let len = w.finish().unwrap();
+    let out = text(&cell, len);
+    assert!(
+        out.ends_with(&format!("\nhy300_test_buffer_usage_ratio {}\n", g.get())),
+        "{out}"
+    );
+    // The same page as writing the value read from the cell.
+    let mut value = [0u8; 512];
+    let mut w = Writer::new(&mut value);
+    w.gauge(&RATIO, g.get());
+    assert_eq!(w.finish(), Ok(len));
+    assert_eq!(value, cell);
+}
+
+#[test]
+fn accessors_agree_with_finish() {
+    let frames = Counter::new();
+    let mut full = [0u8; 4096];
+    let mut w = Writer::new(&mut full);
+    assert!(w.is_empty());
+    assert_eq!(w.len(), 0);
+    assert_eq!(w.as_bytes(), b"");
+    assert!(!w.is_truncated());
+    w.counter(&FRAMES, &frames);
+    let first = w.as_bytes().to_vec();
+    assert_eq!(w.len(), first.len());
+    assert!(!w.is_empty());
+    assert!(!w.is_truncated());
+    w.gauge(&RATIO, 1u64);
+    let both = w.as_bytes().to_vec();
+    assert_eq!(w.finish(), Ok(both.len()));
+    assert_eq!(w.len(), both.len());
+    assert_eq!(&full[..both.len()], &both[..]);
+    assert!(both.starts_with(&first) && both.len() > first.len());
+
+    // Room for the first family only: the accessors report that prefix.
+    let mut buf = vec![0u8; both.len() - 1];
+    let mut w = Writer::new(&mut buf);
+    w.counter(&FRAMES, &frames);
+    w.gauge(&RATIO, 1u64);
+    assert!(w.is_truncated());
+    assert!(!w.is_empty());
+    assert_eq!(w.len(), first.len());
+    assert_eq!(w.as_bytes(), &first[..]);
+    assert_eq!(w.finish().unwrap_err().written, first.len());
 }
 
 #[test]
