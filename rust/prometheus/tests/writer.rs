@@ -12,6 +12,7 @@ const FRAMES: Family = Family::counter("hy300_test_frames_total", "Frames captur
 const RATIO: Family = Family::gauge("hy300_test_buffer_usage_ratio", "Share of buffers in use.");
 const LATENCY: Family = Family::histogram("hy300_test_step_duration_seconds", "Step time.");
 const REGISTER: LabelName = LabelName::new("register");
+const STAGE: LabelName = LabelName::new("stage");
 static LATENCY_BOUNDS: [u64; 3] = [1_000_000, 10_000_000, 100_000_000];
 
 fn text(buf: &[u8], len: usize) -> &str {
@@ -66,6 +67,36 @@ fn escapes_label_values_and_help() {
     );
     let parsed = parse_prometheus(text(&buf, len)).unwrap();
     assert!(parsed.families.contains_key("hy300_test_escape"));
+}
+
+#[test]
+fn several_labels_are_comma_separated_in_order() {
+    let h = Histogram::new(&LATENCY_BOUNDS, 9);
+    h.observe(5);
+    let mut buf = [0u8; 2048];
+    let mut w = Writer::new(&mut buf);
+    w.family(&RATIO, |f| {
+        f.sample(&[(REGISTER, "cmd"), (STAGE, "load")], 1u64)
+    });
+    w.family(&LATENCY, |f| {
+        f.histogram(&[(REGISTER, "cmd"), (STAGE, "load")], &h.snapshot())
+    });
+    let len = w.finish().unwrap();
+    let out = text(&buf, len);
+    assert!(
+        out.contains("hy300_test_buffer_usage_ratio{register=\"cmd\",stage=\"load\"} 1\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("_bucket{register=\"cmd\",stage=\"load\",le=\"+Inf\"} 1\n"),
+        "{out}"
+    );
+    let parsed = parse_prometheus(out).unwrap();
+    let ratio = &parsed.families["hy300_test_buffer_usage_ratio"];
+    let sample = ratio.iter_samples().next().unwrap();
+    let labels = sample.get_labelset().unwrap();
+    assert_eq!(labels.get_label_value("register"), Some("cmd"));
+    assert_eq!(labels.get_label_value("stage"), Some("load"));
 }
 
 #[test]
