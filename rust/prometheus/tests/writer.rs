@@ -4,7 +4,7 @@
 mod common;
 
 use common::{page, render, Samples};
-use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
+use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, MetricType, Value, Writer};
 use openmetrics_parser::prometheus::parse_prometheus;
 use proptest::prelude::*;
 
@@ -265,6 +265,32 @@ proptest! {
         if len > 0 {
             parse_prometheus(std::str::from_utf8(&buf[..len]).unwrap())
                 .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        }
+    }
+
+    /// A counter writes a non-negative value exactly as a gauge does and a
+    /// negative one as 0, whatever the value's kind.
+    #[test]
+    fn counters_clamp_only_negative_values(value in common::value()) {
+        let sample_line = |family: &Family| {
+            let mut buf = [0u8; 512];
+            let mut w = Writer::new(&mut buf);
+            w.family(family, |f| f.sample(&[], value));
+            let len = w.finish().unwrap();
+            let out = text(&buf, len).to_owned();
+            out.lines().last().unwrap().rsplit_once(' ').unwrap().1.to_owned()
+        };
+        let negative = match value {
+            Value::Unsigned(_) => false,
+            Value::Signed(v) => v < 0,
+            Value::Fixed { raw, .. } => raw < 0,
+        };
+        let counter = sample_line(&FRAMES);
+        prop_assert_eq!(FRAMES.kind(), MetricType::Counter);
+        if negative {
+            prop_assert_eq!(counter, "0");
+        } else {
+            prop_assert_eq!(counter, sample_line(&RATIO));
         }
     }
 

@@ -81,7 +81,8 @@ pub fn render(specs: &[FamilySpec], buf: &mut [u8]) -> Result<usize, hy300_prome
     w.finish()
 }
 
-fn value() -> impl Strategy<Value = Value> {
+/// Any sample value: integers of both signs and fixed-point of every scale.
+pub fn value() -> impl Strategy<Value = Value> {
     prop_oneof![
         any::<u64>().prop_map(Value::Unsigned),
         any::<i64>().prop_map(Value::Signed),
