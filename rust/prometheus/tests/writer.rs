@@ -69,6 +69,63 @@ fn escapes_label_values_and_help() {
     assert!(parsed.families.contains_key("hy300_test_escape"));
 }
 
+/// The exposition format's escaping, written independently of the writer:
+/// `\\` and newline always, `"` inside label values only.
+fn escape(s: &str, quote: bool) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '"' if quote => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Values made of nothing but the characters that need escaping, alone,
+/// repeated and mixed, next to plain text: the writer's check for "nothing
+/// to escape" must not let any of them through unescaped.
+const TRICKY: &[&str] = &[
+    "", "plain", "\\", "\\\\", "\n", "\n\n", "\"", "\"\"", "\\\n\"", "a\\", "\"a", "a\nb",
+];
+
+#[test]
+fn escaping_matches_the_format_for_every_special_character() {
+    for &value in TRICKY {
+        let mut buf = [0u8; 512];
+        let mut w = Writer::new(&mut buf);
+        w.family(&RATIO, |f| f.sample(&[(REGISTER, value)], 1u64));
+        let len = w.finish().unwrap();
+        let expected = format!(
+            "hy300_test_buffer_usage_ratio{{register=\"{}\"}} 1\n",
+            escape(value, true)
+        );
+        assert!(
+            text(&buf, len).ends_with(&expected),
+            "{value:?}: {}",
+            text(&buf, len)
+        );
+        // The help text takes the same escaping without the quote.
+        if value.is_empty() {
+            continue; // every family needs HELP text
+        }
+        let help: &'static str = Box::leak(value.to_owned().into_boxed_str());
+        let family = Family::gauge("hy300_test_escape", help);
+        let mut buf = [0u8; 512];
+        let mut w = Writer::new(&mut buf);
+        w.gauge(&family, 0u64);
+        let len = w.finish().unwrap();
+        let expected = format!("# HELP hy300_test_escape {}\n", escape(help, false));
+        assert!(
+            text(&buf, len).starts_with(&expected),
+            "{help:?}: {}",
+            text(&buf, len)
+        );
+    }
+}
+
 #[test]
 fn several_labels_are_comma_separated_in_order() {
     let h = Histogram::new(&LATENCY_BOUNDS, 9);
