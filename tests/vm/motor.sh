@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest test of hy300-keystone-motor on gpio-sim: files and modes, homing
-# with the limit switch open and closed, moves, bad input, EBUSY, stop, and
-# rmmod during a move. Prints "motor: ok" and exits 0 when all pass.
+# with the limit switch open and closed, moves, the half-step order on the
+# gpio-sim lines across moves both ways, bad input, EBUSY, stop, and rmmod
+# during a move. Prints "motor: ok" and exits 0 when all pass.
 M=/sys/class/hy300/motor
 fail() { echo "motor: FAIL: $*"; exit 1; }
 
@@ -11,13 +12,27 @@ expect() { # expect NAME WANT
 	got=$(value "$1")
 	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2'"
 }
-wait_idle() {
+# settle COUNTER N: wait until the worker has taken the request(s) written
+# (COUNTER, which it increments after setting "moving", has reached N) and
+# is idle again. A write only queues the request on a workqueue, so right
+# after it "moving" may still read 0.
+settle() {
 	i=0
-	while [ "$(value hy300_motor_moving)" != 0 ]; do
+	while [ "$(value "$1")" -lt "$2" ] || [ "$(value hy300_motor_moving)" != 0 ]; do
 		i=$((i + 1))
-		[ $i -lt 400 ] || fail "move did not finish in 20 s"
+		[ $i -lt 400 ] || fail "request not done in 20 s ($1 < $2 or moving)"
 		usleep 50000
 	done
+}
+home_motor() { # home_motor: homing, waited for
+	n=$(value hy300_motor_homing_attempts_total)
+	echo 1 >"$M/home" || fail "home write"
+	settle hy300_motor_homing_attempts_total $((n + 1))
+}
+move_to() { # move_to TARGET: a move, waited for
+	n=$(value hy300_motor_movements_total)
+	echo "$1" >"$M/position" || fail "position write $1"
+	settle hy300_motor_movements_total $((n + 1))
 }
 limit_pull() { # open | closed: the switch is active-low with pull-up
 	case $1 in open) p=pull-up ;; closed) p=pull-down ;; esac
@@ -44,8 +59,7 @@ expect hy300_motor_homed 0
 expect hy300_motor_limit_switch_active 0
 
 # Homing with the switch never closing fails after max + margin steps.
-echo 1 >"$M/home" || fail "home write"
-wait_idle
+home_motor
 expect hy300_motor_homed 0
 expect hy300_motor_homing_failures_total 1
 expect 'hy300_motor_steps_total{direction="counter_clockwise"}' 301
@@ -55,16 +69,14 @@ echo "motor: homing without switch fails after 301 steps"
 # With the switch closed, homing succeeds at once.
 limit_pull closed
 expect hy300_motor_limit_switch_active 1
-echo 1 >"$M/home" || fail "home write"
-wait_idle
+home_motor
 expect hy300_motor_homed 1
 expect hy300_motor_position_steps 0
 expect hy300_motor_homing_successes_total 1
 limit_pull open
 
 # A move: 120 steps clockwise, phases de-energised afterwards.
-echo 120 >"$M/position" || fail "position write"
-wait_idle
+move_to 120
 expect hy300_motor_position_steps 120
 expect hy300_motor_target_position_steps 120
 expect 'hy300_motor_steps_total{direction="clockwise"}' 120
@@ -78,12 +90,63 @@ done
 expect hy300_motor_step_duration_seconds_count 421
 echo "motor: moved to 120"
 
+# Half-step order on gpio-sim. The simulation's phase log holds every change
+# of the phase lines as read back from gpio-sim (sim.rs), so it must show,
+# for moves +3, +5, -4 and +2, the table walked on from the entry the
+# earlier steps left (net steps mod 8; the table is that of motion.rs, 0x04
+# at entry 0), lines switched off only when a move ends. gpio.rs sets the
+# lines in order 0..3, so switching on a two-line state from off (or off
+# from one) passes through its lower line alone.
+PHASE_LOG=/sys/kernel/debug/hy300-motor-sim/phase_log
+TABLE="04 0c 08 09 01 03 02 06"
+entry() { # entry INDEX: the table's mask at INDEX (0..7), as a number
+	i=$1
+	# shellcheck disable=SC2086 # TABLE is a word list
+	set -- $TABLE
+	shift "$i"
+	echo $((0x$1))
+}
+states=""
+state=0
+pass_to() { # pass_to MASK: append the states from $state to MASK
+	for bit in 1 2 4 8; do
+		if [ $(((state ^ $1) & bit)) -ne 0 ]; then
+			state=$((state ^ bit))
+			states="$states $(printf '%02x' "$state")"
+		fi
+	done
+}
+cw=$(value 'hy300_motor_steps_total{direction="clockwise"}')
+ccw=$(value 'hy300_motor_steps_total{direction="counter_clockwise"}')
+index=$((((cw - ccw) % 8 + 8) % 8))
+pos=$(value hy300_motor_position_steps)
+echo 1 >"$PHASE_LOG" || fail "cannot clear $PHASE_LOG"
+for delta in 3 5 -4 2; do
+	pos=$((pos + delta))
+	move_to "$pos"
+	expect hy300_motor_position_steps "$pos"
+	step=1
+	[ "$delta" -gt 0 ] || step=-1
+	n=0
+	while [ $n -ne "${delta#-}" ]; do
+		index=$(((index + step + 8) % 8))
+		pass_to "$(entry $index)"
+		n=$((n + 1))
+	done
+	pass_to 0
+done
+want=${states# }
+got=$(cat "$PHASE_LOG") || fail "cannot read $PHASE_LOG"
+[ "$got" = "$want" ] || fail "gpio-sim phase lines went '$got', expected '$want'"
+echo "motor: half-step order on gpio-sim: $got"
+
 # A second move while one runs gets EBUSY (retried if the first was done).
 busy=no
 for target in 0 200 0 200 0; do
+	n=$(($(value hy300_motor_movements_total) + 1))
 	echo "$target" >"$M/position" || fail "position write"
-	if ! echo 100 >"$M/position" 2>/dev/null; then busy=yes; fi
-	wait_idle
+	if echo 100 >"$M/position" 2>/dev/null; then n=$((n + 1)); else busy=yes; fi
+	settle hy300_motor_movements_total $n
 	[ $busy = yes ] && break
 done
 [ $busy = yes ] || fail "never saw EBUSY for a write during a move"
@@ -93,9 +156,10 @@ dmesg | grep -q 'busy: a move is in progress' || fail "no dmesg line for EBUSY"
 pos=$(value hy300_motor_position_steps)
 target=0
 [ "$pos" -lt 100 ] && target=200
+n=$(value hy300_motor_movements_total)
 echo $target >"$M/position" || fail "position write"
 echo 1 >"$M/stop" || fail "stop write"
-wait_idle
+settle hy300_motor_movements_total $((n + 1))
 [ "$(value hy300_motor_moves_stopped_total)" -ge 1 ] || fail "stop did not stop the move"
 [ "$(value hy300_motor_position_steps)" != $target ] || fail "stopped move reached its target"
 echo "motor: EBUSY and stop work"
@@ -114,9 +178,20 @@ done
 dmesg | grep -q 'position: expected an integer 0..=200' || fail "no dmesg line for bad position"
 echo "motor: bad input refused"
 
-# rmmod during a move returns promptly and removes only the motor.
-echo 200 >"$M/position" 2>/dev/null || echo 0 >"$M/position" || fail "position write"
+# rmmod during a move (at least 100 steps to go, seen running) stops it and
+# removes only the motor.
+target=0
+[ "$(value hy300_motor_position_steps)" -lt 100 ] && target=200
+stopped=$(dmesg | grep -c 'move stopped')
+echo $target >"$M/position" || fail "position write"
+i=0
+while [ "$(value hy300_motor_moving)" != 1 ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "move to $target not seen running"
+	usleep 1000
+done
 rmmod hy300_keystone_motor || fail "rmmod during a move"
+[ "$(dmesg | grep -c 'move stopped')" -gt "$stopped" ] || fail "rmmod did not stop the running move"
 [ ! -e "$M" ] || fail "$M still present after rmmod"
 [ -d /sys/class/hy300 ] || fail "class removed with the driver"
 insmod "$HY300_MODULES/hy300-keystone-motor.ko" || fail "re-insmod"

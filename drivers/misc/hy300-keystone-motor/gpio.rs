@@ -4,8 +4,12 @@
 //! through the gpiod consumer API.
 //!
 //! Kernel 7.3 has no Rust GPIO abstraction and its generated bindings do not
-//! include `<linux/gpio/consumer.h>`; the four exported functions used here
-//! are declared below, with `struct gpio_desc` kept opaque.
+//! include `<linux/gpio/consumer.h>`; the exported functions used here are
+//! declared below, with `struct gpio_desc` kept opaque.
+//!
+//! Built with `HY300_SIM=y`, the backend also reads the phase lines back
+//! from the chip after each line it sets and logs every change
+//! (`sim.rs`), so the QEMU guest sees each transition on gpio-sim.
 
 use core::ptr::NonNull;
 use kernel::device::Device;
@@ -36,6 +40,8 @@ unsafe extern "C" {
         value: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int;
     fn gpiod_get_value_cansleep(desc: *const GpioDesc) -> kernel::ffi::c_int;
+    #[cfg(hy300_sim)]
+    fn gpiod_get_raw_value_cansleep(desc: *const GpioDesc) -> kernel::ffi::c_int;
 }
 
 /// One requested GPIO line, released on drop.
@@ -82,6 +88,15 @@ impl GpioLine {
         kernel::error::to_result(ret)?;
         Ok(ret != 0)
     }
+
+    /// Reads the level the chip holds (true = high), ignoring active-low.
+    #[cfg(hy300_sim)]
+    fn get_raw(&self) -> Result<bool> {
+        // SAFETY: `desc` is a requested line (type invariant).
+        let ret = unsafe { gpiod_get_raw_value_cansleep(self.desc.as_ptr()) };
+        kernel::error::to_result(ret)?;
+        Ok(ret != 0)
+    }
 }
 
 impl Drop for GpioLine {
@@ -95,6 +110,9 @@ impl Drop for GpioLine {
 pub(crate) struct GpioMotor {
     phases: KVec<GpioLine>,
     limit: GpioLine,
+    /// Every change of the phase lines' levels on the chip.
+    #[cfg(hy300_sim)]
+    phase_log: crate::sim::PhaseLog,
 }
 
 impl GpioMotor {
@@ -106,7 +124,22 @@ impl GpioMotor {
             phases.push(GpioLine::request(dev, c"phase", idx, true)?, GFP_KERNEL)?;
         }
         let limit = GpioLine::request(dev, c"limit", 0, false)?;
-        Ok(GpioMotor { phases, limit })
+        Ok(GpioMotor {
+            phases,
+            limit,
+            #[cfg(hy300_sim)]
+            phase_log: crate::sim::PhaseLog::new()?,
+        })
+    }
+
+    /// The levels the chip holds on the phase lines, bit `i` for line `i`.
+    #[cfg(hy300_sim)]
+    fn phase_levels(&self) -> Result<u8> {
+        let mut levels = 0;
+        for (line, gpio) in self.phases.iter().enumerate() {
+            levels |= u8::from(gpio.get_raw()?) << line;
+        }
+        Ok(levels)
     }
 }
 
@@ -114,6 +147,8 @@ impl MotorHw for GpioMotor {
     fn set_phases(&self, mask: u8) -> Result {
         for (line, gpio) in self.phases.iter().enumerate() {
             gpio.set(mask & (1 << line) != 0)?;
+            #[cfg(hy300_sim)]
+            self.phase_log.record(self.phase_levels()?);
         }
         Ok(())
     }

@@ -17,6 +17,8 @@ use kernel::{bindings, of, platform};
 mod gpio;
 mod metrics;
 mod motion;
+#[cfg(hy300_sim)]
+mod sim;
 #[cfg(CONFIG_KUNIT)]
 mod tests;
 

@@ -12,7 +12,37 @@ use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 
 use crate::prometheus::{Counter, Gauge, Histogram};
 
-/// Half-step sequence, clockwise; bit `i` drives phase line `i`.
+/// Half-step sequence; bit `i` drives phase line `i` (PH4 + `i`). A clockwise
+/// step (position + 1) drives the next entry, a counter-clockwise step
+/// (position - 1, towards the limit switch) the previous one, wrapping
+/// around; the index is kept across moves, and the lines are switched off
+/// only when a move ends.
+///
+/// Only the 8 energised states, no all-off state between them. The factory
+/// device tree (`motor_ctr`, `motor-step-num = <8>`) holds two 8-byte
+/// tables, shown by dtc as cells: `motor-cw-table = <0x9080c04 0x6020301>`,
+/// `motor-ccw-table = <0x1030206 0x40c0809>`. The factory driver
+/// (Allwinner's `drivers/misc/gpio-motor/motor-control.c`) reads them with
+/// `of_property_read_u8_array()`, i.e. the bytes `09 08 0c 04 06 02 03 01`
+/// and `01 03 02 06 04 0c 08 09`, drives one byte after the other with no
+/// off-state between them and switches every line off only after the move.
+/// The 16-entry tables of the C port, with 0x00 between the states, came
+/// from decoding those bytes as 4-bit nibbles: every byte is `0x0N`, so
+/// every other nibble is 0. An off-state between steps would also be wrong
+/// for the motor: with no coil energised there is no holding torque, only
+/// detent torque, so the rotor may fall back to a full-step detent (losing
+/// the half step just taken, or slipping under the lens' load), the mean
+/// torque is halved, and counting each off-state as a step would double
+/// the position.
+///
+/// Walking this table forwards (clockwise here) follows the cycle of the
+/// factory's `motor-ccw-table`, backwards (homing) that of `motor-cw-table`;
+/// the C port had the same orientation. The factory restarts at entry 0 on
+/// every move yet loses no phase only because it moves whole 8-state cycles
+/// and each of its tables ends on the other's first state; this driver
+/// moves single half steps, so it keeps the index instead.
+///
+/// `tests.rs` and `tests/vm/motor.sh` check this exact order.
 pub(crate) const HALF_STEP_SEQUENCE: [u8; 8] = [0x04, 0x0c, 0x08, 0x09, 0x01, 0x03, 0x02, 0x06];
 
 /// Number of phase lines.

@@ -2,20 +2,21 @@
 
 //! KUnit suite of the motion logic against a recording hardware double.
 
-use core::sync::atomic::{AtomicU32, AtomicU8, Ordering::Relaxed};
+use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
 use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
-use crate::motion::{
-    Motion, MotorHw, Timing, HALF_STEP_SEQUENCE, HOMING_MARGIN_STEPS, STEP_SECONDS_BOUNDS,
-};
+use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS, STEP_SECONDS_BOUNDS};
 
-/// Records what the logic drives; the limit switch closes after
-/// `limit_after` reads (never if `u32::MAX`).
+/// Masks a test can have recorded: more than the longest test writes.
+const LOG_CAPACITY: usize = 256;
+
+/// Records every mask the logic drives, in order; the limit switch closes
+/// after `limit_after` reads (never if `u32::MAX`).
 struct FakeHw {
-    mask: AtomicU8,
-    writes: AtomicU32,
+    log: [AtomicU8; LOG_CAPACITY],
+    writes: AtomicUsize,
     limit_reads: AtomicU32,
     limit_after: u32,
 }
@@ -23,18 +24,34 @@ struct FakeHw {
 impl FakeHw {
     fn new(limit_after: u32) -> Self {
         FakeHw {
-            mask: AtomicU8::new(0xff),
-            writes: AtomicU32::new(0),
+            log: [const { AtomicU8::new(0xff) }; LOG_CAPACITY],
+            writes: AtomicUsize::new(0),
             limit_reads: AtomicU32::new(0),
             limit_after,
         }
+    }
+
+    /// The masks written so far, oldest first; `ENOSPC` if the log
+    /// overflowed.
+    fn written(&self) -> Result<KVec<u8>> {
+        let writes = self.writes.load(Relaxed);
+        if writes > LOG_CAPACITY {
+            return Err(ENOSPC);
+        }
+        let mut masks = KVec::with_capacity(writes, GFP_KERNEL)?;
+        for slot in self.log.iter().take(writes) {
+            masks.push(slot.load(Relaxed), GFP_KERNEL)?;
+        }
+        Ok(masks)
     }
 }
 
 impl MotorHw for FakeHw {
     fn set_phases(&self, mask: u8) -> Result {
-        self.mask.store(mask, Relaxed);
-        self.writes.fetch_add(1, Relaxed);
+        let n = self.writes.fetch_add(1, Relaxed);
+        if let Some(slot) = self.log.get(n) {
+            slot.store(mask, Relaxed);
+        }
         Ok(())
     }
 
@@ -53,7 +70,7 @@ mod motion_tests {
     use super::*;
 
     #[test]
-    fn homing_steps_ccw_until_the_switch() {
+    fn homing_steps_ccw_until_the_switch() -> Result {
         let hw = FakeHw::new(5);
         let m = Motion::new(100);
         assert_eq!(m.home(&hw, FAST), Ok(()));
@@ -61,8 +78,10 @@ mod motion_tests {
         assert_eq!(m.position.get(), 0);
         assert_eq!(m.metrics.steps_counter_clockwise.get(), 5);
         assert_eq!(m.metrics.homing_successes.get(), 1);
-        // Idle: all phases de-energised.
-        assert_eq!(hw.mask.load(Relaxed), 0);
+        // Counter-clockwise walks the half-step table backwards from entry
+        // 0 (0x04): entries 7, 6, 5, 4, 3; then idle, all lines off.
+        assert_eq!(hw.written()?, [0x06, 0x02, 0x03, 0x01, 0x09, 0x00]);
+        Ok(())
     }
 
     #[test]
@@ -94,22 +113,28 @@ mod motion_tests {
     }
 
     #[test]
-    fn phase_index_survives_moves() {
-        // The C original restarted the sequence on every move; here 3 steps
-        // then 2 more land on the 5th mask of the sequence.
+    fn phases_walk_the_table_both_ways_across_moves() -> Result {
+        // The switch is active at once, so homing takes no step and every
+        // mask below comes from the moves. The literal masks are the
+        // half-step order (motion.rs); 0x00 only ends a move.
         let hw = FakeHw::new(0);
         let m = Motion::new(100);
-        assert_eq!(m.move_to(&hw, FAST, 3), Ok(()));
-        let writes_before = hw.writes.load(Relaxed);
-        assert_eq!(m.move_to(&hw, FAST, 5), Ok(()));
-        // 2 steps + de-energise.
-        assert_eq!(hw.writes.load(Relaxed), writes_before + 3);
-        assert_eq!(m.phase_mask(), 0);
-        // Every line changed level an even number of times (ends at 0).
-        for c in &m.metrics.phase_transitions {
-            assert_eq!(c.get() % 2, 0);
+        for target in [3, 8, 4, 6] {
+            assert_eq!(m.move_to(&hw, FAST, target), Ok(()));
         }
-        let _ = HALF_STEP_SEQUENCE;
+        assert_eq!(
+            hw.written()?,
+            [
+                0x0c, 0x08, 0x09, 0x00, // +3: entries 1, 2, 3 (from 0)
+                0x01, 0x03, 0x02, 0x06, 0x04, 0x00, // +5: 4, 5, 6, 7, wraps to 0
+                0x06, 0x02, 0x03, 0x01, 0x00, // -4: 7, 6, 5, 4
+                0x03, 0x02, 0x00, // +2: 5, 6 (after a reversal, no repeat)
+            ]
+        );
+        // Level changes of lines 0..3 over those masks, starting from 0.
+        let transitions = m.metrics.phase_transitions.each_ref().map(|c| c.get());
+        assert_eq!(transitions, [8, 6, 6, 2]);
+        Ok(())
     }
 
     #[test]
