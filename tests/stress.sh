@@ -13,4 +13,6 @@ trap 'rm -rf "$work"' EXIT
 FLAVOR=debug HY300_VM_OUT=${HY300_VM_OUT:-$work/vm} HY300_VM_APPEND="kunit.enable=0" \
 	HY300_VM_TIMEOUT=${HY300_VM_TIMEOUT:-1800} HY300_TEST_TIMEOUT=${HY300_TEST_TIMEOUT:-1700} \
 	scripts/vm run "$work/stress.sh"
-scripts/check-splat "${HY300_VM_OUT:-$work/vm}/dmesg.txt"
+# kmemleak is judged by the guest from its report file (one known V4L2-core
+# leak counted apart, see tests/vm/stress.sh); every other splat fails here.
+HY300_KMEMLEAK_JUDGED=1 scripts/check-splat "${HY300_VM_OUT:-$work/vm}/dmesg.txt"
