@@ -148,15 +148,22 @@ echo "stress: 2 readers x 150 rounds of $# files under writers and $streams capt
 
 # --- invalid input ----------------------------------------------------------
 before=$(grep -v -e '^#' -e limit_switch_active "$M/metrics" | grep -v -e step_duration -e phase_transitions)
+logged_before=$(dmesg | grep -c -e 'position: expected' -e 'write 1 to')
+started=$(date +%s)
 badwrite 5000 11 $M/position $M/home $M/stop & b1=$!
 badwrite 5000 22 $M/position $M/home $M/stop & b2=$!
 wait $b1 || fail "an invalid write was accepted"
 wait $b2 || fail "an invalid write was accepted"
 after=$(grep -v -e '^#' -e limit_switch_active "$M/metrics" | grep -v -e step_duration -e phase_transitions)
 [ "$before" = "$after" ] || fail "invalid writes changed the motor state"
-logged=$(dmesg | grep -c -e 'position: expected' -e 'write 1 to')
-[ "$logged" -lt 200 ] || fail "$logged log lines for 10,000 refused writes: not rate limited"
-echo "stress: 10,000 invalid writes refused, state unchanged, $logged log lines (rate limited)"
+logged=$(($(dmesg | grep -c -e 'position: expected' -e 'write 1 to') - logged_before))
+# The driver allows 10 lines per 5 s window (keystone_motor.rs): bounded by
+# the windows the writes spanned, not by a fixed count (a loaded TCG guest
+# takes longer, and then may log more).
+elapsed=$(($(date +%s) - started))
+allowed=$((10 * (elapsed / 5 + 2)))
+[ "$logged" -le "$allowed" ] || fail "$logged log lines for 10,000 refused writes in $elapsed s: more than the $allowed the rate limit allows"
+echo "stress: 10,000 invalid writes refused, state unchanged, $logged log lines in $elapsed s (rate limited: at most $allowed)"
 
 # --- load/unload cycles under load ---------------------------------------
 touch /tmp/run
