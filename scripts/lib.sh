@@ -43,6 +43,42 @@ kernel_src_dir() {
 	printf '%s\n' "$d"
 }
 
+# The test kernel's build directory (KDIR), computed here and nowhere else:
+# scripts/kernel builds into it, and every script that builds modules or
+# boots a guest asks kernel_build_dir for it. It is keyed by (kernel version,
+# config fragment hash, rustc, bindgen and gcc versions) for ARCH (x86_64 or
+# arm64, default x86_64) and FLAVOR (test or debug, default test).
+kernel_fragments() {
+	local arch=${ARCH:-x86_64} flavor=${FLAVOR:-test}
+	printf '%s\n' "$HY300_ROOT/tests/config/qemu-$arch.config"
+	[ "$flavor" = test ] || printf '%s\n' "$HY300_ROOT/tests/config/$flavor.config"
+}
+
+kernel_cache_key() {
+	local arch=${ARCH:-x86_64} flavor=${FLAVOR:-test} src kver flavor_tag=""
+	local -a fragments
+	[ "$flavor" = test ] || flavor_tag="$flavor-"
+	src=$(kernel_src_dir) || die "no kernel source; run scripts/kernel fetch"
+	mapfile -t fragments < <(kernel_fragments)
+	kver=$(make -s -C "$src" kernelversion)
+	{
+		echo "kernel $kver $(basename "$(dirname "$src")")"
+		echo "arch $arch"
+		[ "$flavor" = test ] || echo "flavor $flavor"
+		cat "${fragments[@]}" | sha256sum
+		"$KERNEL_RUSTC" --version
+		"$BINDGEN" --version
+		gcc --version | head -n1
+		[ "$arch" = x86_64 ] || aarch64-linux-gnu-gcc --version | head -n1
+	} | sha256sum | cut -c1-16 | sed "s/^/$kver-$arch-$flavor_tag/"
+}
+
+kernel_build_dir() {
+	local key
+	key=$(kernel_cache_key) || return 1
+	printf '%s\n' "$HY300_CACHE/build/$key"
+}
+
 # with_lock NAME CMD...: runs CMD while holding an exclusive flock on
 # $HY300_CACHE/locks/NAME, so two runs (scripts/test, scripts/demo,
 # scripts/bench, DKMS) never build or fetch into the same cache entry at

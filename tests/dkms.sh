@@ -12,7 +12,7 @@ if [ -z "${HY300_DKMS_LOCKED:-}" ]; then
 fi
 name=hy300
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-kdir=$(scripts/kernel dir)
+kdir=$(kernel_build_dir)
 kver=$(make -s -C "$kdir" kernelrelease)
 src=/usr/src/$name-$version
 cleanup() {
