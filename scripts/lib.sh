@@ -12,6 +12,9 @@ KERNEL_SERIES=${KERNEL_SERIES:-7.3}
 BINDGEN_VERSION=0.72.1
 # shellcheck disable=SC2034
 LIBCLANG_WHEEL_VERSION=18.1.1
+# dtschema (dt-doc-validate, dt-validate) from PyPI, in its own venv.
+# shellcheck disable=SC2034
+DTSCHEMA_VERSION=2026.9
 
 # Everything built or downloaded lives outside the repository.
 HY300_CACHE=${HY300_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hy300}
@@ -25,6 +28,8 @@ SRC_DIR=$HY300_CACHE/src
 KERNEL_RUSTC=/usr/bin/rustc
 BINDGEN=$TOOLS_DIR/bindgen/bin/bindgen
 export LIBCLANG_PATH=$TOOLS_DIR/libclang/clang/native
+# shellcheck disable=SC2034
+DTSCHEMA_BIN=$TOOLS_DIR/dtschema/bin
 
 log() { printf '[hy300] %s\n' "$*" >&2; }
 die() { printf '[hy300] error: %s\n' "$*" >&2; exit 1; }
