@@ -72,6 +72,12 @@ done
 dts_cpp tests/dts/h713-test-base.dts "$out/base.dts"
 dtc -@ -q -I dts -O dtb -o "$out/base.dtb" "$out/base.dts"
 fdtoverlay -i "$out/base.dtb" -o "$out/merged.dtb" "$out/overlay.dtbo"
+# The overlay's root compatible names its base trees (NixOS matches on
+# it) and must not replace the base tree's.
+[ "$(fdtget "$out/overlay.dtbo" / compatible)" = "allwinner,sun50i-h713" ] ||
+	{ echo "dts: the overlay's root compatible is not allwinner,sun50i-h713"; exit 1; }
+[ "$(fdtget "$out/merged.dtb" / compatible)" = "hy300,test-base allwinner,sun50i-h713" ] ||
+	{ echo "dts: applying the overlay changed the base tree's compatible"; exit 1; }
 # The capture node ships disabled (the base tree's CCU must provide its
 # clocks first); dt-validate skips disabled nodes, so enable it here.
 tvcap=/soc/video-capture@5700000
