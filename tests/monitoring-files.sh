@@ -50,5 +50,30 @@ while IFS= read -r name; do
 		missing=1
 	fi
 done < <(grep -ohE 'hy300_[a-z0-9_]+' tools/monitoring/hy300-alerts.yml tools/monitoring/hy300-dashboard.json | sort -u)
-[ $missing -eq 0 ] && echo "monitoring: rules, tests and dashboard use documented metrics only"
-exit $missing
+[ $missing -eq 0 ] || exit 1
+echo "monitoring: rules, tests and dashboard use documented metrics only"
+
+# Every shipped service: systemd-analyze security --offline=true rates its
+# exposure 2.0 or lower.
+for unit in tools/monitoring/*.service; do
+	report=$(systemd-analyze security --offline=true "$unit" 2>&1) || { echo "$report"; exit 1; }
+	level=$(sed -n 's/^→ Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p' <<<"$report")
+	[ -n "$level" ] || { echo "monitoring: no exposure level for $unit: $report"; exit 1; }
+	if ! awk -v l="$level" 'BEGIN { exit !(l <= 2.0) }'; then
+		grep '✗' <<<"$report"
+		echo "monitoring: $unit: exposure $level (systemd-analyze security --offline=true), more than 2.0"
+		exit 1
+	fi
+	echo "monitoring: $unit: exposure $level (systemd-analyze security --offline=true)"
+done
+
+# The tmpfiles.d rule of the symlink way, applied by systemd-tmpfiles into
+# an empty root: Debian's textfile directory with one link per device file.
+root=$(mktemp -d)
+trap 'rm -f "$known"; rm -rf "$root"' EXIT
+systemd-tmpfiles --root="$root" --create "$PWD/tools/monitoring/hy300-textfile.conf"
+links=$(cd "$root" && find . -type l -printf '%p -> %l\n' | sort)
+[ "$links" = "./var/lib/prometheus/node-exporter/hy300-mips.prom -> /sys/class/hy300/mips/metrics
+./var/lib/prometheus/node-exporter/hy300-motor.prom -> /sys/class/hy300/motor/metrics" ] ||
+	{ echo "monitoring: systemd-tmpfiles made: $links"; exit 1; }
+echo "monitoring: tmpfiles.d rule: $(tr '\n' ';' <<<"$links")"
