@@ -34,6 +34,40 @@ DTSCHEMA_BIN=$TOOLS_DIR/dtschema/bin
 log() { printf '[hy300] %s\n' "$*" >&2; }
 die() { printf '[hy300] error: %s\n' "$*" >&2; exit 1; }
 
+# fmt_elapsed SECONDS: e.g. 1m30s.
+fmt_elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# with_progress LABEL DETAIL CMD...: runs CMD (a command or function, its
+# own redirections inside it) and, while it runs, logs
+# "LABEL: <elapsed> elapsed, <phase>" on stderr every
+# HY300_PROGRESS_INTERVAL seconds (default 30), as make does for kernel
+# developers. DETAIL is a command printing the current phase (: for none).
+# Returns CMD's status.
+with_progress() {
+	local label=$1 detail=$2 pid ticker status=0
+	shift 2
+	"$@" &
+	pid=$!
+	progress_ticker "$label" "$detail" &
+	ticker=$!
+	wait "$pid" || status=$?
+	kill "$ticker"
+	# The ticker's status (killed: 128 + signal) is no verdict.
+	wait "$ticker" || [ $? -ge 128 ]
+	return "$status"
+}
+
+progress_ticker() {
+	local label=$1 detail=$2 start n=0 phase
+	start=$(date +%s)
+	while sleep 1; do
+		n=$((n + 1))
+		[ $((n % ${HY300_PROGRESS_INTERVAL:-30})) -eq 0 ] || continue
+		phase=$("$detail") || phase="(phase unknown)"
+		log "$label: $(fmt_elapsed $(($(date +%s) - start))) elapsed${phase:+, $phase}"
+	done
+}
+
 # Make arguments shared by every kernel and module build.
 kmake_args() {
 	printf '%s\n' "RUSTC=$KERNEL_RUSTC" "RUSTDOC=/usr/bin/rustdoc" "HOSTRUSTC=$KERNEL_RUSTC" \
