@@ -120,7 +120,7 @@ kernel_build_dir() {
 
 # with_lock NAME CMD...: runs CMD while holding an exclusive flock on
 # $HY300_CACHE/locks/NAME, so two runs (scripts/test, scripts/demo,
-# scripts/bench, DKMS) never build or fetch into the same cache entry at
+# scripts/bench) never build or fetch into the same cache entry at
 # once. Says so when it has to wait. CMD runs in a subshell.
 with_lock() {
 	local lock=$HY300_CACHE/locks/$1
