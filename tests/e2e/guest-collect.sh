@@ -46,4 +46,11 @@ fi
 [ -L /tmp/links/hy300-motor.prom ] || exit 1
 echo "===HY300-MOTOR-UNLOADED (link dangles)==="
 insmod /lib/modules/hy300/hy300-keystone-motor.ko || exit 1
+# The link resolves again once the driver has probed (up to 5 s).
+i=0
+until [ -r /tmp/links/hy300-motor.prom ]; do
+	i=$((i + 1))
+	[ "$i" -le 50 ] || { echo "hy300-motor.prom does not resolve after insmod"; exit 1; }
+	usleep 100000
+done
 dump reloaded motor mips
