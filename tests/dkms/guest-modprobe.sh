@@ -26,8 +26,14 @@ done
 loaded videobuf2_dma_contig || fail "sunxi-tvcap's dependency videobuf2_dma_contig not loaded"
 [ -d /sys/class/hy300 ] || fail "no /sys/class/hy300"
 echo "dkms-guest: hy300_class used by $users"
+# Unloading is judged by /proc/modules: busybox's modprobe -r also tries
+# the module's dependencies and exits 1 when one stays in use (hy300_class
+# while another driver holds it), after unloading the module itself.
 for m in sunxi-tvcap sunxi-mipsloader hy300-keystone-motor; do
-	modprobe -r "$m" || fail "modprobe -r $m"
+	mod=$(echo "$m" | tr - _)
+	modprobe -r "$m" || echo "dkms-guest: modprobe -r $m: status $? (a dependency still in use)"
+	loaded "$mod" && fail "modprobe -r $m left $mod loaded"
 done
+loaded videobuf2_dma_contig && fail "modprobe -r sunxi-tvcap left videobuf2_dma_contig loaded"
 loaded hy300_class && fail "modprobe -r left hy300_class loaded"
 echo "dkms-guest: modprobe -r unloaded the drivers and the core"
