@@ -41,6 +41,10 @@ expect hy300_tvcap_streaming 0
 [ "$(value hy300_tvcap_frame_interval_seconds_count)" -ge 1 ] || fail "no frame interval observed"
 echo "tvcap: 30 frames streamed, counters exact"
 
+# CREATE_BUFS sizes are bounded by the largest image (1080p RGB32).
+createbufs "$VIDEO" $((1920 * 1080 * 4)) || fail "CREATE_BUFS size bound"
+expect hy300_tvcap_buffers_allocated 0
+
 dropped=$(value hy300_tvcap_frames_dropped_total)
 echo 5 >$SIM/overflow
 capture "$VIDEO" 10 320 240 || fail "streaming with overflow"
