@@ -58,13 +58,14 @@ done
 expect hy300_motor_homed 0
 expect hy300_motor_limit_switch_active 0
 
-# Homing with the switch never closing fails after max + margin steps.
+# Homing with the switch never closing fails after max + margin steps,
+# exactly as many as the message says.
 home_motor
 expect hy300_motor_homed 0
 expect hy300_motor_homing_failures_total 1
-expect 'hy300_motor_steps_total{direction="counter_clockwise"}' 301
+expect 'hy300_motor_steps_total{direction="counter_clockwise"}' 300
 dmesg | grep -q 'homing failed: limit switch not seen within 300 steps' || fail "no dmesg line for failed homing"
-echo "motor: homing without switch fails after 301 steps"
+echo "motor: homing without switch fails after 300 steps"
 
 # With the switch closed, homing succeeds at once.
 limit_pull closed
@@ -87,7 +88,7 @@ done
 for hw in 4 5 6 7; do
 	[ "$(cat "$SIM/sim_gpio$hw/value")" = 0 ] || fail "gpio-sim line $hw left energised"
 done
-expect hy300_motor_step_duration_seconds_count 421
+expect hy300_motor_step_duration_seconds_count 420
 echo "motor: moved to 120"
 
 # Half-step order on gpio-sim. The simulation's phase log holds every change

@@ -242,7 +242,9 @@ impl Motion {
         self.metrics.homing_attempts.inc();
         self.homed.store(false, Relaxed);
         let budget = self.max_position.saturating_add(HOMING_MARGIN_STEPS);
-        for _ in 0..=budget {
+        // The switch is read before each of the `budget` steps and once
+        // after the last: at most `budget` steps, as the failure says.
+        for taken in 0..=budget {
             match hw.limit_active() {
                 Ok(true) => {
                     self.metrics.limit_switch_triggers.inc();
@@ -258,6 +260,9 @@ impl Motion {
                     self.metrics.homing_failures.inc();
                     return Err(e);
                 }
+            }
+            if taken == budget {
+                break;
             }
             if self.should_stop() {
                 self.metrics.moves_stopped.inc();

@@ -91,10 +91,24 @@ mod motion_tests {
         assert_eq!(m.home(&hw, FAST), Err(ETIMEDOUT));
         assert!(!m.homed.load(Relaxed));
         assert_eq!(m.metrics.homing_failures.get(), 1);
+        // Exactly the documented budget (the failure message names it),
+        // not one more.
         assert_eq!(
             m.metrics.steps_counter_clockwise.get(),
-            u64::from(50 + HOMING_MARGIN_STEPS + 1)
+            u64::from(50 + HOMING_MARGIN_STEPS)
         );
+    }
+
+    #[test]
+    fn homing_sees_the_switch_reached_by_the_last_step() {
+        // The switch is read once more after the last step of the budget:
+        // reached by that step, homing succeeds.
+        let budget = 50 + HOMING_MARGIN_STEPS;
+        let hw = FakeHw::new(budget);
+        let m = Motion::new(50);
+        assert_eq!(m.home(&hw, FAST), Ok(()));
+        assert!(m.homed.load(Relaxed));
+        assert_eq!(m.metrics.steps_counter_clockwise.get(), u64::from(budget));
     }
 
     #[test]
