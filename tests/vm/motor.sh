@@ -200,4 +200,33 @@ insmod "$HY300_MODULES/hy300-keystone-motor.ko" || fail "re-insmod"
 expect hy300_motor_homed 0
 echo "motor: rmmod during a move, reload"
 
+# rmmod/insmod cycles with a move in flight: just queued (cycle mod 3 =
+# 0), seen stepping (1), or stopped at once so that its worker is ending
+# as rmmod runs (2). Removal must wait for the work function to have
+# returned: a worker still in module code after rmmod would oops (judged
+# from the kernel log on the host) or still hold the motor, its GPIOs
+# with it (the next probe could not take them).
+cycle=0
+while [ $cycle -lt 30 ]; do
+	echo 150 >"$M/position" || fail "position write (cycle $cycle)"
+	case $((cycle % 3)) in
+	1)
+		i=0
+		while [ "$(value 'hy300_motor_steps_total{direction="counter_clockwise"}')" = 0 ]; do
+			i=$((i + 1))
+			[ $i -lt 200 ] || fail "move not seen stepping (cycle $cycle)"
+			usleep 5000
+		done
+		;;
+	2) echo 1 >"$M/stop" || fail "stop write (cycle $cycle)" ;;
+	esac
+	rmmod hy300_keystone_motor || fail "rmmod with a move in flight (cycle $cycle)"
+	[ ! -e "$M" ] || fail "$M still present after rmmod (cycle $cycle)"
+	insmod "$HY300_MODULES/hy300-keystone-motor.ko" || fail "insmod (cycle $cycle)"
+	[ -d "$M" ] || fail "$M missing after insmod (cycle $cycle): the last instance still held the motor"
+	cycle=$((cycle + 1))
+done
+expect hy300_motor_moving 0
+echo "motor: $cycle rmmod/insmod cycles with a move in flight"
+
 echo "motor: ok"

@@ -136,21 +136,32 @@ impl Motor {
         Ok(())
     }
 
-    /// Stops any move and keeps new ones out; returns when the worker is idle.
+    /// Stops any move and keeps new ones out; returns once the work
+    /// function has returned, so no module code runs after it.
     fn shut_down(&self) {
         self.removing.store(true, Relaxed);
         self.motion.cancel();
-        loop {
-            if self
-                .busy
-                .compare_exchange(false, true, Relaxed, Relaxed)
-                .is_ok()
-            {
-                return;
-            }
-            // SAFETY: `work` is an initialised work item of this live motor.
-            unsafe { bindings::flush_work(Work::raw_get(&self.work)) };
+        // Claim `busy` for good: no move can be queued after this. A move
+        // claimed by a writer just before is waited for (it stops at once,
+        // `cancel` is set).
+        while self
+            .busy
+            .compare_exchange(false, true, Relaxed, Relaxed)
+            .is_err()
+        {
+            self.flush();
         }
+        // The worker clears `busy` before it returns (and before it drops
+        // its `Arc`): seeing `busy` clear does not mean the work function
+        // has returned. Wait for that unconditionally.
+        self.flush();
+    }
+
+    /// Waits until the work item is neither queued nor running.
+    fn flush(&self) {
+        // SAFETY: `work` is an initialised work item of this live motor;
+        // flush_work() may sleep, and is called from process context.
+        unsafe { bindings::flush_work(Work::raw_get(&self.work)) };
     }
 }
 
