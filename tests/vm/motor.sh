@@ -57,6 +57,7 @@ for f in position home stop; do
 done
 expect hy300_motor_homed 0
 expect hy300_motor_limit_switch_active 0
+expect hy300_motor_limit_switch_irq 1
 
 # Homing with the switch never closing fails after max + margin steps,
 # exactly as many as the message says.
@@ -164,6 +165,50 @@ settle hy300_motor_movements_total $((n + 1))
 [ "$(value hy300_motor_moves_stopped_total)" -ge 1 ] || fail "stop did not stop the move"
 [ "$(value hy300_motor_position_steps)" != $target ] || fail "stopped move reached its target"
 echo "motor: EBUSY and stop work"
+
+# The limit switch stops a move towards it: the switch closes in the middle
+# of a move from 200 to 20, seen through its interrupt (gpio-sim raises it
+# when the pull changes; with an interrupt the line is read only when the
+# move starts); the move stops there, the position is 0 again, the motor
+# homed, the trigger counted and logged once, the phases off. The switch is
+# closed once the move has taken its first step; a move that got to its
+# target first (a slow guest) is tried again.
+expect hy300_motor_limit_switch_irq 1
+triggers=$(value hy300_motor_limit_switch_triggers_total)
+logged=$(dmesg | grep -c 'limit switch reached')
+try=0
+while :; do
+	try=$((try + 1))
+	[ $try -le 5 ] || fail "5 moves went on to their target though the switch closed after their first step"
+	move_to 200
+	ccw=$(value 'hy300_motor_steps_total{direction="counter_clockwise"}')
+	n=$(value hy300_motor_movements_total)
+	echo 20 >"$M/position" || fail "position write 20"
+	i=0
+	while grep -q '^hy300_motor_position_steps 200$' "$M/position_status"; do
+		i=$((i + 1))
+		[ $i -lt 2000 ] || fail "move to 20 not seen stepping"
+	done
+	limit_pull closed
+	settle hy300_motor_movements_total $((n + 1))
+	[ "$(value hy300_motor_position_steps)" = 20 ] || break
+	limit_pull open
+done
+expect hy300_motor_position_steps 0
+expect hy300_motor_homed 1
+expect hy300_motor_limit_switch_triggers_total $((triggers + 1))
+taken=$(($(value 'hy300_motor_steps_total{direction="counter_clockwise"}') - ccw))
+if [ $taken -lt 1 ] || [ $taken -ge 180 ]; then fail "$taken steps towards the switch, expected 1..179"; fi
+[ "$(dmesg | grep -c 'limit switch reached')" = $((logged + 1)) ] || fail "the stop at the switch was not logged exactly once"
+for hw in 4 5 6 7; do
+	[ "$(cat "$SIM/sim_gpio$hw/value")" = 0 ] || fail "gpio-sim line $hw energised after the stop at the switch"
+done
+# Away from the switch (still closed), a move goes on to its target.
+move_to 30
+expect hy300_motor_position_steps 30
+expect hy300_motor_limit_switch_triggers_total $((triggers + 1))
+limit_pull open
+echo "motor: the limit switch stopped a move towards it after $taken of 180 steps (try $try)"
 
 # Bad input: refused with an error, state unchanged.
 long=$(head -c 4000 /dev/zero | tr '\0' 9)

@@ -15,6 +15,7 @@ use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 use kernel::{bindings, of, platform};
 
 mod gpio;
+mod irq;
 mod metrics;
 mod motion;
 #[cfg(hy300_sim)]
@@ -34,6 +35,7 @@ mod hy300;
 use gpio::GpioMotor;
 use hy300::class_device::ClassDevice;
 use hy300::input::{parse_trigger, parse_u32};
+use irq::{ThreadedHandler, ThreadedIrq};
 use motion::{Motion, Timing};
 
 /// Device tree defaults (from the vendor device tree).
@@ -165,6 +167,18 @@ impl Motor {
     }
 }
 
+impl ThreadedHandler for Motor {
+    /// The limit switch's line changed: if it reads active, the move
+    /// running towards it stops before its next step. (Both edges are
+    /// requested and the logical level read here, so the switch's polarity
+    /// comes from the firmware description alone.)
+    fn handle_threaded(&self) {
+        if let Ok(true) = motion::MotorHw::limit_active(&self.hw) {
+            self.motion.limit_interrupt();
+        }
+    }
+}
+
 impl hy300::class_device::ClassAttributes for Motor {
     fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
         let limit_active = || motion::MotorHw::limit_active(&self.hw).ok();
@@ -210,7 +224,10 @@ crate::hy300_attributes!(MOTOR_ATTRIBUTES: Motor => {
 });
 
 /// The bound driver: owns the class device (and through it the motor).
+/// Fields drop in order: the interrupt is freed before the files go.
 struct KeystoneMotorDriver {
+    /// The limit switch's interrupt; `None` when polled.
+    _limit_irq: Option<ThreadedIrq<Motor>>,
     class_device: ClassDevice<Motor>,
 }
 
@@ -272,6 +289,29 @@ impl platform::Driver for KeystoneMotorDriver {
             }),
             GFP_KERNEL,
         )?;
+        // The switch's interrupt, if its GPIO has one; else the switch is
+        // read before every step towards it.
+        let limit_irq = motor
+            .hw
+            .limit_irq()
+            .and_then(|irq| {
+                ThreadedIrq::request(
+                    irq,
+                    irq::TRIGGER_BOTH_EDGES,
+                    c"hy300-motor-limit",
+                    motor.clone(),
+                )
+            })
+            .inspect_err(|e| {
+                dev_info!(
+                    dev,
+                    "limit switch without interrupt ({e:?}): read before each step\n"
+                )
+            })
+            .ok();
+        if limit_irq.is_some() {
+            motor.motion.use_limit_interrupt();
+        }
         let class_device = ClassDevice::register(c"motor", Some(dev), &MOTOR_ATTRIBUTES, motor)?;
         dev_info!(
             dev,
@@ -279,7 +319,10 @@ impl platform::Driver for KeystoneMotorDriver {
             timing.phase_delay_us,
             timing.step_delay_ms
         );
-        Ok(KeystoneMotorDriver { class_device })
+        Ok(KeystoneMotorDriver {
+            _limit_irq: limit_irq,
+            class_device,
+        })
     }
 }
 
