@@ -52,9 +52,25 @@ for SIM in /sys/devices/platform/gpio-sim.*/gpiochip*; do break; done
 for f in metrics position_status calibration_state movement_counters gpio_status step_timing; do
 	[ "$(stat -c '%a %u' "$M/$f")" = "444 0" ] || fail "$f mode $(stat -c '%a %u' "$M/$f")"
 done
-for f in position home stop; do
+for f in max_position homed; do
+	[ "$(stat -c '%a %u' "$M/$f")" = "444 0" ] || fail "$f mode $(stat -c '%a %u' "$M/$f")"
+done
+for f in position accelerometer_type; do
+	[ "$(stat -c '%a %u' "$M/$f")" = "644 0" ] || fail "$f mode $(stat -c '%a %u' "$M/$f")"
+done
+for f in home stop; do
 	[ "$(stat -c '%a %u' "$M/$f")" = "200 0" ] || fail "$f mode $(stat -c '%a %u' "$M/$f")"
 done
+# one FILE WANT: the one-value file FILE reads exactly WANT and a newline.
+one() {
+	got=$(cat "$M/$1") || fail "cannot read $M/$1"
+	[ "$got" = "$2" ] || fail "$1 reads '$got', expected '$2'"
+	[ "$(wc -c <"$M/$1")" = $((${#2} + 1)) ] || fail "$1 is not '$2' and one newline"
+}
+one max_position 200
+one homed 0
+one position 0
+one accelerometer_type unknown
 expect hy300_motor_homed 0
 expect hy300_motor_limit_switch_active 0
 expect hy300_motor_limit_switch_irq 1
@@ -75,11 +91,13 @@ home_motor
 expect hy300_motor_homed 1
 expect hy300_motor_position_steps 0
 expect hy300_motor_homing_successes_total 1
+one homed 1
 limit_pull open
 
 # A move: 120 steps clockwise, phases de-energised afterwards.
 move_to 120
 expect hy300_motor_position_steps 120
+one position 120
 expect hy300_motor_target_position_steps 120
 expect 'hy300_motor_steps_total{direction="clockwise"}' 120
 expect hy300_motor_movements_total 1
@@ -210,10 +228,27 @@ expect hy300_motor_limit_switch_triggers_total $((triggers + 1))
 limit_pull open
 echo "motor: the limit switch stopped a move towards it after $taken of 180 steps (try $try)"
 
-# Bad input: refused with an error, state unchanged.
-long=$(head -c 4000 /dev/zero | tr '\0' 9)
 nl=$(printf '\nx')
 nl=${nl%x}
+# accelerometer_type: a name of 1..31 bytes [A-Za-z0-9._-] is taken, read
+# back with a newline; anything else is refused and changes nothing (before
+# the bad positions: the refusals share one rate limit of 10 lines per 5 s).
+echo stk8ba58 >"$M/accelerometer_type" || fail "accelerometer_type write"
+one accelerometer_type stk8ba58
+printf 'kxtj3-1057_v1.0' >"$M/accelerometer_type" || fail "accelerometer_type write without newline"
+one accelerometer_type kxtj3-1057_v1.0
+long32=$(head -c 32 /dev/zero | tr '\0' a)
+for bad in "$nl" 'a b' 'a/b' "$long32" "x$nl$nl" "${nl}x" ' x'; do
+	must_refuse "$M/accelerometer_type" "$bad"
+	one accelerometer_type kxtj3-1057_v1.0
+done
+echo "$long32" | cut -c 2- >"$M/accelerometer_type" || fail "31-byte accelerometer_type refused"
+one accelerometer_type "${long32#a}"
+dmesg | grep -q 'accelerometer_type: expected' || fail "no dmesg line for a bad accelerometer_type"
+echo "motor: accelerometer_type set and read back, bad names refused"
+
+# Bad input: refused with an error, state unchanged.
+long=$(head -c 4000 /dev/zero | tr '\0' 9)
 for bad in abc -1 201 '1 2' +5 0x10 ' 7' '7 ' "$long" "$nl" "5$nl$nl" "$nl""5"; do
 	must_refuse "$M/position" "$bad"
 done
@@ -243,6 +278,7 @@ rmmod hy300_keystone_motor || fail "rmmod during a move"
 insmod "$HY300_MODULES/hy300-keystone-motor.ko" || fail "re-insmod"
 [ -d "$M" ] || fail "$M missing after re-insmod"
 expect hy300_motor_homed 0
+one accelerometer_type unknown
 echo "motor: rmmod during a move, reload"
 
 # rmmod/insmod cycles with a move in flight: just queued (cycle mod 3 =

@@ -65,7 +65,7 @@ echo clear >$KL
 for f in $(metrics_files); do
 	asuser 65534 cat "$f" >/dev/null || fail "nobody cannot read $f"
 done
-for f in $M/position $M/home $M/stop; do
+for f in $M/position $M/home $M/stop $M/accelerometer_type; do
 	if asuser 65534 sh -c "echo 1 >$f" 2>/dev/null; then fail "nobody wrote $f"; fi
 done
 if asuser 65534 mipsctl status >/dev/null 2>&1; then fail "nobody opened /dev/mipsloader"; fi

@@ -10,7 +10,7 @@
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
-use kernel::sync::{Arc, ArcBorrow};
+use kernel::sync::{Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 use kernel::{bindings, of, platform};
 
@@ -66,6 +66,61 @@ macro_rules! input_warn {
 /// `request` value asking for homing; any other value is a target.
 const REQUEST_HOME: u32 = u32::MAX;
 
+/// The `accelerometer_type` label: set by userspace (the tool that detects
+/// the projector's accelerometer), shown back; the driver itself does not
+/// use it, as in the C original. At most 31 bytes, as the C original's
+/// 32-byte buffer with its NUL; unlike the original (which kept any bytes,
+/// truncated), only a name of letters, digits, `-`, `_` and `.` is taken.
+struct AccelerometerType {
+    name: [u8; Self::MAX_LEN],
+    len: usize,
+}
+
+impl AccelerometerType {
+    const MAX_LEN: usize = 31;
+
+    /// The value until userspace sets one (the C original's).
+    const fn unknown() -> Self {
+        let mut name = [0; Self::MAX_LEN];
+        name[0] = b'u';
+        name[1] = b'n';
+        name[2] = b'k';
+        name[3] = b'n';
+        name[4] = b'o';
+        name[5] = b'w';
+        name[6] = b'n';
+        AccelerometerType { name, len: 7 }
+    }
+
+    /// A name, optionally followed by one newline; `EINVAL` for anything
+    /// else (empty, too long, other bytes).
+    fn parse(input: &[u8]) -> Result<Self> {
+        let name = input.strip_suffix(b"\n").unwrap_or(input);
+        let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+        if name.is_empty() || name.len() > Self::MAX_LEN || !name.iter().all(allowed) {
+            return Err(EINVAL);
+        }
+        let mut value = AccelerometerType {
+            name: [0; Self::MAX_LEN],
+            len: name.len(),
+        };
+        value
+            .name
+            .get_mut(..name.len())
+            .ok_or(EINVAL)?
+            .copy_from_slice(name);
+        Ok(value)
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is ever stored (`parse`, `unknown`).
+        self.name
+            .get(..self.len)
+            .and_then(|name| core::str::from_utf8(name).ok())
+            .unwrap_or("unknown")
+    }
+}
+
 /// The motor: hardware, motion state and the move worker.
 #[pin_data]
 pub(crate) struct Motor {
@@ -78,6 +133,8 @@ pub(crate) struct Motor {
     removing: AtomicBool,
     /// What the worker does next: a target position or [`REQUEST_HOME`].
     request: AtomicU32,
+    #[pin]
+    accelerometer_type: Mutex<AccelerometerType>,
     #[pin]
     work: Work<Motor>,
 }
@@ -185,6 +242,20 @@ impl hy300::class_device::ClassAttributes for Motor {
         metrics::render(&self.motion, limit_active, attr.to_bytes(), out);
     }
 
+    fn show_value(&self, attr: &CStr, out: &mut kernel::str::Formatter<'_>) -> bool {
+        use core::fmt::Write;
+        let m = &self.motion;
+        // A number or a 31-byte name and a newline always fit in the page.
+        let _ = match attr.to_bytes() {
+            b"position" => writeln!(out, "{}", m.position.get()),
+            b"max_position" => writeln!(out, "{}", m.max_position),
+            b"homed" => writeln!(out, "{}", u8::from(m.homed.load(Relaxed))),
+            b"accelerometer_type" => writeln!(out, "{}", self.accelerometer_type.lock().as_str()),
+            _ => return false,
+        };
+        true
+    }
+
     fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
         match attr.to_bytes() {
             b"position" => {
@@ -200,6 +271,16 @@ impl hy300::class_device::ClassAttributes for Motor {
             b"home" => {
                 parse_trigger(input).inspect_err(|_| input_warn!("home: write 1 to home\n"))?;
                 Arc::from(this).start(REQUEST_HOME)
+            }
+            b"accelerometer_type" => {
+                let value = AccelerometerType::parse(input).inspect_err(|_| {
+                    input_warn!(
+                        "accelerometer_type: expected 1..=31 of [A-Za-z0-9._-], got {} bytes\n",
+                        input.len()
+                    )
+                })?;
+                *this.accelerometer_type.lock() = value;
+                Ok(())
             }
             b"stop" => {
                 parse_trigger(input).inspect_err(|_| input_warn!("stop: write 1 to stop\n"))?;
@@ -218,7 +299,10 @@ crate::hy300_attributes!(MOTOR_ATTRIBUTES: Motor => {
     c"movement_counters" => 0o444,
     c"gpio_status" => 0o444,
     c"step_timing" => 0o444,
-    c"position" => 0o200,
+    c"position" => 0o644,
+    c"max_position" => 0o444,
+    c"homed" => 0o444,
+    c"accelerometer_type" => 0o644,
     c"home" => 0o200,
     c"stop" => 0o200,
 });
@@ -285,6 +369,7 @@ impl platform::Driver for KeystoneMotorDriver {
                 busy: AtomicBool::new(false),
                 removing: AtomicBool::new(false),
                 request: AtomicU32::new(0),
+                accelerometer_type <- kernel::new_mutex!(AccelerometerType::unknown()),
                 work <- new_work!("Motor::work"),
             }),
             GFP_KERNEL,
