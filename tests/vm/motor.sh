@@ -73,6 +73,10 @@ one position 0
 one accelerometer_type unknown
 expect hy300_motor_homed 0
 expect hy300_motor_limit_switch_active 0
+# The seed schema's motor families, each name and type exactly as there.
+for t in 'hy300_motor_position_steps gauge' 'hy300_motor_movements_total counter' 'hy300_motor_homed gauge'; do
+	grep -qx "# TYPE $t" "$M/metrics" || fail "no '# TYPE $t' in $M/metrics"
+done
 expect hy300_motor_limit_switch_irq 1
 
 # Homing with the switch never closing fails after max + margin steps,
@@ -172,17 +176,28 @@ done
 [ $busy = yes ] || fail "never saw EBUSY for a write during a move"
 dmesg | grep -q 'busy: a move is in progress' || fail "no dmesg line for EBUSY"
 
-# stop ends a move early.
+# stop ends a move early, once it is stepping, and switches the phases off.
 pos=$(value hy300_motor_position_steps)
 target=0
 [ "$pos" -lt 100 ] && target=200
 n=$(value hy300_motor_movements_total)
 echo $target >"$M/position" || fail "position write"
+i=0
+while grep -q "^hy300_motor_position_steps $pos\$" "$M/position_status"; do
+	i=$((i + 1))
+	[ $i -lt 2000 ] || fail "move to $target not seen stepping"
+done
 echo 1 >"$M/stop" || fail "stop write"
 settle hy300_motor_movements_total $((n + 1))
 [ "$(value hy300_motor_moves_stopped_total)" -ge 1 ] || fail "stop did not stop the move"
 [ "$(value hy300_motor_position_steps)" != $target ] || fail "stopped move reached its target"
-echo "motor: EBUSY and stop work"
+for hw in 4 5 6 7; do
+	[ "$(cat "$SIM/sim_gpio$hw/value")" = 0 ] || fail "gpio-sim line $hw energised after stop"
+done
+for line in 0 1 2 3; do
+	expect "hy300_motor_phase_line_level{line=\"$line\"}" 0
+done
+echo "motor: EBUSY and stop work, stop switches the phases off"
 
 # The limit switch stops a move towards it: the switch closes in the middle
 # of a move from 200 to 20, seen through its interrupt (gpio-sim raises it

@@ -415,7 +415,15 @@ impl Drop for KeystoneMotorDriver {
     fn drop(&mut self) {
         // Stop the motor before the files go (the class device is dropped
         // after this body), so no move outlives the driver.
-        self.class_device.data().shut_down();
+        let motor = self.class_device.data();
+        motor.shut_down();
+        // Every move ends with the lines off; if that last write failed,
+        // try once more before the lines are released.
+        if motor.motion.phase_mask() != 0 {
+            if let Err(e) = motion::MotorHw::set_phases(&motor.hw, 0) {
+                pr_err!("cannot switch the phases off on remove: {e:?}\n");
+            }
+        }
     }
 }
 
