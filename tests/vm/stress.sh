@@ -4,7 +4,8 @@
 #   permissions, concurrent readers of every metrics file and writers while
 #   a client streams from sunxi-tvcap (every read parses, counters never go
 #   backwards), 10,000 invalid writes,
-#   STRESS_CYCLES (200) load/unload cycles of every module under load,
+#   STRESS_CYCLES (200) load/unload cycles of every module under load
+#   (the motor's with a move in flight),
 #   STRESS_CYCLES bind/unbind cycles of the capture device under readers
 #   and clients, unbind while a client streams, allocation failures injected
 #   into every probe and into each step of a capture (open, REQBUFS, QBUF,
@@ -64,7 +65,7 @@ echo clear >$KL
 for f in $(metrics_files); do
 	asuser 65534 cat "$f" >/dev/null || fail "nobody cannot read $f"
 done
-for f in $M/position $M/home $M/stop; do
+for f in $M/position $M/home $M/stop $M/accelerometer_type; do
 	if asuser 65534 sh -c "echo 1 >$f" 2>/dev/null; then fail "nobody wrote $f"; fi
 done
 if asuser 65534 mipsctl status >/dev/null 2>&1; then fail "nobody opened /dev/mipsloader"; fi
@@ -163,12 +164,22 @@ allowed=$((10 * (elapsed / 5 + 2)))
 echo "stress: 10,000 invalid writes refused, state unchanged, $logged log lines in $elapsed s (rate limited: at most $allowed)"
 
 # --- load/unload cycles under load ---------------------------------------
+# A motor move in flight (queued or running, ours or l2's) when rmmod runs:
+# removal must wait for its work function to return.
+move_in_flight() {
+	t=0
+	until echo 150 >$M/position 2>/dev/null; grep -q '^hy300_motor_moving 1' $M/position_status; do
+		t=$((t + 1))
+		[ $t -lt 100 ] || return 1
+	done
+}
 touch /tmp/run
 ( while [ -e /tmp/run ]; do cat /sys/class/hy300/*/metrics >/dev/null 2>&1; done ) & l1=$!
-( while [ -e /tmp/run ]; do echo 5 >$M/position; echo 1 >$M/stop; mipsctl status >/dev/null; done ) 2>/dev/null & l2=$!
+( while [ -e /tmp/run ]; do echo 5 >$M/position; mipsctl status >/dev/null; done ) 2>/dev/null & l2=$!
 ( while [ -e /tmp/run ]; do for v in /dev/video*; do capture "$v" 3 320 240; done; done ) >/dev/null 2>&1 & l3=$!
 i=0
 while [ $i -lt "$CYCLES" ]; do
+	move_in_flight || fail "no motor move in flight before rmmod (cycle $i)"
 	unload hy300_keystone_motor || fail "rmmod motor (cycle $i)"
 	unload sunxi_mipsloader || fail "rmmod mips (cycle $i)"
 	unload sunxi_tvcap || fail "rmmod tvcap (cycle $i)"
@@ -188,7 +199,7 @@ rm /tmp/run
 wait $l1
 wait $l2
 wait $l3
-echo "stress: $CYCLES load/unload cycles under readers and writers"
+echo "stress: $CYCLES load/unload cycles under readers and writers, each motor rmmod with a move in flight"
 
 # --- capture device: bind/unbind cycles, unbind while streaming -----------
 # Unbind removes the device under readers of its files and clients at any
