@@ -28,6 +28,10 @@ impl MetricType {
     }
 }
 
+/// Room for a family's header block (HELP and TYPE lines and the name):
+/// every hy300 family fits; a longer one is rendered piece by piece.
+pub(crate) const BLOCK_CAPACITY: usize = 192;
+
 /// A metric family: name, help text and type.
 #[derive(Clone, Copy, Debug)]
 pub struct Family {
@@ -36,6 +40,84 @@ pub struct Family {
     pub(crate) kind: MetricType,
     /// The HELP text has nothing to escape (decided at compile time).
     pub(crate) help_is_plain: bool,
+    /// `# HELP name help\n# TYPE name type\nname`, HELP escaped, assembled
+    /// at compile time so that a render copies it in one piece.
+    pub(crate) block: [u8; BLOCK_CAPACITY],
+    /// Length of the HELP and TYPE lines in `block`.
+    pub(crate) head_len: u16,
+    /// Length of `block`; 0 when it did not fit (rendered piecewise).
+    pub(crate) block_len: u16,
+}
+
+/// Appends `bytes` (escaping `\\` and newline when `escape`) to `block` at
+/// `len`; `None` when it does not fit.
+const fn push(
+    block: &mut [u8; BLOCK_CAPACITY],
+    len: usize,
+    bytes: &[u8],
+    escape: bool,
+) -> Option<usize> {
+    let mut len = len;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (a, b) = match bytes[i] {
+            b'\\' if escape => (b'\\', Some(b'\\')),
+            b'\n' if escape => (b'\\', Some(b'n')),
+            c => (c, None),
+        };
+        if len >= BLOCK_CAPACITY {
+            return None;
+        }
+        block[len] = a;
+        len += 1;
+        if let Some(b) = b {
+            if len >= BLOCK_CAPACITY {
+                return None;
+            }
+            block[len] = b;
+            len += 1;
+        }
+        i += 1;
+    }
+    Some(len)
+}
+
+/// The header block of a family: `(block, head_len, block_len)`, with
+/// `block_len` 0 when it does not fit in [`BLOCK_CAPACITY`].
+const fn header_block(
+    name: &str,
+    help: &str,
+    kind: MetricType,
+) -> ([u8; BLOCK_CAPACITY], u16, u16) {
+    let mut b = [0u8; BLOCK_CAPACITY];
+    let pieces: [(&[u8], bool); 8] = [
+        (b"# HELP ", false),
+        (name.as_bytes(), false),
+        (b" ", false),
+        (help.as_bytes(), true),
+        (b"\n# TYPE ", false),
+        (name.as_bytes(), false),
+        (b" ", false),
+        (kind.as_str().as_bytes(), false),
+    ];
+    let mut len = 0;
+    let mut i = 0;
+    while i < pieces.len() {
+        len = match push(&mut b, len, pieces[i].0, pieces[i].1) {
+            Some(len) => len,
+            None => return ([0; BLOCK_CAPACITY], 0, 0),
+        };
+        i += 1;
+    }
+    let head = match push(&mut b, len, b"\n", false) {
+        Some(head) => head,
+        None => return ([0; BLOCK_CAPACITY], 0, 0),
+    };
+    match push(&mut b, head, name.as_bytes(), false) {
+        // Both fit in BLOCK_CAPACITY (< u16::MAX).
+        Some(end) => (b, head as u16, end as u16),
+        None => ([0; BLOCK_CAPACITY], 0, 0),
+    }
 }
 
 impl Family {
@@ -69,11 +151,15 @@ impl Family {
             !ends_with(name, "_bucket") && !ends_with(name, "_sum") && !ends_with(name, "_count"),
             "_bucket, _sum and _count are reserved for histogram series"
         );
+        let (block, head_len, block_len) = header_block(name, help, kind);
         Family {
             name,
             help,
             kind,
             help_is_plain: !contains_any(help.as_bytes(), b"\\\n"),
+            block,
+            head_len,
+            block_len,
         }
     }
 

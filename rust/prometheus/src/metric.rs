@@ -8,6 +8,57 @@
 
 use core::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 
+use super::number::{self, FIXED_CAPACITY};
+
+/// `_bucket{` `le="` bound `"}`.
+const LE_BLOCK_CAPACITY: usize = 8 + 4 + FIXED_CAPACITY + 2;
+
+/// The text `_bucket{le="bound"}` of one histogram bucket, made at compile
+/// time by [`Histogram::new`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LeBlock {
+    text: [u8; LE_BLOCK_CAPACITY],
+    len: u8,
+}
+
+impl LeBlock {
+    /// Length of `_bucket{`.
+    pub(crate) const OPEN_LEN: usize = 8;
+    /// The `+Inf` bucket.
+    pub(crate) const INF: LeBlock = LeBlock::from_text(b"+Inf", 4);
+
+    /// The block of `bound / 10^scale`.
+    pub(crate) const fn new(bound: u64, scale: u32) -> Self {
+        let (text, len) = number::const_fixed(bound, scale);
+        Self::from_text(&text, len)
+    }
+
+    const fn from_text(bound: &[u8], len: usize) -> Self {
+        let mut text = [0u8; LE_BLOCK_CAPACITY];
+        let mut n = 0;
+        let pieces: [&[u8]; 3] = [b"_bucket{le=\"", bound, b"\"}"];
+        let mut p = 0;
+        while p < pieces.len() {
+            let piece = pieces[p];
+            let mut i = 0;
+            // The bound is `len` bytes long; the other pieces are whole.
+            let end = if p == 1 { len } else { piece.len() };
+            while i < end && i < piece.len() && n < LE_BLOCK_CAPACITY {
+                text[n] = piece[i];
+                n += 1;
+                i += 1;
+            }
+            p += 1;
+        }
+        // n <= LE_BLOCK_CAPACITY < 256.
+        LeBlock { text, len: n as u8 }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.text.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
+
 /// A monotonically increasing count.
 #[derive(Debug, Default)]
 pub struct Counter(AtomicU64);
@@ -88,6 +139,7 @@ impl Gauge {
 pub struct Histogram<const N: usize> {
     bounds: &'static [u64; N],
     scale: u32,
+    le: [LeBlock; N],
     buckets: [AtomicU64; N],
     above: AtomicU64,
     sum: AtomicU64,
@@ -120,9 +172,16 @@ impl<const N: usize> Histogram<N> {
         assert!(scale <= super::number::MAX_SCALE, "scale too large");
         #[allow(clippy::declare_interior_mutable_const)]
         const ZERO: AtomicU64 = AtomicU64::new(0);
+        let mut le = [LeBlock::INF; N];
+        let mut i = 0;
+        while i < N {
+            le[i] = LeBlock::new(bounds[i], scale);
+            i += 1;
+        }
         Histogram {
             bounds,
             scale,
+            le,
             buckets: [ZERO; N],
             above: AtomicU64::new(0),
             sum: AtomicU64::new(0),
@@ -138,6 +197,11 @@ impl<const N: usize> Histogram<N> {
             .unwrap_or(&self.above)
             .fetch_add(1, Relaxed);
         self.sum.fetch_add(value, Relaxed);
+    }
+
+    /// The `_bucket{le="bound"}` texts, made at compile time.
+    pub(crate) fn le_blocks(&self) -> &[LeBlock; N] {
+        &self.le
     }
 
     /// Reads every bucket once and accumulates them.
