@@ -56,6 +56,9 @@ unsafe impl GlobalAlloc for CountingAlloc {
 #[global_allocator]
 static GLOBAL: CountingAlloc = CountingAlloc;
 
+/// How the host figures were taken (printed under the table).
+const NOTE: &str = "host: thread CPU time, median [min..max] of {rounds} interleaved rounds, ratios of medians; the 4-writer row is wall time; prometheus-client writes OpenMetrics text";
+
 /// Samples (value lines) of the motor page.
 const MOTOR_SAMPLES: usize = 32;
 
@@ -623,10 +626,17 @@ fn main() {
 
     let mut report = table.print();
     report.push_str(&format!(
-        "(thread CPU time: median [min..max] of {rounds} interleaved rounds, ratios of medians; the 4-writer row is wall time; prometheus-client writes OpenMetrics text)\n"
+        "{}\n",
+        NOTE.replace("{rounds}", &rounds.to_string())
     ));
     print!("{report}");
+    // scripts/bench: the rows, tab-separated, to join with the guest's.
     if let Ok(path) = std::env::var("HY300_BENCH_OUT") {
-        std::fs::write(&path, report).expect("write benchmark report");
+        let mut rows: String = table.0.iter().map(|r| r.join("\t") + "\n").collect();
+        rows.push_str(&format!(
+            "# {}\n",
+            NOTE.replace("{rounds}", &rounds.to_string())
+        ));
+        std::fs::write(&path, rows).expect("write benchmark rows");
     }
 }
