@@ -201,6 +201,87 @@ impl LabelName {
     }
 }
 
+/// Room for a [`Series`] block: `name{label="value",...}` and a space.
+pub(crate) const SERIES_CAPACITY: usize = 160;
+
+/// A sample series with constant labels: `name{label="value",...} `
+/// assembled, and its label values escaped, at compile time, so that
+/// [`FamilyWriter::series`](super::writer::FamilyWriter::series) copies it in
+/// one piece. Made in a `const` item; a block that does not fit is a build
+/// error.
+#[derive(Clone, Copy, Debug)]
+pub struct Series {
+    pub(crate) family: &'static str,
+    pub(crate) block: [u8; SERIES_CAPACITY],
+    pub(crate) len: u16,
+}
+
+impl Series {
+    /// The series of `family` with `labels` (constant values).
+    pub const fn new(family: &Family, labels: &[(LabelName, &'static str)]) -> Self {
+        let mut block = [0u8; SERIES_CAPACITY];
+        let mut len = 0;
+        len = series_push(&mut block, len, family.name.as_bytes(), false);
+        if !labels.is_empty() {
+            len = series_push(&mut block, len, b"{", false);
+        }
+        let mut i = 0;
+        while i < labels.len() {
+            if i > 0 {
+                len = series_push(&mut block, len, b",", false);
+            }
+            len = series_push(&mut block, len, labels[i].0.as_str().as_bytes(), false);
+            len = series_push(&mut block, len, b"=\"", false);
+            len = series_push(&mut block, len, labels[i].1.as_bytes(), true);
+            len = series_push(&mut block, len, b"\"", false);
+            i += 1;
+        }
+        if !labels.is_empty() {
+            len = series_push(&mut block, len, b"}", false);
+        }
+        len = series_push(&mut block, len, b" ", false);
+        Series {
+            family: family.name,
+            block,
+            // len <= SERIES_CAPACITY < u16::MAX.
+            len: len as u16,
+        }
+    }
+}
+
+/// Appends `bytes` to a series block, escaping a label value (`\\`,
+/// newline, `"`) when `escape`; a block that does not fit fails the build.
+const fn series_push(
+    block: &mut [u8; SERIES_CAPACITY],
+    len: usize,
+    bytes: &[u8],
+    escape: bool,
+) -> usize {
+    let mut len = len;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let escaped: &[u8] = match c {
+            b'\\' if escape => b"\\\\",
+            b'\n' if escape => b"\\n",
+            b'"' if escape => b"\\\"",
+            _ => &[],
+        };
+        if escaped.is_empty() {
+            assert!(len < SERIES_CAPACITY, "series labels too long");
+            block[len] = c;
+            len += 1;
+        } else {
+            assert!(len + 1 < SERIES_CAPACITY, "series labels too long");
+            block[len] = escaped[0];
+            block[len + 1] = escaped[1];
+            len += 2;
+        }
+        i += 1;
+    }
+    len
+}
+
 /// Name segments that `promtool check metrics` lints: abbreviated or
 /// non-base units, and metric type names.
 const DISCOURAGED_SEGMENTS: &[&str] = &[

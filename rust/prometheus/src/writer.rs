@@ -8,7 +8,7 @@
 //! reports [`Truncated`]. The committed bytes are always complete lines of
 //! valid exposition text; nothing is ever written past the buffer.
 
-use super::desc::{Family, LabelName, MetricType};
+use super::desc::{Family, LabelName, MetricType, Series};
 use super::metric::{Counter, Gauge, Histogram, HistogramSnapshot, LeBlock};
 use super::number::{self, Value, NUMBER_CAPACITY};
 
@@ -131,7 +131,7 @@ impl<'b> Writer<'b> {
     pub fn histogram<const N: usize>(&mut self, family: &Family, histogram: &Histogram<N>) {
         let snapshot = histogram.snapshot();
         self.family(family, |f| {
-            f.series(&[], &snapshot, Some(histogram.le_blocks()));
+            f.histogram_series(&[], &snapshot, Some(histogram.le_blocks()));
         });
     }
 
@@ -334,31 +334,57 @@ impl FamilyWriter<'_, '_> {
     /// values; a negative value for a counter is written as 0 (counters
     /// cannot go below zero), a histogram family ignores plain samples.
     pub fn sample(&mut self, labels: &[Label<'_>], value: impl Into<Value>) {
-        let mut value = value.into();
-        match self.family.kind {
-            MetricType::Histogram => return,
-            MetricType::Counter => {
-                value = match value {
-                    Value::Signed(v) if v < 0 => Value::Unsigned(0),
-                    Value::Fixed { raw, .. } if raw < 0 => Value::Unsigned(0),
-                    v => v,
-                }
-            }
-            MetricType::Gauge => {}
-        }
+        let Some(value) = self.plain_value(value.into()) else {
+            return;
+        };
         self.put_name();
         self.put_labels_and_value(labels, Tail::Value(value));
     }
 
+    /// One sample of `series` (made at compile time with its constant
+    /// labels), as [`sample`](Self::sample) would write it: the series
+    /// block in one piece, then the value. A series of another family is
+    /// not written.
+    pub fn series(&mut self, series: &Series, value: impl Into<Value>) {
+        let Some(value) = self.plain_value(value.into()) else {
+            return;
+        };
+        let f = self.family;
+        if !(core::ptr::eq(series.family, f.name) || series.family == f.name) {
+            return;
+        }
+        if self.header_pending {
+            self.w.put_header(f);
+            self.header_pending = false;
+        }
+        self.w
+            .put(series.block.get(..usize::from(series.len)).unwrap_or(&[]));
+        self.w.put_tail(b"", Tail::Value(value));
+    }
+
+    /// The value a counter or gauge sample writes; `None` for a histogram.
+    #[inline(always)]
+    fn plain_value(&self, value: Value) -> Option<Value> {
+        match self.family.kind {
+            MetricType::Histogram => None,
+            MetricType::Counter => Some(match value {
+                Value::Signed(v) if v < 0 => Value::Unsigned(0),
+                Value::Fixed { raw, .. } if raw < 0 => Value::Unsigned(0),
+                v => v,
+            }),
+            MetricType::Gauge => Some(value),
+        }
+    }
+
     /// One series of a histogram family (ignored for other families).
     pub fn histogram<const N: usize>(&mut self, labels: &[Label<'_>], s: &HistogramSnapshot<N>) {
-        self.series(labels, s, None);
+        self.histogram_series(labels, s, None);
     }
 
     /// A histogram series; `le` are the bucket label blocks made at compile
     /// time (made here when `None`).
     #[inline(always)]
-    fn series<const N: usize>(
+    fn histogram_series<const N: usize>(
         &mut self,
         labels: &[Label<'_>],
         s: &HistogramSnapshot<N>,

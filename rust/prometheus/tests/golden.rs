@@ -76,6 +76,16 @@ fn device_pages_match_their_golden_files() {
     }
 }
 
+#[test]
+fn the_motor_page_with_constant_series_is_the_same_page() {
+    for (name, values) in [
+        ("motor-typical.prom", PageValues::typical()),
+        ("motor-worst-case.prom", PageValues::worst_case()),
+    ] {
+        check(name, &render(pages::motor_with_series, &values));
+    }
+}
+
 /// `(kind, name, help)` of every `Family::kind("name", "help")` in `source`.
 fn declared_families(source: &str) -> Vec<(String, String, String)> {
     let mut out = Vec::new();

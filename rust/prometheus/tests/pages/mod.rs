@@ -9,7 +9,7 @@
 //! the same name and HELP text. Shared by tests/golden.rs and the bench.
 #![allow(dead_code)]
 
-use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
+use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, Series, Value, Writer};
 
 /// The values of every cell of the three pages.
 pub struct PageValues {
@@ -142,6 +142,60 @@ pub fn motor(v: &PageValues, w: &mut Writer<'_>) {
         }
     });
     // step_timing
+    w.histogram(&STEP_DURATION, &v.step_seconds);
+}
+
+/// The motor's series with constant labels, for [`motor_with_series`].
+pub const STEPS_CW: Series = Series::new(&STEPS, &[(DIRECTION, "clockwise")]);
+pub const STEPS_CCW: Series = Series::new(&STEPS, &[(DIRECTION, "counter_clockwise")]);
+pub const LEVELS: [Series; 4] = [
+    Series::new(&PHASE_LEVEL, &[(LINE, "0")]),
+    Series::new(&PHASE_LEVEL, &[(LINE, "1")]),
+    Series::new(&PHASE_LEVEL, &[(LINE, "2")]),
+    Series::new(&PHASE_LEVEL, &[(LINE, "3")]),
+];
+pub const TRANSITIONS: [Series; 4] = [
+    Series::new(&PHASE_TRANSITIONS, &[(LINE, "0")]),
+    Series::new(&PHASE_TRANSITIONS, &[(LINE, "1")]),
+    Series::new(&PHASE_TRANSITIONS, &[(LINE, "2")]),
+    Series::new(&PHASE_TRANSITIONS, &[(LINE, "3")]),
+];
+
+/// The motor's page as the driver would write it with constant series
+/// (`Series`, labels made at compile time): the same bytes as [`motor`].
+pub fn motor_with_series(v: &PageValues, w: &mut Writer<'_>) {
+    let g = &v.motor_gauges;
+    let c = &v.motor_counters;
+    w.gauge(&POSITION, g[0]);
+    w.gauge(&TARGET, g[1]);
+    w.gauge(&MAX_POSITION, g[2] as u32);
+    w.gauge(&MOVING, g[3] != 0);
+    w.gauge(&HOMED, g[4] != 0);
+    w.counter(&HOMING_ATTEMPTS, &c[0]);
+    w.counter(&HOMING_SUCCESSES, &c[1]);
+    w.counter(&HOMING_FAILURES, &c[2]);
+    w.counter(&MOVEMENTS, &c[3]);
+    w.counter(&MOVES_STOPPED, &c[4]);
+    w.family(&STEPS, |f| {
+        f.series(&STEPS_CW, c[5].get());
+        f.series(&STEPS_CCW, c[6].get());
+    });
+    w.counter(&LIMIT_TRIGGERS, &c[7]);
+    w.counter(&STEP_ERRORS, &c[8]);
+    let mask = v.phase_mask;
+    w.family(&PHASE_LEVEL, |f| {
+        for (line, series) in LEVELS.iter().enumerate() {
+            f.series(series, u64::from(mask >> line & 1));
+        }
+    });
+    if let Some(active) = v.limit_active {
+        w.gauge(&LIMIT_ACTIVE, active);
+    }
+    w.family(&PHASE_TRANSITIONS, |f| {
+        for (counter, series) in v.phase_transitions.iter().zip(TRANSITIONS.iter()) {
+            f.series(series, counter.get());
+        }
+    });
     w.histogram(&STEP_DURATION, &v.step_seconds);
 }
 
