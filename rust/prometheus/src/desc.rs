@@ -47,6 +47,20 @@ pub struct Family {
     pub(crate) head_len: u16,
     /// Length of `block`; 0 when it did not fit (rendered piecewise).
     pub(crate) block_len: u16,
+    /// FNV-1a of the name: a [`Series`] names its family by it.
+    pub(crate) name_hash: u64,
+}
+
+/// FNV-1a, 64 bits, at compile time.
+pub(crate) const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    h
 }
 
 /// Appends `bytes` (escaping `\\` and newline when `escape`) to `block` at
@@ -160,6 +174,7 @@ impl Family {
             block,
             head_len,
             block_len,
+            name_hash: fnv1a(name.as_bytes()),
         }
     }
 
@@ -211,7 +226,8 @@ pub(crate) const SERIES_CAPACITY: usize = 160;
 /// error.
 #[derive(Clone, Copy, Debug)]
 pub struct Series {
-    pub(crate) family: &'static str,
+    /// The family's name hash ([`Family`]'s `name_hash`).
+    pub(crate) family: u64,
     pub(crate) block: [u8; SERIES_CAPACITY],
     pub(crate) len: u16,
 }
@@ -241,7 +257,7 @@ impl Series {
         }
         len = series_push(&mut block, len, b" ", false);
         Series {
-            family: family.name,
+            family: family.name_hash,
             block,
             // len <= SERIES_CAPACITY < u16::MAX.
             len: len as u16,

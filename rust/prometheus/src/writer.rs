@@ -243,9 +243,9 @@ impl<'b> Writer<'b> {
 }
 
 /// Copies `src` into `dst` (of the same length) with fixed-size moves that
-/// the compiler inlines: whole 32-byte chunks and an overlapping last
-/// chunk, or two overlapping halves for short pieces, instead of a call to
-/// `memcpy` for every piece of a few bytes.
+/// the compiler inlines, the first and the last K bytes (overlapping) for
+/// the largest K of 4, 8, 16, 32, 64 or 128 that fits, instead of a call
+/// to `memcpy` for every piece of a few bytes; past 256 bytes, `memcpy`.
 #[inline(always)]
 fn copy(dst: &mut [u8], src: &[u8]) {
     fn two<const K: usize>(dst: &mut [u8], src: &[u8]) {
@@ -260,19 +260,14 @@ fn copy(dst: &mut [u8], src: &[u8]) {
     if n != dst.len() {
         return;
     }
-    if n >= 32 {
-        let (mut d, mut s) = (&mut *dst, src);
-        while let (Some((dc, dr)), Some((sc, sr))) =
-            (d.split_first_chunk_mut::<32>(), s.split_first_chunk::<32>())
-        {
-            *dc = *sc;
-            (d, s) = (dr, sr);
-        }
-        if !n.is_multiple_of(32) {
-            if let (Some(d), Some(s)) = (dst.last_chunk_mut::<32>(), src.last_chunk::<32>()) {
-                *d = *s;
-            }
-        }
+    if n > 256 {
+        dst.copy_from_slice(src);
+    } else if n >= 128 {
+        two::<128>(dst, src);
+    } else if n >= 64 {
+        two::<64>(dst, src);
+    } else if n >= 32 {
+        two::<32>(dst, src);
     } else if n >= 16 {
         two::<16>(dst, src);
     } else if n >= 8 {
@@ -350,7 +345,7 @@ impl FamilyWriter<'_, '_> {
             return;
         };
         let f = self.family;
-        if !(core::ptr::eq(series.family, f.name) || series.family == f.name) {
+        if series.family != f.name_hash {
             return;
         }
         if self.header_pending {
