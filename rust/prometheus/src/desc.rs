@@ -28,6 +28,10 @@ impl MetricType {
     }
 }
 
+/// The longest value text: a sign, 19 digits of an `i64` and a point, or
+/// `0.` and 18 fraction digits, or 20 digits of a `u64` and a point.
+pub const MAX_VALUE_LEN: usize = 21;
+
 /// Room for a family's header block (HELP and TYPE lines and the name):
 /// every hy300 family fits; a longer one is rendered piece by piece.
 pub(crate) const BLOCK_CAPACITY: usize = 192;
@@ -178,6 +182,40 @@ impl Family {
         }
     }
 
+    /// Bytes of the HELP and TYPE lines (HELP escaped).
+    pub const fn header_len(&self) -> usize {
+        let mut help = 0;
+        let b = self.help.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            help += if b[i] == b'\\' || b[i] == b'\n' { 2 } else { 1 };
+            i += 1;
+        }
+        "# HELP ".len()
+            + self.name.len()
+            + 1
+            + help
+            + "\n# TYPE ".len()
+            + self.name.len()
+            + 1
+            + self.kind.as_str().len()
+            + 1
+    }
+
+    /// The longest line of one counter or gauge sample of this family whose
+    /// label pairs (`a="x",b="y"`, see [`LabelName::pair_len`]) take
+    /// `labels` bytes (0: no labels).
+    pub const fn max_sample_len(&self, labels: usize) -> usize {
+        let braces = if labels > 0 { labels + 2 } else { 0 };
+        self.name.len() + braces + 1 + MAX_VALUE_LEN + 1
+    }
+
+    /// The longest text of this counter or gauge family with `samples`
+    /// samples whose label pairs take at most `labels` bytes each.
+    pub const fn max_page_len(&self, samples: usize, labels: usize) -> usize {
+        self.header_len() + samples * self.max_sample_len(labels)
+    }
+
     /// The family name.
     pub const fn name(&self) -> &'static str {
         self.name
@@ -208,6 +246,22 @@ impl LabelName {
         );
         assert!(is_snake(b), "label names are lower snake_case");
         LabelName(name)
+    }
+
+    /// Bytes of the pair `name="value"` with `value` escaped.
+    pub const fn pair_len(&self, value: &str) -> usize {
+        let b = value.as_bytes();
+        let mut n = self.0.len() + 3;
+        let mut i = 0;
+        while i < b.len() {
+            n += if b[i] == b'\\' || b[i] == b'\n' || b[i] == b'"' {
+                2
+            } else {
+                1
+            };
+            i += 1;
+        }
+        n
     }
 
     /// The label name.

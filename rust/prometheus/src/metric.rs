@@ -225,6 +225,30 @@ impl<const N: usize> Histogram<N> {
         }
     }
 
+    /// The longest text of one series of this histogram in `family`, its
+    /// label pairs taking `labels` bytes (0: none): each bucket line with
+    /// a 20-digit count, the `+Inf` bucket, `_sum` and `_count`.
+    pub const fn max_series_len(&self, family: &super::desc::Family, labels: usize) -> usize {
+        let name = family.name().len();
+        // `labels` and the comma before `le`, or the braces of `_sum`.
+        let (in_bucket, braces) = if labels > 0 {
+            (labels + 1, labels + 2)
+        } else {
+            (0, 0)
+        };
+        // Each line: name, text, space, value, newline.
+        let mut total = 0;
+        let mut i = 0;
+        while i < N {
+            total += name + self.le[i].len as usize + in_bucket + 22;
+            i += 1;
+        }
+        total += name + LeBlock::INF.len as usize + in_bucket + 22;
+        total += name + "_sum".len() + braces + super::desc::MAX_VALUE_LEN + 2;
+        total += name + "_count".len() + braces + 22;
+        total
+    }
+
     /// Records one observation: never waits, any context.
     #[inline]
     pub fn observe(&self, value: u64) {

@@ -41,18 +41,68 @@ pub struct Writer<'b> {
     overflow: bool,
     /// A family was dropped; nothing more is written.
     truncated: bool,
+    /// Bytes the output may use (`buf.len()`, or less for a bounded page).
+    limit: usize,
+    /// Bytes kept back for [`Writer::finish_bounded`]'s self-metric.
+    reserve: usize,
+    /// A bounded page: drop whole samples, not whole families.
+    bounded: bool,
 }
 
 impl<'b> Writer<'b> {
     /// A writer over `buf` (e.g. the PAGE_SIZE sysfs buffer).
     pub fn new(buf: &'b mut [u8]) -> Self {
+        let limit = buf.len();
         Writer {
             buf,
             committed: 0,
             cursor: 0,
             overflow: false,
             truncated: false,
+            limit,
+            reserve: 0,
+            bounded: false,
         }
+    }
+
+    /// A writer for a sysfs `show()` page (`page` is the PAGE_SIZE buffer):
+    /// it uses at most `page.len() - 1` bytes, since sysfs warns about and
+    /// cuts a `show()` that returns PAGE_SIZE, and keeps `reserve` bytes of
+    /// them for [`finish_bounded`](Self::finish_bounded). On overflow it
+    /// drops whole samples (a histogram series is one sample) instead of
+    /// whole families: every line kept is complete, and nothing after the
+    /// first dropped sample is written. `reserve` is the self-metric's
+    /// [`Family::max_page_len`] for its one sample.
+    pub fn bounded(page: &'b mut [u8], reserve: usize) -> Self {
+        let mut w = Writer::new(page);
+        w.reserve = reserve;
+        w.limit = w.buf.len().saturating_sub(1).saturating_sub(reserve);
+        w.bounded = true;
+        w
+    }
+
+    /// Ends a bounded page: counts a truncated render in `truncations`,
+    /// then writes the self-metric `family` (a counter) with one sample,
+    /// `label` = `file`, the value of `truncations`, into the reserved
+    /// room, so it is served in every page. Returns the page length (below
+    /// `page.len()`).
+    pub fn finish_bounded(
+        &mut self,
+        family: &Family,
+        label: LabelName,
+        file: &str,
+        truncations: &Counter,
+    ) -> usize {
+        if self.truncated {
+            truncations.inc();
+        }
+        self.limit = self.buf.len().saturating_sub(1);
+        self.reserve = 0;
+        let truncated = self.truncated;
+        self.truncated = false;
+        self.family(family, |f| f.sample(&[(label, file)], truncations.get()));
+        self.truncated |= truncated;
+        self.committed
     }
 
     /// The bytes of complete families written so far.
@@ -100,12 +150,20 @@ impl<'b> Writer<'b> {
             header_pending: true,
         };
         samples(&mut f);
-        if f.header_pending {
-            // No sample: the header alone.
+        if f.header_pending && !f.w.overflow {
+            // No sample: the header alone (taken back whole on overflow).
+            let start = f.w.cursor;
             f.w.put_header(family);
+            if f.w.overflow {
+                f.w.cursor = start;
+            }
         }
         if self.overflow {
             self.truncated = true;
+            if self.bounded {
+                // The samples that fit are whole lines: keep them.
+                self.committed = self.cursor;
+            }
         } else {
             self.committed = self.cursor;
         }
@@ -140,6 +198,10 @@ impl<'b> Writer<'b> {
     #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         let end = self.cursor.saturating_add(bytes.len());
+        if end > self.limit {
+            self.overflow = true;
+            return;
+        }
         match self.buf.get_mut(self.cursor..end) {
             Some(dst) => {
                 copy(dst, bytes);
@@ -156,7 +218,7 @@ impl<'b> Writer<'b> {
     fn put_tail(&mut self, prefix: &[u8], value: Tail) {
         let room = self
             .buf
-            .get_mut(self.cursor..)
+            .get_mut(self.cursor..self.limit)
             .and_then(|rest| rest.first_chunk_mut::<NUMBER_CAPACITY>());
         match room {
             Some(out) => {
@@ -332,8 +394,26 @@ impl FamilyWriter<'_, '_> {
         let Some(value) = self.plain_value(value.into()) else {
             return;
         };
-        self.put_name();
-        self.put_labels_and_value(labels, Tail::Value(value));
+        self.unit(|f| {
+            f.put_name();
+            f.put_labels_and_value(labels, Tail::Value(value));
+        });
+    }
+
+    /// Writes one sample (a line, or a histogram series) with `write`. On a
+    /// bounded page a sample that does not fit is taken back whole; after
+    /// an overflow nothing more is written in the family.
+    #[inline(always)]
+    fn unit(&mut self, write: impl FnOnce(&mut Self)) {
+        if self.w.overflow {
+            return;
+        }
+        let (start, pending) = (self.w.cursor, self.header_pending);
+        write(self);
+        if self.w.overflow && self.w.bounded {
+            self.w.cursor = start;
+            self.header_pending = pending;
+        }
     }
 
     /// One sample of `series` (made at compile time with its constant
@@ -348,13 +428,15 @@ impl FamilyWriter<'_, '_> {
         if series.family != f.name_hash {
             return;
         }
-        if self.header_pending {
-            self.w.put_header(f);
-            self.header_pending = false;
-        }
-        self.w
-            .put(series.block.get(..usize::from(series.len)).unwrap_or(&[]));
-        self.w.put_tail(b"", Tail::Value(value));
+        self.unit(|this| {
+            if this.header_pending {
+                this.w.put_header(f);
+                this.header_pending = false;
+            }
+            this.w
+                .put(series.block.get(..usize::from(series.len)).unwrap_or(&[]));
+            this.w.put_tail(b"", Tail::Value(value));
+        });
     }
 
     /// The value a counter or gauge sample writes; `None` for a histogram.
@@ -388,6 +470,16 @@ impl FamilyWriter<'_, '_> {
         if self.family.kind != MetricType::Histogram {
             return;
         }
+        self.unit(|this| this.histogram_lines(labels, s, le));
+    }
+
+    #[inline(always)]
+    fn histogram_lines<const N: usize>(
+        &mut self,
+        labels: &[Label<'_>],
+        s: &HistogramSnapshot<N>,
+        le: Option<&[LeBlock; N]>,
+    ) {
         for (i, (&bound, &cumulative)) in s.bounds.iter().zip(s.cumulative.iter()).enumerate() {
             let made;
             let block = match le.and_then(|le| le.get(i)) {
