@@ -89,6 +89,10 @@ pub const LIMIT_ACTIVE: Family = Family::gauge(
     "hy300_motor_limit_switch_active",
     "1 while the switch is active.",
 );
+pub const LIMIT_IRQ: Family = Family::gauge(
+    "hy300_motor_limit_switch_irq",
+    "1 if the switch has an interrupt, 0 if polled.",
+);
 pub const PHASE_TRANSITIONS: Family = Family::counter(
     "hy300_motor_phase_transitions_total",
     "Phase line level changes.",
@@ -136,6 +140,7 @@ pub fn motor(v: &PageValues, w: &mut Writer<'_>) {
     if let Some(active) = v.limit_active {
         w.gauge(&LIMIT_ACTIVE, active);
     }
+    w.gauge(&LIMIT_IRQ, true);
     w.family(&PHASE_TRANSITIONS, |f| {
         for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
             f.sample(&[(LINE, name)], counter.get());
@@ -191,6 +196,7 @@ pub fn motor_with_series(v: &PageValues, w: &mut Writer<'_>) {
     if let Some(active) = v.limit_active {
         w.gauge(&LIMIT_ACTIVE, active);
     }
+    w.gauge(&LIMIT_IRQ, true);
     w.family(&PHASE_TRANSITIONS, |f| {
         for (counter, series) in v.phase_transitions.iter().zip(TRANSITIONS.iter()) {
             f.series(series, counter.get());
