@@ -20,13 +20,21 @@ run() {
 	got=$(mipsctl "$@" | tail -n1)
 	[ "$got" = "$want" ] || fail "mipsctl $* said '$got', expected '$want'"
 }
-reg() { value "hy300_mips_register_access_total{register=\"$1\",op=\"$2\"}"; }
-snapshot() { grep '^hy300_mips_register_access_total' "$M/register_access_count"; }
+# count TEXT REGISTER OP: reads or writes of REGISTER in a copy of
+# register_access_count (access_total counts both; writes_total the writes).
+count() {
+	w=$(echo "$1" | grep "^hy300_mips_register_writes_total{register=\"$2\"} " | cut -d' ' -f2)
+	a=$(echo "$1" | grep "^hy300_mips_register_access_total{register=\"$2\"} " | cut -d' ' -f2)
+	case "$w:$a" in *[!0-9:]* | :* | *:) echo "missing"; return ;; esac
+	if [ "$3" = write ]; then echo "$w"; else echo $((a - w)); fi
+}
+snapshot() { cat "$M/register_access_count"; }
 # delta REGISTER OP N: that counter grew by exactly N since the snapshot,
 # and (checked by the caller) nothing else moved.
 delta() {
-	before=$(echo "$SNAP" | grep "register=\"$1\",op=\"$2\"" | cut -d' ' -f2)
-	now=$(reg "$1" "$2")
+	before=$(count "$SNAP" "$1" "$2")
+	now=$(count "$(snapshot)" "$1" "$2")
+	case "$before $now" in *missing*) fail "no $1 counters in register_access_count" ;; esac
 	[ $((now - before)) -eq "$3" ] || fail "$1/$2 grew by $((now - before)), expected $3"
 }
 only_changed() { # only_changed "cmd/write control/write": the others stayed
@@ -55,6 +63,13 @@ expect 'hy300_mips_memory_usage_bytes{region="firmware"}' "$size"
 expect 'hy300_mips_memory_region_size_bytes{region="firmware"}' 12582912
 expect hy300_mips_firmware_load_successes_total 1
 echo "mips: probe loaded display.bin ($size bytes, crc32 $crc)"
+# The seed's region names only: the C original's boot and TSE (alias
+# debug) regions under one name each, never both (a sum would count twice).
+for r in boot_code firmware debug framebuffer; do
+	[ "$(grep -c "^hy300_mips_memory_usage_bytes{region=\"$r\"} " "$M/memory_stats")" = 1 ] || fail "region $r not exactly once"
+done
+! grep -q 'region="\(boot\|tse\)"' "$M/metrics" || fail "old region name in metrics"
+[ "$(grep -c '^hy300_mips_memory_usage_bytes{' "$M/memory_stats")" = 4 ] || fail "memory usage is not 4 regions"
 
 mkdir -p "$FW"
 dd if=/dev/urandom of="$FW/valid.bin" bs=4096 count=16 2>/dev/null
@@ -106,7 +121,7 @@ run ok panel 10 -10 20 -20 30 -30 100 -100
 delta cmd write 1
 delta status read 3
 only_changed cmd/write status/read
-expect 'hy300_mips_memory_usage_bytes{region="tse"}' 32
+expect 'hy300_mips_memory_usage_bytes{region="debug"}' 32
 SNAP=$(snapshot)
 run "error: EINVAL" panel 0 0 0 0 0 0 0 101
 run "error: EINVAL" panel -101 0 0 0 0 0 0 0

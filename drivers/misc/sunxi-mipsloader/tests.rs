@@ -8,7 +8,7 @@ use crate::crc32::crc32;
 use crate::firmware::{validate, LoadFailure};
 use crate::firmware::{FirmwareState, LOAD_SECONDS_BOUNDS};
 use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
-use crate::layout::{layout_is_valid, Region, FIRMWARE, REGIONS, RESERVED_SIZE, TSE};
+use crate::layout::{layout_is_valid, Region, DEBUG, FIRMWARE, REGIONS, RESERVED_SIZE};
 use crate::protocol::validate_panel;
 use crate::protocol::ProtocolMetrics;
 use crate::uapi::LoadRequest;
@@ -43,7 +43,7 @@ mod mips_tests {
         assert!(layout_is_valid(&REGIONS, RESERVED_SIZE));
         assert_eq!(REGIONS[FIRMWARE].offset, 0x1000);
         assert_eq!(REGIONS[FIRMWARE].size, 12 << 20);
-        assert_eq!(REGIONS[TSE].offset, 0xC0_1000);
+        assert_eq!(REGIONS[DEBUG].offset, 0xC0_1000);
         let end = REGIONS[3].offset + REGIONS[3].size;
         assert_eq!(end, 0x1A0_0000 + 0xD0_1000);
         assert!(end <= RESERVED_SIZE);
