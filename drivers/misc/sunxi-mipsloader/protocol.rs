@@ -76,10 +76,12 @@ impl ProtocolMetrics {
     }
 }
 
-/// The protocol with its counters, over a backend.
-pub(crate) struct Protocol {
-    hw: Backend,
-    pub(crate) metrics: ProtocolMetrics,
+/// The protocol over a backend, counting into `metrics`. Built for one
+/// operation while the caller holds the backend (the operation lock), so
+/// no access can follow the backend's removal.
+pub(crate) struct Protocol<'a> {
+    hw: &'a Backend,
+    pub(crate) metrics: &'a ProtocolMetrics,
 }
 
 const fn counters() -> [Counter; 4] {
@@ -91,12 +93,9 @@ const fn counters() -> [Counter; 4] {
     ]
 }
 
-impl Protocol {
-    pub(crate) fn new(hw: Backend) -> Self {
-        Protocol {
-            hw,
-            metrics: ProtocolMetrics::new(),
-        }
+impl<'a> Protocol<'a> {
+    pub(crate) fn new(hw: &'a Backend, metrics: &'a ProtocolMetrics) -> Self {
+        Protocol { hw, metrics }
     }
 
     /// Reads `reg`, counting the access.
