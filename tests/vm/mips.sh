@@ -216,6 +216,7 @@ SNAP=$(snapshot)
 for bad in "tl_x=1" "tl_x=101,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0" \
 	"tl_x=0,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0 junk" \
 	"tl_x=+1,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0" \
+	"tl_x=0,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0,br_y=1" \
 	"tl_y=0,tl_x=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0" "1,2,3,4,5,6,7,8"; do
 	if printf '%s' "$bad" >"$P" 2>/dev/null; then fail "panelparam accepted '$bad'"; fi
 done

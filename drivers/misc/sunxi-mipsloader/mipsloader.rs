@@ -19,6 +19,7 @@ use kernel::sync::{Arc, ArcBorrow, Mutex};
 use kernel::uaccess::{UserPtr, UserSlice};
 use kernel::{of, platform};
 
+mod clocks;
 mod crc32;
 mod firmware;
 mod hw;
@@ -59,26 +60,44 @@ static INPUT_WARNINGS: hy300::ratelimit::RateLimit = hy300::ratelimit::RateLimit
 pub(crate) struct Mips {
     pub(crate) metrics: ProtocolMetrics,
     pub(crate) firmware: FirmwareState,
-    /// The backend, `None` once the device is unbound. Operations (load,
+    /// The hardware, `None` once the device is unbound. Operations (load,
     /// restart, panel...) hold the lock throughout: they are serialised,
     /// and none can touch the registers or the reserved memory after
     /// [`Mips::shut_down`]. Metric reads never take it.
     #[pin]
-    hw: Mutex<Option<Backend>>,
+    hw: Mutex<Option<Hardware>>,
     dev: ARef<Device>,
+}
+
+/// What the driver holds while bound. Field order is drop order: the
+/// backend (mappings) goes before the clocks stop.
+struct Hardware {
+    backend: Backend,
+    clocks: clocks::Clocks,
 }
 
 impl Mips {
     /// Runs `op` with the hardware; `ENODEV` once the device is unbound
     /// (files opened before keep this state, not the device).
     fn with_hw<R>(&self, op: impl FnOnce(&Protocol<'_>) -> Result<R>) -> Result<R> {
-        let hw = self.hw.lock();
-        let hw = hw.as_ref().ok_or(ENODEV)?;
-        op(&Protocol::new(hw, &self.metrics))
+        self.with_clocks(|proto, _| op(proto))
     }
 
+    fn with_clocks<R>(
+        &self,
+        op: impl FnOnce(&Protocol<'_>, &clocks::Clocks) -> Result<R>,
+    ) -> Result<R> {
+        let hw = self.hw.lock();
+        let hw = hw.as_ref().ok_or(ENODEV)?;
+        op(&Protocol::new(&hw.backend, &self.metrics), &hw.clocks)
+    }
+
+    /// The core clock runs from here until a power down.
     fn load(&self, name: &CStr, expected_crc: Option<u32>) -> Result {
-        self.with_hw(|proto| firmware::load(&self.dev, proto, &self.firmware, name, expected_crc))
+        self.with_clocks(|proto, clocks| {
+            clocks.core_on()?;
+            firmware::load(&self.dev, proto, &self.firmware, name, expected_crc)
+        })
     }
 
     /// Refused with `ENOENT` without loaded firmware, as the C original
@@ -93,9 +112,10 @@ impl Mips {
     }
 
     fn power_down(&self) -> Result {
-        self.with_hw(|proto| {
+        self.with_clocks(|proto, clocks| {
             proto.power_down()?;
             self.firmware.loaded.store(false, Relaxed);
+            clocks.core_off();
             Ok(())
         })
     }
@@ -123,12 +143,12 @@ impl Mips {
     /// On unbind: waits for a running operation, powers the core down if
     /// firmware is loaded (as the C original's remove does), then drops the
     /// backend, which unmaps the reserved memory (the registers go with
-    /// the device). Open files then get `ENODEV`.
+    /// the device), and stops the clocks. Open files then get `ENODEV`.
     fn shut_down(&self) {
         let mut hw = self.hw.lock();
-        if let Some(backend) = hw.as_ref() {
+        if let Some(hardware) = hw.as_ref() {
             if self.firmware.loaded.load(Relaxed) {
-                match Protocol::new(backend, &self.metrics).power_down() {
+                match Protocol::new(&hardware.backend, &self.metrics).power_down() {
                     Ok(()) => dev_info!(self.dev, "co-processor powered down on remove\n"),
                     Err(e) => dev_warn!(self.dev, "power down on remove failed: {e:?}\n"),
                 }
@@ -329,10 +349,14 @@ impl MipsLoaderDriver {
     /// registers the class device.
     fn set_up(pdev: &platform::Device<Core<'_>>, kind: BackendKind) -> Result<ClassDevice<Mips>> {
         let dev = pdev.as_ref();
-        let hw = match kind {
+        let backend = match kind {
             BackendKind::Mmio => Backend::Mmio(mmio::MmioHw::new(pdev)?),
             #[cfg(hy300_sim)]
             BackendKind::Sim => Backend::Sim(sim::SimHw::new()?),
+        };
+        let hw = Hardware {
+            backend,
+            clocks: clocks::Clocks::get(dev)?,
         };
         let mips = Arc::pin_init(
             try_pin_init!(Mips {
