@@ -70,10 +70,10 @@ hy300_mips_firmware_loaded 1
 # HELP hy300_mips_firmware_size_bytes Size of the loaded firmware image.
 # TYPE hy300_mips_firmware_size_bytes gauge
 hy300_mips_firmware_size_bytes 1310720
-# HELP hy300_mips_register_access_total Register accesses by register and operation.
+# HELP hy300_mips_register_access_total Register accesses, reads and writes.
 # TYPE hy300_mips_register_access_total counter
-hy300_mips_register_access_total{register="ctrl",op="read"} 12
-hy300_mips_register_access_total{register="ctrl",op="write"} 3
+hy300_mips_register_access_total{register="cmd"} 15
+hy300_mips_register_access_total{register="status"} 12
 # HELP hy300_mips_firmware_load_duration_seconds Time taken by firmware loads.
 # TYPE hy300_mips_firmware_load_duration_seconds histogram
 hy300_mips_firmware_load_duration_seconds_bucket{le="0.01"} 0

@@ -7,7 +7,8 @@
 #   STRESS_CYCLES (200) load/unload cycles of every module under load
 #   (the motor's with a move in flight),
 #   STRESS_CYCLES bind/unbind cycles of the capture device under readers
-#   and clients, unbind while a client streams, allocation failures injected
+#   and clients, unbind while a client streams, STRESS_CYCLES unbind/bind
+#   cycles of the co-processor during firmware loads, allocation failures injected
 #   into every probe and into each step of a capture (open, REQBUFS, QBUF,
 #   STREAMON), then kmemleak and dmesg must be clean. Prints "stress: ok".
 CYCLES=${STRESS_CYCLES:-200}
@@ -253,6 +254,26 @@ if ! dmesg | splat_check; then
 	fail "kernel splat in dmesg"
 fi
 echo "stress: no splat so far"
+
+# --- co-processor: unbind during firmware loads ---------------------------
+# An open /dev/mipsloader pins the module, so rmmod cannot interrupt an
+# ioctl load; unbind can: it must wait for the load, power down, drop the
+# hardware, and leave the loader's descriptor with ENODEV.
+MDRV=/sys/bus/platform/drivers/sunxi_mipsloader
+touch /tmp/run
+( while [ -e /tmp/run ]; do mipsctl load display.bin; done ) >/dev/null 2>&1 & l1=$!
+( while [ -e /tmp/run ]; do cat /sys/class/hy300/mips/* >/dev/null 2>&1; done ) & l2=$!
+i=0
+while [ $i -lt "$CYCLES" ]; do
+	echo hy300-mipsloader >$MDRV/unbind || fail "unbind mips (cycle $i)"
+	echo hy300-mipsloader >$MDRV/bind || fail "bind mips (cycle $i)"
+	i=$((i + 1))
+done
+rm /tmp/run
+wait $l1
+wait $l2
+[ "$(mipsctl status | tail -n1)" = ok ] || fail "mipsloader unusable after unbind cycles"
+echo "stress: $CYCLES unbind/bind cycles of the co-processor during firmware loads"
 
 # --- allocation failures in probe -----------------------------------------
 # The write to .../bind runs probe in this task: /proc/self/fail-nth makes
