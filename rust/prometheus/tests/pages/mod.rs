@@ -214,8 +214,12 @@ pub const REGION_USAGE: Family = Family::gauge(
     "hy300_mips_memory_usage_bytes",
     "Bytes last written to each region.",
 );
-pub const REGISTER_ACCESS: Family =
-    Family::counter("hy300_mips_register_access_total", "Register accesses.");
+pub const REGISTER_ACCESS: Family = Family::counter(
+    "hy300_mips_register_access_total",
+    "Register accesses, reads and writes.",
+);
+pub const REGISTER_WRITES: Family =
+    Family::counter("hy300_mips_register_writes_total", "Register writes.");
 pub const LOADED: Family =
     Family::gauge("hy300_mips_firmware_loaded", "1 while firmware is loaded.");
 pub const FW_SIZE: Family =
@@ -241,14 +245,13 @@ pub const COMM_ERRORS: Family =
     Family::counter("hy300_mips_communication_errors_total", "Failed exchanges.");
 pub const REGION: LabelName = LabelName::new("region");
 pub const REGISTER: LabelName = LabelName::new("register");
-pub const OP: LabelName = LabelName::new("op");
 pub const REASON: LabelName = LabelName::new("reason");
 pub const KIND: LabelName = LabelName::new("kind");
 /// drivers/misc/sunxi-mipsloader/layout.rs: REGIONS (name, size).
 pub const REGIONS: [(&str, u64); 4] = [
-    ("boot", 0x1000),
+    ("boot_code", 0x1000),
     ("firmware", 0xC0_0000),
-    ("tse", 0x10_0000),
+    ("debug", 0x10_0000),
     ("framebuffer", 0x1A0_0000),
 ];
 /// drivers/misc/sunxi-mipsloader/hw.rs: Reg::ALL names.
@@ -281,11 +284,15 @@ pub fn mips(v: &PageValues, w: &mut Writer<'_>) {
     // register_access_count
     w.family(&REGISTER_ACCESS, |f| {
         for (i, reg) in REGISTERS.iter().enumerate() {
-            f.sample(&[(REGISTER, reg), (OP, "read")], v.register_reads[i].get());
-            f.sample(
-                &[(REGISTER, reg), (OP, "write")],
-                v.register_writes[i].get(),
-            );
+            let total = v.register_reads[i]
+                .get()
+                .saturating_add(v.register_writes[i].get());
+            f.sample(&[(REGISTER, reg)], total);
+        }
+    });
+    w.family(&REGISTER_WRITES, |f| {
+        for (i, reg) in REGISTERS.iter().enumerate() {
+            f.sample(&[(REGISTER, reg)], v.register_writes[i].get());
         }
     });
     // firmware_status
