@@ -302,6 +302,18 @@ mount_tmpfs() {
 	echo "$1" >>"$work/mounts"
 }
 
+# good_output DIR: DIR/sys with all three devices and a first successful
+# run into DIR/out; keeps its file as DIR/old.prom and its inode in $ino,
+# for kept_old after a failing run.
+good_output() {
+	new_sysfs "$1/sys" mips tvcap motor
+	mkdir -p "$1/out"
+	collect "$1/sys" "$1/out"
+	must_succeed
+	cp "$1/out/hy300.prom" "$1/old.prom"
+	ino=$(stat -c %i "$1/out/hy300.prom")
+}
+
 # kept_old DIR OLD_COPY OLD_INODE WHAT [OTHER_FILE...]: after a failed run,
 # DIR/hy300.prom is still the old file, byte-identical, same inode, and DIR
 # holds no temp file.
@@ -416,11 +428,7 @@ case_rename() {
 
 case_killed() {
 	local d=$base/killed pid i
-	new_sysfs "$d/sys" mips tvcap motor
-	mkdir "$d/out"
-	collect "$d/sys" "$d/out"
-	must_succeed
-	cp "$d/out/hy300.prom" "$d/old.prom"
+	good_output "$d"
 	# A read that blocks (a FIFO without a writer stands in for a hung
 	# driver); then what systemd does on stop or timeout: SIGTERM to the
 	# whole group.
@@ -501,12 +509,8 @@ case_default_dir() {
 case_merged_invalid() {
 	local d=$base/merged ino tool shell
 	shell=$(command -v "${SH[0]}")
-	new_sysfs "$d/sys" mips tvcap motor
-	mkdir "$d/out" "$d/bin"
-	collect "$d/sys" "$d/out"
-	must_succeed
-	cp "$d/out/hy300.prom" "$d/old.prom"
-	ino=$(stat -c %i "$d/out/hy300.prom")
+	good_output "$d"
+	mkdir "$d/bin"
 	mkdir "$d/sys/zz-copy"
 	cp "$pages/motor" "$d/sys/zz-copy/metrics"
 	command -v promtool >/dev/null || fail "promtool is not installed"
@@ -538,12 +542,8 @@ case_merged_invalid() {
 # keeps the old file; grep failing (status 2) is not "no bad line found".
 case_tool_failures() {
 	local d=$base/tools tool ino
-	new_sysfs "$d/sys" mips tvcap motor
-	mkdir "$d/out" "$d/bin"
-	collect "$d/sys" "$d/out"
-	must_succeed
-	cp "$d/out/hy300.prom" "$d/old.prom"
-	ino=$(stat -c %i "$d/out/hy300.prom")
+	good_output "$d"
+	mkdir "$d/bin"
 	for tool in chmod sync mv date mktemp grep; do
 		printf '#!/bin/sh\necho "%s: simulated failure" >&2\nexit %s\n' "$tool" "$([ "$tool" = grep ] && echo 2 || echo 1)" >"$d/bin/$tool"
 		chmod +x "$d/bin/$tool"
