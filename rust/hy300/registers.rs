@@ -2,11 +2,12 @@
 
 //! A device's MMIO register block, mapped for as long as the device is
 //! bound: after unbind every access fails with `ENXIO`, never touching a
-//! stale mapping.
+//! stale mapping. Accesses take any `Io` location: a typed register of
+//! `kernel::io::register!` (the value comes back typed) or a byte offset.
 
 use kernel::device::Core;
 use kernel::io::mem::DevresIoMem;
-use kernel::io::Io;
+use kernel::io::{Io, IoCapable, IoLoc, MmioBackend, Region};
 use kernel::platform;
 use kernel::prelude::*;
 
@@ -20,17 +21,26 @@ impl<const SIZE: usize> RegisterBlock<SIZE> {
         Ok(RegisterBlock(request.iomap_sized::<SIZE>()?.into_devres()?))
     }
 
-    /// Reads the 32-bit register at `offset`.
-    pub fn read32(&self, offset: usize) -> Result<u32> {
+    /// Reads the register at `location` (`EINVAL` outside the block).
+    pub fn read<T, L>(&self, location: L) -> Result<T>
+    where
+        L: IoLoc<Region<SIZE>, T>,
+        MmioBackend: IoCapable<L::IoType>,
+    {
         self.0
-            .try_access_with(|io| io.try_read32(offset))
+            .try_access_with(|io| io.try_read(location))
             .ok_or(ENXIO)?
     }
 
-    /// Writes the 32-bit register at `offset`.
-    pub fn write32(&self, offset: usize, value: u32) -> Result {
+    /// Writes `value` to the register at `location` (`EINVAL` outside the
+    /// block).
+    pub fn write<T, L>(&self, location: L, value: T) -> Result
+    where
+        L: IoLoc<Region<SIZE>, T>,
+        MmioBackend: IoCapable<L::IoType>,
+    {
         self.0
-            .try_access_with(|io| io.try_write32(value, offset))
+            .try_access_with(|io| io.try_write(location, value))
             .ok_or(ENXIO)?
     }
 }

@@ -6,10 +6,10 @@ use core::sync::atomic::Ordering::Relaxed;
 
 use crate::firmware::FirmwareState;
 use crate::firmware::LoadFailure;
-use crate::hw::Reg;
 use crate::layout::REGIONS;
 use crate::prometheus::{Family, LabelName, Writer};
 use crate::protocol::ProtocolMetrics;
+use crate::regs::Reg;
 
 const REGION_SIZE: Family = Family::gauge(
     "hy300_mips_memory_region_size_bytes",

@@ -28,6 +28,7 @@ mod metrics;
 mod mmio;
 mod panel;
 mod protocol;
+mod regs;
 #[cfg(hy300_sim)]
 mod sim;
 #[cfg(CONFIG_KUNIT)]
@@ -44,7 +45,7 @@ mod prometheus;
 mod hy300;
 
 use firmware::FirmwareState;
-use hw::{Backend, Reg};
+use hw::MipsHw;
 use hy300::class_device::{ClassAttributes, ClassDevice};
 use protocol::{Protocol, ProtocolMetrics};
 
@@ -72,7 +73,10 @@ pub(crate) struct Mips {
 /// What the driver holds while bound. Field order is drop order: the
 /// backend (mappings) goes before the clocks stop.
 struct Hardware {
-    backend: Backend,
+    /// Chosen at probe: the device's registers or the QEMU simulation.
+    /// An `Arc` only because it can hold a pinned backend (the
+    /// simulation's lock) as a trait object; nothing else shares it.
+    backend: Arc<dyn MipsHw>,
     clocks: clocks::Clocks,
 }
 
@@ -89,7 +93,7 @@ impl Mips {
     ) -> Result<R> {
         let hw = self.hw.lock();
         let hw = hw.as_ref().ok_or(ENODEV)?;
-        op(&Protocol::new(&hw.backend, &self.metrics), &hw.clocks)
+        op(&Protocol::new(&*hw.backend, &self.metrics), &hw.clocks)
     }
 
     /// The core clock runs from here until a power down.
@@ -130,14 +134,14 @@ impl Mips {
                 loaded: self.firmware.loaded.load(Relaxed).into(),
                 firmware_size: u32::try_from(self.firmware.size.load(Relaxed)).unwrap_or(u32::MAX),
                 firmware_crc32: self.firmware.crc.load(Relaxed),
-                status_reg: proto.read(Reg::Status)?,
+                status_reg: proto.status()?,
             })
         })
     }
 
     /// The STATUS register alone (the C original's GET_STATUS).
     fn status_reg(&self) -> Result<u32> {
-        self.with_hw(|proto| proto.read(Reg::Status))
+        self.with_hw(|proto| proto.status())
     }
 
     /// On unbind: waits for a running operation, powers the core down if
@@ -148,7 +152,7 @@ impl Mips {
         let mut hw = self.hw.lock();
         if let Some(hardware) = hw.as_ref() {
             if self.firmware.loaded.load(Relaxed) {
-                match Protocol::new(&hardware.backend, &self.metrics).power_down() {
+                match Protocol::new(&*hardware.backend, &self.metrics).power_down() {
                     Ok(()) => dev_info!(self.dev, "co-processor powered down on remove\n"),
                     Err(e) => dev_warn!(self.dev, "power down on remove failed: {e:?}\n"),
                 }
@@ -349,10 +353,10 @@ impl MipsLoaderDriver {
     /// registers the class device.
     fn set_up(pdev: &platform::Device<Core<'_>>, kind: BackendKind) -> Result<ClassDevice<Mips>> {
         let dev = pdev.as_ref();
-        let backend = match kind {
-            BackendKind::Mmio => Backend::Mmio(mmio::MmioHw::new(pdev)?),
+        let backend: Arc<dyn MipsHw> = match kind {
+            BackendKind::Mmio => Arc::new(mmio::MmioHw::new(pdev)?, GFP_KERNEL)?,
             #[cfg(hy300_sim)]
-            BackendKind::Sim => Backend::Sim(sim::SimHw::new()?),
+            BackendKind::Sim => sim::SimHw::new()?,
         };
         let hw = Hardware {
             backend,

@@ -9,9 +9,10 @@ use kernel::device::{Core, Device};
 use kernel::platform;
 use kernel::prelude::*;
 
-use crate::hw::{MipsHw, Reg, REG_BLOCK_SIZE};
+use crate::hw::MipsHw;
 use crate::hy300::registers::RegisterBlock;
 use crate::layout::RESERVED_SIZE;
+use crate::regs::{self, Reg, CMD, CONTROL, DATA, REG_BLOCK_SIZE, STATUS};
 
 unsafe extern "C" {
     // `<linux/of_address.h>` is not in 7.3's generated bindings. The node
@@ -114,13 +115,24 @@ impl MmioHw {
     }
 }
 
+/// Each register through its typed location.
 impl MipsHw for MmioHw {
     fn read(&self, reg: Reg) -> Result<u32> {
-        self.regs.read32(reg.offset())
+        match reg {
+            Reg::Cmd => self.regs.read(CMD).map(u32::from),
+            Reg::Status => self.regs.read(STATUS).map(u32::from),
+            Reg::Data => self.regs.read(DATA).map(u32::from),
+            Reg::Control => self.regs.read(CONTROL).map(u32::from),
+        }
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
-        self.regs.write32(reg.offset(), value)
+        match reg {
+            Reg::Cmd => self.regs.write(CMD, regs::CMD::from(value)),
+            Reg::Status => self.regs.write(STATUS, regs::STATUS::from(value)),
+            Reg::Data => self.regs.write(DATA, regs::DATA::from(value)),
+            Reg::Control => self.regs.write(CONTROL, regs::CONTROL::from(value)),
+        }
     }
 
     fn write_memory(&self, offset: usize, data: &[u8]) -> Result {

@@ -1,24 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The co-processor protocol (restart, power down, panel parameters,
-//! status) over [`MipsHw`], counting every register access.
+//! status) over [`MipsHw`], on typed registers ([`crate::regs`]), counting
+//! every register access.
 
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 
-use crate::hw::{Backend, MipsHw, Reg};
+use crate::hw::MipsHw;
 use crate::layout::{DEBUG, REGIONS};
 use crate::prometheus::Counter;
+use crate::regs::{Command, MipsRegister, CMD, CONTROL, STATUS};
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// STATUS bit 0: a command is running.
-pub(crate) const STATUS_BUSY: u32 = 1 << 0;
-/// CMD values.
-pub(crate) const CMD_POWER_DOWN: u32 = 0x02;
-pub(crate) const CMD_APPLY_PANEL: u32 = 0x10;
-/// CONTROL values.
-pub(crate) const CONTROL_RESET: u32 = 1;
-pub(crate) const CONTROL_RUN: u32 = 0;
 /// Reset pulse width.
 pub(crate) const RESET_PULSE_MS: i64 = 10;
 /// Busy polling: period and timeout.
@@ -80,7 +74,7 @@ impl ProtocolMetrics {
 /// operation while the caller holds the backend (the operation lock), so
 /// no access can follow the backend's removal.
 pub(crate) struct Protocol<'a> {
-    hw: &'a Backend,
+    hw: &'a dyn MipsHw,
     pub(crate) metrics: &'a ProtocolMetrics,
 }
 
@@ -94,24 +88,30 @@ const fn counters() -> [Counter; 4] {
 }
 
 impl<'a> Protocol<'a> {
-    pub(crate) fn new(hw: &'a Backend, metrics: &'a ProtocolMetrics) -> Self {
+    pub(crate) fn new(hw: &'a dyn MipsHw, metrics: &'a ProtocolMetrics) -> Self {
         Protocol { hw, metrics }
     }
 
-    /// Reads `reg`, counting the access.
-    pub(crate) fn read(&self, reg: Reg) -> Result<u32> {
-        self.metrics.registers.reads[reg.index() % 4].inc();
+    /// Reads register `R`, counting the access.
+    pub(crate) fn read<R: MipsRegister>(&self) -> Result<R> {
+        self.metrics.registers.reads[R::REG.index() % 4].inc();
         self.hw
-            .read(reg)
+            .read(R::REG)
+            .map(R::from)
             .inspect_err(|_| self.metrics.errors.io.inc())
     }
 
-    /// Writes `reg`, counting the access.
-    pub(crate) fn write(&self, reg: Reg, value: u32) -> Result {
-        self.metrics.registers.writes[reg.index() % 4].inc();
+    /// Writes register `R`, counting the access.
+    pub(crate) fn write<R: MipsRegister>(&self, value: R) -> Result {
+        self.metrics.registers.writes[R::REG.index() % 4].inc();
         self.hw
-            .write(reg, value)
+            .write(R::REG, value.into())
             .inspect_err(|_| self.metrics.errors.io.inc())
+    }
+
+    /// Reads STATUS, raw (what the ioctls report).
+    pub(crate) fn status(&self) -> Result<u32> {
+        self.read::<STATUS>().map(u32::from)
     }
 
     /// Copies `data` into the reserved memory at `offset`, which must start
@@ -134,44 +134,47 @@ impl<'a> Protocol<'a> {
 
     /// Holds the core in reset.
     pub(crate) fn hold_reset(&self) -> Result {
-        self.write(Reg::Control, CONTROL_RESET)
+        self.write(CONTROL::zeroed().with_reset(true))
     }
 
     /// Releases the core from reset after the reset pulse.
     pub(crate) fn release_reset(&self) -> Result {
         fsleep(Delta::from_millis(RESET_PULSE_MS));
-        self.write(Reg::Control, CONTROL_RUN)
+        self.write(CONTROL::zeroed().with_reset(false))
     }
 
-    /// Restart: CONTROL = 1, 10 ms, CONTROL = 0 (two register writes).
+    /// Restart: CONTROL.reset = 1, 10 ms, CONTROL.reset = 0 (two register
+    /// writes).
     pub(crate) fn restart(&self) -> Result {
         self.hold_reset()?;
         self.release_reset()
     }
 
-    /// Power down: CMD = 0x02 (one register write).
+    /// Power down: CMD = [`Command::PowerDown`] (one register write).
     pub(crate) fn power_down(&self) -> Result {
-        self.write(Reg::Cmd, CMD_POWER_DOWN)
+        self.write(CMD::zeroed().with_command(Command::PowerDown))
     }
 
     /// Sends the keystone corners: checks them (no access if out of
-    /// range), writes them to the DEBUG region, CMD = 0x10, then polls STATUS
+    /// range), writes them to the DEBUG region, CMD = [`Command::ApplyPanel`],
+    /// then polls STATUS
     /// every 10 ms until not busy (1 s timeout, `ETIMEDOUT`).
     pub(crate) fn set_panel(&self, corners: &[i32; 8]) -> Result {
         validate_panel(corners)?;
         // Native byte order: little endian on the H713 (arm64).
         self.write_memory(REGIONS[DEBUG].offset, corners.as_bytes())?;
-        self.write(Reg::Cmd, CMD_APPLY_PANEL)?;
+        self.write(CMD::zeroed().with_command(Command::ApplyPanel))?;
         self.wait_idle()
     }
 
-    /// Polls STATUS until the busy bit clears.
+    /// Polls STATUS until `busy` clears; an idle STATUS with undefined bits
+    /// set is `EIO` (counted).
     pub(crate) fn wait_idle(&self) -> Result {
         let start = Instant::<Monotonic>::now();
         loop {
-            let status = self.read(Reg::Status)?;
-            if status & STATUS_BUSY == 0 {
-                if status != 0 {
+            let status: STATUS = self.read()?;
+            if !status.busy().into_bool() {
+                if status.undefined().get() != 0 {
                     self.metrics.errors.bad_status.inc();
                     return Err(EIO);
                 }
@@ -187,12 +190,12 @@ impl<'a> Protocol<'a> {
 
     /// Refuses with `EBUSY` (counted) if a command is running.
     pub(crate) fn ensure_idle(&self) -> Result<u32> {
-        let status = self.read(Reg::Status)?;
-        if status & STATUS_BUSY != 0 {
+        let status: STATUS = self.read()?;
+        if status.busy().into_bool() {
             self.metrics.errors.busy.inc();
             return Err(EBUSY);
         }
-        Ok(status)
+        Ok(status.into())
     }
 }
 

@@ -13,17 +13,20 @@
 
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
-use kernel::sync::Mutex;
+use kernel::sync::{Arc, Mutex};
 
-use crate::hw::{MipsHw, Reg};
+use crate::hw::MipsHw;
 use crate::hy300::debugfs::Knobs;
 use crate::layout::RESERVED_SIZE;
-use crate::protocol::{CMD_APPLY_PANEL, CMD_POWER_DOWN, STATUS_BUSY};
+use crate::regs::{Command, Reg, CMD, STATUS};
 
 const FAULT_HANG: u32 = 1;
 const FAULT_ERROR: u32 = 2;
-/// A STATUS bit the protocol does not define, reported by `fault = 2`.
-const STATUS_UNDEFINED_BIT: u32 = 1 << 31;
+/// STATUS while a command runs.
+const STATUS_BUSY: STATUS = STATUS::from_raw(0).with_const_busy::<1>();
+/// STATUS of `fault = 2`: idle with bit 31, which the protocol does not
+/// define, set.
+const STATUS_UNDEFINED: STATUS = STATUS::from_raw(0).with_const_undefined::<{ 1 << 30 }>();
 
 /// The simulated co-processor.
 #[pin_data]
@@ -38,9 +41,9 @@ pub(crate) struct SimHw {
 }
 
 impl SimHw {
-    pub(crate) fn new() -> Result<Pin<KBox<Self>>> {
+    pub(crate) fn new() -> Result<Arc<Self>> {
         let memory = VVec::from_elem(0u8, RESERVED_SIZE, GFP_KERNEL)?;
-        let sim = KBox::pin_init(
+        let sim = Arc::pin_init(
             pin_init!(SimHw {
                 registers: [AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)],
                 busy_reads_left: AtomicU32::new(0),
@@ -70,17 +73,17 @@ impl MipsHw for SimHw {
         }
         let fault = self.fault.load(Relaxed);
         if fault == FAULT_HANG {
-            return Ok(STATUS_BUSY);
+            return Ok(STATUS_BUSY.into());
         }
         let busy = self
             .busy_reads_left
             .fetch_update(Relaxed, Relaxed, |left| left.checked_sub(1))
             .is_ok();
         if busy {
-            return Ok(STATUS_BUSY);
+            return Ok(STATUS_BUSY.into());
         }
         Ok(if fault == FAULT_ERROR {
-            STATUS_UNDEFINED_BIT
+            STATUS_UNDEFINED.into()
         } else {
             0
         })
@@ -88,13 +91,16 @@ impl MipsHw for SimHw {
 
     fn write(&self, reg: Reg, value: u32) -> Result {
         self.registers[reg.index() % 4].store(value, Relaxed);
-        if reg == Reg::Cmd && value == CMD_APPLY_PANEL {
-            self.busy_reads_left
-                .store(self.busy_reads.load(Relaxed), Relaxed);
+        if reg != Reg::Cmd {
+            return Ok(());
         }
-        // What the guest tests look for when the driver is removed.
-        if reg == Reg::Cmd && value == CMD_POWER_DOWN {
-            pr_info!("hy300-mips-sim: power down command\n");
+        match CMD::from(value).command() {
+            Ok(Command::ApplyPanel) => self
+                .busy_reads_left
+                .store(self.busy_reads.load(Relaxed), Relaxed),
+            // What the guest tests look for when the driver is removed.
+            Ok(Command::PowerDown) => pr_info!("hy300-mips-sim: power down command\n"),
+            Err(_) => {}
         }
         Ok(())
     }

@@ -1,18 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit suite: CRC32, the memory layout, panel and firmware validation.
+//! KUnit suite: CRC32, the memory layout, panel and firmware validation,
+//! the register encodings and the protocol's register accesses.
 
 use kernel::prelude::*;
 
 use crate::crc32::crc32;
 use crate::firmware::{validate, LoadFailure};
 use crate::firmware::{FirmwareState, LOAD_SECONDS_BOUNDS};
+use crate::hw::MipsHw;
 use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
 use crate::layout::{layout_is_valid, Region, DEBUG, FIRMWARE, REGIONS, RESERVED_SIZE};
 use crate::protocol::validate_panel;
+use crate::protocol::Protocol;
 use crate::protocol::ProtocolMetrics;
+use crate::regs::{Command, MipsRegister, Reg, CMD, CONTROL, DATA, STATUS};
 use crate::uapi::{self, LoadRequest};
-use core::sync::atomic::Ordering::Relaxed;
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
+/// A backend that remembers the last value written to each register and
+/// how often each was written, and reports STATUS busy for `busy_reads`
+/// reads after every write to CMD.
+struct FakeHw {
+    last: [AtomicU32; 4],
+    writes: [AtomicU32; 4],
+    busy_reads: u32,
+    busy_left: AtomicU32,
+}
+
+impl FakeHw {
+    fn new(busy_reads: u32) -> Self {
+        FakeHw {
+            last: [const { AtomicU32::new(0) }; 4],
+            writes: [const { AtomicU32::new(0) }; 4],
+            busy_reads,
+            busy_left: AtomicU32::new(0),
+        }
+    }
+
+    fn last(&self, reg: Reg) -> u32 {
+        self.last[reg.index() % 4].load(Relaxed)
+    }
+
+    fn writes(&self, reg: Reg) -> u32 {
+        self.writes[reg.index() % 4].load(Relaxed)
+    }
+}
+
+impl MipsHw for FakeHw {
+    fn read(&self, reg: Reg) -> Result<u32> {
+        if reg == Reg::Status {
+            let busy = self
+                .busy_left
+                .fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
+                .is_ok();
+            return Ok(u32::from(busy));
+        }
+        Ok(self.last(reg))
+    }
+
+    fn write(&self, reg: Reg, value: u32) -> Result {
+        self.last[reg.index() % 4].store(value, Relaxed);
+        self.writes[reg.index() % 4].fetch_add(1, Relaxed);
+        if reg == Reg::Cmd {
+            self.busy_left.store(self.busy_reads, Relaxed);
+        }
+        Ok(())
+    }
+
+    fn write_memory(&self, _offset: usize, _data: &[u8]) -> Result {
+        Ok(())
+    }
+}
+
+/// (reads, writes) the protocol counted for `reg`.
+fn counted(m: &ProtocolMetrics, reg: Reg) -> (u64, u64) {
+    let i = reg.index() % 4;
+    (m.registers.reads[i].get(), m.registers.writes[i].get())
+}
 
 fn request(name: &[u8], flags: u32) -> LoadRequest {
     let mut r = LoadRequest {
@@ -213,5 +278,105 @@ mod mips_tests {
         ] {
             assert_eq!(crate::panel::parse(bad), Err(EINVAL));
         }
+    }
+
+    #[test]
+    fn registers_are_the_c_originals() {
+        // MIPS_REG_CMD, _STATUS, _DATA, _CONTROL.
+        assert_eq!(Reg::ALL.map(Reg::offset), [0x00, 0x04, 0x08, 0x0c]);
+        assert_eq!(
+            Reg::ALL.map(Reg::name),
+            ["cmd", "status", "data", "control"]
+        );
+        assert_eq!(Reg::ALL.map(Reg::index), [0, 1, 2, 3]);
+        assert_eq!([CMD::REG, STATUS::REG, DATA::REG, CONTROL::REG], Reg::ALL);
+    }
+
+    #[test]
+    fn register_fields_encode_the_protocol_values() {
+        // CMD: 0x02 powers down, 0x10 applies the panel; nothing else is
+        // a command.
+        let power_down = CMD::zeroed().with_command(Command::PowerDown);
+        assert_eq!(u32::from(power_down), 0x02);
+        let apply_panel = CMD::zeroed().with_command(Command::ApplyPanel);
+        assert_eq!(u32::from(apply_panel), 0x10);
+        assert_eq!(CMD::from(0x02).command(), Ok(Command::PowerDown));
+        assert_eq!(CMD::from(0x10).command(), Ok(Command::ApplyPanel));
+        assert_eq!(CMD::from(0x03).command(), Err(0x03));
+        assert_eq!(CMD::from(0x1_0010).command(), Err(0x1_0010));
+        // CONTROL: 1 holds the core in reset, 0 runs it.
+        assert_eq!(u32::from(CONTROL::zeroed().with_reset(true)), 1);
+        assert_eq!(u32::from(CONTROL::zeroed().with_reset(false)), 0);
+        assert_eq!(u32::from(CONTROL::from(1).with_reset(false)), 0);
+        // STATUS: bit 0 busy, every other bit undefined.
+        assert!(STATUS::from(1).busy().into_bool());
+        assert_eq!(STATUS::from(1).undefined().get(), 0);
+        assert!(!STATUS::from(0x8000_0000).busy().into_bool());
+        assert_eq!(STATUS::from(0x8000_0000).undefined().get(), 0x4000_0000);
+        assert_eq!(STATUS::from(0xffff_ffff).undefined().get(), 0x7fff_ffff);
+        assert_eq!(
+            u32::from(
+                STATUS::zeroed()
+                    .with_busy(true)
+                    .with_const_undefined::<{ 1 << 30 }>()
+            ),
+            0x8000_0001
+        );
+        assert_eq!(
+            u32::from(DATA::zeroed().with_value(0xdead_beefu32)),
+            0xdead_beef
+        );
+    }
+
+    #[test]
+    fn protocol_writes_the_encoded_values_and_counts_each_access() -> Result {
+        let hw = FakeHw::new(2);
+        let m = ProtocolMetrics::new();
+        let proto = Protocol::new(&hw, &m);
+        // Restart: CONTROL = 1, then 0; two writes, no read.
+        proto.hold_reset()?;
+        assert_eq!(hw.last(Reg::Control), 1);
+        proto.release_reset()?;
+        assert_eq!(hw.last(Reg::Control), 0);
+        assert_eq!(hw.writes(Reg::Control), 2);
+        assert_eq!(counted(&m, Reg::Control), (0, 2));
+        // Panel: CMD = 0x10, then STATUS read until idle (2 busy + 1).
+        proto.set_panel(&[0; 8])?;
+        assert_eq!(hw.last(Reg::Cmd), 0x10);
+        assert_eq!(counted(&m, Reg::Cmd), (0, 1));
+        assert_eq!(counted(&m, Reg::Status), (3, 0));
+        // Power down: CMD = 0x02, one write.
+        proto.power_down()?;
+        assert_eq!(hw.last(Reg::Cmd), 0x02);
+        assert_eq!(counted(&m, Reg::Cmd), (0, 2));
+        // Status: one read, raw value; DATA never touched.
+        assert_eq!(proto.status()?, 0);
+        assert_eq!(counted(&m, Reg::Status), (4, 0));
+        assert_eq!(counted(&m, Reg::Data), (0, 0));
+        assert_eq!(hw.writes(Reg::Data), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn idle_status_with_undefined_bits_is_an_error() {
+        struct BadStatus;
+        impl MipsHw for BadStatus {
+            fn read(&self, _reg: Reg) -> Result<u32> {
+                Ok(0x8000_0000)
+            }
+            fn write(&self, _reg: Reg, _value: u32) -> Result {
+                Ok(())
+            }
+            fn write_memory(&self, _offset: usize, _data: &[u8]) -> Result {
+                Ok(())
+            }
+        }
+        let m = ProtocolMetrics::new();
+        let proto = Protocol::new(&BadStatus, &m);
+        assert_eq!(proto.wait_idle(), Err(EIO));
+        assert_eq!(m.errors.bad_status.get(), 1);
+        // Not busy: a command may be sent, the raw value is reported.
+        assert_eq!(proto.ensure_idle(), Ok(0x8000_0000));
+        assert_eq!(m.errors.busy.get(), 0);
     }
 }

@@ -43,11 +43,11 @@ impl MmioTvtop {
 
 impl TvtopIo for MmioTvtop {
     fn read(&self, reg: Reg) -> Result<u32> {
-        self.regs.read32(reg.offset())
+        self.regs.read(reg.offset())
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
-        self.regs.write32(reg.offset(), value)
+        self.regs.write(reg.offset(), value)
     }
 }
 
