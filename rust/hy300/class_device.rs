@@ -169,14 +169,20 @@ unsafe extern "C" {
     fn hy300_class_device_destroy(dev: *mut core::ffi::c_void);
 }
 
-/// A registered `/sys/class/hy300/<name>` device; unregistered on drop.
+/// A driver's `/sys/class/hy300/<name>` device and the data it serves;
+/// the device is unregistered on drop.
+///
+/// A driver that binds with [`ClassDevice::register_or_degrade`] may hold
+/// one without a device: the files could not be created, the driver does
+/// its job without them.
 ///
 /// # Invariants
 ///
-/// `dev` is a device created by `hy300_class_device_create` whose drvdata
-/// points to the `T` inside `data`; it stays registered until `drop`.
+/// `dev`, if any, is a device created by `hy300_class_device_create` whose
+/// drvdata points to the `T` inside `data`; it stays registered until
+/// `drop`.
 pub struct ClassDevice<T: ClassAttributes> {
-    dev: NonNull<core::ffi::c_void>,
+    dev: Option<NonNull<core::ffi::c_void>>,
     data: Arc<T>,
 }
 
@@ -186,50 +192,103 @@ unsafe impl<T: ClassAttributes> Send for ClassDevice<T> {}
 // SAFETY: `&ClassDevice` gives access to nothing but `&T`, which is `Sync`.
 unsafe impl<T: ClassAttributes> Sync for ClassDevice<T> {}
 
+/// Creates the device serving `data`.
+fn create_device<T: ClassAttributes>(
+    name: &'static CStr,
+    parent: Option<&kernel::device::Device>,
+    groups: &'static AttributeGroups<T>,
+    data: &Arc<T>,
+) -> Result<NonNull<core::ffi::c_void>> {
+    // `Device` is a transparent wrapper of `struct device`.
+    let parent = parent.map_or(core::ptr::null_mut(), |p| {
+        core::ptr::from_ref(p).cast_mut().cast()
+    });
+    let mut dev = core::ptr::null_mut();
+    // SAFETY: `name` and `groups` are static; `data` outlives the device
+    // because the `ClassDevice` holding both unregisters it on drop (which
+    // waits for running callbacks) before the `Arc` is released.
+    let ret = unsafe {
+        hy300_class_device_create(
+            name.as_char_ptr(),
+            parent,
+            groups.groups.as_ptr(),
+            Arc::as_ptr(data).cast_mut().cast(),
+            &mut dev,
+        )
+    };
+    kernel::error::to_result(ret)?;
+    NonNull::new(dev).ok_or(EINVAL)
+}
+
 impl<T: ClassAttributes> ClassDevice<T> {
     /// Creates `/sys/class/hy300/<name>` with `groups`, serving `data`.
     /// Fails with `EEXIST` if a device of that name exists, `ENODEV` if the
-    /// class is not registered.
+    /// class is not registered, `ENOMEM` if the device or a file cannot be
+    /// created.
     pub fn register(
         name: &'static CStr,
         parent: Option<&kernel::device::Device>,
         groups: &'static AttributeGroups<T>,
         data: Arc<T>,
     ) -> Result<Self> {
-        // `Device` is a transparent wrapper of `struct device`.
-        let parent = parent.map_or(core::ptr::null_mut(), |p| {
-            core::ptr::from_ref(p).cast_mut().cast()
-        });
-        let mut dev = core::ptr::null_mut();
-        // SAFETY: `name` and `groups` are static; `data` outlives the device
-        // because `drop` unregisters it (which waits for running callbacks)
-        // before the `Arc` is released.
-        let ret = unsafe {
-            hy300_class_device_create(
-                name.as_char_ptr(),
-                parent,
-                groups.groups.as_ptr(),
-                Arc::as_ptr(&data).cast_mut().cast(),
-                &mut dev,
-            )
-        };
-        kernel::error::to_result(ret)?;
-        let dev = NonNull::new(dev).ok_or(EINVAL)?;
+        let dev = create_device(name, parent, groups, &data)?;
         // INVARIANT: `dev` was just created with drvdata pointing into `data`.
-        Ok(ClassDevice { dev, data })
+        Ok(ClassDevice {
+            dev: Some(dev),
+            data,
+        })
+    }
+
+    /// As [`Self::register`], but a device that cannot be created for any
+    /// reason but its name being taken (`EEXIST`, a configuration error
+    /// that still fails) does not fail the caller: one warning on `parent`
+    /// names the error, `hy300_class` counts it (debugfs
+    /// `hy300_class/device_errors`), and the returned value serves no
+    /// files. For a driver's probe: its device works without its files.
+    pub fn register_or_degrade(
+        name: &'static CStr,
+        parent: &kernel::device::Device,
+        groups: &'static AttributeGroups<T>,
+        data: Arc<T>,
+    ) -> Result<Self> {
+        match create_device(name, Some(parent), groups, &data) {
+            // INVARIANT: `dev` was just created with drvdata pointing into
+            // `data`.
+            Ok(dev) => Ok(ClassDevice {
+                dev: Some(dev),
+                data,
+            }),
+            Err(e) if e == EEXIST => Err(e),
+            Err(e) => {
+                dev_warn!(
+                    parent,
+                    "cannot create /sys/class/hy300/{} (error {}): running without its files\n",
+                    name.to_str().unwrap_or("?"),
+                    e.to_errno()
+                );
+                Ok(ClassDevice { dev: None, data })
+            }
+        }
     }
 
     /// The data served by this device.
     pub fn data(&self) -> &Arc<T> {
         &self.data
     }
+
+    /// Whether the device and its files exist.
+    pub fn has_files(&self) -> bool {
+        self.dev.is_some()
+    }
 }
 
 impl<T: ClassAttributes> Drop for ClassDevice<T> {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant `dev` is registered; after this call
-        // no callback runs, so `data` may be released afterwards.
-        unsafe { hy300_class_device_destroy(self.dev.as_ptr()) };
+        if let Some(dev) = self.dev {
+            // SAFETY: by the type invariant `dev` is registered; after this
+            // call no callback runs, so `data` may be released afterwards.
+            unsafe { hy300_class_device_destroy(dev.as_ptr()) };
+        }
     }
 }
 

@@ -397,7 +397,8 @@ impl platform::Driver for KeystoneMotorDriver {
         if limit_irq.is_some() {
             motor.motion.use_limit_interrupt();
         }
-        let class_device = ClassDevice::register(c"motor", Some(dev), &MOTOR_ATTRIBUTES, motor)?;
+        let class_device =
+            ClassDevice::register_or_degrade(c"motor", dev, &MOTOR_ATTRIBUTES, motor)?;
         dev_info!(
             dev,
             "keystone motor ready: max position {max_position}, phase delay {} us, step delay {} ms\n",

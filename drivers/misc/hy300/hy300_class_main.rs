@@ -7,8 +7,15 @@
 //! exported by `hy300_class_exports.c`; they reach them through
 //! `rust/hy300/class_device.rs`. Each driver module then depends on this one,
 //! so the module refcount keeps the class alive while any driver is loaded.
+//!
+//! A device that cannot be created (in practice: an allocation failure) is
+//! counted here, where the count survives the device that is missing:
+//! `/sys/kernel/debug/hy300_class/device_errors`. The drivers still bind
+//! without their files (see `ClassDevice::register_or_degrade`).
 
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::bindings;
+use kernel::debugfs::{Dir, File};
 use kernel::prelude::*;
 
 // Shared libraries: each module uses only part of them.
@@ -44,7 +51,43 @@ kernel::sync::global_lock! {
     unsafe(uninit) static HY300_CLASS: Mutex<ClassHandle> = ClassHandle(core::ptr::null_mut());
 }
 
-struct Hy300ClassModule;
+/// Class devices that could not be created, since the module was loaded.
+static DEVICE_ERRORS: AtomicU64 = AtomicU64::new(0);
+
+/// The number of class devices that could not be created.
+pub(crate) fn device_errors() -> u64 {
+    DEVICE_ERRORS.load(Relaxed)
+}
+
+/// `/sys/kernel/debug/hy300_class/device_errors` (0400): the number of
+/// class devices that could not be created. Field order is drop order:
+/// the file goes before its directory.
+struct DebugFiles {
+    _device_errors: Pin<KBox<File<()>>>,
+    _dir: Dir,
+}
+
+impl DebugFiles {
+    /// `None` if the file cannot be created: debugfs is optional.
+    fn create() -> Option<Self> {
+        let dir = Dir::new(c"hy300_class");
+        let file = KBox::pin_init(
+            dir.read_callback_file(c"device_errors", (), &|(), f| {
+                writeln!(f, "{}", device_errors())
+            }),
+            GFP_KERNEL,
+        )
+        .ok()?;
+        Some(DebugFiles {
+            _device_errors: file,
+            _dir: dir,
+        })
+    }
+}
+
+struct Hy300ClassModule {
+    _debug: Option<DebugFiles>,
+}
 
 impl kernel::Module for Hy300ClassModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
@@ -55,7 +98,9 @@ impl kernel::Module for Hy300ClassModule {
         let class = kernel::error::from_err_ptr(class)?;
         HY300_CLASS.lock().0 = class;
         pr_info!("hy300 class registered\n");
-        Ok(Hy300ClassModule)
+        Ok(Hy300ClassModule {
+            _debug: DebugFiles::create(),
+        })
     }
 }
 
@@ -72,7 +117,9 @@ impl Drop for Hy300ClassModule {
 /// Creates `/sys/class/hy300/<name>` with `groups`, `drvdata` for callbacks.
 ///
 /// Returns 0 and stores the device in `*dev`, or a negative errno:
-/// `-EEXIST` if the name is taken, `-ENODEV` without the class.
+/// `-EEXIST` if the name is taken, `-ENODEV` without the class, `-ENOMEM`
+/// (or the driver core's error) if the device or one of its files cannot
+/// be created. Every failure is counted in `device_errors`.
 ///
 /// # Safety
 ///
@@ -93,7 +140,10 @@ pub unsafe extern "C" fn hy300_class_device_create(
             unsafe { *dev = created.cast() };
             0
         }
-        Err(e) => e.to_errno(),
+        Err(e) => {
+            DEVICE_ERRORS.fetch_add(1, Relaxed);
+            e.to_errno()
+        }
     }
 }
 

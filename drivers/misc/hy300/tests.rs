@@ -244,9 +244,20 @@ hy300_kunit_probe_value 0\n";
             },
             GFP_KERNEL,
         )?;
+        // It is counted, and a driver cannot degrade past it: a name taken
+        // is a configuration error, not a missing allocation.
+        let errors = crate::device_errors();
         assert!(
-            matches!(ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, twin), Err(e) if e == EEXIST)
+            matches!(ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, twin.clone()), Err(e) if e == EEXIST)
         );
+        assert_eq!(crate::device_errors(), errors + 1);
+        // SAFETY: `metrics` holds a reference to the device.
+        let parent = unsafe { kernel::device::Device::from_raw(metrics.dev) };
+        assert!(matches!(
+            ClassDevice::register_or_degrade(c"kunit_probe", parent, &PROBE_GROUPS, twin),
+            Err(e) if e == EEXIST
+        ));
+        assert_eq!(crate::device_errors(), errors + 2);
 
         drop((metrics, control));
         drop(dev);

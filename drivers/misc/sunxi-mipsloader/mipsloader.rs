@@ -380,7 +380,7 @@ impl MipsLoaderDriver {
         if mips.load(name, None).is_ok() {
             dev_info!(dev, "firmware {name:?} loaded and started\n");
         }
-        ClassDevice::register(c"mips", Some(dev), &MIPS_ATTRIBUTES, mips)
+        ClassDevice::register_or_degrade(c"mips", dev, &MIPS_ATTRIBUTES, mips)
     }
 }
 

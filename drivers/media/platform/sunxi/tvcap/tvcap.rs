@@ -534,7 +534,7 @@ impl platform::Driver for TvcapDriver {
         };
         // Interrupts flow once the handler is in place.
         let class_device = engine::enable_irqs(&tvcap.hw).and_then(|()| {
-            ClassDevice::register(c"tvcap", Some(dev), &TVCAP_ATTRIBUTES, tvcap.clone())
+            ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())
         });
         let class_device = match class_device {
             Ok(c) => c,
