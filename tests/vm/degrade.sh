@@ -23,6 +23,8 @@ echo 0 >$FS/verbose || fail "failslab verbose"
 . /lib/hy300/splat.sh
 # shellcheck source=tests/vm/lib/kmemleak.sh
 . /lib/hy300/kmemleak.sh
+# shellcheck source=tests/vm/lib/klog.sh
+. /lib/hy300/klog.sh
 errors() {
 	v=$(cat $ERRORS) || fail "cannot read $ERRORS"
 	echo "$v"
@@ -36,8 +38,7 @@ degrade() {
 	echo "$2" >"$drv/unbind" || fail "unbind $2"
 	n=1
 	while :; do
-		dmesg -c >/dev/null
-		before=$(errors)
+		before=$(errors) since=$(klog_time)
 		failnth $n "$drv/bind" "$2" 2>/dev/null
 		rc=$?
 		case $rc in
@@ -58,7 +59,7 @@ degrade() {
 	done
 	[ -e "$drv/$2" ] || fail "$2 not bound"
 	[ "$(errors)" = $((before + 1)) ] || fail "device_errors $(errors), expected $((before + 1))"
-	warnings=$(dmesg | grep -c "cannot create /sys/class/hy300/$3 .*running without its files")
+	warnings=$(degraded_warnings "$since" "$3")
 	[ "$warnings" = 1 ] || fail "$warnings warnings for $dir, expected 1"
 	echo "degrade: $2: allocation $n of its probe failed: bound without $dir, one warning, counted"
 }
