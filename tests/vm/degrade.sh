@@ -115,6 +115,9 @@ echo "degrade: motor: bound, its phase lines off (its files are its only control
 reload hy300_keystone_motor hy300-keystone-motor.ko motor
 M=/sys/class/hy300/motor
 value() { grep "^$1 " $M/metrics | cut -d' ' -f2; }
+# A move homes first: with the limit switch closed (active-low, pulled
+# down) homing ends at once, then 10 steps away from it.
+echo pull-down >"$SIM/sim_gpio14/pull" || fail "cannot close the limit switch"
 echo 10 >$M/position || fail "position write after reload"
 i=0
 while [ "$(value hy300_motor_movements_total)" != 1 ] || [ "$(value hy300_motor_moving)" != 0 ]; do
@@ -124,6 +127,7 @@ while [ "$(value hy300_motor_movements_total)" != 1 ] || [ "$(value hy300_motor_
 done
 [ "$(value hy300_motor_position_steps)" = 10 ] || fail "motor at $(value hy300_motor_position_steps), expected 10"
 phases_off "after the move"
+echo pull-up >"$SIM/sim_gpio14/pull" || fail "cannot open the limit switch"
 echo "degrade: motor: after reload it moves"
 
 # --- leaks and splats ----------------------------------------------------------------
