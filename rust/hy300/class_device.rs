@@ -275,11 +275,6 @@ impl<T: ClassAttributes> ClassDevice<T> {
     pub fn data(&self) -> &Arc<T> {
         &self.data
     }
-
-    /// Whether the device and its files exist.
-    pub fn has_files(&self) -> bool {
-        self.dev.is_some()
-    }
 }
 
 impl<T: ClassAttributes> Drop for ClassDevice<T> {
