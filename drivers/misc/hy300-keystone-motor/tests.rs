@@ -6,8 +6,9 @@ use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
-use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
-use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS, STEP_SECONDS_BOUNDS};
+use crate::hy300::testing::{truncated_pages_keep_whole_lines, worst_case_pages_fit};
+use crate::metrics::FILES;
+use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS};
 
 /// Masks a test can have recorded: more than the longest test writes.
 const LOG_CAPACITY: usize = 256;
@@ -304,11 +305,16 @@ mod motion_tests {
         assert_eq!(m.position.get(), 0);
     }
 
+    /// Every file with every counter at `u64::MAX` and every gauge at its
+    /// longest: within its compile-time bound, below `PAGE_SIZE - 1`, not
+    /// cut short.
     #[test]
-    fn metrics_page_fits_with_every_value_at_its_widest() -> Result {
+    fn metrics_pages_fit_with_every_value_at_its_widest() -> Result {
         let m = Motion::new(u32::MAX);
         m.position.set(i64::MIN);
         m.target.set(i64::MIN);
+        m.homed.store(true, Relaxed);
+        m.moving.store(true, Relaxed);
         let mm = &m.metrics;
         let named = [
             &mm.movements,
@@ -324,10 +330,24 @@ mod motion_tests {
         for c in Iterator::chain(named.into_iter(), mm.phase_transitions.iter()) {
             c.add(u64::MAX);
         }
+        // The sum at its widest; the bound also counts 20-digit bucket
+        // counts, which no test can observe that often.
         mm.step_seconds.observe(u64::MAX);
-        let growth = GROWTH_PER_LINE * (STEP_SECONDS_BOUNDS.len() + 2);
-        assert!(fits_page_with("motor", growth, |w| {
-            crate::metrics::render(&m, || Some(true), b"metrics", w)
+        assert!(worst_case_pages_fit("motor", &FILES, |file, w| {
+            crate::metrics::render(&m, || Some(true), file, w)
+        })?);
+        Ok(())
+    }
+
+    /// A page forced short (every size up to the whole page): whole lines
+    /// only, then the self-metric counting each cut-short read.
+    #[test]
+    fn metrics_page_cut_short_keeps_whole_lines_and_counts() -> Result {
+        let m = Motion::new(1000);
+        m.metrics.movements.add(12);
+        m.metrics.step_seconds.observe(700_000);
+        assert!(truncated_pages_keep_whole_lines("motor", "metrics", |w| {
+            crate::metrics::render(&m, || Some(false), b"metrics", w)
         })?);
         Ok(())
     }

@@ -83,14 +83,13 @@ impl<'b> Writer<'b> {
 
     /// Ends a bounded page: counts a truncated render in `truncations`,
     /// then writes the self-metric `family` (a counter) with one sample,
-    /// `label` = `file`, the value of `truncations`, into the reserved
-    /// room, so it is served in every page. Returns the page length (below
-    /// `page.len()`).
+    /// `labels` (e.g. the device and the file), the value of
+    /// `truncations`, into the reserved room, so it is served in every
+    /// page. Returns the page length (below `page.len()`).
     pub fn finish_bounded(
         &mut self,
         family: &Family,
-        label: LabelName,
-        file: &str,
+        labels: &[Label<'_>],
         truncations: &Counter,
     ) -> usize {
         if self.truncated {
@@ -100,7 +99,7 @@ impl<'b> Writer<'b> {
         self.reserve = 0;
         let truncated = self.truncated;
         self.truncated = false;
-        self.family(family, |f| f.sample(&[(label, file)], truncations.get()));
+        self.family(family, |f| f.sample(labels, truncations.get()));
         self.truncated |= truncated;
         self.committed
     }
