@@ -6,7 +6,9 @@ use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
-use crate::hy300::testing::{truncated_pages_keep_whole_lines, worst_case_pages_fit};
+use crate::hy300::testing::{
+    bench_page, bench_render, truncated_pages_keep_whole_lines, worst_case_pages_fit,
+};
 use crate::metrics::FILES;
 use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS};
 
@@ -337,6 +339,32 @@ mod motion_tests {
             crate::metrics::render(&m, || Some(true), file, w)
         })?);
         Ok(())
+    }
+
+    /// A benchmark (no assertion on time): the render time of each file,
+    /// and of the one-value `position` file, logged for scripts/bench.
+    #[test]
+    fn render_time_of_each_file() -> Result {
+        let m = Motion::new(1000);
+        m.position.set(734);
+        m.metrics.movements.add(1_234_567);
+        for i in 0..1000u64 {
+            m.metrics
+                .step_seconds
+                .observe(800_000 + (i * 7919) % 4_000_000);
+        }
+        for (file, _) in FILES {
+            bench_page("motor", file, |w| {
+                crate::metrics::render(&m, || Some(false), file.as_bytes(), w)
+            })?;
+        }
+        // The show of `position` (keystone_motor.rs: show_value).
+        bench_render("motor", "position", |page| {
+            use core::fmt::Write;
+            let mut out = kernel::str::Formatter::new(page);
+            let _ = writeln!(out, "{}", m.position.get());
+            out.bytes_written()
+        })
     }
 
     /// A page forced short (every size up to the whole page): whole lines

@@ -7,7 +7,7 @@ use kernel::prelude::*;
 use crate::crc32::crc32;
 use crate::firmware::FirmwareState;
 use crate::firmware::{validate, LoadFailure};
-use crate::hy300::testing::{truncated_pages_keep_whole_lines, worst_case_pages_fit};
+use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::layout::{layout_is_valid, Region, DEBUG, FIRMWARE, REGIONS, RESERVED_SIZE};
 use crate::metrics::FILES;
 use crate::protocol::validate_panel;
@@ -120,6 +120,23 @@ mod mips_tests {
         assert!(worst_case_pages_fit("mips", &FILES, |file, w| {
             crate::metrics::render(&p, &fw, file, w)
         })?);
+        Ok(())
+    }
+
+    /// A benchmark (no assertion on time): the render time of each file,
+    /// logged for scripts/bench.
+    #[test]
+    fn render_time_of_each_file() -> Result {
+        let p = ProtocolMetrics::new();
+        let fw = FirmwareState::new();
+        p.registers.reads[0].add(40_000);
+        fw.attempts.add(12);
+        fw.duration.observe(45_000_000);
+        for (file, _) in FILES {
+            bench_page("mips", file, |w| {
+                crate::metrics::render(&p, &fw, file.as_bytes(), w)
+            })?;
+        }
         Ok(())
     }
 

@@ -250,9 +250,9 @@ pub(crate) fn render(t: &Tvcap, attr: &[u8], w: &mut Writer<'_>) {
     }
 }
 
-/// The file `attr` with every value at its widest (KUnit).
+/// Every value of the metrics at its widest (KUnit).
 #[cfg(CONFIG_KUNIT)]
-pub(crate) fn render_worst_case(attr: &[u8], w: &mut Writer<'_>) {
+pub(crate) fn worst_case_metrics() -> TvcapMetrics {
     let m = TvcapMetrics::new();
     for c in [
         &m.frames_captured,
@@ -269,21 +269,34 @@ pub(crate) fn render_worst_case(attr: &[u8], w: &mut Writer<'_>) {
     m.buffers_allocated.set(8);
     m.frame_interval.observe(u64::MAX);
     m.last_interval_ns.store(1, Relaxed);
+    m
+}
+
+/// The file `attr` of `m` with 8 buffers queued, streaming, every status
+/// bit set and the largest format (KUnit).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn render_worst_case_of(m: &TvcapMetrics, attr: &[u8], w: &mut Writer<'_>) {
     let format = crate::format::negotiate(0, u32::MAX, u32::MAX);
     match attr {
-        b"capture_stats" => capture_stats(&m, w),
-        b"buffer_status" => buffer_status(&m, 8, true, w),
+        b"capture_stats" => capture_stats(m, w),
+        b"buffer_status" => buffer_status(m, 8, true, w),
         b"signal_detection" => {
-            signal(&m, u32::MAX, format, w);
-            format_changes(&m, w);
+            signal(m, u32::MAX, format, w);
+            format_changes(m, w);
         }
-        b"frame_metrics" => frame_metrics(&m, w),
+        b"frame_metrics" => frame_metrics(m, w),
         b"metrics" => {
-            capture_stats(&m, w);
-            buffer_status(&m, 8, true, w);
-            signal(&m, u32::MAX, format, w);
-            frame_metrics(&m, w);
+            capture_stats(m, w);
+            buffer_status(m, 8, true, w);
+            signal(m, u32::MAX, format, w);
+            frame_metrics(m, w);
         }
         _ => {}
     }
+}
+
+/// The file `attr` with every value at its widest (KUnit).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn render_worst_case(attr: &[u8], w: &mut Writer<'_>) {
+    render_worst_case_of(&worst_case_metrics(), attr, w);
 }
