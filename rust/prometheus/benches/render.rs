@@ -178,6 +178,7 @@ fn pc_registry(v: &PageValues) -> Registry {
         &pages::LIMIT_ACTIVE,
         i64::from(v.limit_active == Some(true)),
     );
+    gauge(&mut r, &pages::LIMIT_IRQ, 1);
     r.register(
         "hy300_motor_phase_transitions",
         help(&pages::PHASE_TRANSITIONS),
@@ -260,6 +261,7 @@ fn prom_registry(v: &PageValues) -> prometheus::Registry {
         &pages::LIMIT_ACTIVE,
         i64::from(v.limit_active == Some(true)),
     );
+    gauge(&pages::LIMIT_IRQ, 1);
     r.register(Box::new(transitions)).unwrap();
     let h = PHistogram::with_opts(
         HistogramOpts::new(pages::STEP_DURATION.name(), help(&pages::STEP_DURATION))
