@@ -60,6 +60,22 @@ pub(crate) const MAX_HEIGHT: u32 = 1080;
 pub(crate) const DEFAULT_WIDTH: u32 = 1920;
 pub(crate) const DEFAULT_HEIGHT: u32 = 1080;
 
+/// The largest image of any format at the largest size: the bound of a
+/// buffer size requested through `VIDIOC_CREATE_BUFS` (without it, any u32
+/// went to the DMA allocator).
+pub(crate) const MAX_SIZEIMAGE: u32 = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < FORMATS.len() {
+        let size = negotiate(FORMATS[i].fourcc, MAX_WIDTH, MAX_HEIGHT).sizeimage;
+        if size > max {
+            max = size;
+        }
+        i += 1;
+    }
+    max
+};
+
 /// A negotiated capture format.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Format {

@@ -480,7 +480,9 @@ unsafe extern "C" fn queue_setup(
     };
     let image = tvcap.format.sizeimage.load(Relaxed);
     if *num_planes != 0 {
-        return if *num_planes == 1 && *size >= image {
+        // VIDIOC_CREATE_BUFS: at least the current image, at most the
+        // largest one this block can produce.
+        return if *num_planes == 1 && (image..=format::MAX_SIZEIMAGE).contains(&*size) {
             0
         } else {
             -(bindings::EINVAL as i32)

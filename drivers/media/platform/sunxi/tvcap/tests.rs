@@ -7,7 +7,7 @@ use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::engine;
-use crate::format::{default_format, negotiate, FORMATS};
+use crate::format::{default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
 use crate::hw::TvtopIo;
 use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
 use crate::metrics::{render_worst_case, INTERVAL_BOUNDS};
@@ -56,6 +56,11 @@ mod tvcap_tests {
         assert_eq!((f.width, f.height, f.pixel.name), (1920, 1080, "YUYV"));
         assert_eq!(f.bytesperline, 3840);
         assert_eq!(f.sizeimage, 3840 * 1080);
+    }
+
+    #[test]
+    fn largest_image_is_1080p_rgb32() {
+        assert_eq!(MAX_SIZEIMAGE, 1920 * 1080 * 4);
     }
 
     #[test]
