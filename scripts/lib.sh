@@ -12,6 +12,11 @@ KERNEL_SERIES=${KERNEL_SERIES:-7.3}
 BINDGEN_VERSION=0.72.1
 # shellcheck disable=SC2034
 LIBCLANG_WHEEL_VERSION=18.1.1
+# The debug kernel (FLAVOR=debug) is built with LLVM: with GCC, KASAN and
+# Rust exclude each other; with clang, rustc instruments the Rust code too.
+# Debian 12's clang-19, lld-19 and llvm-19 (scripts/install-deps).
+# shellcheck disable=SC2034
+DEBUG_LLVM=-19
 
 # Everything built or downloaded lives outside the repository.
 HY300_CACHE=${HY300_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hy300}
