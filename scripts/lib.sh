@@ -31,6 +31,10 @@ KERNEL_RUSTC=/usr/bin/rustc
 BINDGEN=$TOOLS_DIR/bindgen/bin/bindgen
 export LIBCLANG_PATH=$TOOLS_DIR/libclang/clang/native
 
+# print_usage SCRIPT: the script's header comment (line 2 up to the first
+# "# shellcheck" line), for --help.
+print_usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;s/^# \{0,1\}//;p}' "$1"; }
+
 log() { printf '[hy300] %s\n' "$*" >&2; }
 die() { printf '[hy300] error: %s\n' "$*" >&2; exit 1; }
 

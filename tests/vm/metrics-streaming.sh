@@ -8,10 +8,9 @@
 T=/sys/class/hy300/tvcap
 fail() { echo "metrics-streaming: FAIL: $*"; exit 1; }
 value() { grep "^$1 " "$T/metrics" | cut -d' ' -f2; }
-VIDEO=
-for v in /sys/class/video4linux/video*; do
-	[ "$(cat "$v/name")" = sunxi-tvcap ] && VIDEO=/dev/${v##*/}
-done
+# shellcheck source=tests/vm/lib/tvcap.sh
+. /lib/hy300/tvcap.sh
+VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 before=$(value hy300_tvcap_frames_captured_total)
 capture "$VIDEO" 150 320 240 >/tmp/capture.txt 2>&1 & streamer=$!

@@ -34,11 +34,8 @@ metrics_files() {
 	done
 }
 # The capture device's node (/dev/videoN; N changes while an old one is open).
-tvcap_video() {
-	for v in /sys/class/video4linux/video*; do
-		[ "$(cat "$v/name" 2>/dev/null)" = sunxi-tvcap ] && echo "/dev/${v##*/}"
-	done
-}
+# shellcheck source=tests/vm/lib/tvcap.sh
+. /lib/hy300/tvcap.sh
 tvcap_value() { grep "^$1 " $T/metrics | cut -d' ' -f2; }
 # Whether PID is still running (a child that exited is a zombie until waited).
 running() {

@@ -20,10 +20,9 @@ expect() {
 rmmod sunxi_tvcap || fail "rmmod before the test"
 insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod before the test"
 [ -d $T ] || fail "$T missing after insmod"
-VIDEO=
-for v in /sys/class/video4linux/video*; do
-	[ "$(cat "$v/name")" = sunxi-tvcap ] && VIDEO=/dev/${v##*/}
-done
+# shellcheck source=tests/vm/lib/tvcap.sh
+. /lib/hy300/tvcap.sh
+VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 for f in metrics capture_stats buffer_status signal_detection frame_metrics; do
 	[ "$(stat -c '%a %u' "$T/$f")" = "444 0" ] || fail "$f mode"

@@ -9,10 +9,9 @@ if ! command -v v4l2-compliance >/dev/null; then
 	echo "SKIP v4l2-compliance is not in this guest"
 	exit 77
 fi
-VIDEO=
-for v in /sys/class/video4linux/video*; do
-	[ "$(cat "$v/name")" = sunxi-tvcap ] && VIDEO=/dev/${v##*/}
-done
+# shellcheck source=tests/vm/lib/tvcap.sh
+. /lib/hy300/tvcap.sh
+VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 echo 1 >$SIM/connected || fail "cannot connect the simulated source"
 usleep 200000
