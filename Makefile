@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
-# Build the hy300 modules against a kernel build tree:
-#   make KDIR=/path/to/kernel/build                  device build
+# Out-of-tree build of the hy300 modules (see `make help`):
+#   make                                   against the running kernel
+#   sudo make modules_install              into /lib/modules/$(uname -r)/updates, then depmod
+#   make KDIR=/path/to/kernel/build        against another kernel build tree
 #   make KDIR=... ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
-#   make KDIR=... HY300_SIM=y                        + QEMU simulation backends
-#   make KDIR=... CLIPPY=1                           with clippy (if the kernel's toolchain has it)
-# Without KDIR the project's cached QEMU test kernel is used (scripts/kernel).
+#   make KDIR=... HY300_SIM=y              + QEMU simulation backends and board (tests only)
+#   make KDIR=... CLIPPY=1                 with clippy (if the kernel's toolchain has it)
+# The project's test scripts pass KDIR=<their cached test kernel> themselves.
 
-KDIR ?= $(shell scripts/kernel dir)
+KDIR ?= /lib/modules/$(shell uname -r)/build
 # Debian: the kernel needs rustc-web's /usr/bin/rustc, not rustup's on PATH.
 # Elsewhere (e.g. Nix) the kernel's own configuration decides.
 KERNEL_RUSTC ?= $(wildcard /usr/bin/rustc)
@@ -25,7 +27,34 @@ endif
 
 all: modules
 
-modules clean:
+modules modules_install clean: check-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(RUST_TOOLS) $@
 
-.PHONY: all modules clean
+check-kdir:
+	@test -f $(KDIR)/Makefile || { \
+		echo "hy300: no kernel build tree at KDIR=$(KDIR)" >&2; \
+		echo "hy300: install the headers of the running kernel (Debian: apt install linux-headers-$$(uname -r))" >&2; \
+		echo "hy300: or name a kernel build tree: make KDIR=/path/to/kernel/build" >&2; \
+		exit 1; }
+
+help:
+	@echo 'hy300 out-of-tree modules: hy300_class, hy300-keystone-motor, sunxi-mipsloader, sunxi-tvcap'
+	@echo ''
+	@echo 'Targets:'
+	@echo '  modules          build the modules (default target)'
+	@echo '  modules_install  install them into $$(INSTALL_MOD_PATH)/lib/modules/<kernel release>/updates and run depmod'
+	@echo '  clean            remove the build products'
+	@echo '  help             this text'
+	@echo ''
+	@echo 'Variables:'
+	@echo '  KDIR=$(KDIR)'
+	@echo '                   the kernel build tree (default: the running kernel'"'"'s, /lib/modules/$$(uname -r)/build);'
+	@echo '                   it needs CONFIG_RUST=y and the Rust toolchain it was configured with'
+	@echo '  ARCH, CROSS_COMPILE   cross builds, e.g. ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-'
+	@echo '  INSTALL_MOD_PATH      staging root for modules_install (default: /)'
+	@echo '  HY300_SIM=y           also build the QEMU simulation backends and tests/sim (tests only)'
+	@echo '  CLIPPY=1              run clippy on the Rust code (when the kernel'"'"'s toolchain has it)'
+	@echo '  KERNEL_RUSTC=$(KERNEL_RUSTC)'
+	@echo '                   the rustc passed to the kernel'"'"'s make (Debian: rustc-web'"'"'s /usr/bin/rustc)'
+
+.PHONY: all modules modules_install clean check-kdir help

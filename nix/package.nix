@@ -6,6 +6,12 @@
 # (scripts/v4l2-bindgen), so bindgen and libclang are build inputs.
 { lib, stdenv, kernel, rust-bindgen, llvmPackages }:
 
+let
+  # nixpkgs' kernels carry their configuration (kernel.config.isYes); a
+  # kernel without CONFIG_RUST=y cannot build these modules.
+  kernelHasRust = kernel ? config && kernel.config ? isYes && kernel.config.isYes "RUST";
+in
+
 stdenv.mkDerivation {
   pname = "hy300-modules";
   version = "0.1.0-${kernel.version}";
@@ -30,6 +36,8 @@ stdenv.mkDerivation {
   meta = {
     description = "Rust kernel drivers for the HY300 projector with in-kernel Prometheus metrics";
     license = lib.licenses.gpl2Only;
+    # The HY300 is aarch64; x86_64 runs the QEMU test guest.
     platforms = [ "aarch64-linux" "x86_64-linux" ];
+    broken = !kernelHasRust;
   };
 }

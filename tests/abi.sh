@@ -2,7 +2,8 @@
 # Documentation/ABI/testing against tests/hy300-sysfs.manifest: every file
 # of the manifest is documented in a "What:" block whose description states
 # its mode, e.g. "(RO, 0444)" or "(WO, 0200, root)", and every documented
-# /sys/class/hy300/<device>/<file> is in the manifest.
+# /sys/class/hy300/<device>/<file> is in the manifest. Every Contact: is
+# an e-mail address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 manifest=tests/hy300-sysfs.manifest
@@ -39,5 +40,13 @@ while read -r path _; do
 		status=1
 	fi
 done <<<"$documented"
+# Every Contact: is an e-mail address, as Documentation/ABI/README asks.
+address='^[^:]+:Contact:[[:space:]]+([^<>]+ <[^[:space:]@<>]+@[^[:space:]@<>]+\.[^[:space:]@<>]+>|[^[:space:]@<>]+@[^[:space:]@<>]+\.[^[:space:]@<>]+)$'
+while IFS= read -r line; do
+	if ! [[ $line =~ $address ]]; then
+		echo "abi: Contact is not an e-mail address: $line"
+		status=1
+	fi
+done < <(grep -H '^Contact:' Documentation/ABI/testing/sysfs-class-hy300*)
 [ $status -ne 0 ] || echo "abi: $(awk '!/^#/ && NF' "$manifest" | wc -l) files of the manifest documented with their modes"
 exit $status

@@ -9,7 +9,9 @@
 # starting with "SKIP " says why); anything else: a failure (lines "FAIL:").
 #
 # Failure paths (run under /bin/sh and, when installed, busybox sh as in the
-# guest): unreadable device file, invalid exposition text, missing devices,
+# guest): the default directory (Debian's first, in a mount namespace), a
+# merged file that fails validation (promtool, or the own check without
+# it), unreadable device file, invalid exposition text, missing devices,
 # missing target directory, full target directory (blocks and inodes, on a
 # small tmpfs), killed in the middle of a run; the old hy300.prom is replaced
 # by rename only (a hard link to it keeps its old bytes). Scrape path:
@@ -68,10 +70,10 @@ hy300_mips_firmware_loaded 1
 # HELP hy300_mips_firmware_size_bytes Size of the loaded firmware image.
 # TYPE hy300_mips_firmware_size_bytes gauge
 hy300_mips_firmware_size_bytes 1310720
-# HELP hy300_mips_register_access_total Register accesses by register and operation.
+# HELP hy300_mips_register_access_total Register accesses, reads and writes.
 # TYPE hy300_mips_register_access_total counter
-hy300_mips_register_access_total{register="ctrl",op="read"} 12
-hy300_mips_register_access_total{register="ctrl",op="write"} 3
+hy300_mips_register_access_total{register="cmd"} 15
+hy300_mips_register_access_total{register="status"} 12
 # HELP hy300_mips_firmware_load_duration_seconds Time taken by firmware loads.
 # TYPE hy300_mips_firmware_load_duration_seconds histogram
 hy300_mips_firmware_load_duration_seconds_bucket{le="0.01"} 0
@@ -300,6 +302,18 @@ mount_tmpfs() {
 	echo "$1" >>"$work/mounts"
 }
 
+# good_output DIR: DIR/sys with all three devices and a first successful
+# run into DIR/out; keeps its file as DIR/old.prom and its inode in $ino,
+# for kept_old after a failing run.
+good_output() {
+	new_sysfs "$1/sys" mips tvcap motor
+	mkdir -p "$1/out"
+	collect "$1/sys" "$1/out"
+	must_succeed
+	cp "$1/out/hy300.prom" "$1/old.prom"
+	ino=$(stat -c %i "$1/out/hy300.prom")
+}
+
 # kept_old DIR OLD_COPY OLD_INODE WHAT [OTHER_FILE...]: after a failed run,
 # DIR/hy300.prom is still the old file, byte-identical, same inode, and DIR
 # holds no temp file.
@@ -414,11 +428,7 @@ case_rename() {
 
 case_killed() {
 	local d=$base/killed pid i
-	new_sysfs "$d/sys" mips tvcap motor
-	mkdir "$d/out"
-	collect "$d/sys" "$d/out"
-	must_succeed
-	cp "$d/out/hy300.prom" "$d/old.prom"
+	good_output "$d"
 	# A read that blocks (a FIFO without a writer stands in for a hung
 	# driver); then what systemd does on stop or timeout: SIGTERM to the
 	# whole group.
@@ -453,17 +463,87 @@ case_killed() {
 	ok "SIGTERM mid-run: exit $rc, old hy300.prom intact, no temp files"
 }
 
+# No OUTDIR argument: the collector picks Debian's directory
+# (/var/lib/prometheus/node-exporter, which Debian's node_exporter reads)
+# before the upstream /var/lib/node_exporter/textfile_collector, and fails
+# naming both when neither exists. Run in a private mount namespace with a
+# tmpfs over /var/lib, so the machine's directories are never written.
+case_default_dir() {
+	local d=$base/default-dir layout
+	new_sysfs "$d/sys" mips tvcap motor
+	for layout in debian upstream both none; do
+		rc=0
+		t0=$(date +%s)
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		LAYOUT=$layout HY300_SYSFS=$d/sys unshare --mount --propagation private "${SH[@]}" -c '
+			mount -t tmpfs hy300-test /var/lib || exit 90
+			case $LAYOUT in debian | both) mkdir -p /var/lib/prometheus/node-exporter ;; esac
+			case $LAYOUT in upstream | both) mkdir -p /var/lib/node_exporter/textfile_collector ;; esac
+			"$0" || exit
+			# what each directory holds afterwards, for the host to check
+			find /var/lib -type f | sort
+		' "$COLLECTOR" >"$d/files" 2>"$errf" || rc=$?
+		t1=$(date +%s)
+		[ "$rc" -ne 90 ] || fail "cannot mount a tmpfs over /var/lib in a mount namespace: $(cat "$errf")"
+		case $layout in
+		debian | both) want=/var/lib/prometheus/node-exporter/hy300.prom ;;
+		upstream) want=/var/lib/node_exporter/textfile_collector/hy300.prom ;;
+		none)
+			must_fail "no textfile directory"
+			grep -qF '/var/lib/prometheus/node-exporter /var/lib/node_exporter/textfile_collector' "$errf" ||
+				fail "the message does not name both directories: $(cat "$errf")"
+			continue
+			;;
+		esac
+		must_succeed
+		[ "$(cat "$d/files")" = "$want" ] || fail "layout $layout: wrote $(tr '\n' ' ' <"$d/files"), expected $want"
+		ok "layout $layout: no argument writes $want"
+	done
+	[ ! -e /var/lib/prometheus/node-exporter/hy300.prom ] || fail "the machine's Debian directory was written"
+}
+
+# The merged file is validated before the rename: two devices declaring the
+# same family each pass the per-device check, but node_exporter would
+# reject the whole file; it must not be published (old hy300.prom kept),
+# with promtool on PATH and with the collector's own check without it.
+case_merged_invalid() {
+	local d=$base/merged ino tool shell
+	shell=$(command -v "${SH[0]}")
+	good_output "$d"
+	mkdir "$d/bin"
+	mkdir "$d/sys/zz-copy"
+	cp "$pages/motor" "$d/sys/zz-copy/metrics"
+	command -v promtool >/dev/null || fail "promtool is not installed"
+	collect "$d/sys" "$d/out"
+	must_fail "a family declared twice, promtool"
+	grep -q 'promtool rejects' "$errf" || fail "not rejected by promtool: $(cat "$errf")"
+	kept_old "$d/out" "$d/old.prom" "$ino" "a family declared twice, promtool"
+	# Without promtool: PATH holds only the tools the collector uses.
+	for tool in mktemp cat tail grep date chmod sync mv rm cut sort uniq head tr; do
+		ln -sf "$(command -v "$tool")" "$d/bin/$tool"
+	done
+	rc=0
+	PATH=$d/bin HY300_SYSFS=$d/sys "$shell" "${SH[@]:1}" "$COLLECTOR" "$d/out" 2>"$errf" || rc=$?
+	must_fail "a family declared twice, own check"
+	grep -q 'declares .* twice' "$errf" || fail "not rejected by the own check: $(cat "$errf")"
+	kept_old "$d/out" "$d/old.prom" "$ino" "a family declared twice, own check"
+	# And the own check passes a good merged file.
+	rm -r "$d/sys/zz-copy"
+	rc=0
+	t0=$(date +%s)
+	PATH=$d/bin HY300_SYSFS=$d/sys "$shell" "${SH[@]:1}" "$COLLECTOR" "$d/out" 2>"$errf" || rc=$?
+	t1=$(date +%s)
+	must_succeed
+	check_prom "$d/out/hy300.prom" mips=ok tvcap=ok motor=ok
+}
+
 # Failing tools (PATH shims; /bin/sh only: busybox sh runs its own applets
 # first): a failed chmod, fsync, rename, date or mktemp fails the run and
 # keeps the old file; grep failing (status 2) is not "no bad line found".
 case_tool_failures() {
 	local d=$base/tools tool ino
-	new_sysfs "$d/sys" mips tvcap motor
-	mkdir "$d/out" "$d/bin"
-	collect "$d/sys" "$d/out"
-	must_succeed
-	cp "$d/out/hy300.prom" "$d/old.prom"
-	ino=$(stat -c %i "$d/out/hy300.prom")
+	good_output "$d"
+	mkdir "$d/bin"
 	for tool in chmod sync mv date mktemp grep; do
 		printf '#!/bin/sh\necho "%s: simulated failure" >&2\nexit %s\n' "$tool" "$([ "$tool" = grep ] && echo 2 || echo 1)" >"$d/bin/$tool"
 		chmod +x "$d/bin/$tool"
@@ -632,7 +712,7 @@ run_case() {
 }
 
 # These cases under each shell, then those under /bin/sh only.
-cases=(all_good unreadable invalid_text missing_device missing_target full_target rename killed)
+cases=(all_good unreadable invalid_text missing_device missing_target full_target rename killed default_dir merged_invalid)
 sh_cases=(tool_failures scrape)
 selected=" ${*:-${cases[*]} ${sh_cases[*]}} "
 for name in $selected; do

@@ -30,6 +30,15 @@ pub trait ClassAttributes: Send + Sync + 'static {
     /// Renders the file named `attr` into `out` (one sysfs page).
     fn show(&self, attr: &CStr, out: &mut Writer<'_>);
 
+    /// Renders a one-value file (sysfs convention: one value and a
+    /// newline) named `attr` into `out` and returns `true`; returns `false`
+    /// for the Prometheus files, which [`Self::show`] renders. The default
+    /// has no one-value file.
+    fn show_value(&self, attr: &CStr, out: &mut kernel::str::Formatter<'_>) -> bool {
+        let _ = (attr, out);
+        false
+    }
+
     /// Handles a write of `input` to the file named `attr`; `this` can be
     /// turned into an `Arc` (e.g. to queue work). The default refuses: only
     /// files declared writable ever reach this.
@@ -260,6 +269,12 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     // SAFETY: sysfs passes a buffer of PAGE_SIZE bytes that we may fill.
     let page =
         unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE) };
+    {
+        let mut value = kernel::str::Formatter::new(page);
+        if data.show_value(name, &mut value) {
+            return value.bytes_written().min(kernel::page::PAGE_SIZE) as isize;
+        }
+    }
     let mut out = Writer::new(page);
     data.show(name, &mut out);
     match out.finish() {

@@ -2,8 +2,10 @@
 # Guest test of sunxi-mipsloader on its simulated backend: firmware loads
 # (valid, missing, oversized, exactly 12 MiB, truncated, CRC mismatch),
 # exact register access counts, panel parameters (range, timeout, bad
-# status), EBUSY, ioctl fuzzing, and module refcount with /dev/mipsloader
-# open. Prints "mips: ok" when all pass.
+# status), EBUSY, access control (read-only descriptor, non-root user),
+# the panelparam file, the C original's ioctls (mipsorig), RESTART without
+# firmware, unbind with a descriptor open, ioctl fuzzing, and module
+# refcount with /dev/mipsloader open. Prints "mips: ok" when all pass.
 M=/sys/class/hy300/mips
 SIMDIR=/sys/kernel/debug/hy300-mips-sim
 FW=/lib/firmware/hy300-test
@@ -20,13 +22,21 @@ run() {
 	got=$(mipsctl "$@" | tail -n1)
 	[ "$got" = "$want" ] || fail "mipsctl $* said '$got', expected '$want'"
 }
-reg() { value "hy300_mips_register_access_total{register=\"$1\",op=\"$2\"}"; }
-snapshot() { grep '^hy300_mips_register_access_total' "$M/register_access_count"; }
+# count TEXT REGISTER OP: reads or writes of REGISTER in a copy of
+# register_access_count (access_total counts both; writes_total the writes).
+count() {
+	w=$(echo "$1" | grep "^hy300_mips_register_writes_total{register=\"$2\"} " | cut -d' ' -f2)
+	a=$(echo "$1" | grep "^hy300_mips_register_access_total{register=\"$2\"} " | cut -d' ' -f2)
+	case "$w:$a" in *[!0-9:]* | :* | *:) echo "missing"; return ;; esac
+	if [ "$3" = write ]; then echo "$w"; else echo $((a - w)); fi
+}
+snapshot() { cat "$M/register_access_count"; }
 # delta REGISTER OP N: that counter grew by exactly N since the snapshot,
 # and (checked by the caller) nothing else moved.
 delta() {
-	before=$(echo "$SNAP" | grep "register=\"$1\",op=\"$2\"" | cut -d' ' -f2)
-	now=$(reg "$1" "$2")
+	before=$(count "$SNAP" "$1" "$2")
+	now=$(count "$(snapshot)" "$1" "$2")
+	case "$before $now" in *missing*) fail "no $1 counters in register_access_count" ;; esac
 	[ $((now - before)) -eq "$3" ] || fail "$1/$2 grew by $((now - before)), expected $3"
 }
 only_changed() { # only_changed "cmd/write control/write": the others stayed
@@ -38,6 +48,21 @@ only_changed() { # only_changed "cmd/write control/write": the others stayed
 	done
 }
 hex2dec() { printf '%d' "0x$1"; }
+# orig EXPECTED mipsorig ARGS...: the same for the C original's ioctls.
+orig() {
+	want=$1
+	shift
+	got=$(mipsorig "$@" | tail -n1)
+	[ "$got" = "$want" ] || fail "mipsorig $* said '$got', expected '$want'"
+}
+# asuser_run EXPECTED ARGS...: mipsctl as user 1000 (no capabilities).
+asuser_run() {
+	want=$1
+	shift
+	got=$(asuser 1000 mipsctl "$@" | tail -n1)
+	[ "$got" = "$want" ] || fail "mipsctl $* as user 1000 said '$got', expected '$want'"
+}
+CHANGING="restart|powerdown|load hy300-test/valid.bin|panel 0 0 0 0 0 0 0 0"
 
 [ -d "$M" ] || fail "$M missing"
 [ -c /dev/mipsloader ] || fail "/dev/mipsloader missing"
@@ -55,6 +80,13 @@ expect 'hy300_mips_memory_usage_bytes{region="firmware"}' "$size"
 expect 'hy300_mips_memory_region_size_bytes{region="firmware"}' 12582912
 expect hy300_mips_firmware_load_successes_total 1
 echo "mips: probe loaded display.bin ($size bytes, crc32 $crc)"
+# The seed's region names only: the C original's boot and TSE (alias
+# debug) regions under one name each, never both (a sum would count twice).
+for r in boot_code firmware debug framebuffer; do
+	[ "$(grep -c "^hy300_mips_memory_usage_bytes{region=\"$r\"} " "$M/memory_stats")" = 1 ] || fail "region $r not exactly once"
+done
+! grep -q 'region="\(boot\|tse\)"' "$M/metrics" || fail "old region name in metrics"
+[ "$(grep -c '^hy300_mips_memory_usage_bytes{' "$M/memory_stats")" = 4 ] || fail "memory usage is not 4 regions"
 
 mkdir -p "$FW"
 dd if=/dev/urandom of="$FW/valid.bin" bs=4096 count=16 2>/dev/null
@@ -106,7 +138,7 @@ run ok panel 10 -10 20 -20 30 -30 100 -100
 delta cmd write 1
 delta status read 3
 only_changed cmd/write status/read
-expect 'hy300_mips_memory_usage_bytes{region="tse"}' 32
+expect 'hy300_mips_memory_usage_bytes{region="debug"}' 32
 SNAP=$(snapshot)
 run "error: EINVAL" panel 0 0 0 0 0 0 0 101
 run "error: EINVAL" panel -101 0 0 0 0 0 0 0
@@ -132,6 +164,136 @@ expect 'hy300_mips_communication_errors_total{kind="bad_status"}' 1
 echo 0 >"$SIMDIR/fault"
 run ok panel 0 0 0 0 0 0 0 0
 echo "mips: timeout, bad status and busy counted"
+
+# Access control: the node is root's alone; commands that change the
+# co-processor need a descriptor opened for writing (else EBADF) and
+# CAP_SYS_RAWIO (else EPERM); status needs neither. Refused commands
+# touch no register.
+[ "$(stat -c '%a %u %g' /dev/mipsloader)" = "600 0 0" ] || fail "/dev/mipsloader is $(stat -c '%a %u %g' /dev/mipsloader)"
+asuser_run "error: EACCES" status
+run ok load hy300-test/valid.bin
+SNAP=$(snapshot)
+export MIPSCTL_RDONLY=1
+run ok status
+IFS='|'
+for c in $CHANGING; do
+	IFS=' '
+	# shellcheck disable=SC2086 # the command and its arguments
+	run "error: EBADF" $c
+done
+IFS=' '
+unset MIPSCTL_RDONLY
+delta status read 1
+only_changed status/read
+exec 3<>/dev/mipsloader
+export MIPSCTL_FD=3
+SNAP=$(snapshot)
+asuser_run ok status
+IFS='|'
+for c in $CHANGING; do
+	IFS=' '
+	# shellcheck disable=SC2086
+	asuser_run "error: EPERM" $c
+done
+IFS=' '
+unset MIPSCTL_FD
+exec 3>&-
+delta status read 1
+only_changed status/read
+expect hy300_mips_firmware_loaded 1
+echo "mips: read-only descriptor and user without CAP_SYS_RAWIO refused, status allowed"
+
+# panelparam (the C original's file, write-only): the strict format, the
+# same protocol as the ioctl; bad input is refused before any access.
+P=$M/panelparam
+[ "$(stat -c '%a %u' "$P")" = "200 0" ] || fail "panelparam is $(stat -c '%a %u' "$P")"
+SNAP=$(snapshot)
+echo "tl_x=1,tl_y=-2,tr_x=3,tr_y=-4,bl_x=5,bl_y=-6,br_x=100,br_y=-100" >"$P" || fail "panelparam write"
+delta cmd write 1
+delta status read 3
+only_changed cmd/write status/read
+SNAP=$(snapshot)
+for bad in "tl_x=1" "tl_x=101,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0" \
+	"tl_x=0,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0 junk" \
+	"tl_x=+1,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0" \
+	"tl_x=0,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0,br_y=1" \
+	"tl_y=0,tl_x=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0" "1,2,3,4,5,6,7,8"; do
+	if printf '%s' "$bad" >"$P" 2>/dev/null; then fail "panelparam accepted '$bad'"; fi
+done
+if asuser 1000 sh -c "echo tl_x=0,tl_y=0,tr_x=0,tr_y=0,bl_x=0,bl_y=0,br_x=0,br_y=0 >$P" 2>/dev/null; then
+	fail "user 1000 wrote panelparam"
+fi
+only_changed
+dmesg | grep -q 'panelparam: invalid input' || fail "no dmesg line for invalid panelparam"
+echo "mips: panelparam parsed strictly"
+
+# The C original's ioctls, from a program built against its definitions
+# (tests/vm/progs/mipsloader-orig.h): LOAD_FW by pointer to a name read up
+# to its NUL (a name ending at an unmapped page loads; 64 characters or
+# more are refused without reading past 65 bytes), RESTART, POWERDOWN,
+# GET_STATUS into an int (one STATUS read).
+orig ok load hy300-test/valid.bin
+expect hy300_mips_firmware_size_bytes 65536
+orig ok load-at-end hy300-test/exact.bin
+expect hy300_mips_firmware_size_bytes 12582912
+long=$(head -c 64 /dev/zero | tr '\0' a)
+orig "error: ENAMETOOLONG" load "$long"
+orig "error: ENOENT" load "${long#a}"
+orig "error: ENAMETOOLONG" load-unterminated
+orig "error: EFAULT" load-null
+orig "error: EINVAL" load ../etc/passwd
+orig ok restart
+SNAP=$(snapshot)
+[ "$(mipsorig status | head -n1)" = "status=00000000" ] || fail "original GET_STATUS did not print the register"
+delta status read 1
+only_changed status/read
+orig ok powerdown
+expect hy300_mips_firmware_loaded 0
+echo "mips: the C original's ioctls"
+
+# RESTART without loaded firmware is refused (ENOENT, as the original),
+# without a register access.
+SNAP=$(snapshot)
+run "error: ENOENT" restart
+orig "error: ENOENT" restart
+only_changed
+run ok load hy300-test/valid.bin
+echo "mips: restart without firmware refused"
+
+# Unbind with firmware loaded and a descriptor open: remove sends one power
+# down, drops the simulated hardware at once (the open file does not keep
+# it), and the descriptor then gets ENODEV for everything.
+D=/sys/bus/platform/drivers/sunxi_mipsloader
+powerdowns() { dmesg | grep -c 'hy300-mips-sim: power down command'; }
+expect hy300_mips_firmware_loaded 1
+exec 3<>/dev/mipsloader
+before=$(powerdowns)
+echo hy300-mipsloader >"$D/unbind" || fail "unbind"
+[ $(($(powerdowns) - before)) -eq 1 ] || fail "remove sent $(($(powerdowns) - before)) power-down commands, expected 1"
+[ ! -e "$M" ] || fail "$M still present after unbind"
+[ ! -e /dev/mipsloader ] || fail "/dev/mipsloader still present after unbind"
+[ ! -e "$SIMDIR" ] || fail "the simulated hardware outlived unbind (held by the open file)"
+export MIPSCTL_FD=3
+run "error: ENODEV" status
+IFS='|'
+for c in $CHANGING; do
+	IFS=' '
+	# shellcheck disable=SC2086
+	run "error: ENODEV" $c
+done
+IFS=' '
+unset MIPSCTL_FD
+exec 3>&-
+echo hy300-mipsloader >"$D/bind" || fail "bind"
+[ -d "$M" ] || fail "$M missing after bind"
+expect hy300_mips_firmware_loaded 1
+run ok powerdown
+before=$(powerdowns)
+echo hy300-mipsloader >"$D/unbind" || fail "unbind without firmware"
+[ "$(powerdowns)" -eq "$before" ] || fail "remove sent a power down without firmware"
+echo hy300-mipsloader >"$D/bind" || fail "bind again"
+expect hy300_mips_firmware_loaded 1
+echo "mips: unbind powers down, open descriptors get ENODEV"
 
 # Random ioctls: commands, sizes, NULL/unmapped/kernel/short pointers.
 mipsctl fuzz 20000 42 || fail "fuzz"

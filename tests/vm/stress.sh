@@ -4,9 +4,11 @@
 #   permissions, concurrent readers of every metrics file and writers while
 #   a client streams from sunxi-tvcap (every read parses, counters never go
 #   backwards), 10,000 invalid writes,
-#   STRESS_CYCLES (200) load/unload cycles of every module under load,
+#   STRESS_CYCLES (200) load/unload cycles of every module under load
+#   (the motor's with a move in flight),
 #   STRESS_CYCLES bind/unbind cycles of the capture device under readers
-#   and clients, unbind while a client streams, allocation failures injected
+#   and clients, unbind while a client streams, STRESS_CYCLES unbind/bind
+#   cycles of the co-processor during firmware loads, allocation failures injected
 #   into every probe and into each step of a capture (open, REQBUFS, QBUF,
 #   STREAMON), then kmemleak and dmesg must be clean. Prints "stress: ok".
 CYCLES=${STRESS_CYCLES:-200}
@@ -64,7 +66,7 @@ echo clear >$KL
 for f in $(metrics_files); do
 	asuser 65534 cat "$f" >/dev/null || fail "nobody cannot read $f"
 done
-for f in $M/position $M/home $M/stop; do
+for f in $M/position $M/home $M/stop $M/accelerometer_type; do
 	if asuser 65534 sh -c "echo 1 >$f" 2>/dev/null; then fail "nobody wrote $f"; fi
 done
 if asuser 65534 mipsctl status >/dev/null 2>&1; then fail "nobody opened /dev/mipsloader"; fi
@@ -163,12 +165,22 @@ allowed=$((10 * (elapsed / 5 + 2)))
 echo "stress: 10,000 invalid writes refused, state unchanged, $logged log lines in $elapsed s (rate limited: at most $allowed)"
 
 # --- load/unload cycles under load ---------------------------------------
+# A motor move in flight (queued or running, ours or l2's) when rmmod runs:
+# removal must wait for its work function to return.
+move_in_flight() {
+	t=0
+	until echo 150 >$M/position 2>/dev/null; grep -q '^hy300_motor_moving 1' $M/position_status; do
+		t=$((t + 1))
+		[ $t -lt 100 ] || return 1
+	done
+}
 touch /tmp/run
 ( while [ -e /tmp/run ]; do cat /sys/class/hy300/*/metrics >/dev/null 2>&1; done ) & l1=$!
-( while [ -e /tmp/run ]; do echo 5 >$M/position; echo 1 >$M/stop; mipsctl status >/dev/null; done ) 2>/dev/null & l2=$!
+( while [ -e /tmp/run ]; do echo 5 >$M/position; mipsctl status >/dev/null; done ) 2>/dev/null & l2=$!
 ( while [ -e /tmp/run ]; do for v in /dev/video*; do capture "$v" 3 320 240; done; done ) >/dev/null 2>&1 & l3=$!
 i=0
 while [ $i -lt "$CYCLES" ]; do
+	move_in_flight || fail "no motor move in flight before rmmod (cycle $i)"
 	unload hy300_keystone_motor || fail "rmmod motor (cycle $i)"
 	unload sunxi_mipsloader || fail "rmmod mips (cycle $i)"
 	unload sunxi_tvcap || fail "rmmod tvcap (cycle $i)"
@@ -188,7 +200,7 @@ rm /tmp/run
 wait $l1
 wait $l2
 wait $l3
-echo "stress: $CYCLES load/unload cycles under readers and writers"
+echo "stress: $CYCLES load/unload cycles under readers and writers, each motor rmmod with a move in flight"
 
 # --- capture device: bind/unbind cycles, unbind while streaming -----------
 # Unbind removes the device under readers of its files and clients at any
@@ -230,6 +242,11 @@ capture "$(tvcap_video)" 30 320 240 >/dev/null || fail "streaming after rebind"
 [ "$(tvcap_value hy300_tvcap_frames_captured_total)" = 30 ] || fail "frames_captured_total after rebind: $(tvcap_value hy300_tvcap_frames_captured_total), expected 30"
 echo "stress: unbind while streaming: client got ENODEV ($(cat /tmp/unbind.out)), device bound again and streams"
 
+# 1,000 STREAMON/STREAMOFF cycles racing the frame interrupts under the
+# debug kernel's checkers (vb2 warns when a stop keeps a buffer).
+streamcycle "$(tvcap_video)" 1000 "${HY300_STREAMCYCLE_SEED:-1}" || fail "STREAMON/STREAMOFF cycles"
+[ "$(tvcap_value hy300_tvcap_buffers_allocated)" = 0 ] || fail "buffers left allocated after the cycles"
+
 # The one splat check of the project (tests/vm/lib/splat.sh).
 # shellcheck source=tests/vm/lib/splat.sh
 . /lib/hy300/splat.sh
@@ -237,6 +254,26 @@ if ! dmesg | splat_check; then
 	fail "kernel splat in dmesg"
 fi
 echo "stress: no splat so far"
+
+# --- co-processor: unbind during firmware loads ---------------------------
+# An open /dev/mipsloader pins the module, so rmmod cannot interrupt an
+# ioctl load; unbind can: it must wait for the load, power down, drop the
+# hardware, and leave the loader's descriptor with ENODEV.
+MDRV=/sys/bus/platform/drivers/sunxi_mipsloader
+touch /tmp/run
+( while [ -e /tmp/run ]; do mipsctl load display.bin; done ) >/dev/null 2>&1 & l1=$!
+( while [ -e /tmp/run ]; do cat /sys/class/hy300/mips/* >/dev/null 2>&1; done ) & l2=$!
+i=0
+while [ $i -lt "$CYCLES" ]; do
+	echo hy300-mipsloader >$MDRV/unbind || fail "unbind mips (cycle $i)"
+	echo hy300-mipsloader >$MDRV/bind || fail "bind mips (cycle $i)"
+	i=$((i + 1))
+done
+rm /tmp/run
+wait $l1
+wait $l2
+[ "$(mipsctl status | tail -n1)" = ok ] || fail "mipsloader unusable after unbind cycles"
+echo "stress: $CYCLES unbind/bind cycles of the co-processor during firmware loads"
 
 # --- allocation failures in probe -----------------------------------------
 # The write to .../bind runs probe in this task: /proc/self/fail-nth makes

@@ -40,6 +40,7 @@ unsafe extern "C" {
         value: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int;
     fn gpiod_get_value_cansleep(desc: *const GpioDesc) -> kernel::ffi::c_int;
+    fn gpiod_to_irq(desc: *const GpioDesc) -> kernel::ffi::c_int;
     #[cfg(hy300_sim)]
     fn gpiod_get_raw_value_cansleep(desc: *const GpioDesc) -> kernel::ffi::c_int;
 }
@@ -89,6 +90,15 @@ impl GpioLine {
         Ok(ret != 0)
     }
 
+    /// The interrupt number of the line, if its chip has one.
+    pub(crate) fn to_irq(&self) -> Result<u32> {
+        // SAFETY: `desc` is a requested line (type invariant).
+        let ret = unsafe { gpiod_to_irq(self.desc.as_ptr()) };
+        kernel::error::to_result(ret)?;
+        // 0 is no interrupt: gpiod_to_irq() reports it so on some chips.
+        u32::try_from(ret).ok().filter(|&irq| irq != 0).ok_or(ENXIO)
+    }
+
     /// Reads the level the chip holds (true = high), ignoring active-low.
     #[cfg(hy300_sim)]
     fn get_raw(&self) -> Result<bool> {
@@ -130,6 +140,11 @@ impl GpioMotor {
             #[cfg(hy300_sim)]
             phase_log: crate::sim::PhaseLog::new()?,
         })
+    }
+
+    /// The limit switch line's interrupt number, if it has one.
+    pub(crate) fn limit_irq(&self) -> Result<u32> {
+        self.limit.to_irq()
     }
 
     /// The levels the chip holds on the phase lines, bit `i` for line `i`.

@@ -10,11 +10,12 @@
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
-use kernel::sync::{Arc, ArcBorrow};
+use kernel::sync::{Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 use kernel::{bindings, of, platform};
 
 mod gpio;
+mod irq;
 mod metrics;
 mod motion;
 #[cfg(hy300_sim)]
@@ -34,6 +35,7 @@ mod hy300;
 use gpio::GpioMotor;
 use hy300::class_device::ClassDevice;
 use hy300::input::{parse_trigger, parse_u32};
+use irq::{ThreadedHandler, ThreadedIrq};
 use motion::{Motion, Timing};
 
 /// Device tree defaults (from the vendor device tree).
@@ -64,6 +66,61 @@ macro_rules! input_warn {
 /// `request` value asking for homing; any other value is a target.
 const REQUEST_HOME: u32 = u32::MAX;
 
+/// The `accelerometer_type` label: set by userspace (the tool that detects
+/// the projector's accelerometer), shown back; the driver itself does not
+/// use it, as in the C original. At most 31 bytes, as the C original's
+/// 32-byte buffer with its NUL; unlike the original (which kept any bytes,
+/// truncated), only a name of letters, digits, `-`, `_` and `.` is taken.
+struct AccelerometerType {
+    name: [u8; Self::MAX_LEN],
+    len: usize,
+}
+
+impl AccelerometerType {
+    const MAX_LEN: usize = 31;
+
+    /// The value until userspace sets one (the C original's).
+    const fn unknown() -> Self {
+        let mut name = [0; Self::MAX_LEN];
+        name[0] = b'u';
+        name[1] = b'n';
+        name[2] = b'k';
+        name[3] = b'n';
+        name[4] = b'o';
+        name[5] = b'w';
+        name[6] = b'n';
+        AccelerometerType { name, len: 7 }
+    }
+
+    /// A name, optionally followed by one newline; `EINVAL` for anything
+    /// else (empty, too long, other bytes).
+    fn parse(input: &[u8]) -> Result<Self> {
+        let name = input.strip_suffix(b"\n").unwrap_or(input);
+        let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+        if name.is_empty() || name.len() > Self::MAX_LEN || !name.iter().all(allowed) {
+            return Err(EINVAL);
+        }
+        let mut value = AccelerometerType {
+            name: [0; Self::MAX_LEN],
+            len: name.len(),
+        };
+        value
+            .name
+            .get_mut(..name.len())
+            .ok_or(EINVAL)?
+            .copy_from_slice(name);
+        Ok(value)
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is ever stored (`parse`, `unknown`).
+        self.name
+            .get(..self.len)
+            .and_then(|name| core::str::from_utf8(name).ok())
+            .unwrap_or("unknown")
+    }
+}
+
 /// The motor: hardware, motion state and the move worker.
 #[pin_data]
 pub(crate) struct Motor {
@@ -76,6 +133,8 @@ pub(crate) struct Motor {
     removing: AtomicBool,
     /// What the worker does next: a target position or [`REQUEST_HOME`].
     request: AtomicU32,
+    #[pin]
+    accelerometer_type: Mutex<AccelerometerType>,
     #[pin]
     work: Work<Motor>,
 }
@@ -136,20 +195,43 @@ impl Motor {
         Ok(())
     }
 
-    /// Stops any move and keeps new ones out; returns when the worker is idle.
+    /// Stops any move and keeps new ones out; returns once the work
+    /// function has returned, so no module code runs after it.
     fn shut_down(&self) {
         self.removing.store(true, Relaxed);
         self.motion.cancel();
-        loop {
-            if self
-                .busy
-                .compare_exchange(false, true, Relaxed, Relaxed)
-                .is_ok()
-            {
-                return;
-            }
-            // SAFETY: `work` is an initialised work item of this live motor.
-            unsafe { bindings::flush_work(Work::raw_get(&self.work)) };
+        // Claim `busy` for good: no move can be queued after this. A move
+        // claimed by a writer just before is waited for (it stops at once,
+        // `cancel` is set).
+        while self
+            .busy
+            .compare_exchange(false, true, Relaxed, Relaxed)
+            .is_err()
+        {
+            self.flush();
+        }
+        // The worker clears `busy` before it returns (and before it drops
+        // its `Arc`): seeing `busy` clear does not mean the work function
+        // has returned. Wait for that unconditionally.
+        self.flush();
+    }
+
+    /// Waits until the work item is neither queued nor running.
+    fn flush(&self) {
+        // SAFETY: `work` is an initialised work item of this live motor;
+        // flush_work() may sleep, and is called from process context.
+        unsafe { bindings::flush_work(Work::raw_get(&self.work)) };
+    }
+}
+
+impl ThreadedHandler for Motor {
+    /// The limit switch's line changed: if it reads active, the move
+    /// running towards it stops before its next step. (Both edges are
+    /// requested and the logical level read here, so the switch's polarity
+    /// comes from the firmware description alone.)
+    fn handle_threaded(&self) {
+        if let Ok(true) = motion::MotorHw::limit_active(&self.hw) {
+            self.motion.limit_interrupt();
         }
     }
 }
@@ -158,6 +240,20 @@ impl hy300::class_device::ClassAttributes for Motor {
     fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
         let limit_active = || motion::MotorHw::limit_active(&self.hw).ok();
         metrics::render(&self.motion, limit_active, attr.to_bytes(), out);
+    }
+
+    fn show_value(&self, attr: &CStr, out: &mut kernel::str::Formatter<'_>) -> bool {
+        use core::fmt::Write;
+        let m = &self.motion;
+        // A number or a 31-byte name and a newline always fit in the page.
+        let _ = match attr.to_bytes() {
+            b"position" => writeln!(out, "{}", m.position.get()),
+            b"max_position" => writeln!(out, "{}", m.max_position),
+            b"homed" => writeln!(out, "{}", u8::from(m.homed.load(Relaxed))),
+            b"accelerometer_type" => writeln!(out, "{}", self.accelerometer_type.lock().as_str()),
+            _ => return false,
+        };
+        true
     }
 
     fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
@@ -176,6 +272,16 @@ impl hy300::class_device::ClassAttributes for Motor {
                 parse_trigger(input).inspect_err(|_| input_warn!("home: write 1 to home\n"))?;
                 Arc::from(this).start(REQUEST_HOME)
             }
+            b"accelerometer_type" => {
+                let value = AccelerometerType::parse(input).inspect_err(|_| {
+                    input_warn!(
+                        "accelerometer_type: expected 1..=31 of [A-Za-z0-9._-], got {} bytes\n",
+                        input.len()
+                    )
+                })?;
+                *this.accelerometer_type.lock() = value;
+                Ok(())
+            }
             b"stop" => {
                 parse_trigger(input).inspect_err(|_| input_warn!("stop: write 1 to stop\n"))?;
                 this.motion.request_stop();
@@ -193,13 +299,19 @@ crate::hy300_attributes!(MOTOR_ATTRIBUTES: Motor => {
     c"movement_counters" => 0o444,
     c"gpio_status" => 0o444,
     c"step_timing" => 0o444,
-    c"position" => 0o200,
+    c"position" => 0o644,
+    c"max_position" => 0o444,
+    c"homed" => 0o444,
+    c"accelerometer_type" => 0o644,
     c"home" => 0o200,
     c"stop" => 0o200,
 });
 
 /// The bound driver: owns the class device (and through it the motor).
+/// Fields drop in order: the interrupt is freed before the files go.
 struct KeystoneMotorDriver {
+    /// The limit switch's interrupt; `None` when polled.
+    _limit_irq: Option<ThreadedIrq<Motor>>,
     class_device: ClassDevice<Motor>,
 }
 
@@ -257,10 +369,34 @@ impl platform::Driver for KeystoneMotorDriver {
                 busy: AtomicBool::new(false),
                 removing: AtomicBool::new(false),
                 request: AtomicU32::new(0),
+                accelerometer_type <- kernel::new_mutex!(AccelerometerType::unknown()),
                 work <- new_work!("Motor::work"),
             }),
             GFP_KERNEL,
         )?;
+        // The switch's interrupt, if its GPIO has one; else the switch is
+        // read before every step towards it.
+        let limit_irq = motor
+            .hw
+            .limit_irq()
+            .and_then(|irq| {
+                ThreadedIrq::request(
+                    irq,
+                    irq::TRIGGER_BOTH_EDGES,
+                    c"hy300-motor-limit",
+                    motor.clone(),
+                )
+            })
+            .inspect_err(|e| {
+                dev_info!(
+                    dev,
+                    "limit switch without interrupt ({e:?}): read before each step\n"
+                )
+            })
+            .ok();
+        if limit_irq.is_some() {
+            motor.motion.use_limit_interrupt();
+        }
         let class_device = ClassDevice::register(c"motor", Some(dev), &MOTOR_ATTRIBUTES, motor)?;
         dev_info!(
             dev,
@@ -268,7 +404,10 @@ impl platform::Driver for KeystoneMotorDriver {
             timing.phase_delay_us,
             timing.step_delay_ms
         );
-        Ok(KeystoneMotorDriver { class_device })
+        Ok(KeystoneMotorDriver {
+            _limit_irq: limit_irq,
+            class_device,
+        })
     }
 }
 
@@ -276,7 +415,15 @@ impl Drop for KeystoneMotorDriver {
     fn drop(&mut self) {
         // Stop the motor before the files go (the class device is dropped
         // after this body), so no move outlives the driver.
-        self.class_device.data().shut_down();
+        let motor = self.class_device.data();
+        motor.shut_down();
+        // Every move ends with the lines off; if that last write failed,
+        // try once more before the lines are released.
+        if motor.motion.phase_mask() != 0 {
+            if let Err(e) = motion::MotorHw::set_phases(&motor.hw, 0) {
+                pr_err!("cannot switch the phases off on remove: {e:?}\n");
+            }
+        }
     }
 }
 

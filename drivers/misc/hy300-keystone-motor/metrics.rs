@@ -42,6 +42,10 @@ const LIMIT_ACTIVE: Family = Family::gauge(
     "hy300_motor_limit_switch_active",
     "1 while the switch is active.",
 );
+const LIMIT_IRQ: Family = Family::gauge(
+    "hy300_motor_limit_switch_irq",
+    "1 if the switch has an interrupt, 0 if polled.",
+);
 const PHASE_TRANSITIONS: Family = Family::counter(
     "hy300_motor_phase_transitions_total",
     "Phase line level changes.",
@@ -94,6 +98,7 @@ fn gpio_status(m: &Motion, limit_active: Option<bool>, w: &mut Writer<'_>) {
     if let Some(active) = limit_active {
         w.gauge(&LIMIT_ACTIVE, active);
     }
+    w.gauge(&LIMIT_IRQ, m.has_limit_interrupt());
     w.family(&PHASE_TRANSITIONS, |f| {
         for (counter, name) in m.metrics.phase_transitions.iter().zip(LINE_NAMES.iter()) {
             f.sample(&[(LINE, name)], counter.get());

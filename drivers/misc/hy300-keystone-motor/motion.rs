@@ -51,6 +51,11 @@ pub(crate) const PHASE_LINES: usize = 4;
 /// Extra steps homing may take beyond `max-position` before giving up.
 pub(crate) const HOMING_MARGIN_STEPS: u32 = 100;
 
+/// A move stopped by the limit switch logs one line; moves are started
+/// from userspace, so at most 10 such lines per 5 s.
+static LIMIT_MESSAGES: crate::hy300::ratelimit::RateLimit =
+    crate::hy300::ratelimit::RateLimit::new(10, 5000);
+
 /// Upper bounds of the step duration histogram, in nanoseconds.
 pub(crate) static STEP_SECONDS_BOUNDS: [u64; 6] = [
     500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 50_000_000,
@@ -137,6 +142,12 @@ pub(crate) struct Motion {
     stop: AtomicBool,
     /// Stop every move from now on (driver unbinding); never cleared.
     cancelled: AtomicBool,
+    /// The limit switch has an interrupt ([`Motion::limit_interrupt`]);
+    /// otherwise the switch is read before every step towards it.
+    limit_irq: AtomicBool,
+    /// Set by the interrupt when it found the switch active; cleared when
+    /// a run towards the switch starts (which reads the line once).
+    limit_event: AtomicBool,
     pub(crate) metrics: MotorMetrics,
 }
 
@@ -152,6 +163,8 @@ impl Motion {
             phase_mask: AtomicU8::new(0),
             stop: AtomicBool::new(false),
             cancelled: AtomicBool::new(false),
+            limit_irq: AtomicBool::new(false),
+            limit_event: AtomicBool::new(false),
             metrics: MotorMetrics::new(),
         }
     }
@@ -175,6 +188,45 @@ impl Motion {
     /// Stops the current move and every later one.
     pub(crate) fn cancel(&self) {
         self.cancelled.store(true, Relaxed);
+    }
+
+    /// From now on the limit switch's interrupt reports it (called once the
+    /// interrupt is requested): the line is no longer read before each step.
+    pub(crate) fn use_limit_interrupt(&self) {
+        self.limit_irq.store(true, Relaxed);
+    }
+
+    /// Whether the limit switch has an interrupt.
+    pub(crate) fn has_limit_interrupt(&self) -> bool {
+        self.limit_irq.load(Relaxed)
+    }
+
+    /// The limit switch's interrupt found the switch active: the running
+    /// move towards it stops before its next step.
+    pub(crate) fn limit_interrupt(&self) {
+        self.limit_event.store(true, Relaxed);
+    }
+
+    /// Whether the limit switch is active, checked before each step towards
+    /// it. The first check of a run (`first`) clears the interrupt's flag,
+    /// then reads the line (the switch may be active already, and an edge
+    /// interrupt would not fire again); later checks take the interrupt's
+    /// word when there is one, and read the line when there is none.
+    fn limit_reached(&self, hw: &dyn MotorHw, first: bool) -> Result<bool> {
+        if first {
+            self.limit_event.store(false, Relaxed);
+        } else if self.limit_irq.load(Relaxed) {
+            return Ok(self.limit_event.load(Relaxed));
+        }
+        hw.limit_active()
+            .inspect_err(|_| self.metrics.step_errors.inc())
+    }
+
+    /// The switch is active: the lens is at its end stop, position 0.
+    fn at_limit(&self) {
+        self.metrics.limit_switch_triggers.inc();
+        self.position.set(0);
+        self.homed.store(true, Relaxed);
     }
 
     fn should_stop(&self) -> bool {
@@ -220,6 +272,7 @@ impl Motion {
         }
         let target = i64::from(target);
         self.target.set(target);
+        let mut first_towards_limit = true;
         loop {
             let position = self.position.get();
             if position == target {
@@ -234,6 +287,28 @@ impl Motion {
             } else {
                 Direction::CounterClockwise
             };
+            // The switch is honoured on every step towards it, not only
+            // while homing (the C original checked it too, and marked the
+            // motor homed): the lens is at its end stop, whatever the
+            // position said. It stops the move; away from it, the switch
+            // is ignored (it reads active when leaving position 0).
+            if direction == Direction::CounterClockwise {
+                if self.limit_reached(hw, first_towards_limit)? {
+                    self.at_limit();
+                    let (print, suppressed) = LIMIT_MESSAGES.check();
+                    if suppressed > 0 {
+                        pr_info!("{suppressed} messages about the limit switch suppressed\n");
+                    }
+                    if print {
+                        pr_info!(
+                            "limit switch reached at position {position} (target {target}): \
+                             move stopped, position is now 0\n"
+                        );
+                    }
+                    return Ok(());
+                }
+                first_towards_limit = false;
+            }
             self.step(hw, timing, direction)?;
         }
     }
@@ -242,22 +317,24 @@ impl Motion {
         self.metrics.homing_attempts.inc();
         self.homed.store(false, Relaxed);
         let budget = self.max_position.saturating_add(HOMING_MARGIN_STEPS);
-        for _ in 0..=budget {
-            match hw.limit_active() {
+        // The switch is read before each of the `budget` steps and once
+        // after the last: at most `budget` steps, as the failure says.
+        for taken in 0..=budget {
+            match self.limit_reached(hw, taken == 0) {
                 Ok(true) => {
-                    self.metrics.limit_switch_triggers.inc();
-                    self.position.set(0);
+                    self.at_limit();
                     self.target.set(0);
-                    self.homed.store(true, Relaxed);
                     self.metrics.homing_successes.inc();
                     return Ok(());
                 }
                 Ok(false) => {}
                 Err(e) => {
-                    self.metrics.step_errors.inc();
                     self.metrics.homing_failures.inc();
                     return Err(e);
                 }
+            }
+            if taken == budget {
+                break;
             }
             if self.should_stop() {
                 self.metrics.moves_stopped.inc();

@@ -13,12 +13,14 @@ use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS, STEP_SECONDS_B
 const LOG_CAPACITY: usize = 256;
 
 /// Records every mask the logic drives, in order; the limit switch closes
-/// after `limit_after` reads (never if `u32::MAX`).
+/// after `limit_after` reads (never if `u32::MAX`) and opens again after
+/// `limit_until` reads.
 struct FakeHw {
     log: [AtomicU8; LOG_CAPACITY],
     writes: AtomicUsize,
     limit_reads: AtomicU32,
     limit_after: u32,
+    limit_until: u32,
 }
 
 impl FakeHw {
@@ -28,6 +30,16 @@ impl FakeHw {
             writes: AtomicUsize::new(0),
             limit_reads: AtomicU32::new(0),
             limit_after,
+            limit_until: u32::MAX,
+        }
+    }
+
+    /// The switch reads active once, at the first read (homing at once),
+    /// then never again (the later moves towards it do not reach it).
+    fn active_once() -> Self {
+        FakeHw {
+            limit_until: 1,
+            ..FakeHw::new(0)
         }
     }
 
@@ -56,7 +68,31 @@ impl MotorHw for FakeHw {
     }
 
     fn limit_active(&self) -> Result<bool> {
-        Ok(self.limit_reads.fetch_add(1, Relaxed) >= self.limit_after)
+        let read = self.limit_reads.fetch_add(1, Relaxed);
+        Ok(read >= self.limit_after && read < self.limit_until)
+    }
+}
+
+/// A [`FakeHw`] that also acts on the motion after `after` phase writes:
+/// an interrupt or an unbind arriving in the middle of a move.
+struct ActingHw<'a> {
+    fake: FakeHw,
+    motion: &'a Motion,
+    after: usize,
+    action: fn(&Motion),
+}
+
+impl MotorHw for ActingHw<'_> {
+    fn set_phases(&self, mask: u8) -> Result {
+        self.fake.set_phases(mask)?;
+        if self.fake.writes.load(Relaxed) == self.after {
+            (self.action)(self.motion);
+        }
+        Ok(())
+    }
+
+    fn limit_active(&self) -> Result<bool> {
+        self.fake.limit_active()
     }
 }
 
@@ -91,15 +127,29 @@ mod motion_tests {
         assert_eq!(m.home(&hw, FAST), Err(ETIMEDOUT));
         assert!(!m.homed.load(Relaxed));
         assert_eq!(m.metrics.homing_failures.get(), 1);
+        // Exactly the documented budget (the failure message names it),
+        // not one more.
         assert_eq!(
             m.metrics.steps_counter_clockwise.get(),
-            u64::from(50 + HOMING_MARGIN_STEPS + 1)
+            u64::from(50 + HOMING_MARGIN_STEPS)
         );
     }
 
     #[test]
+    fn homing_sees_the_switch_reached_by_the_last_step() {
+        // The switch is read once more after the last step of the budget:
+        // reached by that step, homing succeeds.
+        let budget = 50 + HOMING_MARGIN_STEPS;
+        let hw = FakeHw::new(budget);
+        let m = Motion::new(50);
+        assert_eq!(m.home(&hw, FAST), Ok(()));
+        assert!(m.homed.load(Relaxed));
+        assert_eq!(m.metrics.steps_counter_clockwise.get(), u64::from(budget));
+    }
+
+    #[test]
     fn move_homes_first_then_reaches_target() {
-        let hw = FakeHw::new(0);
+        let hw = FakeHw::active_once();
         let m = Motion::new(100);
         assert_eq!(m.move_to(&hw, FAST, 40), Ok(()));
         assert_eq!(m.position.get(), 40);
@@ -115,9 +165,10 @@ mod motion_tests {
     #[test]
     fn phases_walk_the_table_both_ways_across_moves() -> Result {
         // The switch is active at once, so homing takes no step and every
-        // mask below comes from the moves. The literal masks are the
-        // half-step order (motion.rs); 0x00 only ends a move.
-        let hw = FakeHw::new(0);
+        // mask below comes from the moves (which never reach the switch).
+        // The literal masks are the half-step order (motion.rs); 0x00 only
+        // ends a move.
+        let hw = FakeHw::active_once();
         let m = Motion::new(100);
         for target in [3, 8, 4, 6] {
             assert_eq!(m.move_to(&hw, FAST, target), Ok(()));
@@ -134,6 +185,97 @@ mod motion_tests {
         // Level changes of lines 0..3 over those masks, starting from 0.
         let transitions = m.metrics.phase_transitions.each_ref().map(|c| c.get());
         assert_eq!(transitions, [8, 6, 6, 2]);
+        Ok(())
+    }
+
+    #[test]
+    fn move_towards_the_switch_stops_at_it_when_polled() -> Result {
+        // Homed at 50 (lost steps: the lens is nearer the stop than that);
+        // the switch reads active from its 11th read, i.e. after 10 steps.
+        let hw = FakeHw::new(10);
+        let m = Motion::new(100);
+        m.homed.store(true, Relaxed);
+        m.position.set(50);
+        assert_eq!(m.move_to(&hw, FAST, 20), Ok(()));
+        assert_eq!(m.position.get(), 0);
+        assert!(m.homed.load(Relaxed));
+        assert_eq!(m.metrics.limit_switch_triggers.get(), 1);
+        assert_eq!(m.metrics.steps_counter_clockwise.get(), 10);
+        assert_eq!(hw.limit_reads.load(Relaxed), 11);
+        assert_eq!(hw.written()?.last(), Some(&0x00));
+        Ok(())
+    }
+
+    #[test]
+    fn move_towards_the_switch_stops_one_step_after_its_interrupt() -> Result {
+        // With an interrupt, the line is read once when the run starts
+        // (inactive here) and never again: the move stops before the step
+        // after the one during which the interrupt came.
+        let m = Motion::new(100);
+        m.use_limit_interrupt();
+        m.homed.store(true, Relaxed);
+        m.position.set(50);
+        let hw = ActingHw {
+            fake: FakeHw::new(u32::MAX),
+            motion: &m,
+            after: 7,
+            action: Motion::limit_interrupt,
+        };
+        assert_eq!(m.move_to(&hw, FAST, 20), Ok(()));
+        assert_eq!(m.metrics.steps_counter_clockwise.get(), 7);
+        assert_eq!(hw.fake.limit_reads.load(Relaxed), 1);
+        assert_eq!(m.position.get(), 0);
+        assert!(m.homed.load(Relaxed));
+        assert_eq!(m.metrics.limit_switch_triggers.get(), 1);
+        assert_eq!(hw.fake.written()?.last(), Some(&0x00));
+        Ok(())
+    }
+
+    #[test]
+    fn an_interrupt_before_the_move_does_not_stop_it() {
+        // A stale event (the switch pressed while idle, then released) is
+        // forgotten when a run towards the switch starts.
+        let hw = FakeHw::new(u32::MAX);
+        let m = Motion::new(100);
+        m.use_limit_interrupt();
+        m.homed.store(true, Relaxed);
+        m.position.set(50);
+        m.limit_interrupt();
+        assert_eq!(m.move_to(&hw, FAST, 20), Ok(()));
+        assert_eq!(m.position.get(), 20);
+        assert_eq!(m.metrics.limit_switch_triggers.get(), 0);
+    }
+
+    #[test]
+    fn the_switch_does_not_stop_a_move_away_from_it() {
+        // Active all along (at the stop), the switch is ignored clockwise.
+        let hw = FakeHw::new(0);
+        let m = Motion::new(100);
+        m.homed.store(true, Relaxed);
+        assert_eq!(m.move_to(&hw, FAST, 30), Ok(()));
+        assert_eq!(m.position.get(), 30);
+        assert_eq!(hw.limit_reads.load(Relaxed), 0);
+        assert_eq!(m.metrics.limit_switch_triggers.get(), 0);
+    }
+
+    #[test]
+    fn stop_or_unbind_mid_move_switches_the_phases_off() -> Result {
+        // `stop` and unbinding (`cancel`) arriving during the third step:
+        // the move ends before the fourth with every line off.
+        for action in [Motion::request_stop, Motion::cancel] {
+            let m = Motion::new(100);
+            m.homed.store(true, Relaxed);
+            let hw = ActingHw {
+                fake: FakeHw::new(u32::MAX),
+                motion: &m,
+                after: 3,
+                action,
+            };
+            assert_eq!(m.move_to(&hw, FAST, 50), Err(EINTR));
+            assert_eq!(m.position.get(), 3);
+            assert_eq!(hw.fake.written()?, [0x0c, 0x08, 0x09, 0x00]);
+            assert_eq!(m.phase_mask(), 0);
+        }
         Ok(())
     }
 

@@ -131,7 +131,7 @@ pub(crate) fn validate(
 /// On failure the previously loaded firmware (if any) stays recorded.
 pub(crate) fn load(
     dev: &Device,
-    proto: &Protocol,
+    proto: &Protocol<'_>,
     state: &FirmwareState,
     name: &CStr,
     expected_crc: Option<u32>,
@@ -162,7 +162,7 @@ pub(crate) fn load(
 
 fn load_inner(
     dev: &Device,
-    proto: &Protocol,
+    proto: &Protocol<'_>,
     state: &FirmwareState,
     name: &CStr,
     expected_crc: Option<u32>,

@@ -49,8 +49,10 @@ impl Reg {
     }
 }
 
-/// Size of the register block.
-pub(crate) const REG_BLOCK_SIZE: usize = 0x1000;
+/// Size of the register block mapped: the factory device tree's `reg` is
+/// 0x100 bytes (an earlier HY300 tree said 0x1000); the four registers fit
+/// either.
+pub(crate) const REG_BLOCK_SIZE: usize = 0x100;
 
 /// Access to the co-processor. Implementations do no counting or policy;
 /// `protocol.rs` does both, identically for every backend.

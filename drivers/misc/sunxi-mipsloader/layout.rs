@@ -18,12 +18,15 @@ pub(crate) const RESERVED_SIZE: usize = 0x280_0000;
 
 /// Index of the regions the driver writes, in [`REGIONS`].
 pub(crate) const FIRMWARE: usize = 1;
-pub(crate) const TSE: usize = 2;
+/// The 1 MiB region after the firmware, where the panel (keystone)
+/// parameters go. The C original calls it TSE and aliases it as DEBUG; the
+/// seed's metric schema names it `debug`, so that is its label.
+pub(crate) const DEBUG: usize = 2;
 
 /// The layout, in address order.
 pub(crate) const REGIONS: [Region; 4] = [
     Region {
-        name: "boot",
+        name: "boot_code",
         offset: 0x0,
         size: 0x1000,
     },
@@ -33,7 +36,7 @@ pub(crate) const REGIONS: [Region; 4] = [
         size: 0xC0_0000,
     },
     Region {
-        name: "tse",
+        name: "debug",
         offset: 0xC0_1000,
         size: 0x10_0000,
     },

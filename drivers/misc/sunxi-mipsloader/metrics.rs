@@ -19,8 +19,12 @@ const REGION_USAGE: Family = Family::gauge(
     "hy300_mips_memory_usage_bytes",
     "Bytes last written to each region.",
 );
-const REGISTER_ACCESS: Family =
-    Family::counter("hy300_mips_register_access_total", "Register accesses.");
+const REGISTER_ACCESS: Family = Family::counter(
+    "hy300_mips_register_access_total",
+    "Register accesses, reads and writes.",
+);
+const REGISTER_WRITES: Family =
+    Family::counter("hy300_mips_register_writes_total", "Register writes.");
 const LOADED: Family = Family::gauge("hy300_mips_firmware_loaded", "1 while firmware is loaded.");
 const FW_SIZE: Family = Family::gauge("hy300_mips_firmware_size_bytes", "Loaded firmware size.");
 const FW_CRC: Family = Family::gauge("hy300_mips_firmware_crc32", "Loaded firmware CRC32.");
@@ -45,7 +49,6 @@ const COMM_ERRORS: Family =
 
 const REGION: LabelName = LabelName::new("region");
 const REGISTER: LabelName = LabelName::new("register");
-const OP: LabelName = LabelName::new("op");
 const REASON: LabelName = LabelName::new("reason");
 const KIND: LabelName = LabelName::new("kind");
 
@@ -62,15 +65,23 @@ fn memory_stats(m: &ProtocolMetrics, w: &mut Writer<'_>) {
     });
 }
 
+/// The seed's schema: one sample per register, reads and writes together
+/// (as the C original counts them); the writes alone in a second family,
+/// so reads are the difference and no access is counted twice in a sum.
 fn register_access_count(m: &ProtocolMetrics, w: &mut Writer<'_>) {
     let regs = &m.registers;
     w.family(&REGISTER_ACCESS, |f| {
         for reg in Reg::ALL {
             let i = reg.index() % 4;
-            f.sample(&[(REGISTER, reg.name()), (OP, "read")], regs.reads[i].get());
+            let total = regs.reads[i].get().saturating_add(regs.writes[i].get());
+            f.sample(&[(REGISTER, reg.name())], total);
+        }
+    });
+    w.family(&REGISTER_WRITES, |f| {
+        for reg in Reg::ALL {
             f.sample(
-                &[(REGISTER, reg.name()), (OP, "write")],
-                regs.writes[i].get(),
+                &[(REGISTER, reg.name())],
+                regs.writes[reg.index() % 4].get(),
             );
         }
     });

@@ -10,7 +10,7 @@
 
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::device::{Core, Device};
-use kernel::fs::File;
+use kernel::fs::{file::flags, File};
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
 use kernel::prelude::*;
 use kernel::str::CString;
@@ -19,12 +19,14 @@ use kernel::sync::{Arc, ArcBorrow, Mutex};
 use kernel::uaccess::{UserPtr, UserSlice};
 use kernel::{of, platform};
 
+mod clocks;
 mod crc32;
 mod firmware;
 mod hw;
 mod layout;
 mod metrics;
 mod mmio;
+mod panel;
 mod protocol;
 #[cfg(hy300_sim)]
 mod sim;
@@ -44,60 +46,164 @@ mod hy300;
 use firmware::FirmwareState;
 use hw::{Backend, Reg};
 use hy300::class_device::{ClassAttributes, ClassDevice};
-use protocol::Protocol;
+use protocol::{Protocol, ProtocolMetrics};
 
 /// Firmware loaded at probe when the device tree names none.
 const DEFAULT_FIRMWARE: &CStr = c"display.bin";
 
-/// The co-processor: protocol, firmware state and the operation lock.
+/// Log lines for invalid `panelparam` writes: at most 10 per 5 s.
+static INPUT_WARNINGS: hy300::ratelimit::RateLimit = hy300::ratelimit::RateLimit::new(10, 5000);
+
+/// The co-processor: counters, firmware state, and the hardware behind the
+/// operation lock.
 #[pin_data]
 pub(crate) struct Mips {
-    pub(crate) proto: Protocol,
+    pub(crate) metrics: ProtocolMetrics,
     pub(crate) firmware: FirmwareState,
-    /// Serialises operations (load, restart, panel...): they sleep. Metric
-    /// reads never take it.
+    /// The hardware, `None` once the device is unbound. Operations (load,
+    /// restart, panel...) hold the lock throughout: they are serialised,
+    /// and none can touch the registers or the reserved memory after
+    /// [`Mips::shut_down`]. Metric reads never take it.
     #[pin]
-    ops: Mutex<()>,
+    hw: Mutex<Option<Hardware>>,
     dev: ARef<Device>,
 }
 
+/// What the driver holds while bound. Field order is drop order: the
+/// backend (mappings) goes before the clocks stop.
+struct Hardware {
+    backend: Backend,
+    clocks: clocks::Clocks,
+}
+
 impl Mips {
-    fn load(&self, name: &CStr, expected_crc: Option<u32>) -> Result {
-        let _ops = self.ops.lock();
-        firmware::load(&self.dev, &self.proto, &self.firmware, name, expected_crc)
+    /// Runs `op` with the hardware; `ENODEV` once the device is unbound
+    /// (files opened before keep this state, not the device).
+    fn with_hw<R>(&self, op: impl FnOnce(&Protocol<'_>) -> Result<R>) -> Result<R> {
+        self.with_clocks(|proto, _| op(proto))
     }
 
+    fn with_clocks<R>(
+        &self,
+        op: impl FnOnce(&Protocol<'_>, &clocks::Clocks) -> Result<R>,
+    ) -> Result<R> {
+        let hw = self.hw.lock();
+        let hw = hw.as_ref().ok_or(ENODEV)?;
+        op(&Protocol::new(&hw.backend, &self.metrics), &hw.clocks)
+    }
+
+    /// The core clock runs from here until a power down.
+    fn load(&self, name: &CStr, expected_crc: Option<u32>) -> Result {
+        self.with_clocks(|proto, clocks| {
+            clocks.core_on()?;
+            firmware::load(&self.dev, proto, &self.firmware, name, expected_crc)
+        })
+    }
+
+    /// Refused with `ENOENT` without loaded firmware, as the C original
+    /// does: the core would run whatever the memory holds.
     fn restart(&self) -> Result {
-        let _ops = self.ops.lock();
-        self.proto.restart()
+        self.with_hw(|proto| {
+            if !self.firmware.loaded.load(Relaxed) {
+                return Err(ENOENT);
+            }
+            proto.restart()
+        })
     }
 
     fn power_down(&self) -> Result {
-        let _ops = self.ops.lock();
-        self.proto.power_down()?;
-        self.firmware.loaded.store(false, Relaxed);
-        Ok(())
+        self.with_clocks(|proto, clocks| {
+            proto.power_down()?;
+            self.firmware.loaded.store(false, Relaxed);
+            clocks.core_off();
+            Ok(())
+        })
     }
 
     fn set_panel(&self, corners: &[i32; 8]) -> Result {
-        let _ops = self.ops.lock();
-        self.proto.set_panel(corners)
+        self.with_hw(|proto| proto.set_panel(corners))
     }
 
     fn status(&self) -> Result<uapi::Status> {
-        let _ops = self.ops.lock();
-        Ok(uapi::Status {
-            loaded: self.firmware.loaded.load(Relaxed).into(),
-            firmware_size: u32::try_from(self.firmware.size.load(Relaxed)).unwrap_or(u32::MAX),
-            firmware_crc32: self.firmware.crc.load(Relaxed),
-            status_reg: self.proto.read(Reg::Status)?,
+        self.with_hw(|proto| {
+            Ok(uapi::Status {
+                loaded: self.firmware.loaded.load(Relaxed).into(),
+                firmware_size: u32::try_from(self.firmware.size.load(Relaxed)).unwrap_or(u32::MAX),
+                firmware_crc32: self.firmware.crc.load(Relaxed),
+                status_reg: proto.read(Reg::Status)?,
+            })
         })
     }
+
+    /// The STATUS register alone (the C original's GET_STATUS).
+    fn status_reg(&self) -> Result<u32> {
+        self.with_hw(|proto| proto.read(Reg::Status))
+    }
+
+    /// On unbind: waits for a running operation, powers the core down if
+    /// firmware is loaded (as the C original's remove does), then drops the
+    /// backend, which unmaps the reserved memory (the registers go with
+    /// the device), and stops the clocks. Open files then get `ENODEV`.
+    fn shut_down(&self) {
+        let mut hw = self.hw.lock();
+        if let Some(hardware) = hw.as_ref() {
+            if self.firmware.loaded.load(Relaxed) {
+                match Protocol::new(&hardware.backend, &self.metrics).power_down() {
+                    Ok(()) => dev_info!(self.dev, "co-processor powered down on remove\n"),
+                    Err(e) => dev_warn!(self.dev, "power down on remove failed: {e:?}\n"),
+                }
+                self.firmware.loaded.store(false, Relaxed);
+            }
+        }
+        *hw = None;
+    }
+}
+
+/// Whether the caller has `CAP_SYS_RAWIO`.
+fn capable_rawio() -> bool {
+    // SAFETY: `capable` checks the current task's credentials; it may be
+    // called from any process context (ioctl, sysfs store).
+    unsafe { kernel::bindings::capable(kernel::bindings::CAP_SYS_RAWIO as kernel::ffi::c_int) }
+}
+
+/// Commands that change the co-processor need a descriptor opened for
+/// writing (`EBADF` otherwise) and `CAP_SYS_RAWIO` (`EPERM` otherwise);
+/// status works on a read-only descriptor.
+fn may_change(file: &File) -> Result {
+    if file.flags() & flags::O_ACCMODE == flags::O_RDONLY {
+        return Err(EBADF);
+    }
+    if !capable_rawio() {
+        return Err(EPERM);
+    }
+    Ok(())
 }
 
 impl ClassAttributes for Mips {
     fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
-        metrics::render(&self.proto.metrics, &self.firmware, attr.to_bytes(), out);
+        metrics::render(&self.metrics, &self.firmware, attr.to_bytes(), out);
+    }
+
+    /// `panelparam` (the C original's, write-only here): strict
+    /// `tl_x=N,tl_y=N,tr_x=N,tr_y=N,bl_x=N,bl_y=N,br_x=N,br_y=N`.
+    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
+        if attr.to_bytes() != b"panelparam" {
+            return Err(EACCES);
+        }
+        if !capable_rawio() {
+            return Err(EPERM);
+        }
+        let corners = panel::parse(input).inspect_err(|_| {
+            let (print, suppressed) = INPUT_WARNINGS.check();
+            if print {
+                dev_warn!(
+                    this.dev,
+                    "panelparam: invalid input ({} earlier messages suppressed)\n",
+                    suppressed
+                );
+            }
+        })?;
+        this.set_panel(&corners)
     }
 }
 
@@ -107,9 +213,11 @@ crate::hy300_attributes!(MIPS_ATTRIBUTES: Mips => {
     c"register_access_count" => 0o444,
     c"firmware_status" => 0o444,
     c"communication_errors" => 0o444,
+    c"panelparam" => 0o200,
 });
 
-/// `/dev/mipsloader`: each open file holds the co-processor.
+/// `/dev/mipsloader`: each open file holds the co-processor state (not the
+/// device: after unbind its operations fail with `ENODEV`).
 struct MipsControl;
 
 #[vtable]
@@ -125,24 +233,41 @@ impl MiscDevice for MipsControl {
         Ok(driver.class_device.data().clone())
     }
 
-    fn ioctl(mips: ArcBorrow<'_, Mips>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+    fn ioctl(mips: ArcBorrow<'_, Mips>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
         let user = |len| UserSlice::new(UserPtr::from_addr(arg), len);
         match cmd {
             uapi::IOC_LOAD_FW => {
+                may_change(file)?;
                 let request: uapi::LoadRequest = user(core::mem::size_of::<uapi::LoadRequest>())
                     .reader()
                     .read()?;
                 mips.load(request.firmware_name()?, request.expected_crc()?)?;
             }
-            uapi::IOC_RESTART => mips.restart()?,
-            uapi::IOC_POWER_DOWN => mips.power_down()?,
+            uapi::IOC_LOAD_FW_ORIG => {
+                may_change(file)?;
+                let mut buf = [0u8; uapi::FW_NAME_MAX + 1];
+                mips.load(uapi::read_original_name(arg, &mut buf)?, None)?;
+            }
+            uapi::IOC_RESTART => {
+                may_change(file)?;
+                mips.restart()?;
+            }
+            uapi::IOC_POWER_DOWN => {
+                may_change(file)?;
+                mips.power_down()?;
+            }
             uapi::IOC_GET_STATUS => {
                 let status = mips.status()?;
                 user(core::mem::size_of::<uapi::Status>())
                     .writer()
                     .write(&status)?;
             }
+            uapi::IOC_GET_STATUS_ORIG => {
+                let status = mips.status_reg()?;
+                user(core::mem::size_of::<u32>()).writer().write(&status)?;
+            }
             uapi::IOC_SET_PANEL => {
+                may_change(file)?;
                 let panel: uapi::Panel =
                     user(core::mem::size_of::<uapi::Panel>()).reader().read()?;
                 mips.set_panel(&panel.corners)?;
@@ -150,6 +275,16 @@ impl MiscDevice for MipsControl {
             _ => return Err(ENOTTY),
         }
         Ok(0)
+    }
+
+    /// 32-bit callers: the original LOAD_FW's number carries a 4-byte
+    /// `char *`; everything else is the same. `arg` is already the
+    /// zero-extended 32-bit pointer (`compat_ptr` is the identity on arm64
+    /// and x86_64). Compiled with `CONFIG_COMPAT` only (the QEMU test
+    /// kernels have none; KUnit checks `uapi::compat_cmd`).
+    #[cfg(CONFIG_COMPAT)]
+    fn compat_ioctl(mips: ArcBorrow<'_, Mips>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        Self::ioctl(mips, file, uapi::compat_cmd(cmd), arg)
     }
 }
 
@@ -214,16 +349,20 @@ impl MipsLoaderDriver {
     /// registers the class device.
     fn set_up(pdev: &platform::Device<Core<'_>>, kind: BackendKind) -> Result<ClassDevice<Mips>> {
         let dev = pdev.as_ref();
-        let hw = match kind {
+        let backend = match kind {
             BackendKind::Mmio => Backend::Mmio(mmio::MmioHw::new(pdev)?),
             #[cfg(hy300_sim)]
             BackendKind::Sim => Backend::Sim(sim::SimHw::new()?),
         };
+        let hw = Hardware {
+            backend,
+            clocks: clocks::Clocks::get(dev)?,
+        };
         let mips = Arc::pin_init(
             try_pin_init!(Mips {
-                proto: Protocol::new(hw),
+                metrics: ProtocolMetrics::new(),
                 firmware: FirmwareState::new(),
-                ops <- kernel::new_mutex!(()),
+                hw <- kernel::new_mutex!(Some(hw)),
                 dev: dev.into(),
             }? Error),
             GFP_KERNEL,
@@ -255,6 +394,10 @@ impl platform::Driver for MipsLoaderDriver {
             class_device: Self::set_up(pdev, kind)?,
             misc <- MiscDeviceRegistration::register(MiscDeviceOptions { name: c"mipsloader" }),
         }? Error)
+    }
+
+    fn unbind<'bound>(_pdev: &'bound platform::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        this.class_device.data().shut_down();
     }
 }
 

@@ -7,7 +7,7 @@ use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 
 use crate::hw::{Backend, MipsHw, Reg};
-use crate::layout::{REGIONS, TSE};
+use crate::layout::{DEBUG, REGIONS};
 use crate::prometheus::Counter;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -76,10 +76,12 @@ impl ProtocolMetrics {
     }
 }
 
-/// The protocol with its counters, over a backend.
-pub(crate) struct Protocol {
-    hw: Backend,
-    pub(crate) metrics: ProtocolMetrics,
+/// The protocol over a backend, counting into `metrics`. Built for one
+/// operation while the caller holds the backend (the operation lock), so
+/// no access can follow the backend's removal.
+pub(crate) struct Protocol<'a> {
+    hw: &'a Backend,
+    pub(crate) metrics: &'a ProtocolMetrics,
 }
 
 const fn counters() -> [Counter; 4] {
@@ -91,12 +93,9 @@ const fn counters() -> [Counter; 4] {
     ]
 }
 
-impl Protocol {
-    pub(crate) fn new(hw: Backend) -> Self {
-        Protocol {
-            hw,
-            metrics: ProtocolMetrics::new(),
-        }
+impl<'a> Protocol<'a> {
+    pub(crate) fn new(hw: &'a Backend, metrics: &'a ProtocolMetrics) -> Self {
+        Protocol { hw, metrics }
     }
 
     /// Reads `reg`, counting the access.
@@ -156,12 +155,12 @@ impl Protocol {
     }
 
     /// Sends the keystone corners: checks them (no access if out of
-    /// range), writes them to the TSE region, CMD = 0x10, then polls STATUS
+    /// range), writes them to the DEBUG region, CMD = 0x10, then polls STATUS
     /// every 10 ms until not busy (1 s timeout, `ETIMEDOUT`).
     pub(crate) fn set_panel(&self, corners: &[i32; 8]) -> Result {
         validate_panel(corners)?;
         // Native byte order: little endian on the H713 (arm64).
-        self.write_memory(REGIONS[TSE].offset, corners.as_bytes())?;
+        self.write_memory(REGIONS[DEBUG].offset, corners.as_bytes())?;
         self.write(Reg::Cmd, CMD_APPLY_PANEL)?;
         self.wait_idle()
     }

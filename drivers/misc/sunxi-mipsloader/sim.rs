@@ -7,7 +7,9 @@
 //! The model: writing CMD = 0x10 makes STATUS busy for the next
 //! `busy_reads` reads. Knobs in debugfs (`/sys/kernel/debug/hy300-mips-sim/`):
 //! `busy_reads` (default 2) and `fault` (0 none, 1 hang: busy forever,
-//! 2 error: completes with an undefined STATUS bit set).
+//! 2 error: completes with an undefined STATUS bit set). Each power-down
+//! command is logged, so a test can see the remove path send one. The
+//! driver drops this backend on unbind (the knobs go with it).
 
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
@@ -16,7 +18,7 @@ use kernel::sync::Mutex;
 use crate::hw::{MipsHw, Reg};
 use crate::hy300::debugfs::Knobs;
 use crate::layout::RESERVED_SIZE;
-use crate::protocol::{CMD_APPLY_PANEL, STATUS_BUSY};
+use crate::protocol::{CMD_APPLY_PANEL, CMD_POWER_DOWN, STATUS_BUSY};
 
 const FAULT_HANG: u32 = 1;
 const FAULT_ERROR: u32 = 2;
@@ -89,6 +91,10 @@ impl MipsHw for SimHw {
         if reg == Reg::Cmd && value == CMD_APPLY_PANEL {
             self.busy_reads_left
                 .store(self.busy_reads.load(Relaxed), Relaxed);
+        }
+        // What the guest tests look for when the driver is removed.
+        if reg == Reg::Cmd && value == CMD_POWER_DOWN {
+            pr_info!("hy300-mips-sim: power down command\n");
         }
         Ok(())
     }

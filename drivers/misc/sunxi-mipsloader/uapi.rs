@@ -5,6 +5,7 @@
 use kernel::ioctl::{_IO, _IOR, _IOW};
 use kernel::prelude::*;
 use kernel::transmute::{AsBytes, FromBytes};
+use kernel::uaccess::{UserPtr, UserSlice};
 
 pub(crate) const FW_NAME_MAX: usize = 64;
 pub(crate) const LOAD_CHECK_CRC: u32 = 1 << 0;
@@ -54,23 +55,70 @@ pub(crate) const IOC_POWER_DOWN: u32 = _IO(MAGIC, 3);
 pub(crate) const IOC_GET_STATUS: u32 = _IOR::<Status>(MAGIC, 4);
 pub(crate) const IOC_SET_PANEL: u32 = _IOW::<Panel>(MAGIC, 5);
 
+// The C original's ioctls, same numbers and meaning. RESTART and POWERDOWN
+// are the two above (no size). LOAD_FW and GET_STATUS differ from the
+// extended ones only in the size field, so both sets coexist.
+
+/// `_IOW('M', 1, char *)`: the argument points to a NUL-terminated name.
+pub(crate) const IOC_LOAD_FW_ORIG: u32 = _IOW::<*const u8>(MAGIC, 1);
+/// The same from a 32-bit process: `sizeof(char *)` is 4 there.
+#[cfg_attr(not(CONFIG_COMPAT), allow(dead_code))]
+pub(crate) const IOC_LOAD_FW_ORIG_32: u32 = _IOW::<u32>(MAGIC, 1);
+/// `_IOR('M', 4, int)`: the STATUS register into an `int`.
+pub(crate) const IOC_GET_STATUS_ORIG: u32 = _IOR::<i32>(MAGIC, 4);
+
+/// A 32-bit caller's command as the native one. Only the original LOAD_FW
+/// has a pointer-sized size field; every other layout is the same for
+/// 32-bit callers (fixed-size integers, no pointers).
+#[cfg_attr(not(CONFIG_COMPAT), allow(dead_code))]
+pub(crate) const fn compat_cmd(cmd: u32) -> u32 {
+    if cmd == IOC_LOAD_FW_ORIG_32 {
+        IOC_LOAD_FW_ORIG
+    } else {
+        cmd
+    }
+}
+
+/// A firmware name: non-empty, relative, made of `[A-Za-z0-9._/-]`,
+/// without `..` or empty components.
+pub(crate) fn validate_firmware_name(name: &CStr) -> Result<&CStr> {
+    let bytes = name.to_bytes();
+    let allowed = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'/');
+    if bytes.first().is_none_or(|&c| c == b'/') || !bytes.iter().all(allowed) {
+        return Err(EINVAL);
+    }
+    if bytes
+        .split(|&c| c == b'/')
+        .any(|part| part == b".." || part.is_empty())
+    {
+        return Err(EINVAL);
+    }
+    Ok(name)
+}
+
+/// The original LOAD_FW's name, copied from user memory at `arg` with
+/// `strncpy_from_user`: at most `FW_NAME_MAX - 1` characters before the
+/// NUL (the extended request's limit), else `ENAMETOOLONG`; never more
+/// than `FW_NAME_MAX + 1` bytes are read. (The C original copied a fixed 256
+/// bytes, faulting on a short name at the end of a mapping.)
+pub(crate) fn read_original_name<'b>(
+    arg: usize,
+    buf: &'b mut [u8; FW_NAME_MAX + 1],
+) -> Result<&'b CStr> {
+    let reader = UserSlice::new(UserPtr::from_addr(arg), buf.len()).reader();
+    // A name that fills `buf` comes back cut to `FW_NAME_MAX` characters.
+    let name = reader.strcpy_into_buf(buf)?;
+    if name.to_bytes().len() >= FW_NAME_MAX {
+        return Err(ENAMETOOLONG);
+    }
+    validate_firmware_name(name)
+}
+
 impl LoadRequest {
-    /// The firmware name: NUL-terminated within the array, non-empty,
-    /// relative, made of `[A-Za-z0-9._/-]`, without `..` components.
+    /// The firmware name: NUL-terminated within the array, and valid
+    /// ([`validate_firmware_name`]).
     pub(crate) fn firmware_name(&self) -> Result<&CStr> {
-        let name = CStr::from_bytes_until_nul(&self.name).map_err(|_| EINVAL)?;
-        let bytes = name.to_bytes();
-        let allowed = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'/');
-        if bytes.first().is_none_or(|&c| c == b'/') || !bytes.iter().all(allowed) {
-            return Err(EINVAL);
-        }
-        if bytes
-            .split(|&c| c == b'/')
-            .any(|part| part == b".." || part.is_empty())
-        {
-            return Err(EINVAL);
-        }
-        Ok(name)
+        validate_firmware_name(CStr::from_bytes_until_nul(&self.name).map_err(|_| EINVAL)?)
     }
 
     /// The expected CRC32, if the caller asked for the check. Unknown

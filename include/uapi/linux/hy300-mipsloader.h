@@ -41,4 +41,13 @@ struct mipsloader_panel {
 #define MIPSLOADER_IOC_GET_STATUS	_IOR(MIPSLOADER_IOC_MAGIC, 4, struct mipsloader_status)
 #define MIPSLOADER_IOC_SET_PANEL	_IOW(MIPSLOADER_IOC_MAGIC, 5, struct mipsloader_panel)
 
+/*
+ * The C sunxi-mipsloader's ioctls are served too, with their numbers and
+ * meaning: _IOW('M', 1, char *) (a NUL-terminated name, at most 63
+ * characters), _IO('M', 2), _IO('M', 3) (the two above) and
+ * _IOR('M', 4, int) (the STATUS register). They differ from LOAD_FW and
+ * GET_STATUS above only in the size field. Commands that change the
+ * co-processor need a descriptor opened for writing and CAP_SYS_RAWIO.
+ */
+
 #endif /* _UAPI_LINUX_HY300_MIPSLOADER_H */

@@ -28,6 +28,14 @@ impl MetricType {
     }
 }
 
+/// The longest value text: a sign, 19 digits of an `i64` and a point, or
+/// `0.` and 18 fraction digits, or 20 digits of a `u64` and a point.
+pub const MAX_VALUE_LEN: usize = 21;
+
+/// Room for a family's header block (HELP and TYPE lines and the name):
+/// every hy300 family fits; a longer one is rendered piece by piece.
+pub(crate) const BLOCK_CAPACITY: usize = 192;
+
 /// A metric family: name, help text and type.
 #[derive(Clone, Copy, Debug)]
 pub struct Family {
@@ -36,6 +44,98 @@ pub struct Family {
     pub(crate) kind: MetricType,
     /// The HELP text has nothing to escape (decided at compile time).
     pub(crate) help_is_plain: bool,
+    /// `# HELP name help\n# TYPE name type\nname`, HELP escaped, assembled
+    /// at compile time so that a render copies it in one piece.
+    pub(crate) block: [u8; BLOCK_CAPACITY],
+    /// Length of the HELP and TYPE lines in `block`.
+    pub(crate) head_len: u16,
+    /// Length of `block`; 0 when it did not fit (rendered piecewise).
+    pub(crate) block_len: u16,
+    /// FNV-1a of the name: a [`Series`] names its family by it.
+    pub(crate) name_hash: u64,
+}
+
+/// FNV-1a, 64 bits, at compile time.
+pub(crate) const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
+/// Appends `bytes` (escaping `\\` and newline when `escape`) to `block` at
+/// `len`; `None` when it does not fit.
+const fn push(
+    block: &mut [u8; BLOCK_CAPACITY],
+    len: usize,
+    bytes: &[u8],
+    escape: bool,
+) -> Option<usize> {
+    let mut len = len;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (a, b) = match bytes[i] {
+            b'\\' if escape => (b'\\', Some(b'\\')),
+            b'\n' if escape => (b'\\', Some(b'n')),
+            c => (c, None),
+        };
+        if len >= BLOCK_CAPACITY {
+            return None;
+        }
+        block[len] = a;
+        len += 1;
+        if let Some(b) = b {
+            if len >= BLOCK_CAPACITY {
+                return None;
+            }
+            block[len] = b;
+            len += 1;
+        }
+        i += 1;
+    }
+    Some(len)
+}
+
+/// The header block of a family: `(block, head_len, block_len)`, with
+/// `block_len` 0 when it does not fit in [`BLOCK_CAPACITY`].
+const fn header_block(
+    name: &str,
+    help: &str,
+    kind: MetricType,
+) -> ([u8; BLOCK_CAPACITY], u16, u16) {
+    let mut b = [0u8; BLOCK_CAPACITY];
+    let pieces: [(&[u8], bool); 8] = [
+        (b"# HELP ", false),
+        (name.as_bytes(), false),
+        (b" ", false),
+        (help.as_bytes(), true),
+        (b"\n# TYPE ", false),
+        (name.as_bytes(), false),
+        (b" ", false),
+        (kind.as_str().as_bytes(), false),
+    ];
+    let mut len = 0;
+    let mut i = 0;
+    while i < pieces.len() {
+        len = match push(&mut b, len, pieces[i].0, pieces[i].1) {
+            Some(len) => len,
+            None => return ([0; BLOCK_CAPACITY], 0, 0),
+        };
+        i += 1;
+    }
+    let head = match push(&mut b, len, b"\n", false) {
+        Some(head) => head,
+        None => return ([0; BLOCK_CAPACITY], 0, 0),
+    };
+    match push(&mut b, head, name.as_bytes(), false) {
+        // Both fit in BLOCK_CAPACITY (< u16::MAX).
+        Some(end) => (b, head as u16, end as u16),
+        None => ([0; BLOCK_CAPACITY], 0, 0),
+    }
 }
 
 impl Family {
@@ -69,12 +169,51 @@ impl Family {
             !ends_with(name, "_bucket") && !ends_with(name, "_sum") && !ends_with(name, "_count"),
             "_bucket, _sum and _count are reserved for histogram series"
         );
+        let (block, head_len, block_len) = header_block(name, help, kind);
         Family {
             name,
             help,
             kind,
             help_is_plain: !contains_any(help.as_bytes(), b"\\\n"),
+            block,
+            head_len,
+            block_len,
+            name_hash: fnv1a(name.as_bytes()),
         }
+    }
+
+    /// Bytes of the HELP and TYPE lines (HELP escaped).
+    pub const fn header_len(&self) -> usize {
+        let mut help = 0;
+        let b = self.help.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            help += if b[i] == b'\\' || b[i] == b'\n' { 2 } else { 1 };
+            i += 1;
+        }
+        "# HELP ".len()
+            + self.name.len()
+            + 1
+            + help
+            + "\n# TYPE ".len()
+            + self.name.len()
+            + 1
+            + self.kind.as_str().len()
+            + 1
+    }
+
+    /// The longest line of one counter or gauge sample of this family whose
+    /// label pairs (`a="x",b="y"`, see [`LabelName::pair_len`]) take
+    /// `labels` bytes (0: no labels).
+    pub const fn max_sample_len(&self, labels: usize) -> usize {
+        let braces = if labels > 0 { labels + 2 } else { 0 };
+        self.name.len() + braces + 1 + MAX_VALUE_LEN + 1
+    }
+
+    /// The longest text of this counter or gauge family with `samples`
+    /// samples whose label pairs take at most `labels` bytes each.
+    pub const fn max_page_len(&self, samples: usize, labels: usize) -> usize {
+        self.header_len() + samples * self.max_sample_len(labels)
     }
 
     /// The family name.
@@ -109,10 +248,108 @@ impl LabelName {
         LabelName(name)
     }
 
+    /// Bytes of the pair `name="value"` with `value` escaped.
+    pub const fn pair_len(&self, value: &str) -> usize {
+        let b = value.as_bytes();
+        let mut n = self.0.len() + 3;
+        let mut i = 0;
+        while i < b.len() {
+            n += if b[i] == b'\\' || b[i] == b'\n' || b[i] == b'"' {
+                2
+            } else {
+                1
+            };
+            i += 1;
+        }
+        n
+    }
+
     /// The label name.
     pub const fn as_str(&self) -> &'static str {
         self.0
     }
+}
+
+/// Room for a [`Series`] block: `name{label="value",...}` and a space.
+pub(crate) const SERIES_CAPACITY: usize = 160;
+
+/// A sample series with constant labels: `name{label="value",...} `
+/// assembled, and its label values escaped, at compile time, so that
+/// [`FamilyWriter::series`](super::writer::FamilyWriter::series) copies it in
+/// one piece. Made in a `const` item; a block that does not fit is a build
+/// error.
+#[derive(Clone, Copy, Debug)]
+pub struct Series {
+    /// The family's name hash ([`Family`]'s `name_hash`).
+    pub(crate) family: u64,
+    pub(crate) block: [u8; SERIES_CAPACITY],
+    pub(crate) len: u16,
+}
+
+impl Series {
+    /// The series of `family` with `labels` (constant values).
+    pub const fn new(family: &Family, labels: &[(LabelName, &'static str)]) -> Self {
+        let mut block = [0u8; SERIES_CAPACITY];
+        let mut len = 0;
+        len = series_push(&mut block, len, family.name.as_bytes(), false);
+        if !labels.is_empty() {
+            len = series_push(&mut block, len, b"{", false);
+        }
+        let mut i = 0;
+        while i < labels.len() {
+            if i > 0 {
+                len = series_push(&mut block, len, b",", false);
+            }
+            len = series_push(&mut block, len, labels[i].0.as_str().as_bytes(), false);
+            len = series_push(&mut block, len, b"=\"", false);
+            len = series_push(&mut block, len, labels[i].1.as_bytes(), true);
+            len = series_push(&mut block, len, b"\"", false);
+            i += 1;
+        }
+        if !labels.is_empty() {
+            len = series_push(&mut block, len, b"}", false);
+        }
+        len = series_push(&mut block, len, b" ", false);
+        Series {
+            family: family.name_hash,
+            block,
+            // len <= SERIES_CAPACITY < u16::MAX.
+            len: len as u16,
+        }
+    }
+}
+
+/// Appends `bytes` to a series block, escaping a label value (`\\`,
+/// newline, `"`) when `escape`; a block that does not fit fails the build.
+const fn series_push(
+    block: &mut [u8; SERIES_CAPACITY],
+    len: usize,
+    bytes: &[u8],
+    escape: bool,
+) -> usize {
+    let mut len = len;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let escaped: &[u8] = match c {
+            b'\\' if escape => b"\\\\",
+            b'\n' if escape => b"\\n",
+            b'"' if escape => b"\\\"",
+            _ => &[],
+        };
+        if escaped.is_empty() {
+            assert!(len < SERIES_CAPACITY, "series labels too long");
+            block[len] = c;
+            len += 1;
+        } else {
+            assert!(len + 1 < SERIES_CAPACITY, "series labels too long");
+            block[len] = escaped[0];
+            block[len + 1] = escaped[1];
+            len += 2;
+        }
+        i += 1;
+    }
+    len
 }
 
 /// Name segments that `promtool check metrics` lints: abbreviated or

@@ -2,11 +2,67 @@
 
 //! Lock-free metric cells.
 //!
-//! Updates are single relaxed atomic operations, safe from any context
-//! (process, softirq, hard IRQ) and never block. Reads are relaxed loads:
-//! a reader sees each cell's value at some moment during the read.
+//! Counter and gauge updates are single relaxed atomic operations, a
+//! histogram observation three atomic adds; all are safe from any context
+//! (process, softirq, hard IRQ) and never block. Counter and gauge reads
+//! are relaxed loads; a histogram snapshot is of one moment (buckets,
+//! count and sum together) and is taken in process context.
 
-use core::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::{
+    AtomicBool, AtomicI64, AtomicU64,
+    Ordering::{AcqRel, Acquire, Relaxed, Release},
+};
+
+use super::number::{self, FIXED_CAPACITY};
+
+/// `_bucket{` `le="` bound `"}`.
+const LE_BLOCK_CAPACITY: usize = 8 + 4 + FIXED_CAPACITY + 2;
+
+/// The text `_bucket{le="bound"}` of one histogram bucket, made at compile
+/// time by [`Histogram::new`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LeBlock {
+    text: [u8; LE_BLOCK_CAPACITY],
+    len: u8,
+}
+
+impl LeBlock {
+    /// Length of `_bucket{`.
+    pub(crate) const OPEN_LEN: usize = 8;
+    /// The `+Inf` bucket.
+    pub(crate) const INF: LeBlock = LeBlock::from_text(b"+Inf", 4);
+
+    /// The block of `bound / 10^scale`.
+    pub(crate) const fn new(bound: u64, scale: u32) -> Self {
+        let (text, len) = number::const_fixed(bound, scale);
+        Self::from_text(&text, len)
+    }
+
+    const fn from_text(bound: &[u8], len: usize) -> Self {
+        let mut text = [0u8; LE_BLOCK_CAPACITY];
+        let mut n = 0;
+        let pieces: [&[u8]; 3] = [b"_bucket{le=\"", bound, b"\"}"];
+        let mut p = 0;
+        while p < pieces.len() {
+            let piece = pieces[p];
+            let mut i = 0;
+            // The bound is `len` bytes long; the other pieces are whole.
+            let end = if p == 1 { len } else { piece.len() };
+            while i < end && i < piece.len() && n < LE_BLOCK_CAPACITY {
+                text[n] = piece[i];
+                n += 1;
+                i += 1;
+            }
+            p += 1;
+        }
+        // n <= LE_BLOCK_CAPACITY < 256.
+        LeBlock { text, len: n as u8 }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.text.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
 
 /// A monotonically increasing count.
 #[derive(Debug, Default)]
@@ -81,17 +137,52 @@ impl Gauge {
 /// A histogram over integer observations (e.g. nanoseconds) rendered with a
 /// decimal scale (e.g. 9: nanoseconds shown as seconds).
 ///
-/// Buckets are stored non-cumulatively and `_count` is derived from them at
-/// read time, so `_count` always equals the `+Inf` bucket. An observation
-/// costs two relaxed atomics: its bucket and the sum.
+/// Consistent snapshots without a writer lock (the hot/cold scheme of the
+/// Go client, `client_golang`): observations go to the hot one of two
+/// halves; `state` counts the observations started and names the hot half
+/// in its top bit. A snapshot flips the top bit, waits until the buckets of
+/// the now cold half add up to the observations started before the flip
+/// (an observation adds its bucket last, after the sum), reads that half,
+/// then folds it into the new hot half and zeroes it. So `_count`, the
+/// buckets and `_sum` of a snapshot are of one moment, and `_count` is the
+/// `+Inf` bucket. An observation is three atomic adds (state, sum,
+/// bucket) and never waits; snapshots take turns on a flag and wait only
+/// for observations already under way, so they are for process context
+/// (sysfs `show`), never for an interrupt handler.
 #[derive(Debug)]
 pub struct Histogram<const N: usize> {
     bounds: &'static [u64; N],
     scale: u32,
+    le: [LeBlock; N],
+    /// Bit 63: the hot half; bits 0..63: observations started.
+    state: AtomicU64,
+    halves: [Half<N>; 2],
+    /// Set while a snapshot flips and folds the halves.
+    reading: AtomicBool,
+}
+
+/// One half of a [`Histogram`]: per-bucket (non-cumulative) counts.
+#[derive(Debug)]
+struct Half<const N: usize> {
     buckets: [AtomicU64; N],
     above: AtomicU64,
     sum: AtomicU64,
 }
+
+impl<const N: usize> Half<N> {
+    const fn new() -> Self {
+        #[allow(clippy::declare_interior_mutable_const)]
+        const ZERO: AtomicU64 = AtomicU64::new(0);
+        Half {
+            buckets: [ZERO; N],
+            above: AtomicU64::new(0),
+            sum: AtomicU64::new(0),
+        }
+    }
+}
+
+/// The hot-half bit of `Histogram::state`.
+const HOT: u64 = 1 << 63;
 
 /// A consistent view of a histogram taken by [`Histogram::snapshot`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,43 +209,122 @@ impl<const N: usize> Histogram<N> {
             i += 1;
         }
         assert!(scale <= super::number::MAX_SCALE, "scale too large");
-        #[allow(clippy::declare_interior_mutable_const)]
-        const ZERO: AtomicU64 = AtomicU64::new(0);
+        let mut le = [LeBlock::INF; N];
+        let mut i = 0;
+        while i < N {
+            le[i] = LeBlock::new(bounds[i], scale);
+            i += 1;
+        }
         Histogram {
             bounds,
             scale,
-            buckets: [ZERO; N],
-            above: AtomicU64::new(0),
-            sum: AtomicU64::new(0),
+            le,
+            state: AtomicU64::new(0),
+            halves: [Half::new(), Half::new()],
+            reading: AtomicBool::new(false),
         }
     }
 
-    /// Records one observation.
+    /// The longest text of one series of this histogram in `family`, its
+    /// label pairs taking `labels` bytes (0: none): each bucket line with
+    /// a 20-digit count, the `+Inf` bucket, `_sum` and `_count`.
+    pub const fn max_series_len(&self, family: &super::desc::Family, labels: usize) -> usize {
+        let name = family.name().len();
+        // `labels` and the comma before `le`, or the braces of `_sum`.
+        let (in_bucket, braces) = if labels > 0 {
+            (labels + 1, labels + 2)
+        } else {
+            (0, 0)
+        };
+        // Each line: name, text, space, value, newline.
+        let mut total = 0;
+        let mut i = 0;
+        while i < N {
+            total += name + self.le[i].len as usize + in_bucket + 22;
+            i += 1;
+        }
+        total += name + LeBlock::INF.len as usize + in_bucket + 22;
+        total += name + "_sum".len() + braces + super::desc::MAX_VALUE_LEN + 2;
+        total += name + "_count".len() + braces + 22;
+        total
+    }
+
+    /// Records one observation: never waits, any context.
     #[inline]
     pub fn observe(&self, value: u64) {
         let idx = self.bounds.partition_point(|&b| b < value);
-        self.buckets
+        // Acquire: the zeroing of this half by the snapshot that made it
+        // cold happens before these adds.
+        let n = self.state.fetch_add(1, Acquire);
+        let half = &self.halves[(n >> 63) as usize];
+        half.sum.fetch_add(value, Relaxed);
+        // Release, and last: a snapshot that sees this count sees the sum.
+        half.buckets
             .get(idx)
-            .unwrap_or(&self.above)
-            .fetch_add(1, Relaxed);
-        self.sum.fetch_add(value, Relaxed);
+            .unwrap_or(&half.above)
+            .fetch_add(1, Release);
     }
 
-    /// Reads every bucket once and accumulates them.
+    /// The `_bucket{le="bound"}` texts, made at compile time.
+    pub(crate) fn le_blocks(&self) -> &[LeBlock; N] {
+        &self.le
+    }
+
+    /// Buckets, `_count` and `_sum` of one moment (see [`Histogram`]).
+    /// Process context only: it may wait for observations under way.
     pub fn snapshot(&self) -> HistogramSnapshot<N> {
+        while self
+            .reading
+            .compare_exchange_weak(false, true, Acquire, Relaxed)
+            .is_err()
+        {
+            core::hint::spin_loop();
+        }
+        let n = self.state.fetch_add(HOT, AcqRel);
+        let count = n & !HOT;
+        let cold = &self.halves[(n >> 63) as usize];
+        let hot = &self.halves[((n >> 63) ^ 1) as usize];
+        // Wait for the observations that picked the cold half.
+        let mut buckets = [0u64; N];
+        let mut above;
+        loop {
+            let mut total = 0u64;
+            for (out, bucket) in buckets.iter_mut().zip(cold.buckets.iter()) {
+                *out = bucket.load(Acquire);
+                total = total.wrapping_add(*out);
+            }
+            above = cold.above.load(Acquire);
+            total = total.wrapping_add(above);
+            if total & !HOT == count {
+                break;
+            }
+            core::hint::spin_loop();
+        }
+        let sum = cold.sum.load(Relaxed);
+        // The cold half is quiet until the next flip, which waits for
+        // `reading`: fold it into the hot half and zero it.
+        for ((h, c), &v) in hot.buckets.iter().zip(cold.buckets.iter()).zip(&buckets) {
+            h.fetch_add(v, Relaxed);
+            c.store(0, Relaxed);
+        }
+        hot.above.fetch_add(above, Relaxed);
+        cold.above.store(0, Relaxed);
+        hot.sum.fetch_add(sum, Relaxed);
+        cold.sum.store(0, Relaxed);
+        self.reading.store(false, Release);
+
         let mut cumulative = [0u64; N];
         let mut running = 0u64;
-        for (out, bucket) in cumulative.iter_mut().zip(self.buckets.iter()) {
-            running = running.wrapping_add(bucket.load(Relaxed));
+        for (out, &b) in cumulative.iter_mut().zip(buckets.iter()) {
+            running = running.wrapping_add(b);
             *out = running;
         }
-        let count = running.wrapping_add(self.above.load(Relaxed));
         HistogramSnapshot {
             bounds: self.bounds,
             scale: self.scale,
             cumulative,
-            count,
-            sum: self.sum.load(Relaxed),
+            count: running.wrapping_add(above),
+            sum,
         }
     }
 }
@@ -190,6 +360,92 @@ mod tests {
         assert_eq!(g.get(), -1);
         g.set(7);
         assert_eq!(g.get(), 7);
+    }
+
+    /// Each snapshot flips the halves: what was observed before any earlier
+    /// snapshot is still counted (folded), in the right bucket and sum.
+    #[test]
+    fn successive_snapshots_keep_every_observation() {
+        let h = Histogram::new(&BOUNDS, 0);
+        for round in 1..=5u64 {
+            h.observe(5);
+            h.observe(50);
+            h.observe(5000);
+            let s = h.snapshot();
+            assert_eq!(s.cumulative, [round, 2 * round, 2 * round]);
+            assert_eq!(s.count, 3 * round);
+            assert_eq!(s.sum, 5055 * round);
+        }
+    }
+
+    /// 4 writers and 4 readers: every snapshot is one moment. With every
+    /// observation equal to `V`, `_sum` must be exactly `_count * V`; the
+    /// buckets add up to `_count` (the `+Inf` bucket).
+    #[test]
+    fn snapshots_are_consistent_under_4_writers_and_4_readers() {
+        const V: u64 = 50;
+        const PER_WRITER: u64 = 200_000;
+        static H: Histogram<3> = Histogram::new(&BOUNDS, 0);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..PER_WRITER {
+                        H.observe(V);
+                    }
+                    done.fetch_add(1, Relaxed);
+                });
+            }
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let mut last = 0;
+                    let mut reads = 0u64;
+                    while done.load(Relaxed) < 4 || reads < 1000 {
+                        let snap = H.snapshot();
+                        assert_eq!(snap.sum, snap.count * V, "sum of another moment");
+                        assert_eq!(snap.cumulative, [0, snap.count, snap.count]);
+                        assert!(snap.count >= last, "count went back");
+                        last = snap.count;
+                        reads += 1;
+                    }
+                });
+            }
+        });
+        let snap = H.snapshot();
+        assert_eq!(snap.count, 4 * PER_WRITER);
+        assert_eq!(snap.sum, 4 * PER_WRITER * V);
+    }
+
+    /// Mixed values: `_sum` stays within what `_count` observations of the
+    /// smallest and largest value can add up to, buckets are monotonic and
+    /// end at or below `_count`.
+    #[test]
+    fn snapshot_sum_is_bounded_by_its_count() {
+        static H: Histogram<3> = Histogram::new(&BOUNDS, 0);
+        let (lo, hi) = (5u64, 1500u64);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for t in 0..4u64 {
+                let done = &done;
+                s.spawn(move || {
+                    for i in 0..100_000u64 {
+                        H.observe(lo + (i * 7919 + t) % (hi - lo + 1));
+                    }
+                    done.fetch_add(1, Relaxed);
+                });
+            }
+            for _ in 0..4 {
+                s.spawn(|| {
+                    while done.load(Relaxed) < 4 {
+                        let snap = H.snapshot();
+                        assert!(snap.sum >= snap.count * lo && snap.sum <= snap.count * hi);
+                        assert!(snap.cumulative.windows(2).all(|w| w[0] <= w[1]));
+                        assert!(snap.cumulative[2] <= snap.count);
+                    }
+                });
+            }
+        });
+        assert_eq!(H.snapshot().count, 400_000);
     }
 
     #[test]

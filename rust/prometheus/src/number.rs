@@ -42,122 +42,244 @@ impl From<bool> for Value {
     }
 }
 
-/// Room for the longest rendering: sign, 20 digits, point, 18 digits.
-pub(crate) const NUMBER_CAPACITY: usize = 48;
+/// Room for the longest line tail: a 4-byte prefix, sign, 20 digits, point,
+/// 18 digits, newline.
+pub(crate) const NUMBER_CAPACITY: usize = 64;
 
-/// A formatted number on the stack.
-pub(crate) struct NumberText {
-    buf: [u8; NUMBER_CAPACITY],
-    start: usize,
-}
-
-impl NumberText {
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.buf.get(self.start..).unwrap_or(&[])
-    }
-}
-
-/// Two-digit pairs "00".."99", for formatting two digits per division.
+/// Two-digit pairs "00".."99": two digits per division by 100.
 const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 2021222324252627282930313233343536373839\
 4041424344454647484950515253545556575859\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Formats a value as Prometheus accepts it: plain decimal, no exponent.
-pub(crate) fn format(value: Value) -> NumberText {
-    match value {
-        Value::Unsigned(v) => fixed(false, v, 0),
-        Value::Signed(v) => fixed(v < 0, v.unsigned_abs(), 0),
-        Value::Fixed { raw, scale } => fixed(raw < 0, raw.unsigned_abs(), scale),
+/// Powers of ten up to 10^MAX_SCALE.
+const POW10: [u64; MAX_SCALE as usize + 1] = {
+    let mut p = [1u64; MAX_SCALE as usize + 1];
+    let mut i = 1;
+    while i < p.len() {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// Writes the decimal digits of `v` into `out`, right-aligned and padded
+/// with leading zeros to `out.len()` (the caller sizes `out` with
+/// [`digit_count`]). Two digits per division; the pairs are written through
+/// `rchunks_exact_mut` and `DIGIT_PAIRS` is indexed below 200 by
+/// construction, so there is no per-digit bounds check.
+#[inline(always)]
+fn write_digits(mut v: u64, out: &mut [u8]) {
+    let mut pairs = out.rchunks_exact_mut(2);
+    for pair in &mut pairs {
+        let d = (v % 100) as usize * 2;
+        v /= 100;
+        pair.copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+    }
+    if let [first] = pairs.into_remainder() {
+        *first = b'0' + (v % 10) as u8;
     }
 }
 
-/// Formats `magnitude / 10^scale` with a leading `-` when `negative`;
-/// trailing fractional zeros (and a bare point) are dropped.
-pub(crate) fn fixed(negative: bool, magnitude: u64, scale: u32) -> NumberText {
-    let scale = if scale > MAX_SCALE { MAX_SCALE } else { scale };
-    if scale == 0 {
-        return integer(negative, magnitude);
+/// Number of decimal digits of `v` (1 for 0).
+#[inline(always)]
+fn digit_count(v: u64) -> usize {
+    v.checked_ilog10().map_or(1, |l| l as usize + 1)
+}
+
+/// Where a line tail is being written: `out[..at]` is done.
+struct Cursor<'a> {
+    out: &'a mut [u8; NUMBER_CAPACITY],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    /// The next `len` bytes (empty if they do not fit, which the callers'
+    /// sizes rule out: at most 45 of the 64 bytes are used).
+    #[inline(always)]
+    fn take(&mut self, len: usize) -> &mut [u8] {
+        let start = self.at;
+        self.at = start.saturating_add(len);
+        self.out.get_mut(start..self.at).unwrap_or(&mut [])
     }
-    let mut out = NumberText {
-        buf: [0; NUMBER_CAPACITY],
-        start: NUMBER_CAPACITY,
+
+    #[inline(always)]
+    fn bytes(&mut self, bytes: &[u8]) {
+        let dst = self.take(bytes.len());
+        if dst.len() == bytes.len() {
+            dst.copy_from_slice(bytes);
+        }
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        if let Some(d) = self.take(1).first_mut() {
+            *d = b;
+        }
+    }
+
+    #[inline(always)]
+    fn u64(&mut self, v: u64) {
+        write_digits(v, self.take(digit_count(v)));
+    }
+
+    /// `magnitude / 10^scale`, a leading `-` when `negative`; trailing
+    /// fractional zeros (and a bare point) are dropped.
+    #[inline(always)]
+    fn fixed(&mut self, negative: bool, magnitude: u64, scale: u32) {
+        if negative && magnitude != 0 {
+            self.byte(b'-');
+        }
+        let scale = if scale > MAX_SCALE { MAX_SCALE } else { scale };
+        let pow = POW10[scale as usize];
+        let (int, mut frac) = (magnitude / pow, magnitude % pow);
+        self.u64(int);
+        if frac != 0 {
+            let mut width = scale as usize;
+            while frac % 10 == 0 {
+                frac /= 10;
+                width -= 1;
+            }
+            self.byte(b'.');
+            // Padded with the fraction's leading zeros.
+            write_digits(frac, self.take(width));
+        }
+    }
+
+    #[inline(always)]
+    fn value(&mut self, value: Value) {
+        match value {
+            Value::Unsigned(v) => self.u64(v),
+            Value::Signed(v) => {
+                if v < 0 {
+                    self.byte(b'-');
+                }
+                self.u64(v.unsigned_abs());
+            }
+            Value::Fixed { raw, scale } => self.fixed(raw < 0, raw.unsigned_abs(), scale),
+        }
+    }
+}
+
+/// Writes the end of a sample line into `out`: `prefix` (at most 4 bytes:
+/// the space, or the closing `"} ` of the labels), the value and a newline;
+/// returns its length (at most 45).
+#[inline(always)]
+pub(crate) fn write_tail(out: &mut [u8; NUMBER_CAPACITY], prefix: &[u8], value: Value) -> usize {
+    let mut c = Cursor { out, at: 0 };
+    c.bytes(prefix);
+    c.value(value);
+    c.byte(b'\n');
+    c.at
+}
+
+/// [`write_tail`] of the fixed-point `magnitude / 10^scale`.
+#[inline(always)]
+pub(crate) fn write_tail_fixed(
+    out: &mut [u8; NUMBER_CAPACITY],
+    prefix: &[u8],
+    magnitude: u64,
+    scale: u32,
+) -> usize {
+    let mut c = Cursor { out, at: 0 };
+    c.bytes(prefix);
+    c.fixed(false, magnitude, scale);
+    c.byte(b'\n');
+    c.at
+}
+
+/// Formatted text on the stack.
+pub(crate) struct NumberText {
+    buf: [u8; NUMBER_CAPACITY],
+    len: usize,
+}
+
+impl NumberText {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// A line tail on the stack (for the end of the buffer, where
+/// [`write_tail`] cannot write in place).
+pub(crate) fn line_tail(prefix: &[u8], value: Value) -> NumberText {
+    let mut buf = [0; NUMBER_CAPACITY];
+    let len = write_tail(&mut buf, prefix, value);
+    NumberText { buf, len }
+}
+
+/// [`line_tail`] of a fixed-point value.
+pub(crate) fn line_tail_fixed(prefix: &[u8], magnitude: u64, scale: u32) -> NumberText {
+    let mut buf = [0; NUMBER_CAPACITY];
+    let len = write_tail_fixed(&mut buf, prefix, magnitude, scale);
+    NumberText { buf, len }
+}
+
+/// Formats a value as Prometheus accepts it: plain decimal, no exponent
+/// (the writer writes line tails; this is for the tests).
+#[cfg(test)]
+pub(crate) fn format(value: Value) -> NumberText {
+    let mut t = line_tail(b"", value);
+    t.len -= 1;
+    t
+}
+
+/// Formats `magnitude / 10^scale` with a leading `-` when `negative` (tests).
+#[cfg(test)]
+pub(crate) fn fixed(negative: bool, magnitude: u64, scale: u32) -> NumberText {
+    let mut buf = [0; NUMBER_CAPACITY];
+    let mut c = Cursor {
+        out: &mut buf,
+        at: 0,
     };
-    let mut push = |c: u8| {
-        // Cannot underflow: at most 1 + 20 + 1 + 18 characters are pushed.
-        out.start -= 1;
-        out.buf[out.start] = c;
-    };
-    let pow = 10u64.pow(scale);
+    c.fixed(negative, magnitude, scale);
+    let len = c.at;
+    NumberText { buf, len }
+}
+
+/// Room for `magnitude / 10^scale` of a `u64`: 20 digits and a point.
+pub(crate) const FIXED_CAPACITY: usize = 21;
+
+/// [`fixed`] at compile time, for the `le` labels of histogram buckets:
+/// the text and its length.
+pub(crate) const fn const_fixed(magnitude: u64, scale: u32) -> ([u8; FIXED_CAPACITY], usize) {
+    let scale = if scale > MAX_SCALE { MAX_SCALE } else { scale };
+    let pow = POW10[scale as usize];
     let (mut int, mut frac) = (magnitude / pow, magnitude % pow);
+    // Right-aligned, then moved to the front.
+    let mut r = [0u8; FIXED_CAPACITY];
+    let mut at = FIXED_CAPACITY;
     if frac != 0 {
-        let mut digits = scale;
+        let mut width = scale;
         while frac % 10 == 0 {
             frac /= 10;
-            digits -= 1;
+            width -= 1;
         }
-        for _ in 0..digits {
-            push(b'0' + (frac % 10) as u8);
+        while width > 0 {
+            at -= 1;
+            r[at] = b'0' + (frac % 10) as u8;
             frac /= 10;
+            width -= 1;
         }
-        push(b'.');
+        at -= 1;
+        r[at] = b'.';
     }
     loop {
-        push(b'0' + (int % 10) as u8);
+        at -= 1;
+        r[at] = b'0' + (int % 10) as u8;
         int /= 10;
         if int == 0 {
             break;
         }
     }
-    if negative && magnitude != 0 {
-        push(b'-');
+    let mut out = [0u8; FIXED_CAPACITY];
+    let mut i = 0;
+    while at + i < FIXED_CAPACITY {
+        out[i] = r[at + i];
+        i += 1;
     }
-    out
-}
-
-/// Integer fast path: two digits per division, no scaling.
-fn integer(negative: bool, mut magnitude: u64) -> NumberText {
-    let mut out = NumberText {
-        buf: [0; NUMBER_CAPACITY],
-        start: NUMBER_CAPACITY,
-    };
-    let mut start = NUMBER_CAPACITY;
-    let zero = magnitude == 0;
-    while magnitude >= 100 {
-        let pair = (magnitude % 100) as usize * 2;
-        magnitude /= 100;
-        start -= 2;
-        if let (Some(dst), Some(src)) = (
-            out.buf.get_mut(start..start + 2),
-            DIGIT_PAIRS.get(pair..pair + 2),
-        ) {
-            dst.copy_from_slice(src);
-        }
-    }
-    if magnitude >= 10 {
-        let pair = magnitude as usize * 2;
-        start -= 2;
-        if let (Some(dst), Some(src)) = (
-            out.buf.get_mut(start..start + 2),
-            DIGIT_PAIRS.get(pair..pair + 2),
-        ) {
-            dst.copy_from_slice(src);
-        }
-    } else {
-        start -= 1;
-        if let Some(d) = out.buf.get_mut(start) {
-            *d = b'0' + magnitude as u8;
-        }
-    }
-    if negative && !zero {
-        start -= 1;
-        if let Some(d) = out.buf.get_mut(start) {
-            *d = b'-';
-        }
-    }
-    out.start = start;
-    out
+    (out, i)
 }
 
 #[cfg(test)]
@@ -207,6 +329,128 @@ mod tests {
             s(Value::Fixed { raw: 1, scale: 99 }),
             "0.000000000000000001"
         );
+    }
+
+    /// A xorshift generator: a million values without a dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        /// Uniform over bit lengths, so every digit count is frequent.
+        fn spread(&mut self) -> u64 {
+            let bits = self.next() % 65;
+            self.next().checked_shr(64 - bits as u32).unwrap_or(0)
+        }
+    }
+
+    /// Every edge of the u64 and i64 ranges and of each digit count.
+    fn edges() -> std::vec::Vec<u64> {
+        let mut v: std::vec::Vec<u64> = (0..=1000).collect();
+        for k in 0..=19 {
+            let p = 10u64.pow(k);
+            v.extend([p - 1, p, p + 1, p.wrapping_mul(10).wrapping_sub(1)]);
+        }
+        for d in 0..=1000 {
+            v.push(u64::MAX - d);
+            v.push(i64::MAX as u64 - d);
+            v.push(i64::MAX as u64 + d);
+        }
+        v
+    }
+
+    #[test]
+    fn integers_match_core_at_every_edge() {
+        for u in edges() {
+            assert_eq!(s(Value::Unsigned(u)), u.to_string());
+            let i = u as i64;
+            assert_eq!(s(Value::Signed(i)), i.to_string());
+            assert_eq!(
+                s(Value::Signed(i.wrapping_neg())),
+                i.wrapping_neg().to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn a_million_random_integers_match_core() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..1_000_000 {
+            let u = rng.spread();
+            assert_eq!(s(Value::Unsigned(u)), u.to_string());
+            let i = rng.spread() as i64;
+            assert_eq!(s(Value::Signed(i)), i.to_string());
+        }
+    }
+
+    /// `raw / 10^scale` through i128 arithmetic and core's formatter.
+    fn reference_fixed(raw: i64, scale: u32) -> String {
+        let scale = scale.min(MAX_SCALE);
+        let pow = 10i128.pow(scale);
+        let r = raw as i128;
+        let (int, frac) = (r.abs() / pow, r.abs() % pow);
+        let sign = if r < 0 { "-" } else { "" };
+        if frac == 0 {
+            return std::format!("{sign}{int}");
+        }
+        let frac = std::format!("{frac:0width$}", width = scale as usize);
+        std::format!("{sign}{int}.{}", frac.trim_end_matches('0'))
+    }
+
+    #[test]
+    fn a_million_random_fixed_point_values_match_the_reference() {
+        let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+        for n in 0..1_000_000u32 {
+            let raw = rng.spread() as i64;
+            let scale = n % 20;
+            assert_eq!(s(Value::Fixed { raw, scale }), reference_fixed(raw, scale));
+        }
+        for u in edges() {
+            for scale in [1, 3, 9, 18] {
+                let raw = u as i64;
+                assert_eq!(s(Value::Fixed { raw, scale }), reference_fixed(raw, scale));
+            }
+        }
+    }
+
+    #[test]
+    fn compile_time_fixed_matches_run_time_fixed() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let values = edges()
+            .into_iter()
+            .chain((0..100_000).map(|_| rng.spread()));
+        for (n, v) in values.enumerate() {
+            let scale = n as u32 % 20;
+            let (text, len) = const_fixed(v, scale);
+            assert_eq!(
+                &text[..len],
+                fixed(false, v, scale).as_bytes(),
+                "{v} {scale}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_tails_are_prefix_value_newline() {
+        let t = line_tail(b"\"} ", Value::Signed(-12));
+        assert_eq!(t.as_bytes(), b"\"} -12\n");
+        let t = line_tail(b" ", Value::Unsigned(u64::MAX));
+        assert_eq!(t.as_bytes(), b" 18446744073709551615\n");
+        let t = line_tail_fixed(b" ", 279_968_050_000, 9);
+        assert_eq!(t.as_bytes(), b" 279.96805\n");
+        let t = line_tail(
+            b"\"} ",
+            Value::Fixed {
+                raw: i64::MIN,
+                scale: 1,
+            },
+        );
+        assert_eq!(t.as_bytes(), b"\"} -922337203685477580.8\n");
     }
 
     proptest::proptest! {

@@ -7,7 +7,8 @@
 //! `#[path = ".../rust/prometheus/src/prometheus.rs"] mod prometheus;`.
 //!
 //! - [`metric`]: lock-free metric cells updated on hot paths (one relaxed
-//!   atomic per event).
+//!   atomic per counter event; three per histogram observation, whose
+//!   snapshots are consistent).
 //! - [`desc`]: compile-time checked metric and label names.
 //! - [`writer`]: renders families into a caller's fixed buffer (a sysfs page);
 //!   a family is written whole or not at all.
@@ -25,7 +26,7 @@ pub mod number;
 #[path = "writer.rs"]
 pub mod writer;
 
-pub use desc::{Family, LabelName, MetricType};
+pub use desc::{Family, LabelName, MetricType, Series, MAX_VALUE_LEN};
 pub use metric::{Counter, Gauge, Histogram, HistogramSnapshot};
 pub use number::Value;
 pub use writer::{FamilyWriter, Label, Truncated, Writer};

@@ -8,9 +8,17 @@
 //! reports [`Truncated`]. The committed bytes are always complete lines of
 //! valid exposition text; nothing is ever written past the buffer.
 
-use super::desc::{Family, LabelName, MetricType};
-use super::metric::{Counter, Gauge, Histogram, HistogramSnapshot};
-use super::number::{self, Value};
+use super::desc::{Family, LabelName, MetricType, Series};
+use super::metric::{Counter, Gauge, Histogram, HistogramSnapshot, LeBlock};
+use super::number::{self, Value, NUMBER_CAPACITY};
+
+/// The value at the end of a sample line.
+#[derive(Clone, Copy)]
+enum Tail {
+    Value(Value),
+    /// `magnitude / 10^scale` (a histogram's sum).
+    Fixed(u64, u32),
+}
 
 /// One label: a compile-time checked name and a value (escaped on output).
 pub type Label<'v> = (LabelName, &'v str);
@@ -33,18 +41,68 @@ pub struct Writer<'b> {
     overflow: bool,
     /// A family was dropped; nothing more is written.
     truncated: bool,
+    /// Bytes the output may use (`buf.len()`, or less for a bounded page).
+    limit: usize,
+    /// Bytes kept back for [`Writer::finish_bounded`]'s self-metric.
+    reserve: usize,
+    /// A bounded page: drop whole samples, not whole families.
+    bounded: bool,
 }
 
 impl<'b> Writer<'b> {
     /// A writer over `buf` (e.g. the PAGE_SIZE sysfs buffer).
     pub fn new(buf: &'b mut [u8]) -> Self {
+        let limit = buf.len();
         Writer {
             buf,
             committed: 0,
             cursor: 0,
             overflow: false,
             truncated: false,
+            limit,
+            reserve: 0,
+            bounded: false,
         }
+    }
+
+    /// A writer for a sysfs `show()` page (`page` is the PAGE_SIZE buffer):
+    /// it uses at most `page.len() - 1` bytes, since sysfs warns about and
+    /// cuts a `show()` that returns PAGE_SIZE, and keeps `reserve` bytes of
+    /// them for [`finish_bounded`](Self::finish_bounded). On overflow it
+    /// drops whole samples (a histogram series is one sample) instead of
+    /// whole families: every line kept is complete, and nothing after the
+    /// first dropped sample is written. `reserve` is the self-metric's
+    /// [`Family::max_page_len`] for its one sample.
+    pub fn bounded(page: &'b mut [u8], reserve: usize) -> Self {
+        let mut w = Writer::new(page);
+        w.reserve = reserve;
+        w.limit = w.buf.len().saturating_sub(1).saturating_sub(reserve);
+        w.bounded = true;
+        w
+    }
+
+    /// Ends a bounded page: counts a truncated render in `truncations`,
+    /// then writes the self-metric `family` (a counter) with one sample,
+    /// `label` = `file`, the value of `truncations`, into the reserved
+    /// room, so it is served in every page. Returns the page length (below
+    /// `page.len()`).
+    pub fn finish_bounded(
+        &mut self,
+        family: &Family,
+        label: LabelName,
+        file: &str,
+        truncations: &Counter,
+    ) -> usize {
+        if self.truncated {
+            truncations.inc();
+        }
+        self.limit = self.buf.len().saturating_sub(1);
+        self.reserve = 0;
+        let truncated = self.truncated;
+        self.truncated = false;
+        self.family(family, |f| f.sample(&[(label, file)], truncations.get()));
+        self.truncated |= truncated;
+        self.committed
     }
 
     /// The bytes of complete families written so far.
@@ -86,25 +144,26 @@ impl<'b> Writer<'b> {
         }
         self.cursor = self.committed;
         self.overflow = false;
-        self.put(b"# HELP ");
-        self.put(family.name.as_bytes());
-        self.put(b" ");
-        if family.help_is_plain {
-            self.put(family.help.as_bytes());
-        } else {
-            self.put_escaped(family.help.as_bytes(), false);
-        }
-        self.put(b"\n# TYPE ");
-        self.put(family.name.as_bytes());
-        self.put(b" ");
-        self.put(family.kind.as_str().as_bytes());
-        self.put(b"\n");
-        samples(&mut FamilyWriter {
+        let mut f = FamilyWriter {
             w: self,
-            family: *family,
-        });
+            family,
+            header_pending: true,
+        };
+        samples(&mut f);
+        if f.header_pending && !f.w.overflow {
+            // No sample: the header alone (taken back whole on overflow).
+            let start = f.w.cursor;
+            f.w.put_header(family);
+            if f.w.overflow {
+                f.w.cursor = start;
+            }
+        }
         if self.overflow {
             self.truncated = true;
+            if self.bounded {
+                // The samples that fit are whole lines: keep them.
+                self.committed = self.cursor;
+            }
         } else {
             self.committed = self.cursor;
         }
@@ -129,33 +188,83 @@ impl<'b> Writer<'b> {
     /// A histogram family with a single unlabelled series.
     pub fn histogram<const N: usize>(&mut self, family: &Family, histogram: &Histogram<N>) {
         let snapshot = histogram.snapshot();
-        self.family(family, |f| f.histogram(&[], &snapshot));
+        self.family(family, |f| {
+            f.histogram_series(&[], &snapshot, Some(histogram.le_blocks()));
+        });
     }
 
+    /// Copies `bytes` at the cursor: one bounds check. A piece that does
+    /// not fit marks the family as overflowing (it is then rolled back).
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
-        if self.overflow {
+        let end = self.cursor.saturating_add(bytes.len());
+        if end > self.limit {
+            self.overflow = true;
             return;
         }
-        let end = match self.cursor.checked_add(bytes.len()) {
-            Some(end) if end <= self.buf.len() => end,
-            _ => {
-                self.overflow = true;
-                return;
+        match self.buf.get_mut(self.cursor..end) {
+            Some(dst) => {
+                copy(dst, bytes);
+                self.cursor = end;
             }
-        };
-        if let Some(dst) = self.buf.get_mut(self.cursor..end) {
-            if bytes.len() <= 16 {
-                // Most pieces are a few bytes: a loop beats a memcpy call.
-                for (d, s) in dst.iter_mut().zip(bytes) {
-                    *d = *s;
-                }
-            } else {
-                dst.copy_from_slice(bytes);
-            }
-            self.cursor = end;
-        } else {
-            self.overflow = true;
+            None => self.overflow = true,
         }
+    }
+
+    /// Writes the end of a sample line (`prefix`, the value, a newline) in
+    /// place when there is room for the longest one (one bounds check),
+    /// else through the stack.
+    #[inline(always)]
+    fn put_tail(&mut self, prefix: &[u8], value: Tail) {
+        let room = self
+            .buf
+            .get_mut(self.cursor..self.limit)
+            .and_then(|rest| rest.first_chunk_mut::<NUMBER_CAPACITY>());
+        match room {
+            Some(out) => {
+                let len = match value {
+                    Tail::Value(v) => number::write_tail(out, prefix, v),
+                    Tail::Fixed(m, scale) => number::write_tail_fixed(out, prefix, m, scale),
+                };
+                self.cursor += len;
+            }
+            None => self.put_tail_near_the_end(prefix, value),
+        }
+    }
+
+    #[cold]
+    fn put_tail_near_the_end(&mut self, prefix: &[u8], value: Tail) {
+        let text = match value {
+            Tail::Value(v) => number::line_tail(prefix, v),
+            Tail::Fixed(m, scale) => number::line_tail_fixed(prefix, m, scale),
+        };
+        self.put(text.as_bytes());
+    }
+
+    /// The HELP and TYPE lines of `family`.
+    fn put_header(&mut self, family: &Family) {
+        match family.block.get(..usize::from(family.head_len)) {
+            Some(head) if family.block_len != 0 => self.put(head),
+            _ => self.put_header_pieces(family),
+        }
+    }
+
+    /// The header of a family whose block did not fit at compile time.
+    #[cold]
+    fn put_header_pieces(&mut self, family: &Family) {
+        self.put(b"# HELP ");
+        self.put(family.name.as_bytes());
+        self.put(b" ");
+        if family.help_is_plain {
+            self.put(family.help.as_bytes());
+        } else {
+            self.put_escaped(family.help.as_bytes(), false);
+        }
+        self.put(b"\n# TYPE ");
+        self.put(family.name.as_bytes());
+        self.put(b" ");
+        self.put(family.kind.as_str().as_bytes());
+        self.put(b"\n");
     }
 
     /// Escapes `\` and newline (HELP), plus `"` for label values.
@@ -182,100 +291,229 @@ impl<'b> Writer<'b> {
         self.put(bytes.get(start..).unwrap_or(&[]));
     }
 
-    fn put_labels(&mut self, labels: &[Label<'_>], le: Option<&[u8]>) {
-        if labels.is_empty() && le.is_none() {
-            return;
-        }
-        self.put(b"{");
+    /// `name="value"` pairs separated by commas, without the braces.
+    fn put_label_pairs(&mut self, labels: &[Label<'_>]) {
         for (i, (name, value)) in labels.iter().enumerate() {
             if i > 0 {
-                self.put(b",");
+                self.put(b"\",");
             }
             self.put(name.as_str().as_bytes());
             self.put(b"=\"");
             self.put_escaped(value.as_bytes(), true);
-            self.put(b"\"");
         }
-        if let Some(le) = le {
-            if !labels.is_empty() {
-                self.put(b",");
-            }
-            self.put(b"le=\"");
-            self.put(le);
-            self.put(b"\"");
-        }
-        self.put(b"}");
     }
+}
 
-    /// One sample line; `value` is already formatted (`number::format`).
-    fn put_line(
-        &mut self,
-        name: &str,
-        suffix: &str,
-        labels: &[Label<'_>],
-        le: Option<&[u8]>,
-        value: &[u8],
-    ) {
-        self.put(name.as_bytes());
-        self.put(suffix.as_bytes());
-        self.put_labels(labels, le);
-        self.put(b" ");
-        self.put(value);
-        self.put(b"\n");
+/// Copies `src` into `dst` (of the same length) with fixed-size moves that
+/// the compiler inlines, the first and the last K bytes (overlapping) for
+/// the largest K of 4, 8, 16, 32, 64 or 128 that fits, instead of a call
+/// to `memcpy` for every piece of a few bytes; past 256 bytes, `memcpy`.
+#[inline(always)]
+fn copy(dst: &mut [u8], src: &[u8]) {
+    fn two<const K: usize>(dst: &mut [u8], src: &[u8]) {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<K>(), src.first_chunk::<K>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<K>(), src.last_chunk::<K>()) {
+            *d = *s;
+        }
+    }
+    let n = src.len();
+    if n != dst.len() {
+        return;
+    }
+    if n > 256 {
+        dst.copy_from_slice(src);
+    } else if n >= 128 {
+        two::<128>(dst, src);
+    } else if n >= 64 {
+        two::<64>(dst, src);
+    } else if n >= 32 {
+        two::<32>(dst, src);
+    } else if n >= 16 {
+        two::<16>(dst, src);
+    } else if n >= 8 {
+        two::<8>(dst, src);
+    } else if n >= 4 {
+        two::<4>(dst, src);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
     }
 }
 
 /// Adds samples to the family being written by [`Writer::family`].
 pub struct FamilyWriter<'w, 'b> {
     w: &'w mut Writer<'b>,
-    family: Family,
+    family: &'w Family,
+    /// The header is written with the first sample line, in one piece.
+    header_pending: bool,
 }
 
 impl FamilyWriter<'_, '_> {
+    /// The start of a sample line: the metric name, after the family's
+    /// header on the first line (one piece when the block fits).
+    #[inline(always)]
+    fn put_name(&mut self) {
+        let f = self.family;
+        let from = if self.header_pending {
+            0
+        } else {
+            usize::from(f.head_len)
+        };
+        match f.block.get(from..usize::from(f.block_len)) {
+            Some(piece) if f.block_len != 0 => self.w.put(piece),
+            _ => {
+                if self.header_pending {
+                    self.w.put_header_pieces(f);
+                }
+                self.w.put(f.name.as_bytes());
+            }
+        }
+        self.header_pending = false;
+    }
+
+    /// The labels and the value of a line whose name (and suffix) is
+    /// written: `{labels} value\n` or ` value\n`.
+    #[inline(always)]
+    fn put_labels_and_value(&mut self, labels: &[Label<'_>], value: Tail) {
+        if labels.is_empty() {
+            self.w.put_tail(b" ", value);
+        } else {
+            self.w.put(b"{");
+            self.w.put_label_pairs(labels);
+            self.w.put_tail(b"\"} ", value);
+        }
+    }
+
     /// One sample of a counter or gauge family. Counters take unsigned
     /// values; a negative value for a counter is written as 0 (counters
     /// cannot go below zero), a histogram family ignores plain samples.
     pub fn sample(&mut self, labels: &[Label<'_>], value: impl Into<Value>) {
-        let mut value = value.into();
-        match self.family.kind {
-            MetricType::Histogram => return,
-            MetricType::Counter => {
-                value = match value {
-                    Value::Signed(v) if v < 0 => Value::Unsigned(0),
-                    Value::Fixed { raw, .. } if raw < 0 => Value::Unsigned(0),
-                    v => v,
-                }
-            }
-            MetricType::Gauge => {}
+        let Some(value) = self.plain_value(value.into()) else {
+            return;
+        };
+        self.unit(|f| {
+            f.put_name();
+            f.put_labels_and_value(labels, Tail::Value(value));
+        });
+    }
+
+    /// Writes one sample (a line, or a histogram series) with `write`. On a
+    /// bounded page a sample that does not fit is taken back whole; after
+    /// an overflow nothing more is written in the family.
+    #[inline(always)]
+    fn unit(&mut self, write: impl FnOnce(&mut Self)) {
+        if self.w.overflow {
+            return;
         }
-        let value = number::format(value);
-        self.w
-            .put_line(self.family.name, "", labels, None, value.as_bytes());
+        let (start, pending) = (self.w.cursor, self.header_pending);
+        write(self);
+        if self.w.overflow && self.w.bounded {
+            self.w.cursor = start;
+            self.header_pending = pending;
+        }
+    }
+
+    /// One sample of `series` (made at compile time with its constant
+    /// labels), as [`sample`](Self::sample) would write it: the series
+    /// block in one piece, then the value. A series of another family is
+    /// not written.
+    pub fn series(&mut self, series: &Series, value: impl Into<Value>) {
+        let Some(value) = self.plain_value(value.into()) else {
+            return;
+        };
+        let f = self.family;
+        if series.family != f.name_hash {
+            return;
+        }
+        self.unit(|this| {
+            if this.header_pending {
+                this.w.put_header(f);
+                this.header_pending = false;
+            }
+            this.w
+                .put(series.block.get(..usize::from(series.len)).unwrap_or(&[]));
+            this.w.put_tail(b"", Tail::Value(value));
+        });
+    }
+
+    /// The value a counter or gauge sample writes; `None` for a histogram.
+    #[inline(always)]
+    fn plain_value(&self, value: Value) -> Option<Value> {
+        match self.family.kind {
+            MetricType::Histogram => None,
+            MetricType::Counter => Some(match value {
+                Value::Signed(v) if v < 0 => Value::Unsigned(0),
+                Value::Fixed { raw, .. } if raw < 0 => Value::Unsigned(0),
+                v => v,
+            }),
+            MetricType::Gauge => Some(value),
+        }
     }
 
     /// One series of a histogram family (ignored for other families).
     pub fn histogram<const N: usize>(&mut self, labels: &[Label<'_>], s: &HistogramSnapshot<N>) {
+        self.histogram_series(labels, s, None);
+    }
+
+    /// A histogram series; `le` are the bucket label blocks made at compile
+    /// time (made here when `None`).
+    #[inline(always)]
+    fn histogram_series<const N: usize>(
+        &mut self,
+        labels: &[Label<'_>],
+        s: &HistogramSnapshot<N>,
+        le: Option<&[LeBlock; N]>,
+    ) {
         if self.family.kind != MetricType::Histogram {
             return;
         }
-        let name = self.family.name;
-        for (&bound, &cumulative) in s.bounds.iter().zip(s.cumulative.iter()) {
-            let le = number::fixed(false, bound, s.scale);
-            let count = number::format(Value::Unsigned(cumulative));
-            self.w.put_line(
-                name,
-                "_bucket",
-                labels,
-                Some(le.as_bytes()),
-                count.as_bytes(),
-            );
+        self.unit(|this| this.histogram_lines(labels, s, le));
+    }
+
+    #[inline(always)]
+    fn histogram_lines<const N: usize>(
+        &mut self,
+        labels: &[Label<'_>],
+        s: &HistogramSnapshot<N>,
+        le: Option<&[LeBlock; N]>,
+    ) {
+        for (i, (&bound, &cumulative)) in s.bounds.iter().zip(s.cumulative.iter()).enumerate() {
+            let made;
+            let block = match le.and_then(|le| le.get(i)) {
+                Some(block) => block,
+                None => {
+                    made = LeBlock::new(bound, s.scale);
+                    &made
+                }
+            };
+            self.bucket(labels, block.as_bytes(), cumulative);
         }
-        let count = number::format(Value::Unsigned(s.count));
-        self.w
-            .put_line(name, "_bucket", labels, Some(b"+Inf"), count.as_bytes());
-        let sum = number::fixed(false, s.sum, s.scale);
-        self.w.put_line(name, "_sum", labels, None, sum.as_bytes());
-        self.w
-            .put_line(name, "_count", labels, None, count.as_bytes());
+        self.bucket(labels, LeBlock::INF.as_bytes(), s.count);
+        self.put_name();
+        self.w.put(b"_sum");
+        self.put_labels_and_value(labels, Tail::Fixed(s.sum, s.scale));
+        self.put_name();
+        self.w.put(b"_count");
+        self.put_labels_and_value(labels, Tail::Value(Value::Unsigned(s.count)));
+    }
+
+    /// One `_bucket` line; `block` is `_bucket{le="bound"}`.
+    #[inline(always)]
+    fn bucket(&mut self, labels: &[Label<'_>], block: &[u8], count: u64) {
+        self.put_name();
+        if labels.is_empty() {
+            self.w.put(block);
+        } else {
+            // `_bucket{` labels `",` `le="bound"}`
+            let (open, le) = block.split_at(block.len().min(LeBlock::OPEN_LEN));
+            self.w.put(open);
+            self.w.put_label_pairs(labels);
+            self.w.put(b"\",");
+            self.w.put(le);
+        }
+        self.w.put_tail(b" ", Tail::Value(Value::Unsigned(count)));
     }
 }

@@ -4,7 +4,9 @@
 mod common;
 
 use common::{page, render, Samples};
-use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, MetricType, Value, Writer};
+use hy300_prometheus::{
+    Counter, Family, Gauge, Histogram, LabelName, MetricType, Series, Value, Writer,
+};
 use openmetrics_parser::prometheus::parse_prometheus;
 use proptest::prelude::*;
 
@@ -378,4 +380,36 @@ proptest! {
         prop_assert_eq!(inf, Some(obs.len() as u64));
         prop_assert_eq!(count, inf);
     }
+}
+
+#[test]
+fn a_constant_series_writes_what_sample_writes() {
+    const F: Family = Family::counter("hy300_test_series_total", "Series.");
+    const G: Family = Family::gauge("hy300_test_other", "Other.");
+    // Escaped at compile time: every character that needs it.
+    const ODD: Series = Series::new(&F, &[(REGISTER, "a\"b\\c\nd"), (STAGE, "x")]);
+    const PLAIN: Series = Series::new(&F, &[]);
+    const OTHER: Series = Series::new(&G, &[(STAGE, "y")]);
+    let mut a = [0u8; 512];
+    let mut wa = Writer::new(&mut a);
+    wa.family(&F, |f| {
+        f.series(&ODD, 7u64);
+        f.series(&PLAIN, -3i64);
+        // Another family's series is not written.
+        f.series(&OTHER, 1u64);
+    });
+    let mut b = [0u8; 512];
+    let mut wb = Writer::new(&mut b);
+    wb.family(&F, |f| {
+        f.sample(&[(REGISTER, "a\"b\\c\nd"), (STAGE, "x")], 7u64);
+        f.sample(&[], -3i64);
+    });
+    assert_eq!(wa.as_bytes(), wb.as_bytes());
+    assert_eq!(
+        std::str::from_utf8(wa.as_bytes()).unwrap(),
+        "# HELP hy300_test_series_total Series.\n\
+         # TYPE hy300_test_series_total counter\n\
+         hy300_test_series_total{register=\"a\\\"b\\\\c\\nd\",stage=\"x\"} 7\n\
+         hy300_test_series_total 0\n"
+    );
 }

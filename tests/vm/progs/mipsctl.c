@@ -20,7 +20,11 @@
  *
  * Prints "ok" or "error: <errno name>" and exits 0 / 1 (fuzz: 0 unless the
  * device cannot be opened; it prints its seed first, so a crash or a kernel
- * report can be replayed).
+ * report can be replayed). A failed open is reported the same way.
+ *
+ * MIPSCTL_FD=N uses the inherited descriptor N instead of opening the
+ * device (a root-opened descriptor in a process that dropped its
+ * privileges); MIPSCTL_RDONLY=1 opens it read-only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -105,11 +109,16 @@ static int report(int ret)
 
 static int open_dev(void)
 {
-	int fd = open("/dev/mipsloader", O_RDWR);
+	const char *inherited = getenv("MIPSCTL_FD");
+	const char *rdonly = getenv("MIPSCTL_RDONLY");
+	int fd;
 
+	if (inherited)
+		return atoi(inherited);
+	fd = open("/dev/mipsloader", rdonly && *rdonly == '1' ? O_RDONLY : O_RDWR);
 	if (fd < 0) {
-		perror("open /dev/mipsloader");
-		exit(2);
+		printf("open /dev/mipsloader\n");
+		exit(report(-1) + 1);
 	}
 	return fd;
 }

@@ -7,7 +7,7 @@ use kernel::prelude::*;
 
 use crate::format::Format;
 use crate::hw::TvtopIo;
-use crate::regs::{ctrl, dma_ctrl, resolution, status, Reg, IRQ_MASK};
+use crate::regs::{ctrl, dma_ctrl, resolution, status, Reg, CAPTURE_IRQS, INPUT_IRQS, IRQ_MASK};
 
 /// Resets the block and enables it with the HDMI receiver, interrupts
 /// still masked. Returns the VERSION register.
@@ -19,10 +19,10 @@ pub(crate) fn init(io: &impl TvtopIo) -> Result<u32> {
     io.read(Reg::Version)
 }
 
-/// Unmasks every interrupt source (input changes are reported while not
-/// capturing too), once a handler is in place.
+/// Unmasks the input sources (reported while not capturing too), once a
+/// handler is in place; the capture sources stay masked until [`start`].
 pub(crate) fn enable_irqs(io: &impl TvtopIo) -> Result {
-    io.write(Reg::IrqEn, IRQ_MASK)
+    io.write(Reg::IrqEn, INPUT_IRQS)
 }
 
 /// Masks every interrupt and disables the block.
@@ -33,24 +33,39 @@ pub(crate) fn shut_down(io: &impl TvtopIo) -> Result {
     io.write(Reg::IrqStatus, IRQ_MASK)
 }
 
-/// Starts capturing `format`; `ENOLINK` without an HDMI signal.
-pub(crate) fn start(io: &impl TvtopIo, format: &Format) -> Result {
+/// Starts capturing `format` into `first` (bus address, length), when
+/// given. `ENOLINK` without an HDMI signal, checked before anything is
+/// written: no buffer is armed and no interrupt unmasked for a capture
+/// that cannot start.
+pub(crate) fn start(io: &impl TvtopIo, format: &Format, first: Option<(u64, u32)>) -> Result {
     let needed = status::HDMI_CONNECTED | status::SIGNAL;
     if io.read(Reg::Status)? & needed != needed {
         return Err(ENOLINK);
     }
     io.write(Reg::Format, format.pixel.hw_code)?;
     io.write(Reg::Resolution, resolution(format.width, format.height))?;
+    if let Some((addr, len)) = first {
+        arm(io, addr, len)?;
+    }
+    // Events of an earlier capture must not be taken for this one's.
+    io.write(Reg::IrqStatus, CAPTURE_IRQS)?;
+    let enabled = io.read(Reg::IrqEn)?;
+    io.write(Reg::IrqEn, enabled | CAPTURE_IRQS)?;
     let ctrl = io.read(Reg::Ctrl)?;
     io.write(Reg::Ctrl, ctrl | ctrl::CAPTURE | ctrl::DMA)
 }
 
-/// Stops capturing; frames already in flight may still raise FRAME_DONE
-/// until the caller synchronised with the interrupt.
+/// Stops capturing: masks the capture sources first, then disables
+/// capture and DMA and clears what is pending. A handler already running
+/// may still act on an event taken before; the caller synchronises with
+/// the interrupt before it gives the buffers back.
 pub(crate) fn stop(io: &impl TvtopIo) -> Result {
+    let enabled = io.read(Reg::IrqEn)?;
+    io.write(Reg::IrqEn, enabled & !CAPTURE_IRQS)?;
     let ctrl = io.read(Reg::Ctrl)?;
     io.write(Reg::Ctrl, ctrl & !(ctrl::CAPTURE | ctrl::DMA))?;
-    io.write(Reg::DmaCtrl, 0)
+    io.write(Reg::DmaCtrl, 0)?;
+    io.write(Reg::IrqStatus, CAPTURE_IRQS)
 }
 
 /// Gives the engine the buffer at bus address `addr` (`len` bytes) for

@@ -148,6 +148,20 @@ impl Irq {
 /// All bits the hardware defines.
 pub(crate) const IRQ_MASK: u32 = (1 << 10) - 1;
 
+/// The sources that belong to a running capture: unmasked by the start
+/// sequence, masked again (and their pending bits cleared) by the stop
+/// sequence, so a stopped engine cannot raise a frame event.
+pub(crate) const CAPTURE_IRQS: u32 = Irq::FrameDone.bit()
+    | Irq::BufferOverflow.bit()
+    | Irq::BufferUnderflow.bit()
+    | Irq::DmaError.bit()
+    | Irq::FifoError.bit()
+    | Irq::Timeout.bit();
+
+/// The sources reported whether or not a capture runs: input and format
+/// changes, hotplug, block errors.
+pub(crate) const INPUT_IRQS: u32 = IRQ_MASK & !CAPTURE_IRQS;
+
 /// The sources set in an IRQ_STATUS value, in bit order; undefined bits
 /// are ignored.
 pub(crate) fn decode(irq_status: u32) -> impl Iterator<Item = Irq> {

@@ -11,7 +11,7 @@ use crate::format::{default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
 use crate::hw::TvtopIo;
 use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
 use crate::metrics::{render_worst_case, INTERVAL_BOUNDS};
-use crate::regs::{ctrl, decode, dma_ctrl, status, Irq, Reg, IRQ_MASK};
+use crate::regs::{ctrl, decode, dma_ctrl, status, Irq, Reg, CAPTURE_IRQS, INPUT_IRQS, IRQ_MASK};
 
 /// A plain register file with IRQ_STATUS write-1-to-clear, to check what
 /// the engine writes (the device backend gets the same writes).
@@ -112,25 +112,51 @@ mod tvcap_tests {
             ctrl::ENABLE | ctrl::HDMI | ctrl::AUTO_FORMAT
         );
         engine::enable_irqs(&regs)?;
-        assert_eq!(regs.get(Reg::IrqEn), IRQ_MASK);
+        // Input changes only: no frame event before a capture starts.
+        assert_eq!(regs.get(Reg::IrqEn), INPUT_IRQS);
+        assert_eq!(regs.get(Reg::IrqEn) & Irq::FrameDone.bit(), 0);
+        assert_eq!(INPUT_IRQS | CAPTURE_IRQS, IRQ_MASK);
         Ok(())
     }
 
     #[test]
-    fn start_programs_format_size_and_capture() -> Result {
+    fn start_programs_format_size_buffer_and_capture() -> Result {
         let regs = Registers::new();
         engine::init(&regs)?;
+        engine::enable_irqs(&regs)?;
         regs.set(Reg::Status, status::HDMI_CONNECTED | status::SIGNAL);
+        // A frame event left over from an earlier capture.
+        regs.set(Reg::IrqStatus, Irq::FrameDone.bit());
         let nv12 = negotiate(FORMATS[1].fourcc, 640, 480);
-        engine::start(&regs, &nv12)?;
+        engine::start(&regs, &nv12, Some((0x4000_0000, 4096)))?;
         assert_eq!(regs.get(Reg::Format), 1);
         assert_eq!(regs.get(Reg::Resolution), 480 << 16 | 640);
+        assert_eq!(regs.get(Reg::DmaAddr), 0x4000_0000);
+        assert_eq!(regs.get(Reg::DmaSize), 4096);
+        assert_eq!(regs.get(Reg::DmaCtrl), dma_ctrl::ARMED);
+        assert_eq!(regs.get(Reg::IrqStatus), 0);
+        assert_eq!(regs.get(Reg::IrqEn), IRQ_MASK);
         let c = regs.get(Reg::Ctrl);
         assert_eq!(
             c & (ctrl::ENABLE | ctrl::CAPTURE | ctrl::DMA),
             ctrl::ENABLE | ctrl::CAPTURE | ctrl::DMA
         );
+        Ok(())
+    }
+
+    #[test]
+    fn stop_masks_capture_interrupts_and_disarms() -> Result {
+        let regs = Registers::new();
+        engine::init(&regs)?;
+        engine::enable_irqs(&regs)?;
+        regs.set(Reg::Status, status::HDMI_CONNECTED | status::SIGNAL);
+        engine::start(&regs, &default_format(), Some((0x4000_0000, 4096)))?;
+        // A frame completes while the stop runs.
+        regs.set(Reg::IrqStatus, Irq::FrameDone.bit() | Irq::Hotplug.bit());
         engine::stop(&regs)?;
+        assert_eq!(regs.get(Reg::IrqEn), INPUT_IRQS);
+        assert_eq!(regs.get(Reg::IrqStatus), Irq::Hotplug.bit());
+        assert_eq!(regs.get(Reg::DmaCtrl), 0);
         assert_eq!(regs.get(Reg::Ctrl) & (ctrl::CAPTURE | ctrl::DMA), 0);
         assert_eq!(regs.get(Reg::Ctrl) & ctrl::ENABLE, ctrl::ENABLE);
         Ok(())
@@ -140,11 +166,17 @@ mod tvcap_tests {
     fn start_without_signal_changes_nothing() -> Result {
         let regs = Registers::new();
         engine::init(&regs)?;
+        engine::enable_irqs(&regs)?;
         regs.set(Reg::Status, status::HDMI_CONNECTED);
         let before = regs.get(Reg::Ctrl);
-        assert_eq!(engine::start(&regs, &default_format()), Err(ENOLINK));
+        let first = Some((0x4000_0000, 4096));
+        assert_eq!(engine::start(&regs, &default_format(), first), Err(ENOLINK));
         assert_eq!(regs.get(Reg::Ctrl), before);
         assert_eq!(regs.get(Reg::Format), 0);
+        // Nothing armed, no capture source unmasked.
+        assert_eq!(regs.get(Reg::DmaCtrl), 0);
+        assert_eq!(regs.get(Reg::DmaAddr), 0);
+        assert_eq!(regs.get(Reg::IrqEn), INPUT_IRQS);
         Ok(())
     }
 

@@ -62,6 +62,10 @@ pub(crate) struct Buffers {
     len: usize,
     /// The buffer the capture engine writes now.
     active: *mut raw::vb2_buffer,
+    /// Between the start and the stop of a capture: only then is a buffer
+    /// armed. Kept under the lock so that an interrupt handler racing the
+    /// stop cannot arm a buffer the stop is about to give back.
+    capturing: bool,
 }
 
 // SAFETY: the pointers are only dereferenced under the spinlock, and vb2
@@ -75,6 +79,7 @@ impl Buffers {
             head: 0,
             len: 0,
             active: core::ptr::null_mut(),
+            capturing: false,
         }
     }
 
@@ -212,11 +217,11 @@ impl Tvcap {
     /// the buffer is armed again so streaming goes on.
     fn frame_failed(&self) {
         self.frame_lost();
-        let active = self.buffers.lock().active;
-        if !active.is_null() {
+        let b = self.buffers.lock();
+        if b.capturing && !b.active.is_null() {
             // SAFETY: the active buffer is owned by the driver (ring
-            // invariant); only the interrupt path completes it.
-            unsafe { self.arm(active) };
+            // invariant); it cannot be given back while the lock is held.
+            unsafe { self.arm(b.active) };
         }
     }
 
@@ -224,19 +229,19 @@ impl Tvcap {
         let sequence = self.next_sequence();
         // SAFETY: `ktime_get` has no preconditions.
         let now_ns = u64::try_from(unsafe { bindings::ktime_get() }).unwrap_or(0);
-        let (done, next) = {
+        let done = {
             let mut b = self.buffers.lock();
             let done = core::mem::take(&mut b.active);
-            let next = b.pop();
-            if let Some(next) = next {
-                b.active = next;
+            if b.capturing {
+                if let Some(next) = b.pop() {
+                    b.active = next;
+                    // SAFETY: `next` is owned by the driver (ring
+                    // invariant) and stays so while the lock is held.
+                    unsafe { self.arm(next) };
+                }
             }
-            (done, next)
+            done
         };
-        if let Some(next) = next {
-            // SAFETY: `next` is owned by the driver (ring invariant).
-            unsafe { self.arm(next) };
-        }
         if done.is_null() {
             // The engine had nowhere to write this frame.
             self.metrics.frames_dropped.inc();
@@ -264,29 +269,35 @@ impl Tvcap {
 
     /// Takes a buffer from vb2; starts the engine on it if idle.
     fn queue_buffer(&self, vb: *mut raw::vb2_buffer) {
-        let program = {
-            let mut b = self.buffers.lock();
-            if b.active.is_null() && self.streaming.load(Relaxed) {
-                b.active = vb;
-                true
-            } else if b.push(vb) {
-                false
-            } else {
-                drop(b);
-                // More buffers than vb2's queue limit: cannot happen; give
-                // it back rather than lose it.
-                // SAFETY: vb2 handed `vb` over; it goes back once.
-                unsafe { raw::vb2_buffer_done(vb, raw::vb2_buffer_state_VB2_BUF_STATE_ERROR) };
-                return;
-            }
-        };
-        if program {
-            // SAFETY: `vb` is owned by the driver.
+        let mut b = self.buffers.lock();
+        if b.active.is_null() && b.capturing {
+            b.active = vb;
+            // SAFETY: vb2 handed `vb` over; it is owned by the driver and
+            // stays so while the lock is held.
             unsafe { self.arm(vb) };
+        } else if !b.push(vb) {
+            drop(b);
+            // More buffers than vb2's queue limit: cannot happen; give it
+            // back rather than lose it.
+            // SAFETY: vb2 handed `vb` over; it goes back once.
+            unsafe { raw::vb2_buffer_done(vb, raw::vb2_buffer_state_VB2_BUF_STATE_ERROR) };
         }
     }
 
-    /// Gives `vb` to the engine for the next frame.
+    /// The bus address and length the engine writes `vb` at; `None` for a
+    /// buffer vb2 gave no DMA memory.
+    ///
+    /// # Safety
+    ///
+    /// `vb` is a live buffer of this device's dma-contig queue.
+    unsafe fn dma_target(vb: *mut raw::vb2_buffer) -> Option<(u64, u32)> {
+        // SAFETY: per the contract `vb` is live, in our dma-contig queue.
+        let (addr, len) = unsafe { (v4l2::plane_dma_addr(vb), v4l2::plane_size(vb)) };
+        addr.map(|addr| (addr, len))
+    }
+
+    /// Gives `vb` to the engine for the next frame. Called with the buffer
+    /// lock held and `capturing` set.
     ///
     /// # Safety
     ///
@@ -294,10 +305,9 @@ impl Tvcap {
     /// been handled (or capture stopped).
     unsafe fn arm(&self, vb: *mut raw::vb2_buffer) {
         // SAFETY: per the contract `vb` is live, in our dma-contig queue.
-        let (addr, len) = unsafe { (v4l2::plane_dma_addr(vb), v4l2::plane_size(vb)) };
         // Fails only once the device is gone (or for a buffer vb2 gave no
         // memory); `vb` is then returned when streaming stops.
-        if let Some(addr) = addr {
+        if let Some((addr, len)) = unsafe { Self::dma_target(vb) } {
             let _ = engine::arm(&self.hw, addr, len);
         }
     }
@@ -333,21 +343,24 @@ impl Tvcap {
     fn start_streaming(&self) -> Result {
         self.sequence.store(0, Relaxed);
         self.last_frame_ns.store(0, Relaxed);
+        // The capture sources are masked until engine::start unmasks them,
+        // so no interrupt handler can see `capturing` before the engine
+        // runs; buf_queue is serialised with this by the queue lock.
         let first = {
             let mut b = self.buffers.lock();
             let first = b.pop();
             if let Some(vb) = first {
                 b.active = vb;
             }
+            b.capturing = true;
             first
         };
+        // SAFETY: `first` was handed over by vb2 and is owned by the driver.
+        let target = first.and_then(|vb| unsafe { Self::dma_target(vb) });
         self.streaming.store(true, Relaxed);
-        if let Some(vb) = first {
-            // SAFETY: owned by the driver.
-            unsafe { self.arm(vb) };
-        }
-        let format = self.format.get();
-        if let Err(e) = engine::start(&self.hw, &format) {
+        // The link is checked before the first buffer is armed.
+        if let Err(e) = engine::start(&self.hw, &self.format.get(), target) {
+            self.buffers.lock().capturing = false;
             self.streaming.store(false, Relaxed);
             self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
             return Err(e);
@@ -355,8 +368,11 @@ impl Tvcap {
         Ok(())
     }
 
-    /// Stops capture and returns every buffer: called by vb2.
+    /// Stops capture and returns every buffer exactly once: called by vb2.
+    /// Once `capturing` is clear no handler arms a buffer; once the capture
+    /// sources are masked and the handler synchronised, none completes one.
     fn stop_streaming(&self) {
+        self.buffers.lock().capturing = false;
         self.streaming.store(false, Relaxed);
         // A failure means the device is gone: nothing captures any more.
         let _ = engine::stop(&self.hw);

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The floor: a hand-written renderer of exactly the motor page
+//! (tests/pages/mod.rs), what a render cannot beat: the static text in
+//! whole blocks made by `concat!` (copied with lengths known at compile
+//! time), integers by a two-digit formatter, one bounds check per piece.
+
+use crate::pages::PageValues;
+
+/// The static text before a family's first value: HELP, TYPE and the first
+/// sample's name (and labels), glued to the previous line's newline.
+macro_rules! head {
+    ($name:literal, $help:literal, $kind:literal, $first:literal) => {
+        concat!(
+            "# HELP ",
+            $name,
+            " ",
+            $help,
+            "\n# TYPE ",
+            $name,
+            " ",
+            $kind,
+            "\n",
+            $name,
+            $first,
+            " "
+        )
+        .as_bytes()
+    };
+}
+
+/// Two-digit pairs "00".."99".
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+struct Floor<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+    overflow: bool,
+}
+
+impl Floor<'_> {
+    #[inline(always)]
+    fn put(&mut self, s: &[u8]) {
+        let end = self.len + s.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(d) => {
+                d.copy_from_slice(s);
+                self.len = end;
+            }
+            None => self.overflow = true,
+        }
+    }
+
+    /// Digits of `v` right-aligned in `out`; returns where they start.
+    #[inline(always)]
+    fn digits(mut v: u64, out: &mut [u8; 20]) -> usize {
+        let mut i = 20;
+        while v >= 100 {
+            let p = (v % 100) as usize * 2;
+            v /= 100;
+            i -= 2;
+            out[i] = PAIRS[p];
+            out[i + 1] = PAIRS[p + 1];
+        }
+        if v >= 10 {
+            let p = v as usize * 2;
+            i -= 2;
+            out[i] = PAIRS[p];
+            out[i + 1] = PAIRS[p + 1];
+        } else {
+            i -= 1;
+            out[i] = b'0' + v as u8;
+        }
+        i
+    }
+
+    #[inline(always)]
+    fn u64(&mut self, v: u64) {
+        let mut d = [0u8; 20];
+        let i = Self::digits(v, &mut d);
+        self.put(&d[i..]);
+    }
+
+    #[inline(always)]
+    fn i64(&mut self, v: i64) {
+        if v < 0 {
+            self.put(b"-");
+        }
+        self.u64(v.unsigned_abs());
+    }
+
+    /// `v / 10^9` without trailing fractional zeros.
+    #[inline(always)]
+    fn nanos_as_seconds(&mut self, v: u64) {
+        self.u64(v / 1_000_000_000);
+        let mut frac = v % 1_000_000_000;
+        if frac != 0 {
+            let mut width = 9;
+            while frac.is_multiple_of(10) {
+                frac /= 10;
+                width -= 1;
+            }
+            let mut d = [b'.'; 20];
+            let i = Self::digits(frac, &mut d);
+            // Leading fractional zeros: the pad is '0' between the point
+            // and the digits.
+            let start = 20 - width - 1;
+            for c in &mut d[start + 1..i] {
+                *c = b'0';
+            }
+            self.put(&d[start..]);
+        }
+    }
+}
+
+pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    let mut o = Floor {
+        buf,
+        len: 0,
+        overflow: false,
+    };
+    let g = &v.motor_gauges;
+    let c = &v.motor_counters;
+    o.put(head!(
+        "hy300_motor_position_steps",
+        "Lens position.",
+        "gauge",
+        ""
+    ));
+    o.i64(g[0]);
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_target_position_steps",
+        "Target of the last move.",
+        "gauge",
+        ""
+    ));
+    o.i64(g[1]);
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_max_position_steps",
+        "Largest position.",
+        "gauge",
+        ""
+    ));
+    o.u64(g[2] as u32 as u64);
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_moving",
+        "1 while moving or homing.",
+        "gauge",
+        ""
+    ));
+    o.put(if g[3] != 0 { b"1\n" } else { b"0\n" });
+    o.put(head!(
+        "hy300_motor_homed",
+        "1 once the position is known.",
+        "gauge",
+        ""
+    ));
+    o.put(if g[4] != 0 { b"1\n" } else { b"0\n" });
+    o.put(head!(
+        "hy300_motor_homing_attempts_total",
+        "Homing runs.",
+        "counter",
+        ""
+    ));
+    o.u64(c[0].get());
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_homing_successes_total",
+        "Homing runs that succeeded.",
+        "counter",
+        ""
+    ));
+    o.u64(c[1].get());
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_homing_failures_total",
+        "Homing runs that failed.",
+        "counter",
+        ""
+    ));
+    o.u64(c[2].get());
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_movements_total",
+        "Moves requested.",
+        "counter",
+        ""
+    ));
+    o.u64(c[3].get());
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_moves_stopped_total",
+        "Moves stopped early.",
+        "counter",
+        ""
+    ));
+    o.u64(c[4].get());
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_steps_total",
+        "Half steps taken.",
+        "counter",
+        "{direction=\"clockwise\"}"
+    ));
+    o.u64(c[5].get());
+    o.put(b"\nhy300_motor_steps_total{direction=\"counter_clockwise\"} ");
+    o.u64(c[6].get());
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_limit_switch_triggers_total",
+        "Limit switch hits.",
+        "counter",
+        ""
+    ));
+    o.u64(c[7].get());
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_motor_step_errors_total",
+        "GPIO errors.",
+        "counter",
+        ""
+    ));
+    o.u64(c[8].get());
+    o.put(b"\n");
+    let m = v.phase_mask;
+    o.put(head!(
+        "hy300_motor_phase_line_level",
+        "Phase line level.",
+        "gauge",
+        "{line=\"0\"}"
+    ));
+    o.put(if m & 1 != 0 { b"1\n" } else { b"0\n" });
+    o.put(b"hy300_motor_phase_line_level{line=\"1\"} ");
+    o.put(if m & 2 != 0 { b"1\n" } else { b"0\n" });
+    o.put(b"hy300_motor_phase_line_level{line=\"2\"} ");
+    o.put(if m & 4 != 0 { b"1\n" } else { b"0\n" });
+    o.put(b"hy300_motor_phase_line_level{line=\"3\"} ");
+    o.put(if m & 8 != 0 { b"1\n" } else { b"0\n" });
+    if let Some(active) = v.limit_active {
+        o.put(head!(
+            "hy300_motor_limit_switch_active",
+            "1 while the switch is active.",
+            "gauge",
+            ""
+        ));
+        o.put(if active { b"1\n" } else { b"0\n" });
+    }
+    let t = &v.phase_transitions;
+    o.put(head!(
+        "hy300_motor_phase_transitions_total",
+        "Phase line level changes.",
+        "counter",
+        "{line=\"0\"}"
+    ));
+    o.u64(t[0].get());
+    o.put(b"\nhy300_motor_phase_transitions_total{line=\"1\"} ");
+    o.u64(t[1].get());
+    o.put(b"\nhy300_motor_phase_transitions_total{line=\"2\"} ");
+    o.u64(t[2].get());
+    o.put(b"\nhy300_motor_phase_transitions_total{line=\"3\"} ");
+    o.u64(t[3].get());
+    o.put(b"\n");
+    let s = v.step_seconds.snapshot();
+    o.put(head!(
+        "hy300_motor_step_duration_seconds",
+        "Half step time.",
+        "histogram",
+        "_bucket{le=\"0.0005\"}"
+    ));
+    o.u64(s.cumulative[0]);
+    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.001\"} ");
+    o.u64(s.cumulative[1]);
+    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.002\"} ");
+    o.u64(s.cumulative[2]);
+    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.005\"} ");
+    o.u64(s.cumulative[3]);
+    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.01\"} ");
+    o.u64(s.cumulative[4]);
+    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.05\"} ");
+    o.u64(s.cumulative[5]);
+    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"+Inf\"} ");
+    o.u64(s.count);
+    o.put(b"\nhy300_motor_step_duration_seconds_sum ");
+    o.nanos_as_seconds(s.sum);
+    o.put(b"\nhy300_motor_step_duration_seconds_count ");
+    o.u64(s.count);
+    o.put(b"\n");
+    (!o.overflow).then_some(o.len)
+}

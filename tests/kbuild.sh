@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The Makefile as out-of-tree module users expect it:
+# - `make help` exits 0, lists the targets and shows the default KDIR, the
+#   running kernel's /lib/modules/$(uname -r)/build;
+# - a KDIR without a kernel build tree fails with a message naming it;
+# - `make KDIR=<test kernel>` builds exactly the four drivers (the simulated
+#   board of tests/sim only with HY300_SIM=y: the modules-sim step checks
+#   that half);
+# - `make modules_install INSTALL_MOD_PATH=<staging>` installs them under
+#   lib/modules/<release>/updates/ and depmod records that every driver
+#   depends on the class core.
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../scripts/lib.sh"
+cd "$HY300_ROOT"
+
+fail() { echo "kbuild: FAIL: $*"; exit 1; }
+
+help=$(env -u KDIR make -s help) || fail "make help exited non-zero"
+default_kdir=/lib/modules/$(uname -r)/build
+grep -qxF "  KDIR=$default_kdir" <<<"$help" || fail "make help does not show the default KDIR=$default_kdir:
+$help"
+for target in modules modules_install clean help; do
+	grep -qE "^  $target " <<<"$help" || fail "make help does not list $target"
+done
+echo "kbuild: make help: default KDIR=$default_kdir, targets modules, modules_install, clean, help"
+
+if out=$(make -s KDIR=/nonexistent/kernel/build modules 2>&1); then
+	fail "make with a missing KDIR succeeded"
+fi
+grep -qF "no kernel build tree at KDIR=/nonexistent/kernel/build" <<<"$out" || fail "unclear error for a missing KDIR: $out"
+echo "kbuild: a missing KDIR fails and names it"
+
+kdir=$(kernel_build_dir)
+[ -f "$kdir/.hy300-built" ] || fail "no test kernel at $kdir (scripts/kernel build)"
+kver=$(make -s -C "$kdir" kernelrelease)
+stage=$(mktemp -d "${TMPDIR:-/tmp}/hy300-kbuild.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+make -s KDIR="$kdir" modules
+expected="drivers/media/platform/sunxi/tvcap/sunxi-tvcap
+drivers/misc/hy300-keystone-motor/hy300-keystone-motor
+drivers/misc/hy300/hy300_class
+drivers/misc/sunxi-mipsloader/sunxi-mipsloader"
+built=$(sed 's/\.[ok]*$//' modules.order | sort)
+[ "$built" = "$expected" ] || fail "make without HY300_SIM built:
+$built"
+echo "kbuild: make KDIR=<test kernel> builds the four drivers, no tests/sim"
+
+# The kernel's own modules first (what a distribution kernel package
+# installs), so depmod resolves every symbol; then ours.
+make -s -C "$kdir" INSTALL_MOD_PATH="$stage" modules_install >/dev/null
+make -s KDIR="$kdir" INSTALL_MOD_PATH="$stage" modules_install
+moddir=$stage/lib/modules/$kver
+installed=$(cd "$moddir" && find updates -name '*.ko*' | sort)
+[ "$installed" = "updates/drivers/media/platform/sunxi/tvcap/sunxi-tvcap.ko
+updates/drivers/misc/hy300-keystone-motor/hy300-keystone-motor.ko
+updates/drivers/misc/hy300/hy300_class.ko
+updates/drivers/misc/sunxi-mipsloader/sunxi-mipsloader.ko" ] || fail "modules_install installed:
+$installed"
+for m in hy300-keystone-motor sunxi-mipsloader sunxi-tvcap; do
+	line=$(grep "/$m.ko[^:]*:" "$moddir/modules.dep") || fail "$m is not in modules.dep"
+	grep -q 'hy300_class\.ko' <<<"$line" || fail "depmod does not record $m -> hy300_class: $line"
+done
+grep -q 'sunxi-tvcap.ko[^:]*:.*videobuf2-dma-contig' "$moddir/modules.dep" ||
+	fail "depmod does not record sunxi-tvcap -> videobuf2-dma-contig"
+echo "kbuild: make modules_install: lib/modules/$kver/updates/ holds the four modules; modules.dep: every driver -> hy300_class"
