@@ -31,6 +31,8 @@ FPA=/sys/kernel/debug/fail_page_alloc
 . /lib/hy300/splat.sh
 # shellcheck source=tests/vm/lib/dump.sh
 . /lib/hy300/dump.sh
+# shellcheck source=tests/vm/lib/tvcap.sh
+. /lib/hy300/tvcap.sh
 fail() {
 	echo "fuzz: FAIL: $*"
 	echo "fuzz: replay with HY300_FUZZ_SEED=$SEED tests/fuzz.sh"
@@ -48,11 +50,6 @@ wait_motor_idle() {
 		i=$((i + 1))
 		[ $i -lt 600 ] || fail "the motor still moves after 30 s"
 		usleep 50000
-	done
-}
-tvcap_video() {
-	for v in /sys/class/video4linux/video*; do
-		[ "$(cat "$v/name" 2>/dev/null)" = sunxi-tvcap ] && echo "/dev/${v##*/}"
 	done
 }
 # The co-processor's firmware accounting: every attempt succeeded or
