@@ -213,8 +213,19 @@ done
 [ -n "$files" ] || fail "no writable file found"
 knobs=
 for f in /sys/kernel/debug/hy300-*/*; do knobs="$knobs $f=$(cat "$f")"; done
-# shellcheck disable=SC2086 # a list of paths without spaces
-badwrite -a "$WRITES" "$SEED" $files || fail "badwrite"
+# Two writers, one a vCPU, each with half of the files (and its own seed
+# derived from SEED): the files' store() paths also run concurrently.
+half1='' half2='' k=0
+for f in $files; do
+	if [ $((k % 2)) = 0 ]; then half1="$half1 $f"; else half2="$half2 $f"; fi
+	k=$((k + 1))
+done
+# shellcheck disable=SC2086 # lists of paths without spaces
+badwrite -a "$WRITES" "$SEED" $half1 & w1=$!
+# shellcheck disable=SC2086
+if [ -n "$half2" ]; then badwrite -a "$WRITES" "$((SEED + 1))" $half2 & w2=$!; else w2=; fi
+wait $w1 || fail "badwrite (first half of the files)"
+[ -z "$w2" ] || wait "$w2" || fail "badwrite (second half of the files)"
 for k in $knobs; do echo "${k#*=}" >"${k%%=*}" || fail "restoring ${k%%=*}"; done
 usleep 300000
 wait_motor_idle
