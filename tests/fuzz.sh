@@ -20,7 +20,7 @@ out=${HY300_VM_OUT:-$work/vm}
 	echo "FUZZ_MIPS_CALLS=${FUZZ_MIPS_CALLS:-100000}"
 	echo "FUZZ_V4L2_CALLS=${FUZZ_V4L2_CALLS:-50000}"
 	echo "FUZZ_WRITES=${FUZZ_WRITES:-10000}"
-	echo "FUZZ_BIND_CYCLES=${FUZZ_BIND_CYCLES:-50}"
+	echo "FUZZ_BIND_CYCLES=${FUZZ_BIND_CYCLES:-20}"
 	cat tests/vm/fuzz.sh
 } >"$work/fuzz.sh"
 status=0

@@ -6,7 +6,8 @@
 #   FUZZ_MIPS_CALLS     random ioctls on /dev/mipsloader (100,000)
 #   FUZZ_V4L2_CALLS     random calls on the V4L2 node, 2 processes (50,000)
 #   FUZZ_WRITES         random writes to each writable file (10,000)
-#   FUZZ_BIND_CYCLES    unbind/bind cycles of motor and mips in use (50)
+#   FUZZ_BIND_CYCLES    unbind/bind cycles of motor and mips in use (20;
+#                       the stress step adds 200 reloads and unbinds)
 # Sections, in order: ioctl fuzzing of /dev/mipsloader; V4L2 fuzzing of
 # sunxi-tvcap; unbind/bind of the motor while it moves and is read, and of
 # the co-processor while /dev/mipsloader is open and in use; fail_page_alloc
@@ -20,7 +21,7 @@ SEED=${FUZZ_SEED:-1}
 MIPS_CALLS=${FUZZ_MIPS_CALLS:-100000}
 V4L2_CALLS=${FUZZ_V4L2_CALLS:-50000}
 WRITES=${FUZZ_WRITES:-10000}
-BIND_CYCLES=${FUZZ_BIND_CYCLES:-50}
+BIND_CYCLES=${FUZZ_BIND_CYCLES:-20}
 KL=/sys/kernel/debug/kmemleak
 M=/sys/class/hy300/motor
 P=/sys/class/hy300/mips
