@@ -92,6 +92,10 @@ impl<T: SystemSleep + 'static> Adapter<T> {
         dev: *mut bindings::device,
         f: impl for<'a> FnOnce(&'a Device<Bound>, Pin<&T::Data<'a>>) -> Result,
     ) -> kernel::ffi::c_int {
+        // `BoundInternal` is the context the kernel gives bus abstractions
+        // for borrowing the driver data; this adapter is one (it extends
+        // `kernel::platform`'s), and drivers never see it.
+        //
         // SAFETY: the PM core calls the driver's callbacks with a valid
         // device, bound to the driver (`dev->driver` is ours and stays so:
         // the device lock is held, which unbind takes too).
