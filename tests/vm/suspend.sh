@@ -162,10 +162,10 @@ for bit in 1 2 4 8; do
 		states="$states $(printf '%02x' "$state")"
 	fi
 done
-got=$(cat "$PHASE_LOG") || fail "cannot read $PHASE_LOG"
-[ "$got" = "${states# }" ] || fail "after resume the phase lines went '$got', expected '${states# }'"
+plog=$(cat "$PHASE_LOG") || fail "cannot read $PHASE_LOG"
+[ "$plog" = "${states# }" ] || fail "after resume the phase lines went '$plog', expected '${states# }'"
 phases_off "after a move after resume"
-echo "motor: a move after resume takes the half-step table on: $got"
+echo "motor: a move after resume takes the half-step table on: $plog"
 
 # Homing stopped by suspend: the motor resumes un-homed (homing had
 # cleared it), the next move homes first. The switch stays open: homing
@@ -193,10 +193,10 @@ expect hy300_motor_homed 0
 phases_off "after homing stopped by suspend"
 [ "$(klog 'position may have been lost')" = "$lost" ] || fail "resume logged a lost position for an un-homed motor"
 limit_pull closed
-n=$(value hy300_motor_homing_attempts_total)
+homings=$(value hy300_motor_homing_attempts_total)
 move_to 40
 limit_pull open
-expect hy300_motor_homing_attempts_total $((n + 1))
+expect hy300_motor_homing_attempts_total $((homings + 1))
 expect hy300_motor_homed 1
 expect hy300_motor_position_steps 40
 echo "motor: homing stopped by suspend leaves it un-homed (try $try); the next move homed first"
@@ -217,15 +217,15 @@ counts() {
 # accesses BEFORE "register/op=N ...": since the counts BEFORE, these grew
 # by exactly N, every other one not at all.
 accesses() {
-	now=$(counts)
-	case "$1$now" in *missing*) fail "register_access_count lacks a register" ;; esac
+	cur=$(counts)
+	case "$1$cur" in *missing*) fail "register_access_count lacks a register" ;; esac
 	for k in cmd/read cmd/write status/read status/write data/read data/write control/read control/write; do
 		want=0
 		for d in $2; do
 			[ "${d%=*}" = "$k" ] && want=${d#*=}
 		done
 		b=$(echo "$1" | grep "^$k " | cut -d' ' -f2)
-		a=$(echo "$now" | grep "^$k " | cut -d' ' -f2)
+		a=$(echo "$cur" | grep "^$k " | cut -d' ' -f2)
 		[ $((a - b)) -eq "$want" ] || fail "$k grew by $((a - b)) over a suspend, expected $want"
 	done
 }
