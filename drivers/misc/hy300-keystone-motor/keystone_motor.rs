@@ -237,7 +237,7 @@ impl Motor {
         if self.motion.phase_mask() == 0 {
             return true;
         }
-        match motion::MotorHw::set_phases(&self.hw, 0) {
+        match self.motion.release(&self.hw) {
             Ok(()) => true,
             Err(e) => {
                 pr_err!("cannot switch the phases off on {when}: {e:?}\n");

@@ -260,6 +260,12 @@ impl Motion {
         result
     }
 
+    /// Switches every phase line off (remove, suspend: after the last move
+    /// ended, when its own switch-off failed), counted like any change.
+    pub(crate) fn release(&self, hw: &dyn MotorHw) -> Result {
+        self.drive(hw, 0)
+    }
+
     fn begin(&self) {
         self.moving.store(true, Relaxed);
     }
