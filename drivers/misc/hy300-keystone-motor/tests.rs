@@ -307,6 +307,34 @@ mod motion_tests {
         assert_eq!(m.position.get(), 0);
     }
 
+    #[test]
+    fn a_move_cancelled_by_suspend_keeps_the_count_and_resume_moves_on() -> Result {
+        // System suspend cancels during the third step; resume uncancels:
+        // the next move goes on from position 3 and from the phase the
+        // stopped move left, without homing again.
+        let m = Motion::new(100);
+        m.homed.store(true, Relaxed);
+        let hw = ActingHw {
+            fake: FakeHw::new(u32::MAX),
+            motion: &m,
+            after: 3,
+            action: Motion::cancel,
+        };
+        assert_eq!(m.move_to(&hw, FAST, 50), Err(EINTR));
+        assert_eq!(m.position.get(), 3);
+        m.uncancel();
+        m.arm();
+        assert_eq!(m.move_to(&hw, FAST, 5), Ok(()));
+        assert_eq!(m.position.get(), 5);
+        assert!(m.homed.load(Relaxed));
+        assert_eq!(m.metrics.homing_attempts.get(), 0);
+        assert_eq!(
+            hw.fake.written()?,
+            [0x0c, 0x08, 0x09, 0x00, 0x01, 0x03, 0x00]
+        );
+        Ok(())
+    }
+
     /// Every file with every counter at `u64::MAX` and every gauge at its
     /// longest: within its compile-time bound, below `PAGE_SIZE - 1`, not
     /// cut short.
