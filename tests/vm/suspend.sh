@@ -12,11 +12,8 @@
 M=/sys/class/hy300/motor
 C=/sys/class/hy300/mips
 fail() { echo "suspend: FAIL: $*"; exit 1; }
-value() { grep "^$1 " "${2:-$M/metrics}" | cut -d' ' -f2; }
-expect() { # expect NAME WANT [FILE]
-	got=$(value "$1" "${3:-$M/metrics}")
-	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2'"
-}
+# shellcheck source=tests/vm/lib/motor.sh
+. /lib/hy300/motor.sh
 klog() { dmesg | grep -c "$1"; }
 
 [ -e /sys/power/pm_test ] || fail "no /sys/power/pm_test (kernel without CONFIG_PM_DEBUG/PM_SLEEP_DEBUG)"
@@ -34,31 +31,6 @@ sleep_cycle() {
 for SIM in /sys/devices/platform/gpio-sim.*/gpiochip*; do break; done
 [ -d "$SIM" ] || fail "gpio-sim chip not found"
 [ -d "$M" ] || fail "$M missing"
-settle() { # settle COUNTER N: as in motor.sh, the request done and idle
-	i=0
-	while [ "$(value "$1")" -lt "$2" ] || [ "$(value hy300_motor_moving)" != 0 ]; do
-		i=$((i + 1))
-		[ $i -lt 400 ] || fail "request not done in 20 s ($1 < $2 or moving)"
-		usleep 50000
-	done
-}
-move_to() {
-	n=$(value hy300_motor_movements_total)
-	echo "$1" >"$M/position" || fail "position write $1"
-	settle hy300_motor_movements_total $((n + 1))
-}
-limit_pull() {
-	case $1 in open) p=pull-up ;; closed) p=pull-down ;; esac
-	echo "$p" >"$SIM/sim_gpio14/pull" || fail "cannot set limit switch pull"
-}
-phases_off() { # phases_off WHEN: gpio-sim lines and the driver's levels
-	for hw in 4 5 6 7; do
-		[ "$(cat "$SIM/sim_gpio$hw/value")" = 0 ] || fail "gpio-sim line $hw energised $1"
-	done
-	for line in 0 1 2 3; do
-		expect "hy300_motor_phase_line_level{line=\"$line\"}" 0
-	done
-}
 cw() { value 'hy300_motor_steps_total{direction="clockwise"}'; }
 ccw() { value 'hy300_motor_steps_total{direction="counter_clockwise"}'; }
 lost=$(klog 'position may have been lost')

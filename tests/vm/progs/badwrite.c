@@ -20,15 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static uint64_t s;
+#include "xorshift.h"
 
-static uint64_t rnd(void)
-{
-	s ^= s << 13;
-	s ^= s >> 7;
-	s ^= s << 17;
-	return s;
-}
 
 /* A value no control file accepts: never a bare number within range. */
 static size_t make_input(char *buf, size_t cap)
@@ -94,7 +87,7 @@ static int fuzz(long n, uint64_t seed, int nfiles, char **files)
 	printf("badwrite: %ld random writes to each of %d files, seed %llu\n", n, nfiles,
 	       (unsigned long long)seed);
 	fflush(stdout);
-	s = seed | 1;
+	rng_seed(seed);
 	for (int f = 0; f < nfiles; f++) {
 		long refused = 0, accepted = 0;
 
@@ -145,7 +138,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: badwrite [-a] N SEED FILE...\n");
 		return 2;
 	}
-	s = strtoull(argv[2], NULL, 0) | 1;
+	rng_seed(strtoull(argv[2], NULL, 0));
 	for (long i = 0; i < n; i++) {
 		const char *file = argv[3 + rnd() % (argc - 3)];
 		size_t len = make_input(buf, sizeof(buf));

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "../../../include/uapi/linux/hy300-mipsloader.h"
+#include "xorshift.h"
 
 _Static_assert(sizeof(struct mipsloader_load) == 72, "load layout");
 _Static_assert(sizeof(struct mipsloader_status) == 16, "status layout");
@@ -123,15 +124,6 @@ static int open_dev(void)
 	return fd;
 }
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static int fuzz(long n, uint64_t seed)
 {
@@ -160,7 +152,7 @@ static int fuzz(long n, uint64_t seed)
 
 	printf("fuzz: %ld ioctls, seed %llu\n", n, (unsigned long long)seed);
 	fflush(stdout);
-	rng_state = seed ? seed : 1;
+	rng_seed(seed);
 	for (int k = 0; k < 4096; k++)
 		buf[k] = (unsigned char)rnd();
 	for (long i = 0; i < n; i++) {

@@ -33,6 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "xorshift.h"
+
 /* Newer than Debian 12's UAPI headers (Linux 6.10). */
 #ifndef VIDIOC_REMOVE_BUFS
 struct v4l2_remove_buffers {
@@ -48,15 +50,6 @@ struct v4l2_remove_buffers {
 #define MAXMAP 16
 #define PAGE 4096
 
-static uint64_t s;
-
-static uint64_t rnd(void)
-{
-	s ^= s << 13;
-	s ^= s >> 7;
-	s ^= s << 17;
-	return s;
-}
 
 static uint32_t pick(const uint32_t *v, size_t n)
 {
@@ -396,9 +389,7 @@ static int run(const char *dev, int shared, long n, uint64_t seed, int id)
 	sa.sa_handler = on_fault;
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
-	s = seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(id + 1));
-	if (!s)
-		s = 1;
+	rng_seed(seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(id + 1)));
 	while (st.calls < n)
 		step(&st);
 	for (int i = 0; i < MAXFD; i++)
