@@ -12,6 +12,11 @@ KERNEL_SERIES=${KERNEL_SERIES:-7.3}
 BINDGEN_VERSION=0.72.1
 # shellcheck disable=SC2034
 LIBCLANG_WHEEL_VERSION=18.1.1
+# The debug kernel (FLAVOR=debug) is built with LLVM: with GCC, KASAN and
+# Rust exclude each other; with clang, rustc instruments the Rust code too.
+# Debian 12's clang-19, lld-19 and llvm-19 (scripts/install-deps).
+# shellcheck disable=SC2034
+DEBUG_LLVM=-19
 # dtschema (dt-doc-validate, dt-validate) from PyPI, in its own venv.
 # shellcheck disable=SC2034
 DTSCHEMA_VERSION=2026.9
@@ -76,6 +81,13 @@ progress_ticker() {
 kmake_args() {
 	printf '%s\n' "RUSTC=$KERNEL_RUSTC" "RUSTDOC=/usr/bin/rustdoc" "HOSTRUSTC=$KERNEL_RUSTC" \
 		"BINDGEN=$BINDGEN"
+	kernel_uses_llvm && printf '%s\n' "LLVM=$DEBUG_LLVM"
+	return 0
+}
+
+# The debug flavor is built with clang/lld (KASAN over Rust needs it).
+kernel_uses_llvm() {
+	[ "${FLAVOR:-test}" = debug ]
 }
 
 # Source tree of the unpacked kernel (set by scripts/kernel fetch).
@@ -102,6 +114,9 @@ kernel_cache_key() {
 	local -a fragments
 	[ "$flavor" = test ] || flavor_tag="$flavor-"
 	src=$(kernel_src_dir) || die "no kernel source; run scripts/kernel fetch"
+	if kernel_uses_llvm && ! command -v "clang$DEBUG_LLVM" >/dev/null; then
+		die "the $flavor kernel is built with LLVM=$DEBUG_LLVM: clang$DEBUG_LLVM is missing (scripts/install-deps installs clang-19 lld-19 llvm-19)"
+	fi
 	mapfile -t fragments < <(kernel_fragments)
 	kver=$(make -s -C "$src" kernelversion)
 	{
@@ -111,8 +126,13 @@ kernel_cache_key() {
 		cat "${fragments[@]}" | sha256sum
 		"$KERNEL_RUSTC" --version
 		"$BINDGEN" --version
-		gcc --version | head -n1
-		[ "$arch" = x86_64 ] || aarch64-linux-gnu-gcc --version | head -n1
+		if kernel_uses_llvm; then
+			"clang$DEBUG_LLVM" --version | head -n1
+			"ld.lld$DEBUG_LLVM" --version | head -n1
+		else
+			gcc --version | head -n1
+			[ "$arch" = x86_64 ] || aarch64-linux-gnu-gcc --version | head -n1
+		fi
 	} | sha256sum | cut -c1-16 | sed "s/^/$kver-$arch-$flavor_tag/"
 }
 

@@ -81,6 +81,9 @@ hy300_mips_firmware_load_duration_seconds_bucket{le="0.1"} 1
 hy300_mips_firmware_load_duration_seconds_bucket{le="+Inf"} 1
 hy300_mips_firmware_load_duration_seconds_sum 0.042
 hy300_mips_firmware_load_duration_seconds_count 1
+# HELP hy300_metrics_truncated_total Reads cut short to fit a page.
+# TYPE hy300_metrics_truncated_total counter
+hy300_metrics_truncated_total{device="mips",file="metrics"} 0
 EOF
 cat >"$pages/tvcap" <<'EOF'
 # HELP hy300_tvcap_frames_captured_total Frames captured.
@@ -93,6 +96,9 @@ hy300_tvcap_capture_errors_total{kind="overflow"} 2
 # HELP hy300_tvcap_buffers_allocated Capture buffers allocated.
 # TYPE hy300_tvcap_buffers_allocated gauge
 hy300_tvcap_buffers_allocated 4
+# HELP hy300_metrics_truncated_total Reads cut short to fit a page.
+# TYPE hy300_metrics_truncated_total counter
+hy300_metrics_truncated_total{device="tvcap",file="metrics"} 3
 EOF
 cat >"$pages/motor" <<'EOF'
 # HELP hy300_motor_position_steps Current position of the keystone motor.
@@ -105,6 +111,9 @@ hy300_motor_homed 1
 # TYPE hy300_motor_steps_total counter
 hy300_motor_steps_total{direction="forward"} 277
 hy300_motor_steps_total{direction="backward"} 200
+# HELP hy300_metrics_truncated_total Reads cut short to fit a page.
+# TYPE hy300_metrics_truncated_total counter
+hy300_metrics_truncated_total{device="motor",file="metrics"} 0
 EOF
 cat >"$pages/extra" <<'EOF'
 # HELP hy300_extra_ready 1 when the extra device is ready.
@@ -126,14 +135,16 @@ new_sysfs() {
 # expected DEV=STATE...: the hy300.prom the collector must write, with the
 # timestamp value as TS. STATE: ok (page published), absent (module not
 # loaded: up 0, error 0), bad (up 0, error 1). Devices in the collector's
-# order: mips tvcap motor, then the others by name.
+# order: mips tvcap motor, then the others by name. The self-metric that
+# ends each device page is published once, all devices' samples together.
 expected() {
-	local spec dev state up="" err=""
+	local spec dev state up="" err="" truncated=""
 	for spec in "$@"; do
 		dev=${spec%%=*} state=${spec#*=}
 		case $state in
 		ok)
-			cat "$pages/$dev"
+			sed '/hy300_metrics_truncated_total/d' "$pages/$dev"
+			truncated+=$(sed -n 's/^hy300_metrics_truncated_total{/\\nhy300_metrics_truncated_total{/p' "$pages/$dev")
 			up+=$'\n'"hy300_up{device=\"$dev\"} 1"
 			err+=$'\n'"hy300_textfile_read_error{device=\"$dev\"} 0"
 			;;
@@ -148,6 +159,11 @@ expected() {
 		*) fail "expected: bad state in '$spec'" ;;
 		esac
 	done
+	if [ -n "$truncated" ]; then
+		printf '%s\n' \
+			"# HELP hy300_metrics_truncated_total Reads cut short to fit a page." \
+			"# TYPE hy300_metrics_truncated_total counter$(printf '%b' "$truncated")"
+	fi
 	printf '%s\n' \
 		"# HELP hy300_up 1 if the device's metrics were read in the last run." \
 		"# TYPE hy300_up gauge$up" \

@@ -8,7 +8,7 @@ cd "$HY300_ROOT"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hy300-degrade.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # KUnit already ran on the test kernel.
-FLAVOR=debug HY300_VM_OUT=${HY300_VM_OUT:-$work/vm} HY300_VM_APPEND="kunit.enable=0" \
+FLAVOR=debug HY300_VM_OUT=${HY300_VM_OUT:-$work/vm} HY300_VM_APPEND="kunit.enable=0" HY300_VM_MEM=${HY300_VM_MEM:-1024} \
 	HY300_VM_TIMEOUT=${HY300_VM_TIMEOUT:-900} HY300_TEST_TIMEOUT=${HY300_TEST_TIMEOUT:-800} \
 	scripts/vm run tests/vm/degrade.sh
 # kmemleak is judged by the guest (tests/vm/lib/kmemleak.sh).

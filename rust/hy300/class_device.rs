@@ -14,12 +14,43 @@
 
 use core::marker::PhantomData;
 use core::ptr::NonNull;
+use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use kernel::bindings;
-use kernel::pr_warn_once;
+use kernel::page::PAGE_SIZE;
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow};
 
-use crate::prometheus::Writer;
+use crate::prometheus::{Counter, Family, LabelName, Writer};
+
+/// The self-metric served at the end of every Prometheus file: reads of
+/// that file cut short to fit the page (whole samples dropped).
+pub const TRUNCATED: Family = Family::counter(
+    "hy300_metrics_truncated_total",
+    "Reads cut short to fit a page.",
+);
+/// The device (`/sys/class/hy300/<device>`) of a self-metric sample.
+pub const DEVICE: LabelName = LabelName::new("device");
+/// The file of a self-metric sample.
+pub const FILE: LabelName = LabelName::new("file");
+
+/// Bytes of the self-metric (header and its one sample at `u64::MAX`) of
+/// `file` of `device`: kept back in every page for it.
+pub const fn self_metric_len(device: &str, file: &str) -> usize {
+    TRUNCATED.max_page_len_of::<u64>(1, DEVICE.pair_len(device) + 1 + FILE.pair_len(file))
+}
+
+/// What a Prometheus file and its self-metric may take of a page: 90% of
+/// the `PAGE_SIZE - 1` bytes a `show()` may return, so that every file
+/// keeps 10% of its page free for growth.
+pub const PAGE_BUDGET: usize = (PAGE_SIZE - 1) * 9 / 10;
+
+/// Whether a file whose longest text (computed at compile time from its
+/// families) is `max` bytes fits [`PAGE_BUDGET`] with its self-metric.
+/// Drivers assert it in a `const` for each file, so a family that makes a
+/// page too long fails the build.
+pub const fn fits_page_budget(device: &str, file: &str, max: usize) -> bool {
+    max + self_metric_len(device, file) <= PAGE_BUDGET
+}
 
 /// What a driver provides for its class device files.
 ///
@@ -48,12 +79,50 @@ pub trait ClassAttributes: Send + Sync + 'static {
     }
 }
 
-/// A sysfs device attribute that is never written after initialisation.
-#[repr(transparent)]
-pub struct StaticAttribute(bindings::device_attribute);
+/// A sysfs device attribute that is never written after initialisation,
+/// with the truncation count of its file (shared by the devices of one
+/// driver, which have one device each).
+///
+/// # Invariants
+///
+/// `attr` is the first field (`repr(C)`): the `device_attribute` pointer
+/// sysfs passes to the callbacks points to a whole `StaticAttribute`.
+#[repr(C)]
+pub struct StaticAttribute {
+    attr: bindings::device_attribute,
+    stats: FileStats,
+}
 
-// SAFETY: the attribute is immutable after const initialisation; sysfs only
-// reads it, from any thread.
+/// Reads of one Prometheus file cut short to fit the page.
+pub struct FileStats {
+    truncations: Counter,
+    /// The first cut-short read was logged.
+    warned: AtomicBool,
+}
+
+impl FileStats {
+    /// No read cut short yet.
+    pub const fn new() -> Self {
+        FileStats {
+            truncations: Counter::new(),
+            warned: AtomicBool::new(false),
+        }
+    }
+
+    /// Reads cut short so far.
+    pub fn truncations(&self) -> u64 {
+        self.truncations.get()
+    }
+}
+
+impl Default for FileStats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// SAFETY: `attr` is immutable after const initialisation and sysfs only
+// reads it, from any thread; the other fields are atomics.
 unsafe impl Sync for StaticAttribute {}
 
 impl StaticAttribute {
@@ -69,12 +138,20 @@ impl StaticAttribute {
         if mode & 0o222 != 0 {
             attr.__bindgen_anon_2.store = Some(store_callback::<T>);
         }
-        StaticAttribute(attr)
+        StaticAttribute {
+            attr,
+            stats: FileStats::new(),
+        }
     }
 
     /// Pointer to the embedded `struct attribute`, for an attribute list.
     pub const fn as_attribute_ptr(&'static self) -> *mut bindings::attribute {
-        core::ptr::from_ref(&self.0.attr).cast_mut()
+        core::ptr::from_ref(&self.attr.attr).cast_mut()
+    }
+
+    /// The truncation count of this file.
+    pub fn stats(&self) -> &FileStats {
+        &self.stats
     }
 }
 
@@ -329,19 +406,40 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
             return value.bytes_written().min(kernel::page::PAGE_SIZE) as isize;
         }
     }
-    let mut out = Writer::new(page);
-    data.show(name, &mut out);
-    match out.finish() {
-        Ok(len) => len as isize,
-        Err(truncated) => {
-            pr_warn_once!(
-                "{} did not fit in a page; whole families up to byte {} kept\n",
-                name.to_str().unwrap_or("?"),
-                truncated.written
-            );
-            truncated.written as isize
-        }
+    // SAFETY: `attr` is one of our `StaticAttribute`s (the type invariant:
+    // it is their first field), which are statics.
+    let file = unsafe { &*attr.cast_const().cast::<StaticAttribute>() };
+    // SAFETY: `dev` is a registered device, whose name is a NUL-terminated
+    // string that lives as long as the device.
+    let device = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_name(dev)) };
+    let device = device.to_str().unwrap_or("?");
+    let file_name = name.to_str().unwrap_or("?");
+    render_page(page, device, file_name, &file.stats, |out| {
+        data.show(name, out)
+    }) as isize
+}
+
+/// Renders one Prometheus file of `device` into `page` (a sysfs page):
+/// at most `PAGE_SIZE - 1` bytes of whole samples, then the file's
+/// self-metric. A cut-short read is counted in `stats` and logged once
+/// per file. Returns the length (below `page.len()`).
+pub fn render_page(
+    page: &mut [u8],
+    device: &str,
+    file_name: &str,
+    stats: &FileStats,
+    render: impl FnOnce(&mut Writer<'_>),
+) -> usize {
+    let mut out = Writer::bounded(page, self_metric_len(device, file_name));
+    render(&mut out);
+    let labels = [(DEVICE, device), (FILE, file_name)];
+    let len = out.finish_bounded(&TRUNCATED, &labels, &stats.truncations);
+    if out.is_truncated() && !stats.warned.swap(true, Relaxed) {
+        pr_warn!(
+            "{device}/{file_name} did not fit in a page: whole samples up to byte {len} kept, counted in hy300_metrics_truncated_total (logged once)\n"
+        );
     }
+    len
 }
 
 /// The `store` of every writable [`StaticAttribute`] for `T`.

@@ -8,6 +8,7 @@
 pub mod class_device;
 pub mod debugfs;
 pub mod input;
+pub mod pm;
 pub mod ratelimit;
 pub mod registers;
 #[cfg(CONFIG_KUNIT)]

@@ -11,8 +11,9 @@ SIMDIR=/sys/kernel/debug/hy300-mips-sim
 FW=/lib/firmware/hy300-test
 fail() { echo "mips: FAIL: $*"; exit 1; }
 value() { grep "^$1 " "${2:-$M/metrics}" | cut -d' ' -f2; }
+# expect NAME WANT [FILE]: FILE (default metrics) has NAME at WANT.
 expect() {
-	got=$(value "$1")
+	got=$(value "$1" "${3:-$M/metrics}")
 	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2'"
 }
 # run EXPECTED mipsctl ARGS...: the tool's one-line verdict must match.
@@ -75,10 +76,10 @@ size=$(stat -c %s /lib/firmware/display.bin)
 crc=$(mipsctl crc /lib/firmware/display.bin)
 expect hy300_mips_firmware_loaded 1
 expect hy300_mips_firmware_size_bytes "$size"
-expect hy300_mips_firmware_crc32 "$(hex2dec "$crc")"
+expect hy300_mips_firmware_crc32 "$(hex2dec "$crc")" "$M/firmware_status"
 expect 'hy300_mips_memory_usage_bytes{region="firmware"}' "$size"
 expect 'hy300_mips_memory_region_size_bytes{region="firmware"}' 12582912
-expect hy300_mips_firmware_load_successes_total 1
+expect hy300_mips_firmware_load_successes_total 1 "$M/firmware_status"
 echo "mips: probe loaded display.bin ($size bytes, crc32 $crc)"
 # The seed's region names only: the C original's boot and TSE (alias
 # debug) regions under one name each, never both (a sum would count twice).
@@ -107,10 +108,10 @@ run ok load hy300-test/exact.bin
 expect hy300_mips_firmware_size_bytes 12582912
 run ok load hy300-test/valid.bin "$vcrc"
 expect hy300_mips_firmware_size_bytes 65536
-expect hy300_mips_firmware_crc32 "$(hex2dec "$vcrc")"
+expect hy300_mips_firmware_crc32 "$(hex2dec "$vcrc")" "$M/firmware_status"
 expect 'hy300_mips_memory_usage_bytes{region="firmware"}' 65536
-expect hy300_mips_firmware_load_attempts_total 7
-expect hy300_mips_firmware_load_successes_total 3
+expect hy300_mips_firmware_load_attempts_total 7 "$M/firmware_status"
+expect hy300_mips_firmware_load_successes_total 3 "$M/firmware_status"
 for reason in not_found:1 too_large:1 truncated:1 crc_mismatch:1 busy:0 io:0; do
 	expect "hy300_mips_firmware_load_failures_total{reason=\"${reason%:*}\"}" "${reason#*:}"
 done

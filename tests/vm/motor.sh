@@ -6,38 +6,8 @@
 M=/sys/class/hy300/motor
 fail() { echo "motor: FAIL: $*"; exit 1; }
 
-# value NAME [FILE]: the sample NAME (with labels, exactly) from FILE.
-value() { grep "^$1 " "${2:-$M/metrics}" | cut -d' ' -f2; }
-expect() { # expect NAME WANT
-	got=$(value "$1")
-	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2'"
-}
-# settle COUNTER N: wait until the worker has taken the request(s) written
-# (COUNTER, which it increments after setting "moving", has reached N) and
-# is idle again. A write only queues the request on a workqueue, so right
-# after it "moving" may still read 0.
-settle() {
-	i=0
-	while [ "$(value "$1")" -lt "$2" ] || [ "$(value hy300_motor_moving)" != 0 ]; do
-		i=$((i + 1))
-		[ $i -lt 400 ] || fail "request not done in 20 s ($1 < $2 or moving)"
-		usleep 50000
-	done
-}
-home_motor() { # home_motor: homing, waited for
-	n=$(value hy300_motor_homing_attempts_total)
-	echo 1 >"$M/home" || fail "home write"
-	settle hy300_motor_homing_attempts_total $((n + 1))
-}
-move_to() { # move_to TARGET: a move, waited for
-	n=$(value hy300_motor_movements_total)
-	echo "$1" >"$M/position" || fail "position write $1"
-	settle hy300_motor_movements_total $((n + 1))
-}
-limit_pull() { # open | closed: the switch is active-low with pull-up
-	case $1 in open) p=pull-up ;; closed) p=pull-down ;; esac
-	echo "$p" >"$SIM/sim_gpio14/pull" || fail "cannot set limit switch pull"
-}
+# shellcheck source=tests/vm/lib/motor.sh
+. /lib/hy300/motor.sh
 must_refuse() { # must_refuse FILE DATA: the write fails, nothing changes
 	before=$(grep -v -e '^hy300_motor_limit_switch_active' -e '^#' "$M/metrics")
 	if printf '%s' "$2" >"$1" 2>/dev/null; then fail "write '$2' to $1 was accepted"; fi
@@ -105,12 +75,7 @@ one position 120
 expect hy300_motor_target_position_steps 120
 expect 'hy300_motor_steps_total{direction="clockwise"}' 120
 expect hy300_motor_movements_total 1
-for line in 0 1 2 3; do
-	expect "hy300_motor_phase_line_level{line=\"$line\"}" 0
-done
-for hw in 4 5 6 7; do
-	[ "$(cat "$SIM/sim_gpio$hw/value")" = 0 ] || fail "gpio-sim line $hw left energised"
-done
+phases_off "after the move"
 expect hy300_motor_step_duration_seconds_count 420
 echo "motor: moved to 120"
 
@@ -191,12 +156,7 @@ echo 1 >"$M/stop" || fail "stop write"
 settle hy300_motor_movements_total $((n + 1))
 [ "$(value hy300_motor_moves_stopped_total)" -ge 1 ] || fail "stop did not stop the move"
 [ "$(value hy300_motor_position_steps)" != $target ] || fail "stopped move reached its target"
-for hw in 4 5 6 7; do
-	[ "$(cat "$SIM/sim_gpio$hw/value")" = 0 ] || fail "gpio-sim line $hw energised after stop"
-done
-for line in 0 1 2 3; do
-	expect "hy300_motor_phase_line_level{line=\"$line\"}" 0
-done
+phases_off "after stop"
 echo "motor: EBUSY and stop work, stop switches the phases off"
 
 # The limit switch stops a move towards it: the switch closes in the middle
@@ -233,9 +193,7 @@ expect hy300_motor_limit_switch_triggers_total $((triggers + 1))
 taken=$(($(value 'hy300_motor_steps_total{direction="counter_clockwise"}') - ccw))
 if [ $taken -lt 1 ] || [ $taken -ge 180 ]; then fail "$taken steps towards the switch, expected 1..179"; fi
 [ "$(dmesg | grep -c 'limit switch reached')" = $((logged + 1)) ] || fail "the stop at the switch was not logged exactly once"
-for hw in 4 5 6 7; do
-	[ "$(cat "$SIM/sim_gpio$hw/value")" = 0 ] || fail "gpio-sim line $hw energised after the stop at the switch"
-done
+phases_off "after the stop at the switch"
 # Away from the switch (still closed), a move goes on to its target.
 move_to 30
 expect hy300_motor_position_steps 30

@@ -8,7 +8,7 @@
 //! state as Prometheus text and takes `position`, `home` and `stop` writes.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
-use kernel::device::Core;
+use kernel::device::{Bound, Core, Device};
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
@@ -35,6 +35,7 @@ mod hy300;
 use gpio::GpioMotor;
 use hy300::class_device::ClassDevice;
 use hy300::input::{parse_trigger, parse_u32};
+use hy300::pm::SystemSleep;
 use irq::{ThreadedHandler, ThreadedIrq};
 use motion::{Motion, Timing};
 
@@ -129,8 +130,12 @@ pub(crate) struct Motor {
     timing: Timing,
     /// A move is queued or running; claimed by the writer that starts it.
     busy: AtomicBool,
-    /// The driver is unbinding: refuse new moves, stop the running one.
-    removing: AtomicBool,
+    /// The driver is unbinding or the system is asleep: refuse new moves
+    /// (`ENODEV`), stop the running one.
+    closed: AtomicBool,
+    /// The phases could not be switched off at system suspend: see
+    /// [`Motor::resume`].
+    phases_unknown: AtomicBool,
     /// What the worker does next: a target position or [`REQUEST_HOME`].
     request: AtomicU32,
     #[pin]
@@ -169,7 +174,7 @@ impl WorkItem for Motor {
 impl Motor {
     /// Starts a move or homing; `EBUSY` while one runs.
     fn start(self: &Arc<Self>, request: u32) -> Result {
-        if self.removing.load(Relaxed) {
+        if self.closed.load(Relaxed) {
             return Err(ENODEV);
         }
         if self
@@ -195,10 +200,12 @@ impl Motor {
         Ok(())
     }
 
-    /// Stops any move and keeps new ones out; returns once the work
-    /// function has returned, so no module code runs after it.
+    /// Stops any move (between two steps, so the position counts every
+    /// step taken) and keeps new ones out until [`Motor::reopen`]; returns
+    /// once the work function has returned, so no module code runs after
+    /// it.
     fn shut_down(&self) {
-        self.removing.store(true, Relaxed);
+        self.closed.store(true, Relaxed);
         self.motion.cancel();
         // Claim `busy` for good: no move can be queued after this. A move
         // claimed by a writer just before is waited for (it stops at once,
@@ -214,6 +221,78 @@ impl Motor {
         // its `Arc`): seeing `busy` clear does not mean the work function
         // has returned. Wait for that unconditionally.
         self.flush();
+    }
+
+    /// Takes moves again after [`Motor::shut_down`] (system resume).
+    fn reopen(&self) {
+        self.motion.uncancel();
+        self.closed.store(false, Relaxed);
+        // Last: `busy` claimed by `shut_down` keeps moves out until now.
+        self.busy.store(false, Relaxed);
+    }
+
+    /// Every move ends with the phases off; if that last write failed,
+    /// tries once more. Whether they are off now.
+    fn phases_off(&self, when: &str) -> bool {
+        if self.motion.phase_mask() == 0 {
+            return true;
+        }
+        match self.motion.release(&self.hw) {
+            Ok(()) => true,
+            Err(e) => {
+                pr_err!("cannot switch the phases off on {when}: {e:?}\n");
+                false
+            }
+        }
+    }
+
+    /// System suspend: stops a running move between two steps (the move
+    /// ends as after a `stop` write, counted in `moves_stopped`), waits for
+    /// it, and leaves the phases off.
+    fn suspend(&self) {
+        let stopped = self.motion.metrics.moves_stopped.get();
+        self.shut_down();
+        if self.motion.metrics.moves_stopped.get() != stopped {
+            pr_info!(
+                "system suspend: move stopped at position {}\n",
+                self.motion.position.get()
+            );
+        }
+        self.phases_unknown
+            .store(!self.phases_off("suspend"), Relaxed);
+    }
+
+    /// System resume (or thaw). When the position may have been lost, the
+    /// motor is left un-homed (the next move homes first) and one line
+    /// says so. That is decided as follows:
+    ///
+    /// - A suspend stops a move between steps, with every step taken
+    ///   counted, and the phases off, as every move ends: the lens is where
+    ///   the count says and stays there, as between moves. A normal resume
+    ///   keeps the position and the homed state.
+    /// - A homing run stopped by the suspend had cleared the homed state
+    ///   when it started: the motor resumes un-homed (nothing to clear).
+    /// - If the phases could not be switched off at suspend, a coil stayed
+    ///   energised into the sleep, whose lines the GPIO controller may drop
+    ///   or glitch: the rotor may have moved. The homed state is cleared.
+    /// - `power_lost` (hibernation restore: the machine was off, the lens
+    ///   may have been moved, the boot kernel drove the lines): cleared.
+    fn resume(&self, power_lost: bool) {
+        let reason = if power_lost {
+            Some("the system was off (hibernation)")
+        } else if self.phases_unknown.swap(false, Relaxed) {
+            Some("the phases could not be switched off at suspend")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            if self.motion.homed.swap(false, Relaxed) {
+                pr_warn!(
+                    "position may have been lost ({reason}): motor no longer homed, the next move homes first\n"
+                );
+            }
+        }
+        self.reopen();
     }
 
     /// Waits until the work item is neither queued nor running.
@@ -367,7 +446,8 @@ impl platform::Driver for KeystoneMotorDriver {
                 hw,
                 timing,
                 busy: AtomicBool::new(false),
-                removing: AtomicBool::new(false),
+                closed: AtomicBool::new(false),
+                phases_unknown: AtomicBool::new(false),
                 request: AtomicU32::new(0),
                 accelerometer_type <- kernel::new_mutex!(AccelerometerType::unknown()),
                 work <- new_work!("Motor::work"),
@@ -418,17 +498,30 @@ impl Drop for KeystoneMotorDriver {
         // after this body), so no move outlives the driver.
         let motor = self.class_device.data();
         motor.shut_down();
-        // Every move ends with the lines off; if that last write failed,
-        // try once more before the lines are released.
-        if motor.motion.phase_mask() != 0 {
-            if let Err(e) = motion::MotorHw::set_phases(&motor.hw, 0) {
-                pr_err!("cannot switch the phases off on remove: {e:?}\n");
-            }
-        }
+        // Before the lines are released.
+        motor.phases_off("remove");
     }
 }
 
-kernel::module_platform_driver! {
+/// System sleep: see [`Motor::suspend`] and [`Motor::resume`].
+impl SystemSleep for KeystoneMotorDriver {
+    fn suspend<'bound>(_dev: &'bound Device<Bound>, this: Pin<&Self::Data<'bound>>) -> Result {
+        this.class_device.data().suspend();
+        Ok(())
+    }
+
+    fn resume<'bound>(_dev: &'bound Device<Bound>, this: Pin<&Self::Data<'bound>>) -> Result {
+        this.class_device.data().resume(false);
+        Ok(())
+    }
+
+    fn restore<'bound>(_dev: &'bound Device<Bound>, this: Pin<&Self::Data<'bound>>) -> Result {
+        this.class_device.data().resume(true);
+        Ok(())
+    }
+}
+
+crate::module_platform_driver_sleep! {
     type: KeystoneMotorDriver,
     name: "hy300_keystone_motor",
     authors: ["HY300 driver authors"],

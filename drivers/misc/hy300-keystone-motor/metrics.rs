@@ -4,8 +4,9 @@
 
 use core::sync::atomic::Ordering::Relaxed;
 
-use crate::motion::{Motion, PHASE_LINES};
-use crate::prometheus::{Family, LabelName, Writer};
+use crate::hy300::class_device::fits_page_budget;
+use crate::motion::{Motion, PHASE_LINES, STEP_SECONDS_BOUNDS};
+use crate::prometheus::{Family, Histogram, LabelName, Writer};
 
 const POSITION: Family = Family::gauge("hy300_motor_position_steps", "Lens position.");
 const TARGET: Family = Family::gauge(
@@ -57,6 +58,62 @@ const STEP_DURATION: Family =
 const DIRECTION: LabelName = LabelName::new("direction");
 const LINE: LabelName = LabelName::new("line");
 const LINE_NAMES: [&str; PHASE_LINES] = ["0", "1", "2", "3"];
+const DIRECTIONS: [&str; 2] = ["clockwise", "counter_clockwise"];
+
+// The longest text of each file, from its families, label values and
+// buckets with every value at its widest (the KUnit worst case renders it).
+const POSITION_STATUS_MAX: usize = POSITION.max_page_len_of::<i64>(1, 0)
+    + TARGET.max_page_len_of::<i64>(1, 0)
+    + MAX_POSITION.max_page_len_of::<u32>(1, 0)
+    + MOVING.max_page_len_of::<bool>(1, 0);
+const CALIBRATION_STATE_MAX: usize = HOMED.max_page_len_of::<bool>(1, 0)
+    + HOMING_ATTEMPTS.max_page_len_of::<u64>(1, 0)
+    + HOMING_SUCCESSES.max_page_len_of::<u64>(1, 0)
+    + HOMING_FAILURES.max_page_len_of::<u64>(1, 0);
+const MOVEMENT_COUNTERS_MAX: usize = MOVEMENTS.max_page_len_of::<u64>(1, 0)
+    + MOVES_STOPPED.max_page_len_of::<u64>(1, 0)
+    + STEPS.max_page_len_of::<u64>(DIRECTIONS.len(), DIRECTION.max_pair_len(&DIRECTIONS))
+    + LIMIT_TRIGGERS.max_page_len_of::<u64>(1, 0)
+    + STEP_ERRORS.max_page_len_of::<u64>(1, 0);
+/// `gpio_status` without the phase transitions: the part in `metrics`.
+const GPIO_LEVELS_MAX: usize = PHASE_LEVEL
+    .max_page_len_of::<bool>(PHASE_LINES, LINE.max_pair_len(&LINE_NAMES))
+    + LIMIT_ACTIVE.max_page_len_of::<bool>(1, 0)
+    + LIMIT_IRQ.max_page_len_of::<bool>(1, 0);
+const PHASE_TRANSITIONS_MAX: usize =
+    PHASE_TRANSITIONS.max_page_len_of::<u64>(PHASE_LINES, LINE.max_pair_len(&LINE_NAMES));
+const STEP_TIMING_MAX: usize = STEP_DURATION.header_len()
+    + Histogram::new(&STEP_SECONDS_BOUNDS, 9).max_series_len(&STEP_DURATION, 0);
+
+/// The motor's Prometheus files and the longest text of each.
+pub(crate) const FILES: [(&str, usize); 6] = [
+    (
+        "metrics",
+        POSITION_STATUS_MAX
+            + CALIBRATION_STATE_MAX
+            + MOVEMENT_COUNTERS_MAX
+            + GPIO_LEVELS_MAX
+            + STEP_TIMING_MAX,
+    ),
+    ("position_status", POSITION_STATUS_MAX),
+    ("calibration_state", CALIBRATION_STATE_MAX),
+    ("movement_counters", MOVEMENT_COUNTERS_MAX),
+    ("gpio_status", GPIO_LEVELS_MAX + PHASE_TRANSITIONS_MAX),
+    ("step_timing", STEP_TIMING_MAX),
+];
+
+// Each file and its self-metric leave 10% of the page free, or the build
+// fails.
+const _: () = {
+    let mut i = 0;
+    while i < FILES.len() {
+        assert!(
+            fits_page_budget("motor", FILES[i].0, FILES[i].1),
+            "a motor metrics file leaves less than 10% of the page free"
+        );
+        i += 1;
+    }
+};
 
 fn position_status(m: &Motion, w: &mut Writer<'_>) {
     w.gauge(&POSITION, m.position.get());
@@ -76,9 +133,12 @@ fn movement_counters(m: &Motion, w: &mut Writer<'_>) {
     w.counter(&MOVEMENTS, &m.metrics.movements);
     w.counter(&MOVES_STOPPED, &m.metrics.moves_stopped);
     w.family(&STEPS, |f| {
-        f.sample(&[(DIRECTION, "clockwise")], m.metrics.steps_clockwise.get());
         f.sample(
-            &[(DIRECTION, "counter_clockwise")],
+            &[(DIRECTION, DIRECTIONS[0])],
+            m.metrics.steps_clockwise.get(),
+        );
+        f.sample(
+            &[(DIRECTION, DIRECTIONS[1])],
             m.metrics.steps_counter_clockwise.get(),
         );
     });
@@ -86,7 +146,8 @@ fn movement_counters(m: &Motion, w: &mut Writer<'_>) {
     w.counter(&STEP_ERRORS, &m.metrics.step_errors);
 }
 
-fn gpio_status(m: &Motion, limit_active: Option<bool>, w: &mut Writer<'_>) {
+/// The phase line levels and the limit switch (in `metrics` too).
+fn gpio_levels(m: &Motion, limit_active: Option<bool>, w: &mut Writer<'_>) {
     let mask = m.phase_mask();
     w.family(&PHASE_LEVEL, |f| {
         for (line, name) in LINE_NAMES.iter().enumerate() {
@@ -99,6 +160,11 @@ fn gpio_status(m: &Motion, limit_active: Option<bool>, w: &mut Writer<'_>) {
         w.gauge(&LIMIT_ACTIVE, active);
     }
     w.gauge(&LIMIT_IRQ, m.has_limit_interrupt());
+}
+
+/// Phase line level changes: in `gpio_status` only, since `metrics` with
+/// them would leave less than 10% of its page free at the widest values.
+fn phase_transitions(m: &Motion, w: &mut Writer<'_>) {
     w.family(&PHASE_TRANSITIONS, |f| {
         for (counter, name) in m.metrics.phase_transitions.iter().zip(LINE_NAMES.iter()) {
             f.sample(&[(LINE, name)], counter.get());
@@ -122,13 +188,16 @@ pub(crate) fn render(
         b"position_status" => position_status(m, w),
         b"calibration_state" => calibration_state(m, w),
         b"movement_counters" => movement_counters(m, w),
-        b"gpio_status" => gpio_status(m, limit_active(), w),
+        b"gpio_status" => {
+            gpio_levels(m, limit_active(), w);
+            phase_transitions(m, w);
+        }
         b"step_timing" => step_timing(m, w),
         b"metrics" => {
             position_status(m, w);
             calibration_state(m, w);
             movement_counters(m, w);
-            gpio_status(m, limit_active(), w);
+            gpio_levels(m, limit_active(), w);
             step_timing(m, w);
         }
         _ => {}

@@ -140,7 +140,8 @@ pub(crate) struct Motion {
     phase_mask: AtomicU8,
     /// Ask the running move to stop at the next step; cleared by `arm`.
     stop: AtomicBool,
-    /// Stop every move from now on (driver unbinding); never cleared.
+    /// Stop every move from now on (driver unbinding, system suspend);
+    /// cleared at resume.
     cancelled: AtomicBool,
     /// The limit switch has an interrupt ([`Motion::limit_interrupt`]);
     /// otherwise the switch is read before every step towards it.
@@ -188,6 +189,11 @@ impl Motion {
     /// Stops the current move and every later one.
     pub(crate) fn cancel(&self) {
         self.cancelled.store(true, Relaxed);
+    }
+
+    /// Lets moves run again after [`Motion::cancel`] (system resume).
+    pub(crate) fn uncancel(&self) {
+        self.cancelled.store(false, Relaxed);
     }
 
     /// From now on the limit switch's interrupt reports it (called once the
@@ -252,6 +258,12 @@ impl Motion {
         let result = self.run_homing(hw, timing);
         self.end(hw);
         result
+    }
+
+    /// Switches every phase line off (remove, suspend: after the last move
+    /// ended, when its own switch-off failed), counted like any change.
+    pub(crate) fn release(&self, hw: &dyn MotorHw) -> Result {
+        self.drive(hw, 0)
     }
 
     fn begin(&self) {

@@ -6,8 +6,11 @@ use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
-use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
-use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS, STEP_SECONDS_BOUNDS};
+use crate::hy300::testing::{
+    bench_page, bench_render, truncated_pages_keep_whole_lines, worst_case_pages_fit,
+};
+use crate::metrics::FILES;
+use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS};
 
 /// Masks a test can have recorded: more than the longest test writes.
 const LOG_CAPACITY: usize = 256;
@@ -305,10 +308,43 @@ mod motion_tests {
     }
 
     #[test]
-    fn metrics_page_fits_with_every_value_at_its_widest() -> Result {
+    fn a_move_cancelled_by_suspend_keeps_the_count_and_resume_moves_on() -> Result {
+        // System suspend cancels during the third step; resume uncancels:
+        // the next move goes on from position 3 and from the phase the
+        // stopped move left, without homing again.
+        let m = Motion::new(100);
+        m.homed.store(true, Relaxed);
+        let hw = ActingHw {
+            fake: FakeHw::new(u32::MAX),
+            motion: &m,
+            after: 3,
+            action: Motion::cancel,
+        };
+        assert_eq!(m.move_to(&hw, FAST, 50), Err(EINTR));
+        assert_eq!(m.position.get(), 3);
+        m.uncancel();
+        m.arm();
+        assert_eq!(m.move_to(&hw, FAST, 5), Ok(()));
+        assert_eq!(m.position.get(), 5);
+        assert!(m.homed.load(Relaxed));
+        assert_eq!(m.metrics.homing_attempts.get(), 0);
+        assert_eq!(
+            hw.fake.written()?,
+            [0x0c, 0x08, 0x09, 0x00, 0x01, 0x03, 0x00]
+        );
+        Ok(())
+    }
+
+    /// Every file with every counter at `u64::MAX` and every gauge at its
+    /// longest: within its compile-time bound, below `PAGE_SIZE - 1`, not
+    /// cut short.
+    #[test]
+    fn metrics_pages_fit_with_every_value_at_its_widest() -> Result {
         let m = Motion::new(u32::MAX);
         m.position.set(i64::MIN);
         m.target.set(i64::MIN);
+        m.homed.store(true, Relaxed);
+        m.moving.store(true, Relaxed);
         let mm = &m.metrics;
         let named = [
             &mm.movements,
@@ -324,10 +360,50 @@ mod motion_tests {
         for c in Iterator::chain(named.into_iter(), mm.phase_transitions.iter()) {
             c.add(u64::MAX);
         }
+        // The sum at its widest; the bound also counts 20-digit bucket
+        // counts, which no test can observe that often.
         mm.step_seconds.observe(u64::MAX);
-        let growth = GROWTH_PER_LINE * (STEP_SECONDS_BOUNDS.len() + 2);
-        assert!(fits_page_with("motor", growth, |w| {
-            crate::metrics::render(&m, || Some(true), b"metrics", w)
+        assert!(worst_case_pages_fit("motor", &FILES, |file, w| {
+            crate::metrics::render(&m, || Some(true), file, w)
+        })?);
+        Ok(())
+    }
+
+    /// A benchmark (no assertion on time): the render time of each file,
+    /// and of the one-value `position` file, logged for scripts/bench.
+    #[test]
+    fn render_time_of_each_file() -> Result {
+        let m = Motion::new(1000);
+        m.position.set(734);
+        m.metrics.movements.add(1_234_567);
+        for i in 0..1000u64 {
+            m.metrics
+                .step_seconds
+                .observe(800_000 + (i * 7919) % 4_000_000);
+        }
+        for (file, _) in FILES {
+            bench_page("motor", file, |w| {
+                crate::metrics::render(&m, || Some(false), file.as_bytes(), w)
+            })?;
+        }
+        // The show of `position` (keystone_motor.rs: show_value).
+        bench_render("motor", "position", |page| {
+            use core::fmt::Write;
+            let mut out = kernel::str::Formatter::new(page);
+            let _ = writeln!(out, "{}", m.position.get());
+            out.bytes_written()
+        })
+    }
+
+    /// A page forced short (every size up to the whole page): whole lines
+    /// only, then the self-metric counting each cut-short read.
+    #[test]
+    fn metrics_page_cut_short_keeps_whole_lines_and_counts() -> Result {
+        let m = Motion::new(1000);
+        m.metrics.movements.add(12);
+        m.metrics.step_seconds.observe(700_000);
+        assert!(truncated_pages_keep_whole_lines("motor", "metrics", |w| {
+            crate::metrics::render(&m, || Some(false), b"metrics", w)
         })?);
         Ok(())
     }

@@ -29,10 +29,19 @@ struct Probe {
 
 impl ClassAttributes for Probe {
     fn show(&self, attr: &CStr, out: &mut Writer<'_>) {
-        if attr.to_bytes() == b"metrics" {
-            self.reads.inc();
-            out.counter(&PROBE_READS, &self.reads);
-            out.gauge(&PROBE_VALUE, self.value.load(Relaxed));
+        match attr.to_bytes() {
+            b"metrics" => {
+                self.reads.inc();
+                out.counter(&PROBE_READS, &self.reads);
+                out.gauge(&PROBE_VALUE, self.value.load(Relaxed));
+            }
+            // More than a page: cut short on every read.
+            b"flood" => out.family(&PROBE_VALUE, |f| {
+                for i in 0..FLOOD_SAMPLES {
+                    f.sample(&[(REGION, "r")], i);
+                }
+            }),
+            _ => {}
         }
     }
 
@@ -50,9 +59,13 @@ impl ClassAttributes for Probe {
     }
 }
 
+/// Samples of the `flood` file: about 7 KiB of text.
+const FLOOD_SAMPLES: u64 = 200;
+
 crate::hy300_attributes!(PROBE_GROUPS: Probe => {
     c"metrics" => 0o444,
     c"control" => 0o200,
+    c"flood" => 0o444,
 });
 
 /// A sysfs file of a class device, found the way sysfs finds it.
@@ -225,7 +238,10 @@ mod class_tests {
 hy300_kunit_probe_reads_total 1\n\
 # HELP hy300_kunit_probe_value Last value written to control.\n\
 # TYPE hy300_kunit_probe_value gauge\n\
-hy300_kunit_probe_value 0\n";
+hy300_kunit_probe_value 0\n\
+# HELP hy300_metrics_truncated_total Reads cut short to fit a page.\n\
+# TYPE hy300_metrics_truncated_total counter\n\
+hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"metrics\"} 0\n";
         assert_eq!(metrics.show(&mut page), expected.len() as isize);
         assert!(page.starts_with(expected));
 
@@ -262,6 +278,73 @@ hy300_kunit_probe_value 0\n";
         drop((metrics, control));
         drop(dev);
         assert!(SysfsFile::find(c"kunit_probe", c"metrics").is_none());
+        Ok(())
+    }
+
+    /// A file longer than a page, read through its show callback: below
+    /// `PAGE_SIZE - 1`, whole sample lines in order, then the self-metric
+    /// counting each cut-short read of that file.
+    #[test]
+    fn a_file_longer_than_a_page_keeps_whole_lines_and_counts() -> Result {
+        let probe = Arc::new(
+            Probe {
+                reads: Counter::new(),
+                value: AtomicU64::new(0),
+            },
+            GFP_KERNEL,
+        )?;
+        let dev = ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, probe)?;
+        let flood = SysfsFile::find(c"kunit_probe", c"flood").ok_or(ENOENT)?;
+        let mut page = [0u8; kernel::page::PAGE_SIZE];
+        let mut first = None;
+        for read in 0..2 {
+            let len = usize::try_from(flood.show(&mut page)).map_err(|_| EIO)?;
+            assert!(len < kernel::page::PAGE_SIZE - 1);
+            let text = core::str::from_utf8(&page[..len]).map_err(|_| EINVAL)?;
+            let mut lines = text.lines();
+            assert_eq!(
+                lines.next(),
+                Some("# HELP hy300_kunit_probe_value Last value written to control.")
+            );
+            assert_eq!(lines.next(), Some("# TYPE hy300_kunit_probe_value gauge"));
+            let mut samples = 0u64;
+            let mut rest = None;
+            for line in lines.by_ref() {
+                match line.strip_prefix("hy300_kunit_probe_value{region=\"r\"} ") {
+                    Some(value) => {
+                        assert_eq!(value.parse::<u64>().ok(), Some(samples));
+                        samples += 1;
+                    }
+                    None => {
+                        rest = Some(line);
+                        break;
+                    }
+                }
+            }
+            assert!(samples > 0 && samples < FLOOD_SAMPLES);
+            // The same samples each time: nothing depends on the count.
+            assert_eq!(*first.get_or_insert(samples), samples);
+            assert_eq!(
+                rest,
+                Some("# HELP hy300_metrics_truncated_total Reads cut short to fit a page.")
+            );
+            assert_eq!(
+                lines.next(),
+                Some("# TYPE hy300_metrics_truncated_total counter")
+            );
+            let count = if read == 0 { "1" } else { "2" };
+            let last = lines.next().ok_or(EINVAL)?;
+            assert_eq!(
+                last.strip_prefix(
+                    "hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"flood\"} "
+                ),
+                Some(count)
+            );
+            assert_eq!(lines.next(), None);
+            assert!(text.ends_with('\n'));
+        }
+        drop(flood);
+        drop(dev);
         Ok(())
     }
 }

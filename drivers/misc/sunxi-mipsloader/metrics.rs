@@ -5,9 +5,10 @@
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::firmware::FirmwareState;
-use crate::firmware::LoadFailure;
+use crate::firmware::{LoadFailure, LOAD_SECONDS_BOUNDS};
+use crate::hy300::class_device::fits_page_budget;
 use crate::layout::REGIONS;
-use crate::prometheus::{Family, LabelName, Writer};
+use crate::prometheus::{Family, Histogram, LabelName, Writer};
 use crate::protocol::ProtocolMetrics;
 use crate::regs::Reg;
 
@@ -51,6 +52,88 @@ const REGION: LabelName = LabelName::new("region");
 const REGISTER: LabelName = LabelName::new("register");
 const REASON: LabelName = LabelName::new("reason");
 const KIND: LabelName = LabelName::new("kind");
+const ERROR_KINDS: [&str; 4] = ["timeout", "busy", "bad_status", "io"];
+
+const REGION_NAMES: [&str; REGIONS.len()] = {
+    let mut names = [""; REGIONS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = REGIONS[i].name;
+        i += 1;
+    }
+    names
+};
+const REGISTER_NAMES: [&str; Reg::ALL.len()] = {
+    let mut names = [""; Reg::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Reg::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+const REASONS: [&str; LoadFailure::ALL.len()] = {
+    let mut names = [""; LoadFailure::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = LoadFailure::ALL[i].label();
+        i += 1;
+    }
+    names
+};
+
+// The longest text of each file, from its families, label values and
+// buckets with every value at its widest (the KUnit worst case renders it).
+const MEMORY_STATS_MAX: usize = REGION_SIZE
+    .max_page_len_of::<u64>(REGIONS.len(), REGION.max_pair_len(&REGION_NAMES))
+    + REGION_USAGE.max_page_len_of::<u64>(REGIONS.len(), REGION.max_pair_len(&REGION_NAMES));
+const REGISTER_ACCESS_MAX: usize =
+    REGISTER_ACCESS.max_page_len_of::<u64>(Reg::ALL.len(), REGISTER.max_pair_len(&REGISTER_NAMES));
+const REGISTER_WRITES_MAX: usize =
+    REGISTER_WRITES.max_page_len_of::<u64>(Reg::ALL.len(), REGISTER.max_pair_len(&REGISTER_NAMES));
+/// `firmware_status` in `metrics`: the state, the failures and the times.
+const FIRMWARE_SUMMARY_MAX: usize = LOADED.max_page_len_of::<bool>(1, 0)
+    + FW_SIZE.max_page_len_of::<u64>(1, 0)
+    + LOAD_FAILURES.max_page_len_of::<u64>(REASONS.len(), REASON.max_pair_len(&REASONS))
+    + LOAD_DURATION.header_len()
+    + Histogram::new(&LOAD_SECONDS_BOUNDS, 9).max_series_len(&LOAD_DURATION, 0);
+/// `firmware_status` only: the image's CRC, loads tried and done.
+const FIRMWARE_DETAIL_MAX: usize = FW_CRC.max_page_len_of::<u32>(1, 0)
+    + LOAD_ATTEMPTS.max_page_len_of::<u64>(1, 0)
+    + LOAD_SUCCESSES.max_page_len_of::<u64>(1, 0);
+const COMMUNICATION_ERRORS_MAX: usize =
+    COMM_ERRORS.max_page_len_of::<u64>(ERROR_KINDS.len(), KIND.max_pair_len(&ERROR_KINDS));
+
+/// The co-processor's Prometheus files and the longest text of each.
+pub(crate) const FILES: [(&str, usize); 5] = [
+    (
+        "metrics",
+        MEMORY_STATS_MAX + REGISTER_ACCESS_MAX + FIRMWARE_SUMMARY_MAX + COMMUNICATION_ERRORS_MAX,
+    ),
+    ("memory_stats", MEMORY_STATS_MAX),
+    (
+        "register_access_count",
+        REGISTER_ACCESS_MAX + REGISTER_WRITES_MAX,
+    ),
+    (
+        "firmware_status",
+        FIRMWARE_SUMMARY_MAX + FIRMWARE_DETAIL_MAX,
+    ),
+    ("communication_errors", COMMUNICATION_ERRORS_MAX),
+];
+
+// Each file and its self-metric leave 10% of the page free, or the build
+// fails.
+const _: () = {
+    let mut i = 0;
+    while i < FILES.len() {
+        assert!(
+            fits_page_budget("mips", FILES[i].0, FILES[i].1),
+            "a mips metrics file leaves less than 10% of the page free"
+        );
+        i += 1;
+    }
+};
 
 fn memory_stats(m: &ProtocolMetrics, w: &mut Writer<'_>) {
     w.family(&REGION_SIZE, |f| {
@@ -66,9 +149,8 @@ fn memory_stats(m: &ProtocolMetrics, w: &mut Writer<'_>) {
 }
 
 /// The seed's schema: one sample per register, reads and writes together
-/// (as the C original counts them); the writes alone in a second family,
-/// so reads are the difference and no access is counted twice in a sum.
-fn register_access_count(m: &ProtocolMetrics, w: &mut Writer<'_>) {
+/// (as the C original counts them).
+fn register_access(m: &ProtocolMetrics, w: &mut Writer<'_>) {
     let regs = &m.registers;
     w.family(&REGISTER_ACCESS, |f| {
         for reg in Reg::ALL {
@@ -77,6 +159,13 @@ fn register_access_count(m: &ProtocolMetrics, w: &mut Writer<'_>) {
             f.sample(&[(REGISTER, reg.name())], total);
         }
     });
+}
+
+/// The writes alone, so reads are the difference and no access is counted
+/// twice in a sum: in `register_access_count` only (with every family
+/// `metrics` would leave less than 10% of its page free).
+fn register_writes(m: &ProtocolMetrics, w: &mut Writer<'_>) {
+    let regs = &m.registers;
     w.family(&REGISTER_WRITES, |f| {
         for reg in Reg::ALL {
             f.sample(
@@ -87,12 +176,11 @@ fn register_access_count(m: &ProtocolMetrics, w: &mut Writer<'_>) {
     });
 }
 
-fn firmware_status(fw: &FirmwareState, w: &mut Writer<'_>) {
+/// The firmware state, the failures by reason and the load times (in
+/// `metrics` too).
+fn firmware_summary(fw: &FirmwareState, w: &mut Writer<'_>) {
     w.gauge(&LOADED, fw.loaded.load(Relaxed));
     w.gauge(&FW_SIZE, fw.size.load(Relaxed));
-    w.gauge(&FW_CRC, fw.crc.load(Relaxed));
-    w.counter(&LOAD_ATTEMPTS, &fw.attempts);
-    w.counter(&LOAD_SUCCESSES, &fw.successes);
     w.family(&LOAD_FAILURES, |f| {
         for reason in LoadFailure::ALL {
             f.sample(&[(REASON, reason.label())], fw.failures_for(reason).get());
@@ -101,13 +189,22 @@ fn firmware_status(fw: &FirmwareState, w: &mut Writer<'_>) {
     w.histogram(&LOAD_DURATION, &fw.duration);
 }
 
+/// The image's CRC and the loads tried and done: in `firmware_status`
+/// only (with every family `metrics` would leave less than 10% of its page
+/// free).
+fn firmware_detail(fw: &FirmwareState, w: &mut Writer<'_>) {
+    w.gauge(&FW_CRC, fw.crc.load(Relaxed));
+    w.counter(&LOAD_ATTEMPTS, &fw.attempts);
+    w.counter(&LOAD_SUCCESSES, &fw.successes);
+}
+
 fn communication_errors(m: &ProtocolMetrics, w: &mut Writer<'_>) {
     let e = &m.errors;
     w.family(&COMM_ERRORS, |f| {
-        f.sample(&[(KIND, "timeout")], e.timeout.get());
-        f.sample(&[(KIND, "busy")], e.busy.get());
-        f.sample(&[(KIND, "bad_status")], e.bad_status.get());
-        f.sample(&[(KIND, "io")], e.io.get());
+        let counters = [&e.timeout, &e.busy, &e.bad_status, &e.io];
+        for (kind, c) in ERROR_KINDS.iter().zip(counters) {
+            f.sample(&[(KIND, kind)], c.get());
+        }
     });
 }
 
@@ -115,13 +212,19 @@ fn communication_errors(m: &ProtocolMetrics, w: &mut Writer<'_>) {
 pub(crate) fn render(m: &ProtocolMetrics, fw: &FirmwareState, attr: &[u8], w: &mut Writer<'_>) {
     match attr {
         b"memory_stats" => memory_stats(m, w),
-        b"register_access_count" => register_access_count(m, w),
-        b"firmware_status" => firmware_status(fw, w),
+        b"register_access_count" => {
+            register_access(m, w);
+            register_writes(m, w);
+        }
+        b"firmware_status" => {
+            firmware_summary(fw, w);
+            firmware_detail(fw, w);
+        }
         b"communication_errors" => communication_errors(m, w),
         b"metrics" => {
             memory_stats(m, w);
-            register_access_count(m, w);
-            firmware_status(fw, w);
+            register_access(m, w);
+            firmware_summary(fw, w);
             communication_errors(m, w);
         }
         _ => {}

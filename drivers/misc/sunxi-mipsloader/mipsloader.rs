@@ -8,8 +8,8 @@
 //! `/sys/class/hy300/mips` exports memory, register access, firmware and
 //! communication metrics as Prometheus text.
 
-use core::sync::atomic::Ordering::Relaxed;
-use kernel::device::{Core, Device};
+use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use kernel::device::{Bound, Core, Device};
 use kernel::fs::{file::flags, File};
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
 use kernel::prelude::*;
@@ -47,6 +47,7 @@ mod hy300;
 use firmware::FirmwareState;
 use hw::MipsHw;
 use hy300::class_device::{ClassAttributes, ClassDevice};
+use hy300::pm::SystemSleep;
 use protocol::{Protocol, ProtocolMetrics};
 
 /// Firmware loaded at probe when the device tree names none.
@@ -67,6 +68,11 @@ pub(crate) struct Mips {
     /// [`Mips::shut_down`]. Metric reads never take it.
     #[pin]
     hw: Mutex<Option<Hardware>>,
+    /// Powered down by a system suspend, to be restarted at resume. Set
+    /// and cleared under the operation lock; while it is set, operations
+    /// fail with `EBUSY` and touch no register (none can run anyway:
+    /// userspace is frozen from before the suspend to after the resume).
+    asleep: AtomicBool,
     dev: ARef<Device>,
 }
 
@@ -93,6 +99,9 @@ impl Mips {
     ) -> Result<R> {
         let hw = self.hw.lock();
         let hw = hw.as_ref().ok_or(ENODEV)?;
+        if self.asleep.load(Relaxed) {
+            return Err(EBUSY);
+        }
         op(&Protocol::new(&*hw.backend, &self.metrics), &hw.clocks)
     }
 
@@ -142,6 +151,68 @@ impl Mips {
     /// The STATUS register alone (the C original's GET_STATUS).
     fn status_reg(&self) -> Result<u32> {
         self.with_hw(|proto| proto.status())
+    }
+
+    /// System suspend (the factory's `mipsloader_suspend`): waits for a
+    /// running operation (a firmware load, an ioctl: the lock they hold),
+    /// then, if firmware is loaded (the core runs it), powers the core down
+    /// and stops its clock, as the power-down ioctl does, but keeps the
+    /// firmware recorded as loaded: the image stays in the reserved memory,
+    /// which suspend to RAM or idle preserves. Without firmware nothing is
+    /// touched. An error aborts the suspend with the core still running.
+    fn suspend(&self) -> Result {
+        let hw = self.hw.lock();
+        let Some(hw) = hw.as_ref() else {
+            return Ok(());
+        };
+        if !self.firmware.loaded.load(Relaxed) || self.asleep.load(Relaxed) {
+            return Ok(());
+        }
+        Protocol::new(&*hw.backend, &self.metrics)
+            .power_down()
+            .inspect_err(|e| dev_err!(self.dev, "power down for suspend failed: {e:?}\n"))?;
+        hw.clocks.core_off();
+        self.asleep.store(true, Relaxed);
+        dev_info!(self.dev, "co-processor powered down for suspend\n");
+        Ok(())
+    }
+
+    /// System resume (the factory's `mipsloader_resume`): restarts the
+    /// core (clock on, reset pulse) only if [`Mips::suspend`] powered it
+    /// down. If that fails the firmware is recorded as not loaded.
+    ///
+    /// After a hibernation image is restored (`restored`), the firmware is
+    /// not restarted: the reserved memory is `no-map`, not part of the
+    /// image, and holds whatever the boot kernel loaded there; it is
+    /// recorded as not loaded and one line asks for a new load.
+    fn resume(&self, restored: bool) -> Result {
+        let hw = self.hw.lock();
+        let Some(hw) = hw.as_ref() else {
+            return Ok(());
+        };
+        if !self.asleep.swap(false, Relaxed) {
+            return Ok(());
+        }
+        if restored {
+            self.firmware.loaded.store(false, Relaxed);
+            dev_warn!(
+                self.dev,
+                "co-processor not restarted after hibernation: load its firmware again\n"
+            );
+            return Ok(());
+        }
+        let restart = hw
+            .clocks
+            .core_on()
+            .and_then(|()| Protocol::new(&*hw.backend, &self.metrics).restart());
+        match restart {
+            Ok(()) => dev_info!(self.dev, "co-processor restarted after resume\n"),
+            Err(e) => {
+                self.firmware.loaded.store(false, Relaxed);
+                dev_err!(self.dev, "restart after resume failed: {e:?}\n");
+            }
+        }
+        restart
     }
 
     /// On unbind: waits for a running operation, powers the core down if
@@ -367,6 +438,7 @@ impl MipsLoaderDriver {
                 metrics: ProtocolMetrics::new(),
                 firmware: FirmwareState::new(),
                 hw <- kernel::new_mutex!(Some(hw)),
+                asleep: AtomicBool::new(false),
                 dev: dev.into(),
             }? Error),
             GFP_KERNEL,
@@ -405,7 +477,22 @@ impl platform::Driver for MipsLoaderDriver {
     }
 }
 
-kernel::module_platform_driver! {
+/// System sleep: see [`Mips::suspend`] and [`Mips::resume`].
+impl SystemSleep for MipsLoaderDriver {
+    fn suspend<'bound>(_dev: &'bound Device<Bound>, this: Pin<&Self::Data<'bound>>) -> Result {
+        this.class_device.data().suspend()
+    }
+
+    fn resume<'bound>(_dev: &'bound Device<Bound>, this: Pin<&Self::Data<'bound>>) -> Result {
+        this.class_device.data().resume(false)
+    }
+
+    fn restore<'bound>(_dev: &'bound Device<Bound>, this: Pin<&Self::Data<'bound>>) -> Result {
+        this.class_device.data().resume(true)
+    }
+}
+
+crate::module_platform_driver_sleep! {
     type: MipsLoaderDriver,
     name: "sunxi_mipsloader",
     authors: ["HY300 driver authors"],

@@ -6,11 +6,12 @@
 use kernel::prelude::*;
 
 use crate::crc32::crc32;
+use crate::firmware::FirmwareState;
 use crate::firmware::{validate, LoadFailure};
-use crate::firmware::{FirmwareState, LOAD_SECONDS_BOUNDS};
 use crate::hw::MipsHw;
-use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
+use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::layout::{layout_is_valid, Region, DEBUG, FIRMWARE, REGIONS, RESERVED_SIZE};
+use crate::metrics::FILES;
 use crate::protocol::validate_panel;
 use crate::protocol::Protocol;
 use crate::protocol::ProtocolMetrics;
@@ -156,7 +157,7 @@ mod mips_tests {
     }
 
     #[test]
-    fn metrics_page_fits_with_every_value_at_its_widest() -> Result {
+    fn metrics_pages_fit_with_every_value_at_its_widest() -> Result {
         let p = ProtocolMetrics::new();
         let fw = FirmwareState::new();
         let e = &p.errors;
@@ -181,10 +182,40 @@ mod mips_tests {
         fw.size.store(REGIONS[FIRMWARE].size as u64, Relaxed);
         fw.crc.store(u32::MAX, Relaxed);
         fw.duration.observe(u64::MAX);
-        let growth = GROWTH_PER_LINE * (LOAD_SECONDS_BOUNDS.len() + 2);
-        assert!(fits_page_with("mips", growth, |w| crate::metrics::render(
-            &p, &fw, b"metrics", w
-        ))?);
+        assert!(worst_case_pages_fit("mips", &FILES, |file, w| {
+            crate::metrics::render(&p, &fw, file, w)
+        })?);
+        Ok(())
+    }
+
+    /// A benchmark (no assertion on time): the render time of each file,
+    /// logged for scripts/bench.
+    #[test]
+    fn render_time_of_each_file() -> Result {
+        let p = ProtocolMetrics::new();
+        let fw = FirmwareState::new();
+        p.registers.reads[0].add(40_000);
+        fw.attempts.add(12);
+        fw.duration.observe(45_000_000);
+        for (file, _) in FILES {
+            bench_page("mips", file, |w| {
+                crate::metrics::render(&p, &fw, file.as_bytes(), w)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A page forced short (every size up to the whole page): whole lines
+    /// only, then the self-metric counting each cut-short read.
+    #[test]
+    fn metrics_page_cut_short_keeps_whole_lines_and_counts() -> Result {
+        let p = ProtocolMetrics::new();
+        let fw = FirmwareState::new();
+        p.errors.busy.add(3);
+        fw.duration.observe(20_000_000);
+        assert!(truncated_pages_keep_whole_lines("mips", "metrics", |w| {
+            crate::metrics::render(&p, &fw, b"metrics", w)
+        })?);
         Ok(())
     }
 

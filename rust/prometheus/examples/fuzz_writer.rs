@@ -2,6 +2,12 @@
 //! Time-bounded random testing ("fuzzing") of the writer on stable Rust:
 //!
 //!     cargo run --release --example fuzz_writer -- [--seconds N] [--seed S]
+//!     cargo run --release --example fuzz_writer -- --execs N [--seed S]
+//!
+//! `--seconds` (default 20) bounds the run in time: the test run's short
+//! version. `--execs` bounds it in executions instead, however long that
+//! takes: the documented long run (10 million, Documentation/hy300/
+//! testing.rst).
 //!
 //! Each execution renders a random page (random families, label values with
 //! every character class that needs escaping, extreme values, histograms)
@@ -181,20 +187,32 @@ fn main() {
             .unwrap_or(default)
     };
     let seconds = arg("--seconds", 20);
-    let mut rng = Rng(arg("--seed", 0x9E37_79B9_7F4A_7C15));
+    let max_execs = arg("--execs", 0);
+    let seed = arg("--seed", 0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng(seed);
     let fams = families();
     let start = std::time::Instant::now();
     let mut executions = 0u64;
-    while start.elapsed().as_secs() < seconds {
-        let seed = rng.next();
-        if let Err(finding) = check(seed, &fams, &mut rng) {
-            println!("fuzz_writer: FINDING after {executions} executions (page seed {seed:#x}): {finding}");
+    let more = |executions: u64| {
+        if max_execs > 0 {
+            executions < max_execs
+        } else {
+            start.elapsed().as_secs() < seconds
+        }
+    };
+    while more(executions) {
+        let page = rng.next();
+        if let Err(finding) = check(page, &fams, &mut rng) {
+            println!(
+                "fuzz_writer: FINDING after {executions} executions (--seed {seed}, page seed {page:#x}): {finding}"
+            );
             std::process::exit(1);
         }
         executions += 1;
     }
+    let elapsed = start.elapsed().as_secs_f64();
     println!(
-        "fuzz_writer: {executions} executions in {seconds} s ({:.0}/s), 0 findings",
-        executions as f64 / start.elapsed().as_secs_f64()
+        "fuzz_writer: {executions} executions in {elapsed:.0} s ({:.0}/s, --seed {seed}), 0 findings",
+        executions as f64 / elapsed
     );
 }

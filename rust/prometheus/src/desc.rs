@@ -32,6 +32,32 @@ impl MetricType {
 /// `0.` and 18 fraction digits, or 20 digits of a `u64` and a point.
 pub const MAX_VALUE_LEN: usize = 21;
 
+/// The longest decimal text of a value of this type, for compile-time page
+/// sizes ([`Family::max_page_len_of`]).
+pub trait MaxLen {
+    /// Bytes of the longest value, e.g. 20 for `u64::MAX`.
+    const MAX_LEN: usize;
+}
+
+impl MaxLen for bool {
+    const MAX_LEN: usize = 1;
+}
+impl MaxLen for u8 {
+    const MAX_LEN: usize = 3;
+}
+impl MaxLen for u32 {
+    const MAX_LEN: usize = 10;
+}
+impl MaxLen for i32 {
+    const MAX_LEN: usize = 11;
+}
+impl MaxLen for u64 {
+    const MAX_LEN: usize = 20;
+}
+impl MaxLen for i64 {
+    const MAX_LEN: usize = 20;
+}
+
 /// Room for a family's header block (HELP and TYPE lines and the name):
 /// every hy300 family fits; a longer one is rendered piece by piece.
 pub(crate) const BLOCK_CAPACITY: usize = 192;
@@ -216,9 +242,22 @@ impl Family {
         self.header_len() + samples * self.max_sample_len(labels)
     }
 
+    /// [`max_page_len`](Self::max_page_len) for samples whose values are
+    /// of type `T` (e.g. `bool`: one digit; `u64`: 20), not any [`Value`].
+    ///
+    /// [`Value`]: super::number::Value
+    pub const fn max_page_len_of<T: MaxLen>(&self, samples: usize, labels: usize) -> usize {
+        self.header_len() + samples * (self.max_sample_len(labels) - MAX_VALUE_LEN + T::MAX_LEN)
+    }
+
     /// The family name.
     pub const fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// The HELP text (unescaped).
+    pub const fn help(&self) -> &'static str {
+        self.help
     }
 
     /// The family type.
@@ -262,6 +301,20 @@ impl LabelName {
             i += 1;
         }
         n
+    }
+
+    /// The longest [`pair_len`](Self::pair_len) of `values`.
+    pub const fn max_pair_len(&self, values: &[&str]) -> usize {
+        let mut max = 0;
+        let mut i = 0;
+        while i < values.len() {
+            let n = self.pair_len(values[i]);
+            if n > max {
+                max = n;
+            }
+            i += 1;
+        }
+        max
     }
 
     /// The label name.
@@ -517,9 +570,30 @@ mod tests {
         ];
         for (family, name, kind) in FAMILIES {
             assert_eq!(family.name(), name);
+            assert_eq!(family.help(), "h");
             assert_eq!(family.kind(), kind);
         }
         assert_eq!(LabelName::new("stage").as_str(), "stage");
+        assert_eq!(
+            LabelName::new("line").max_pair_len(&["0", "10", "2"]),
+            "line=\"10\"".len()
+        );
+    }
+
+    #[test]
+    fn max_len_is_the_longest_value_text() {
+        use std::string::ToString;
+        assert_eq!(<bool as MaxLen>::MAX_LEN, "1".len());
+        assert_eq!(<u8 as MaxLen>::MAX_LEN, u8::MAX.to_string().len());
+        assert_eq!(<u32 as MaxLen>::MAX_LEN, u32::MAX.to_string().len());
+        assert_eq!(<i32 as MaxLen>::MAX_LEN, i32::MIN.to_string().len());
+        assert_eq!(<u64 as MaxLen>::MAX_LEN, u64::MAX.to_string().len());
+        assert_eq!(<i64 as MaxLen>::MAX_LEN, i64::MIN.to_string().len());
+        const F: Family = Family::gauge("hy300_x_on", "h");
+        assert_eq!(
+            F.max_page_len_of::<bool>(2, 0),
+            "# HELP hy300_x_on h\n# TYPE hy300_x_on gauge\nhy300_x_on 1\nhy300_x_on 0\n".len()
+        );
     }
 
     #[test]

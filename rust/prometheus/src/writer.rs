@@ -83,14 +83,13 @@ impl<'b> Writer<'b> {
 
     /// Ends a bounded page: counts a truncated render in `truncations`,
     /// then writes the self-metric `family` (a counter) with one sample,
-    /// `label` = `file`, the value of `truncations`, into the reserved
-    /// room, so it is served in every page. Returns the page length (below
-    /// `page.len()`).
+    /// `labels` (e.g. the device and the file), the value of
+    /// `truncations`, into the reserved room, so it is served in every
+    /// page. Returns the page length (below `page.len()`).
     pub fn finish_bounded(
         &mut self,
         family: &Family,
-        label: LabelName,
-        file: &str,
+        labels: &[Label<'_>],
         truncations: &Counter,
     ) -> usize {
         if self.truncated {
@@ -100,7 +99,7 @@ impl<'b> Writer<'b> {
         self.reserve = 0;
         let truncated = self.truncated;
         self.truncated = false;
-        self.family(family, |f| f.sample(&[(label, file)], truncations.get()));
+        self.family(family, |f| f.sample(labels, truncations.get()));
         self.truncated |= truncated;
         self.committed
     }
@@ -171,12 +170,47 @@ impl<'b> Writer<'b> {
 
     /// A counter family with a single unlabelled sample.
     pub fn counter(&mut self, family: &Family, counter: &Counter) {
-        self.family(family, |f| f.sample(&[], counter.get()));
+        self.single(family, Value::Unsigned(counter.get()));
     }
 
     /// A gauge family with a single unlabelled sample.
     pub fn gauge(&mut self, family: &Family, value: impl Into<Value>) {
-        let value = value.into();
+        self.single(family, value.into());
+    }
+
+    /// A family with one unlabelled sample: its compile-time block (HELP,
+    /// TYPE and the name) and the value written in place after one bounds
+    /// check when there is room for the longest line; otherwise, and for
+    /// a histogram family or a block that did not fit at compile time,
+    /// through [`family`](Self::family), which writes the same bytes.
+    #[inline(always)]
+    fn single(&mut self, family: &Family, value: Value) {
+        if self.truncated {
+            return;
+        }
+        let block_len = usize::from(family.block_len);
+        let start = self.committed;
+        if family.kind != MetricType::Histogram && block_len != 0 {
+            let plain = counter_floor(family.kind, value);
+            let tail = start.saturating_add(block_len);
+            if let (Some(block), Some(rest)) = (
+                family.block.get(..block_len),
+                self.buf.get_mut(start..self.limit),
+            ) {
+                if let Some((head, out)) =
+                    rest.split_at_mut_checked(block_len)
+                        .and_then(|(head, rest)| {
+                            Some((head, rest.first_chunk_mut::<NUMBER_CAPACITY>()?))
+                        })
+                {
+                    copy(head, block);
+                    let len = number::write_tail(out, b" ", plain);
+                    self.committed = tail + len;
+                    self.cursor = self.committed;
+                    return;
+                }
+            }
+        }
         self.family(family, |f| f.sample(&[], value));
     }
 
@@ -343,6 +377,17 @@ fn copy(dst: &mut [u8], src: &[u8]) {
     }
 }
 
+/// The value a sample of a `kind` family writes: a negative value of a
+/// counter is written as 0 (counters cannot go below zero).
+#[inline(always)]
+fn counter_floor(kind: MetricType, value: Value) -> Value {
+    match (kind, value) {
+        (MetricType::Counter, Value::Signed(v)) if v < 0 => Value::Unsigned(0),
+        (MetricType::Counter, Value::Fixed { raw, .. }) if raw < 0 => Value::Unsigned(0),
+        (_, v) => v,
+    }
+}
+
 /// Adds samples to the family being written by [`Writer::family`].
 pub struct FamilyWriter<'w, 'b> {
     w: &'w mut Writer<'b>,
@@ -444,12 +489,7 @@ impl FamilyWriter<'_, '_> {
     fn plain_value(&self, value: Value) -> Option<Value> {
         match self.family.kind {
             MetricType::Histogram => None,
-            MetricType::Counter => Some(match value {
-                Value::Signed(v) if v < 0 => Value::Unsigned(0),
-                Value::Fixed { raw, .. } if raw < 0 => Value::Unsigned(0),
-                v => v,
-            }),
-            MetricType::Gauge => Some(value),
+            kind => Some(counter_floor(kind, value)),
         }
     }
 

@@ -413,3 +413,94 @@ fn a_constant_series_writes_what_sample_writes() {
          hy300_test_series_total 0\n"
     );
 }
+
+/// `counter` and `gauge` write what `family` with one unlabelled sample
+/// writes: for a counter, a gauge, a histogram family (its header only),
+/// a family whose header did not fit its compile-time block, and a
+/// negative counter value (0), at every buffer size.
+#[test]
+fn one_sample_families_write_what_family_writes() {
+    const LONG: Family = Family::gauge(
+        "hy300_test_long_help",
+        "A help text longer than the compile-time header block: it is written piece by piece, \
+         with a backslash \\ and a newline \n escaped, so that the one-sample path must fall \
+         back to the general one.",
+    );
+    let cases: [(Family, Value); 6] = [
+        (FRAMES, Value::Unsigned(7)),
+        (FRAMES, Value::Signed(-3)),
+        (
+            RATIO,
+            Value::Fixed {
+                raw: -1250,
+                scale: 3,
+            },
+        ),
+        (LATENCY, Value::Unsigned(5)),
+        (LONG, Value::Signed(-42)),
+        (LONG, Value::Unsigned(u64::MAX)),
+    ];
+    for (family, value) in cases {
+        let mut whole = [0u8; 1024];
+        let mut w = Writer::new(&mut whole);
+        w.family(&family, |f| f.sample(&[], value));
+        let expected = w.finish().map(|len| whole[..len].to_vec());
+        // Up to past the room the one-sample path needs (block + 64).
+        for size in 0..=expected.as_ref().map_or(0, Vec::len) + 300 {
+            let mut a = vec![0u8; size];
+            let mut b = vec![0u8; size];
+            let mut wa = Writer::new(&mut a);
+            wa.family(&family, |f| f.sample(&[], value));
+            let mut wb = Writer::new(&mut b);
+            match value {
+                Value::Unsigned(v) if family.kind() == MetricType::Counter => {
+                    let c = Counter::new();
+                    c.add(v);
+                    wb.counter(&family, &c);
+                }
+                v => wb.gauge(&family, v),
+            }
+            assert_eq!(wa.finish(), wb.finish(), "{} size {size}", family.name());
+            assert_eq!(
+                wa.as_bytes(),
+                wb.as_bytes(),
+                "{} size {size}",
+                family.name()
+            );
+        }
+        let text = String::from_utf8(expected.unwrap()).unwrap();
+        match family.kind() {
+            MetricType::Histogram => assert!(
+                !text.contains("\nhy300_test_step_duration_seconds "),
+                "{text}"
+            ),
+            _ => assert!(
+                text.lines().last().unwrap().starts_with(family.name()),
+                "{text}"
+            ),
+        }
+    }
+}
+
+/// After `finish_bounded`, `is_truncated` still tells that the page was cut
+/// (the caller logs on it), and only then.
+#[test]
+fn a_bounded_page_reports_its_truncation_after_the_self_metric() {
+    const TRUNCATED: Family = Family::counter("hy300_metrics_truncated_total", "Cut reads.");
+    const FILE: LabelName = LabelName::new("file");
+    let reserve = TRUNCATED.max_page_len_of::<u64>(1, FILE.pair_len("x"));
+    for (size, cut) in [(reserve + 60, true), (reserve + 400, false)] {
+        let mut page = vec![0u8; size];
+        let count = Counter::new();
+        let mut w = Writer::bounded(&mut page, reserve);
+        w.family(&FRAMES, |f| {
+            for i in 0..3u64 {
+                f.sample(&[(STAGE, "s")], i);
+            }
+        });
+        let len = w.finish_bounded(&TRUNCATED, &[(FILE, "x")], &count);
+        assert!(len < size);
+        assert_eq!(w.is_truncated(), cut, "size {size}");
+        assert_eq!(count.get(), u64::from(cut), "size {size}");
+    }
+}

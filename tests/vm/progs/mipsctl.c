@@ -8,10 +8,19 @@
  *   mipsctl status                MIPSLOADER_IOC_GET_STATUS, printed
  *   mipsctl panel X1 Y1 ... X4 Y4 MIPSLOADER_IOC_SET_PANEL
  *   mipsctl crc FILE              CRC32 of FILE (zlib's), in hex
- *   mipsctl fuzz N SEED           N random ioctls: commands, sizes, pointers
+ *   mipsctl fuzz N SEED           N random ioctls: commands (ours, the C
+ *                                 original's, random), argument bytes, sizes,
+ *                                 NULL/unmapped/kernel/short pointers
+ *   mipsctl -n NTH COMMAND...     COMMAND's ioctl with /proc/thread-self/fail-nth
+ *                                 set to NTH around it only: its NTH
+ *                                 allocation (slab or page, as configured in
+ *                                 debugfs) fails. Then prints "fail-nth:
+ *                                 injected" or "fail-nth: not reached" (the
+ *                                 ioctl made fewer allocations; exit 3)
  *
  * Prints "ok" or "error: <errno name>" and exits 0 / 1 (fuzz: 0 unless the
- * device cannot be opened). A failed open is reported the same way.
+ * device cannot be opened; it prints its seed first, so a crash or a kernel
+ * report can be replayed). A failed open is reported the same way.
  *
  * MIPSCTL_FD=N uses the inherited descriptor N instead of opening the
  * device (a root-opened descriptor in a process that dropped its
@@ -28,6 +37,7 @@
 #include <unistd.h>
 
 #include "../../../include/uapi/linux/hy300-mipsloader.h"
+#include "xorshift.h"
 
 _Static_assert(sizeof(struct mipsloader_load) == 72, "load layout");
 _Static_assert(sizeof(struct mipsloader_status) == 16, "status layout");
@@ -52,14 +62,50 @@ static uint32_t crc32_buf(const unsigned char *p, size_t n)
 	return ~c;
 }
 
+/* -n NTH: /proc/thread-self/fail-nth, armed around one ioctl only. */
+static int fail_nth_fd = -1, fail_nth, fail_nth_reached = -1;
+
+static int do_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	char left[16] = "";
+	int ret, saved;
+
+	if (fail_nth_fd < 0)
+		return ioctl(fd, cmd, arg);
+	if (dprintf(fail_nth_fd, "%d", fail_nth) < 0) {
+		perror("fail-nth");
+		exit(2);
+	}
+	ret = ioctl(fd, cmd, arg);
+	saved = errno;
+	/* Reading gives what is left: 0 once the failure was injected. */
+	if (pread(fail_nth_fd, left, sizeof(left) - 1, 0) < 0) {
+		perror("fail-nth");
+		exit(2);
+	}
+	fail_nth_reached = atoi(left) == 0;
+	if (!fail_nth_reached && dprintf(fail_nth_fd, "0") < 0) {
+		perror("fail-nth");
+		exit(2);
+	}
+	errno = saved;
+	return ret;
+}
+
 static int report(int ret)
 {
-	if (ret == 0) {
+	int status = ret == 0 ? 0 : 1;
+
+	if (ret == 0)
 		puts("ok");
-		return 0;
+	else
+		printf("error: %s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+	if (fail_nth_reached >= 0) {
+		puts(fail_nth_reached ? "fail-nth: injected" : "fail-nth: not reached");
+		if (!fail_nth_reached)
+			status = 3;
 	}
-	printf("error: %s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "?");
-	return 1;
+	return status;
 }
 
 static int open_dev(void)
@@ -78,22 +124,20 @@ static int open_dev(void)
 	return fd;
 }
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static int fuzz(long n, uint64_t seed)
 {
 	static const unsigned int cmds[] = {
 		MIPSLOADER_IOC_LOAD_FW, MIPSLOADER_IOC_RESTART, MIPSLOADER_IOC_POWER_DOWN,
 		MIPSLOADER_IOC_GET_STATUS, MIPSLOADER_IOC_SET_PANEL,
+		/* The C original's numbers (same magic and numbers, other
+		 * sizes): LOAD_FW took a char * (8 bytes here, 4 on arm32),
+		 * GET_STATUS an int. */
+		_IOW('M', 1, char *), _IOC(_IOC_WRITE, 'M', 1, 4), _IOR('M', 4, int),
 	};
+	static const char *names[] = { "display.bin", "hy300-test/valid.bin", "missing.bin",
+				       "../display.bin", "/lib/firmware/display.bin", "a//b", "" };
+	const unsigned int ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	/* buf is a page followed by a guard page, so a pointer near its end
 	 * makes the kernel cross into unmapped memory, never into ours. */
 	unsigned char *buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -106,14 +150,18 @@ static int fuzz(long n, uint64_t seed)
 	int fd = open_dev();
 	long errors = 0, successes = 0;
 
-	rng_state = seed ? seed : 1;
+	printf("fuzz: %ld ioctls, seed %llu\n", n, (unsigned long long)seed);
+	fflush(stdout);
+	rng_seed(seed);
+	for (int k = 0; k < 4096; k++)
+		buf[k] = (unsigned char)rnd();
 	for (long i = 0; i < n; i++) {
 		unsigned int cmd;
 		unsigned long arg;
 
 		switch (rnd() % 4) {
-		case 0: /* a valid command */
-			cmd = cmds[rnd() % 5];
+		case 0: /* a valid command, or the C original's */
+			cmd = cmds[rnd() % ncmds];
 			break;
 		case 1: /* our magic, random number, direction and size */
 			cmd = _IOC(rnd() % 4, 'M', rnd() % 16, rnd() % 256);
@@ -122,11 +170,23 @@ static int fuzz(long n, uint64_t seed)
 			cmd = (unsigned int)rnd();
 			break;
 		}
-		for (int k = 0; k < 4096; k++)
-			buf[k] = (unsigned char)rnd();
-		/* Keep loads from asking for real files most of the time. */
+		/* The start of the page (every argument is smaller) and its
+		 * end (where the short pointers point). */
+		for (int k = 0; k < 256; k += 8) {
+			uint64_t r = rnd();
+
+			memcpy(buf + k, &r, 8);
+			memcpy(buf + 4096 - 256 + k, &r, 8);
+		}
+		/* Keep loads from asking for real files most of the time;
+		 * sometimes name a real (or nearly valid) one. */
 		if (rnd() % 2)
 			buf[rnd() % 72] = 0;
+		if (rnd() % 16 == 0) {
+			const char *name = names[rnd() % (sizeof(names) / sizeof(names[0]))];
+
+			memcpy(buf, name, strlen(name) + 1);
+		}
 		switch (rnd() % 6) {
 		case 0: arg = 0; break;
 		case 1: arg = (unsigned long)unmapped; break;
@@ -140,7 +200,8 @@ static int fuzz(long n, uint64_t seed)
 		else
 			errors++;
 	}
-	printf("fuzz: %ld ioctls, %ld ok, %ld errors\n", n, successes, errors);
+	printf("fuzz: %ld ioctls, %ld ok, %ld errors (seed %llu)\n", n, successes, errors,
+	       (unsigned long long)seed);
 	close(fd);
 	return 0;
 }
@@ -149,6 +210,16 @@ int main(int argc, char **argv)
 {
 	int fd;
 
+	if (argc > 3 && !strcmp(argv[1], "-n")) {
+		fail_nth = atoi(argv[2]);
+		fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+		if (fail_nth <= 0 || fail_nth_fd < 0) {
+			perror("-n: /proc/thread-self/fail-nth");
+			return 2;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		goto usage;
 	if (!strcmp(argv[1], "crc") && argc == 3) {
@@ -173,15 +244,15 @@ int main(int argc, char **argv)
 			req.flags = MIPSLOADER_LOAD_CHECK_CRC;
 			req.crc32 = strtoul(argv[3], NULL, 16);
 		}
-		return report(ioctl(fd, MIPSLOADER_IOC_LOAD_FW, &req));
+		return report(do_ioctl(fd, MIPSLOADER_IOC_LOAD_FW, &req));
 	}
 	if (!strcmp(argv[1], "restart") && argc == 2)
-		return report(ioctl(fd, MIPSLOADER_IOC_RESTART));
+		return report(do_ioctl(fd, MIPSLOADER_IOC_RESTART, NULL));
 	if (!strcmp(argv[1], "powerdown") && argc == 2)
-		return report(ioctl(fd, MIPSLOADER_IOC_POWER_DOWN));
+		return report(do_ioctl(fd, MIPSLOADER_IOC_POWER_DOWN, NULL));
 	if (!strcmp(argv[1], "status") && argc == 2) {
 		struct mipsloader_status st;
-		int ret = ioctl(fd, MIPSLOADER_IOC_GET_STATUS, &st);
+		int ret = do_ioctl(fd, MIPSLOADER_IOC_GET_STATUS, &st);
 
 		if (ret == 0)
 			printf("loaded=%u size=%u crc32=%08x status=%08x\n", st.loaded,
@@ -194,7 +265,7 @@ int main(int argc, char **argv)
 
 		for (int i = 0; i < 8; i++)
 			v[i] = atoi(argv[2 + i]);
-		return report(ioctl(fd, MIPSLOADER_IOC_SET_PANEL, &p));
+		return report(do_ioctl(fd, MIPSLOADER_IOC_SET_PANEL, &p));
 	}
 usage:
 	fprintf(stderr, "usage: see the comment at the top of mipsctl.c\n");

@@ -251,6 +251,13 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         ));
         o.put(if active { b"1\n" } else { b"0\n" });
     }
+    o.put(head!(
+        "hy300_motor_limit_switch_irq",
+        "1 if the switch has an interrupt, 0 if polled.",
+        "gauge",
+        ""
+    ));
+    o.put(b"1\n");
     let t = &v.phase_transitions;
     o.put(head!(
         "hy300_motor_phase_transitions_total",

@@ -3,13 +3,48 @@
 //! families, labels, label values, bucket bounds and order as the drivers
 //! (drivers/misc/hy300-keystone-motor/metrics.rs,
 //! drivers/misc/sunxi-mipsloader/metrics.rs,
-//! drivers/media/platform/sunxi/tvcap/metrics.rs). The drivers' metric
-//! cells need the kernel, so the values come from [`PageValues`]; the golden
-//! test checks that every family the drivers declare is rendered here with
-//! the same name and HELP text. Shared by tests/golden.rs and the bench.
+//! drivers/media/platform/sunxi/tvcap/metrics.rs) and served the same way
+//! (rust/hy300/class_device.rs: a bounded page and its self-metric,
+//! [`served`]). The drivers' metric cells need the kernel, so the values
+//! come from [`PageValues`]; the golden test checks that every family the
+//! drivers declare is rendered here with the same name and HELP text.
+//! Shared by tests/golden.rs and the bench, whose motor page ([`motor`])
+//! has every motor family (the `metrics` file, [`motor_metrics`], leaves
+//! the phase transitions to `gpio_status`).
 #![allow(dead_code)]
 
 use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, Series, Value, Writer};
+
+// ---- the self-metric (rust/hy300/class_device.rs) ----
+pub const TRUNCATED: Family = Family::counter(
+    "hy300_metrics_truncated_total",
+    "Reads cut short to fit a page.",
+);
+pub const DEVICE: LabelName = LabelName::new("device");
+pub const FILE: LabelName = LabelName::new("file");
+
+/// class_device.rs: self_metric_len.
+pub const fn self_metric_len(device: &str, file: &str) -> usize {
+    TRUNCATED.max_page_len_of::<u64>(1, DEVICE.pair_len(device) + 1 + FILE.pair_len(file))
+}
+
+/// class_device.rs: PAGE_BUDGET for a 4096-byte page.
+pub const PAGE_BUDGET: usize = (4096 - 1) * 9 / 10;
+
+/// A file as the show callback serves it (class_device.rs: render_page)
+/// into `page`: a bounded page, then the self-metric counted in
+/// `truncations`. Returns the length.
+pub fn served(
+    page: &mut [u8],
+    device: &str,
+    file: &str,
+    truncations: &Counter,
+    render: impl FnOnce(&mut Writer<'_>),
+) -> usize {
+    let mut w = Writer::bounded(page, self_metric_len(device, file));
+    render(&mut w);
+    w.finish_bounded(&TRUNCATED, &[(DEVICE, device), (FILE, file)], truncations)
+}
 
 /// The values of every cell of the three pages.
 pub struct PageValues {
@@ -107,8 +142,17 @@ pub static STEP_BOUNDS: [u64; 6] = [
     500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 50_000_000,
 ];
 
-/// The motor's `metrics` file, in the driver's order.
+/// Every motor family, in the driver's order: the bench's motor page.
 pub fn motor(v: &PageValues, w: &mut Writer<'_>) {
+    motor_page(v, w, true);
+}
+
+/// The motor's `metrics` file: every family but the phase transitions.
+pub fn motor_metrics(v: &PageValues, w: &mut Writer<'_>) {
+    motor_page(v, w, false);
+}
+
+fn motor_page(v: &PageValues, w: &mut Writer<'_>, transitions: bool) {
     let g = &v.motor_gauges;
     let c = &v.motor_counters;
     // position_status
@@ -141,11 +185,13 @@ pub fn motor(v: &PageValues, w: &mut Writer<'_>) {
         w.gauge(&LIMIT_ACTIVE, active);
     }
     w.gauge(&LIMIT_IRQ, true);
-    w.family(&PHASE_TRANSITIONS, |f| {
-        for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
-            f.sample(&[(LINE, name)], counter.get());
-        }
-    });
+    if transitions {
+        w.family(&PHASE_TRANSITIONS, |f| {
+            for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
+                f.sample(&[(LINE, name)], counter.get());
+            }
+        });
+    }
     // step_timing
     w.histogram(&STEP_DURATION, &v.step_seconds);
 }
@@ -268,7 +314,8 @@ pub const LOAD_FAILURE_REASONS: [&str; 6] = [
 pub static LOAD_SECONDS_BOUNDS: [u64; 4] = [10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
 pub const COMM_ERROR_KINDS: [&str; 4] = ["timeout", "busy", "bad_status", "io"];
 
-/// The co-processor's `metrics` file, in the driver's order.
+/// The co-processor's `metrics` file, in the driver's order (the register
+/// writes, the CRC, loads tried and done are in the topic files only).
 pub fn mips(v: &PageValues, w: &mut Writer<'_>) {
     // memory_stats
     w.family(&REGION_SIZE, |f| {
@@ -290,17 +337,9 @@ pub fn mips(v: &PageValues, w: &mut Writer<'_>) {
             f.sample(&[(REGISTER, reg)], total);
         }
     });
-    w.family(&REGISTER_WRITES, |f| {
-        for (i, reg) in REGISTERS.iter().enumerate() {
-            f.sample(&[(REGISTER, reg)], v.register_writes[i].get());
-        }
-    });
     // firmware_status
     w.gauge(&LOADED, v.fw_loaded);
     w.gauge(&FW_SIZE, v.fw_size);
-    w.gauge(&FW_CRC, v.fw_crc);
-    w.counter(&LOAD_ATTEMPTS, &v.fw_attempts);
-    w.counter(&LOAD_SUCCESSES, &v.fw_successes);
     w.family(&LOAD_FAILURES, |f| {
         for (reason, c) in LOAD_FAILURE_REASONS.iter().zip(&v.fw_failures) {
             f.sample(&[(REASON, reason)], c.get());
@@ -364,7 +403,8 @@ pub static INTERVAL_BOUNDS: [u64; 6] = [
 pub const STATUS_HDMI_CONNECTED: u32 = 1 << 0;
 pub const STATUS_SIGNAL: u32 = 1 << 1;
 
-/// The capture device's `metrics` file, in the driver's order.
+/// The capture device's `metrics` file, in the driver's order (the format
+/// changes are in `signal_detection` only).
 pub fn tvcap(v: &PageValues, w: &mut Writer<'_>) {
     // capture_stats
     w.counter(&FRAMES, &v.frames_captured);
@@ -396,7 +436,6 @@ pub fn tvcap(v: &PageValues, w: &mut Writer<'_>) {
     w.gauge(&SIGNAL, v.hw_status & STATUS_SIGNAL != 0);
     w.gauge(&CONNECTED, v.hw_status & STATUS_HDMI_CONNECTED != 0);
     w.counter(&HOTPLUG, &v.hotplug_events);
-    w.counter(&FORMAT_CHANGES, &v.format_changes);
     w.gauge(&WIDTH, v.width);
     w.gauge(&HEIGHT, v.height);
     w.family(&FORMAT, |f| {
@@ -416,6 +455,35 @@ pub fn tvcap(v: &PageValues, w: &mut Writer<'_>) {
             scale: 3,
         },
     );
+}
+
+/// The motor families in a topic file only (`gpio_status`), not in
+/// `metrics`.
+pub fn motor_topic_only(v: &PageValues, w: &mut Writer<'_>) {
+    w.family(&PHASE_TRANSITIONS, |f| {
+        for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
+            f.sample(&[(LINE, name)], counter.get());
+        }
+    });
+}
+
+/// The co-processor families in a topic file only
+/// (`register_access_count`, `firmware_status`), not in `metrics`.
+pub fn mips_topic_only(v: &PageValues, w: &mut Writer<'_>) {
+    w.family(&REGISTER_WRITES, |f| {
+        for (i, reg) in REGISTERS.iter().enumerate() {
+            f.sample(&[(REGISTER, reg)], v.register_writes[i].get());
+        }
+    });
+    w.gauge(&FW_CRC, v.fw_crc);
+    w.counter(&LOAD_ATTEMPTS, &v.fw_attempts);
+    w.counter(&LOAD_SUCCESSES, &v.fw_successes);
+}
+
+/// The capture families in a topic file only (`signal_detection`), not in
+/// `metrics`.
+pub fn tvcap_topic_only(v: &PageValues, w: &mut Writer<'_>) {
+    w.counter(&FORMAT_CHANGES, &v.format_changes);
 }
 
 fn counters<const N: usize>(base: u64, step: u64) -> [Counter; N] {

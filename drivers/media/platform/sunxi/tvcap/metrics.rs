@@ -6,6 +6,7 @@
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::format::FORMATS;
+use crate::hy300::class_device::fits_page_budget;
 use crate::prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
 use crate::regs::{status, Irq};
 use crate::Tvcap;
@@ -95,6 +96,73 @@ const RATE: Family = Family::gauge(
 const KIND: LabelName = LabelName::new("kind");
 const FORMAT_LABEL: LabelName = LabelName::new("format");
 
+const KIND_NAMES: [&str; ERROR_KINDS.len()] = {
+    let mut names = [""; ERROR_KINDS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = ERROR_KINDS[i].label();
+        i += 1;
+    }
+    names
+};
+const FORMAT_NAMES: [&str; FORMATS.len()] = {
+    let mut names = [""; FORMATS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = FORMATS[i].name;
+        i += 1;
+    }
+    names
+};
+
+// The longest text of each file, from its families, label values and
+// buckets with every value at its widest (the KUnit worst case renders it).
+// The ratio and the rate are fixed-point values: any width (max_page_len).
+const CAPTURE_STATS_MAX: usize = FRAMES.max_page_len_of::<u64>(1, 0)
+    + DROPPED.max_page_len_of::<u64>(1, 0)
+    + BYTES.max_page_len_of::<u64>(1, 0)
+    + ERRORS.max_page_len_of::<u64>(ERROR_KINDS.len(), KIND.max_pair_len(&KIND_NAMES));
+const BUFFER_STATUS_MAX: usize = ALLOCATED.max_page_len_of::<u64>(1, 0)
+    + QUEUED.max_page_len_of::<u64>(1, 0)
+    + USAGE.max_page_len(1, 0)
+    + STREAMING.max_page_len_of::<bool>(1, 0);
+/// `signal_detection` without the format changes: the part in `metrics`.
+const SIGNAL_MAX: usize = SIGNAL.max_page_len_of::<bool>(1, 0)
+    + CONNECTED.max_page_len_of::<bool>(1, 0)
+    + HOTPLUG.max_page_len_of::<u64>(1, 0)
+    + WIDTH.max_page_len_of::<u32>(1, 0)
+    + HEIGHT.max_page_len_of::<u32>(1, 0)
+    + FORMAT.max_page_len_of::<bool>(FORMATS.len(), FORMAT_LABEL.max_pair_len(&FORMAT_NAMES));
+const FORMAT_CHANGES_MAX: usize = FORMAT_CHANGES.max_page_len_of::<u64>(1, 0);
+const FRAME_METRICS_MAX: usize = INTERVAL.header_len()
+    + Histogram::new(&INTERVAL_BOUNDS, 9).max_series_len(&INTERVAL, 0)
+    + RATE.max_page_len(1, 0);
+
+/// The capture device's Prometheus files and the longest text of each.
+pub(crate) const FILES: [(&str, usize); 5] = [
+    (
+        "metrics",
+        CAPTURE_STATS_MAX + BUFFER_STATUS_MAX + SIGNAL_MAX + FRAME_METRICS_MAX,
+    ),
+    ("capture_stats", CAPTURE_STATS_MAX),
+    ("buffer_status", BUFFER_STATUS_MAX),
+    ("signal_detection", SIGNAL_MAX + FORMAT_CHANGES_MAX),
+    ("frame_metrics", FRAME_METRICS_MAX),
+];
+
+// Each file and its self-metric leave 10% of the page free, or the build
+// fails.
+const _: () = {
+    let mut i = 0;
+    while i < FILES.len() {
+        assert!(
+            fits_page_budget("tvcap", FILES[i].0, FILES[i].1),
+            "a tvcap metrics file leaves less than 10% of the page free"
+        );
+        i += 1;
+    }
+};
+
 fn capture_stats(m: &TvcapMetrics, w: &mut Writer<'_>) {
     w.counter(&FRAMES, &m.frames_captured);
     w.counter(&DROPPED, &m.frames_dropped);
@@ -124,16 +192,11 @@ fn buffer_status(m: &TvcapMetrics, queued: u64, streaming: bool, w: &mut Writer<
     w.gauge(&STREAMING, streaming);
 }
 
-fn signal_detection(
-    m: &TvcapMetrics,
-    hw_status: u32,
-    format: crate::format::Format,
-    w: &mut Writer<'_>,
-) {
+/// The input: in `metrics` too.
+fn signal(m: &TvcapMetrics, hw_status: u32, format: crate::format::Format, w: &mut Writer<'_>) {
     w.gauge(&SIGNAL, hw_status & status::SIGNAL != 0);
     w.gauge(&CONNECTED, hw_status & status::HDMI_CONNECTED != 0);
     w.counter(&HOTPLUG, &m.hotplug_events);
-    w.counter(&FORMAT_CHANGES, &m.format_changes);
     w.gauge(&WIDTH, format.width);
     w.gauge(&HEIGHT, format.height);
     w.family(&FORMAT, |f| {
@@ -141,6 +204,12 @@ fn signal_detection(
             f.sample(&[(FORMAT_LABEL, p.name)], p.fourcc == format.pixel.fourcc);
         }
     });
+}
+
+/// Input format changes: in `signal_detection` only (with them `metrics`
+/// would leave less than 10% of its page free at the widest values).
+fn format_changes(m: &TvcapMetrics, w: &mut Writer<'_>) {
+    w.counter(&FORMAT_CHANGES, &m.format_changes);
 }
 
 fn frame_metrics(m: &TvcapMetrics, w: &mut Writer<'_>) {
@@ -166,21 +235,24 @@ pub(crate) fn render(t: &Tvcap, attr: &[u8], w: &mut Writer<'_>) {
     match attr {
         b"capture_stats" => capture_stats(m, w),
         b"buffer_status" => buffer_status(m, queued(), streaming, w),
-        b"signal_detection" => signal_detection(m, t.input_status(), t.format.get(), w),
+        b"signal_detection" => {
+            signal(m, t.input_status(), t.format.get(), w);
+            format_changes(m, w);
+        }
         b"frame_metrics" => frame_metrics(m, w),
         b"metrics" => {
             capture_stats(m, w);
             buffer_status(m, queued(), streaming, w);
-            signal_detection(m, t.input_status(), t.format.get(), w);
+            signal(m, t.input_status(), t.format.get(), w);
             frame_metrics(m, w);
         }
         _ => {}
     }
 }
 
-/// The whole page with every value at its widest (KUnit).
+/// Every value of the metrics at its widest (KUnit).
 #[cfg(CONFIG_KUNIT)]
-pub(crate) fn render_worst_case(w: &mut Writer<'_>) {
+pub(crate) fn worst_case_metrics() -> TvcapMetrics {
     let m = TvcapMetrics::new();
     for c in [
         &m.frames_captured,
@@ -197,8 +269,34 @@ pub(crate) fn render_worst_case(w: &mut Writer<'_>) {
     m.buffers_allocated.set(8);
     m.frame_interval.observe(u64::MAX);
     m.last_interval_ns.store(1, Relaxed);
-    capture_stats(&m, w);
-    buffer_status(&m, 8, true, w);
-    signal_detection(&m, u32::MAX, crate::format::negotiate(0, 1920, 1080), w);
-    frame_metrics(&m, w);
+    m
+}
+
+/// The file `attr` of `m` with 8 buffers queued, streaming, every status
+/// bit set and the largest format (KUnit).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn render_worst_case_of(m: &TvcapMetrics, attr: &[u8], w: &mut Writer<'_>) {
+    let format = crate::format::negotiate(0, u32::MAX, u32::MAX);
+    match attr {
+        b"capture_stats" => capture_stats(m, w),
+        b"buffer_status" => buffer_status(m, 8, true, w),
+        b"signal_detection" => {
+            signal(m, u32::MAX, format, w);
+            format_changes(m, w);
+        }
+        b"frame_metrics" => frame_metrics(m, w),
+        b"metrics" => {
+            capture_stats(m, w);
+            buffer_status(m, 8, true, w);
+            signal(m, u32::MAX, format, w);
+            frame_metrics(m, w);
+        }
+        _ => {}
+    }
+}
+
+/// The file `attr` with every value at its widest (KUnit).
+#[cfg(CONFIG_KUNIT)]
+pub(crate) fn render_worst_case(attr: &[u8], w: &mut Writer<'_>) {
+    render_worst_case_of(&worst_case_metrics(), attr, w);
 }

@@ -9,8 +9,8 @@ use kernel::prelude::*;
 use crate::engine;
 use crate::format::{default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
 use crate::hw::TvtopIo;
-use crate::hy300::testing::{fits_page_with, GROWTH_PER_LINE};
-use crate::metrics::{render_worst_case, INTERVAL_BOUNDS};
+use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
+use crate::metrics::{render_worst_case, render_worst_case_of, worst_case_metrics, FILES};
 use crate::regs::{ctrl, decode, dma_ctrl, status, Irq, Reg, CAPTURE_IRQS, INPUT_IRQS, IRQ_MASK};
 
 /// A plain register file with IRQ_STATUS write-1-to-clear, to check what
@@ -211,9 +211,33 @@ mod tvcap_tests {
     }
 
     #[test]
-    fn metrics_page_fits_with_every_value_at_its_widest() -> Result {
-        let growth = GROWTH_PER_LINE * (INTERVAL_BOUNDS.len() + 2);
-        assert!(fits_page_with("tvcap", growth, render_worst_case)?);
+    fn metrics_pages_fit_with_every_value_at_its_widest() -> Result {
+        assert!(worst_case_pages_fit("tvcap", &FILES, |file, w| {
+            render_worst_case(file, w)
+        })?);
+        Ok(())
+    }
+
+    /// A benchmark (no assertion on time): the render time of each file
+    /// (at the widest values), logged for scripts/bench.
+    #[test]
+    fn render_time_of_each_file() -> Result {
+        let m = worst_case_metrics();
+        for (file, _) in FILES {
+            bench_page("tvcap", file, |w| {
+                render_worst_case_of(&m, file.as_bytes(), w)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A page forced short (every size up to the whole page): whole lines
+    /// only, then the self-metric counting each cut-short read.
+    #[test]
+    fn metrics_page_cut_short_keeps_whole_lines_and_counts() -> Result {
+        assert!(truncated_pages_keep_whole_lines("tvcap", "metrics", |w| {
+            render_worst_case(b"metrics", w)
+        })?);
         Ok(())
     }
 }
