@@ -169,11 +169,13 @@ impl<'b> Writer<'b> {
     }
 
     /// A counter family with a single unlabelled sample.
+    #[inline(always)]
     pub fn counter(&mut self, family: &Family, counter: &Counter) {
         self.single(family, Value::Unsigned(counter.get()));
     }
 
     /// A gauge family with a single unlabelled sample.
+    #[inline(always)]
     pub fn gauge(&mut self, family: &Family, value: impl Into<Value>) {
         self.single(family, value.into());
     }
@@ -215,6 +217,7 @@ impl<'b> Writer<'b> {
     }
 
     /// A gauge family with a single unlabelled sample read from `gauge`.
+    #[inline(always)]
     pub fn gauge_cell(&mut self, family: &Family, gauge: &Gauge) {
         self.gauge(family, gauge.get());
     }
@@ -243,6 +246,50 @@ impl<'b> Writer<'b> {
             }
             None => self.overflow = true,
         }
+    }
+
+    /// Writes a whole sample line: `pieces` (the name, the labels), then
+    /// `prefix`, the value and a newline, in place after one bounds check
+    /// when there is room for the pieces and the longest tail; else piece
+    /// by piece ([`put`](Self::put), [`put_tail`](Self::put_tail)), which
+    /// writes the same bytes or marks the overflow.
+    #[inline(always)]
+    fn put_line<const K: usize>(&mut self, pieces: [&[u8]; K], prefix: &[u8], value: Tail) {
+        let len = pieces.iter().fold(0usize, |n, p| n.saturating_add(p.len()));
+        let start = self.cursor;
+        let room = self
+            .buf
+            .get_mut(start..self.limit)
+            .and_then(|rest| rest.get_mut(..len.saturating_add(NUMBER_CAPACITY)));
+        match room {
+            Some(room) => {
+                let (head, rest) = room.split_at_mut(len);
+                let mut at = 0;
+                for piece in pieces {
+                    let end = at + piece.len();
+                    if let Some(dst) = head.get_mut(at..end) {
+                        copy(dst, piece);
+                    }
+                    at = end;
+                }
+                if let Some(out) = rest.first_chunk_mut::<NUMBER_CAPACITY>() {
+                    let tail = match value {
+                        Tail::Value(v) => number::write_tail(out, prefix, v),
+                        Tail::Fixed(m, scale) => number::write_tail_fixed(out, prefix, m, scale),
+                    };
+                    self.cursor = start + len + tail;
+                }
+            }
+            None => self.put_line_near_the_end(&pieces, prefix, value),
+        }
+    }
+
+    #[cold]
+    fn put_line_near_the_end(&mut self, pieces: &[&[u8]], prefix: &[u8], value: Tail) {
+        for piece in pieces {
+            self.put(piece);
+        }
+        self.put_tail(prefix, value);
     }
 
     /// Writes the end of a sample line (`prefix`, the value, a newline) in
@@ -396,27 +443,32 @@ pub struct FamilyWriter<'w, 'b> {
     header_pending: bool,
 }
 
-impl FamilyWriter<'_, '_> {
+impl<'w> FamilyWriter<'w, '_> {
+    /// The start of a sample line, to be written next: the metric name,
+    /// after the family's header on the first line (one piece with it when
+    /// the block fits; else the header is written here, piece by piece).
+    #[inline(always)]
+    fn name_piece(&mut self) -> &'w [u8] {
+        let f: &'w Family = self.family;
+        let pending = core::mem::replace(&mut self.header_pending, false);
+        let from = if pending { 0 } else { usize::from(f.head_len) };
+        match f.block.get(from..usize::from(f.block_len)) {
+            Some(piece) if f.block_len != 0 => piece,
+            _ => {
+                if pending {
+                    self.w.put_header_pieces(f);
+                }
+                f.name.as_bytes()
+            }
+        }
+    }
+
     /// The start of a sample line: the metric name, after the family's
     /// header on the first line (one piece when the block fits).
     #[inline(always)]
     fn put_name(&mut self) {
-        let f = self.family;
-        let from = if self.header_pending {
-            0
-        } else {
-            usize::from(f.head_len)
-        };
-        match f.block.get(from..usize::from(f.block_len)) {
-            Some(piece) if f.block_len != 0 => self.w.put(piece),
-            _ => {
-                if self.header_pending {
-                    self.w.put_header_pieces(f);
-                }
-                self.w.put(f.name.as_bytes());
-            }
-        }
-        self.header_pending = false;
+        let name = self.name_piece();
+        self.w.put(name);
     }
 
     /// The labels and the value of a line whose name (and suffix) is
@@ -439,25 +491,28 @@ impl FamilyWriter<'_, '_> {
         let Some(value) = self.plain_value(value.into()) else {
             return;
         };
-        self.unit(|f| {
-            f.put_name();
-            f.put_labels_and_value(labels, Tail::Value(value));
-        });
+        let Some(mark) = self.begin_unit() else {
+            return;
+        };
+        self.put_name();
+        self.put_labels_and_value(labels, Tail::Value(value));
+        self.end_unit(mark);
     }
 
-    /// Writes one sample (a line, or a histogram series) with `write`. On a
-    /// bounded page a sample that does not fit is taken back whole; after
-    /// an overflow nothing more is written in the family.
+    /// Starts one sample (a line, or a histogram series): where it starts,
+    /// or `None` after an overflow (nothing more is written in the
+    /// family). See [`end_unit`](Self::end_unit).
     #[inline(always)]
-    fn unit(&mut self, write: impl FnOnce(&mut Self)) {
-        if self.w.overflow {
-            return;
-        }
-        let (start, pending) = (self.w.cursor, self.header_pending);
-        write(self);
+    fn begin_unit(&self) -> Option<(usize, bool)> {
+        (!self.w.overflow).then_some((self.w.cursor, self.header_pending))
+    }
+
+    /// Ends the sample begun at `mark`: on a bounded page a sample that
+    /// did not fit is taken back whole.
+    #[inline(always)]
+    fn end_unit(&mut self, mark: (usize, bool)) {
         if self.w.overflow && self.w.bounded {
-            self.w.cursor = start;
-            self.header_pending = pending;
+            (self.w.cursor, self.header_pending) = mark;
         }
     }
 
@@ -465,6 +520,7 @@ impl FamilyWriter<'_, '_> {
     /// labels), as [`sample`](Self::sample) would write it: the series
     /// block in one piece, then the value. A series of another family is
     /// not written.
+    #[inline(always)]
     pub fn series(&mut self, series: &Series, value: impl Into<Value>) {
         let Some(value) = self.plain_value(value.into()) else {
             return;
@@ -473,15 +529,16 @@ impl FamilyWriter<'_, '_> {
         if series.family != f.name_hash {
             return;
         }
-        self.unit(|this| {
-            if this.header_pending {
-                this.w.put_header(f);
-                this.header_pending = false;
-            }
-            this.w
-                .put(series.block.get(..usize::from(series.len)).unwrap_or(&[]));
-            this.w.put_tail(b"", Tail::Value(value));
-        });
+        let Some(mark) = self.begin_unit() else {
+            return;
+        };
+        if self.header_pending {
+            self.w.put_header(f);
+            self.header_pending = false;
+        }
+        let block = series.block.get(..usize::from(series.len)).unwrap_or(&[]);
+        self.w.put_line([block], b"", Tail::Value(value));
+        self.end_unit(mark);
     }
 
     /// The value a counter or gauge sample writes; `None` for a histogram.
@@ -510,7 +567,11 @@ impl FamilyWriter<'_, '_> {
         if self.family.kind != MetricType::Histogram {
             return;
         }
-        self.unit(|this| this.histogram_lines(labels, s, le));
+        let Some(mark) = self.begin_unit() else {
+            return;
+        };
+        self.histogram_lines(labels, s, le);
+        self.end_unit(mark);
     }
 
     #[inline(always)]
@@ -532,6 +593,18 @@ impl FamilyWriter<'_, '_> {
             self.bucket(labels, block.as_bytes(), cumulative);
         }
         self.bucket(labels, LeBlock::INF.as_bytes(), s.count);
+        if labels.is_empty() {
+            let name = self.name_piece();
+            self.w
+                .put_line([name, b"_sum"], b" ", Tail::Fixed(s.sum, s.scale));
+            let name = self.name_piece();
+            self.w.put_line(
+                [name, b"_count"],
+                b" ",
+                Tail::Value(Value::Unsigned(s.count)),
+            );
+            return;
+        }
         self.put_name();
         self.w.put(b"_sum");
         self.put_labels_and_value(labels, Tail::Fixed(s.sum, s.scale));
@@ -543,10 +616,14 @@ impl FamilyWriter<'_, '_> {
     /// One `_bucket` line; `block` is `_bucket{le="bound"}`.
     #[inline(always)]
     fn bucket(&mut self, labels: &[Label<'_>], block: &[u8], count: u64) {
-        self.put_name();
         if labels.is_empty() {
-            self.w.put(block);
-        } else {
+            let name = self.name_piece();
+            self.w
+                .put_line([name, block], b" ", Tail::Value(Value::Unsigned(count)));
+            return;
+        }
+        self.put_name();
+        {
             // `_bucket{` labels `",` `le="bound"}`
             let (open, le) = block.split_at(block.len().min(LeBlock::OPEN_LEN));
             self.w.put(open);

@@ -414,6 +414,114 @@ fn a_constant_series_writes_what_sample_writes() {
     );
 }
 
+/// A page of constant series writes what the same samples with labels
+/// (written piece by piece) write, at every buffer size, in a plain and in
+/// a bounded writer: the one-check line path falls back near the end.
+#[test]
+fn constant_series_write_what_samples_write_at_every_size() {
+    const G: Family = Family::gauge("hy300_test_level", "Level.");
+    const A: Series = Series::new(&FRAMES, &[(STAGE, "input")]);
+    const B: Series = Series::new(&FRAMES, &[(REGISTER, "a\"b"), (STAGE, "out")]);
+    const L: Series = Series::new(&G, &[(STAGE, "0")]);
+    fn series(w: &mut Writer<'_>) {
+        w.family(&FRAMES, |f| {
+            f.series(&A, 1_234_567u64);
+            f.series(&B, u64::MAX);
+        });
+        w.family(&G, |f| {
+            f.series(&L, -7i64);
+            f.series(&L, 0u64);
+        });
+    }
+    fn samples(w: &mut Writer<'_>) {
+        w.family(&FRAMES, |f| {
+            f.sample(&[(STAGE, "input")], 1_234_567u64);
+            f.sample(&[(REGISTER, "a\"b"), (STAGE, "out")], u64::MAX);
+        });
+        w.family(&G, |f| {
+            f.sample(&[(STAGE, "0")], -7i64);
+            f.sample(&[(STAGE, "0")], 0u64);
+        });
+    }
+    let mut whole = [0u8; 1024];
+    let mut w = Writer::new(&mut whole);
+    series(&mut w);
+    let len = w.finish().unwrap();
+    for size in 0..=len + 200 {
+        for bounded in [false, true] {
+            let (mut a, mut b) = (vec![0u8; size], vec![0u8; size]);
+            let (mut wa, mut wb) = if bounded {
+                (Writer::bounded(&mut a, 0), Writer::bounded(&mut b, 0))
+            } else {
+                (Writer::new(&mut a), Writer::new(&mut b))
+            };
+            series(&mut wa);
+            samples(&mut wb);
+            assert_eq!(wa.finish(), wb.finish(), "size {size} bounded {bounded}");
+            assert_eq!(
+                wa.as_bytes(),
+                wb.as_bytes(),
+                "size {size} bounded {bounded}"
+            );
+        }
+    }
+}
+
+/// A histogram (its lines written after one bounds check each) is
+/// written whole or not at all at every buffer size, after the families
+/// before it, in a plain and in a bounded writer (where its one series is
+/// one sample, and a family without a sample that fits is left out).
+#[test]
+fn histograms_are_whole_at_every_size() {
+    let h = Histogram::new(&LATENCY_BOUNDS, 9);
+    for ns in [500_000, 2_000_000, 2_000_000, 1_000_000_000] {
+        h.observe(ns);
+    }
+    let frames = Counter::new();
+    frames.add(42);
+    let render = |w: &mut Writer<'_>| {
+        w.counter(&FRAMES, &frames);
+        w.histogram(&LATENCY, &h);
+    };
+    let mut whole = [0u8; 1024];
+    let mut w = Writer::new(&mut whole);
+    render(&mut w);
+    let len = w.finish().unwrap();
+    let text = whole[..len].to_vec();
+    // The counter family ends where the histogram's header starts.
+    let first = text.windows(7).rposition(|x| x == b"# HELP ").unwrap();
+    for size in 0..=len + 200 {
+        for bounded in [false, true] {
+            let mut buf = vec![0u8; size];
+            let mut w = if bounded {
+                Writer::bounded(&mut buf, 0)
+            } else {
+                Writer::new(&mut buf)
+            };
+            render(&mut w);
+            let room = if bounded {
+                size.saturating_sub(1)
+            } else {
+                size
+            };
+            let expected: &[u8] = if room >= len {
+                &text
+            } else if room >= first {
+                &text[..first]
+            } else {
+                &[]
+            };
+            assert_eq!(
+                w.as_bytes(),
+                expected,
+                "size {size} bounded {bounded}: {}",
+                String::from_utf8_lossy(w.as_bytes())
+            );
+            assert_eq!(w.is_truncated(), room < len, "size {size}");
+        }
+    }
+}
+
 /// `counter` and `gauge` write what `family` with one unlabelled sample
 /// writes: for a counter, a gauge, a histogram family (its header only),
 /// a family whose header did not fit its compile-time block, and a
