@@ -6,7 +6,7 @@ use core::sync::atomic::Ordering::Relaxed;
 
 use crate::hy300::class_device::fits_page_budget;
 use crate::motion::{Motion, PHASE_LINES, STEP_SECONDS_BOUNDS};
-use crate::prometheus::{Family, Histogram, LabelName, Writer};
+use crate::prometheus::{Family, Histogram, LabelName, Series, Writer};
 
 const POSITION: Family = Family::gauge("hy300_motor_position_steps", "Lens position.");
 const TARGET: Family = Family::gauge(
@@ -59,6 +59,25 @@ const DIRECTION: LabelName = LabelName::new("direction");
 const LINE: LabelName = LabelName::new("line");
 const LINE_NAMES: [&str; PHASE_LINES] = ["0", "1", "2", "3"];
 const DIRECTIONS: [&str; 2] = ["clockwise", "counter_clockwise"];
+
+// The labelled samples as constant series: each line's name and labels
+// are one block made at compile time, copied with the value after one
+// bounds check.
+const STEPS_CLOCKWISE: Series = Series::new(&STEPS, &[(DIRECTION, DIRECTIONS[0])]);
+const STEPS_COUNTER_CLOCKWISE: Series = Series::new(&STEPS, &[(DIRECTION, DIRECTIONS[1])]);
+const LEVELS: [Series; PHASE_LINES] = line_series(&PHASE_LEVEL);
+const TRANSITIONS: [Series; PHASE_LINES] = line_series(&PHASE_TRANSITIONS);
+
+/// The series of `family` for each phase line, `line="0"` to `line="3"`.
+const fn line_series(family: &Family) -> [Series; PHASE_LINES] {
+    let mut out = [Series::new(family, &[(LINE, LINE_NAMES[0])]); PHASE_LINES];
+    let mut i = 1;
+    while i < PHASE_LINES {
+        out[i] = Series::new(family, &[(LINE, LINE_NAMES[i])]);
+        i += 1;
+    }
+    out
+}
 
 // The longest text of each file, from its families, label values and
 // buckets with every value at its widest (the KUnit worst case renders it).
@@ -133,12 +152,9 @@ fn movement_counters(m: &Motion, w: &mut Writer<'_>) {
     w.counter(&MOVEMENTS, &m.metrics.movements);
     w.counter(&MOVES_STOPPED, &m.metrics.moves_stopped);
     w.family(&STEPS, |f| {
-        f.sample(
-            &[(DIRECTION, DIRECTIONS[0])],
-            m.metrics.steps_clockwise.get(),
-        );
-        f.sample(
-            &[(DIRECTION, DIRECTIONS[1])],
+        f.series(&STEPS_CLOCKWISE, m.metrics.steps_clockwise.get());
+        f.series(
+            &STEPS_COUNTER_CLOCKWISE,
             m.metrics.steps_counter_clockwise.get(),
         );
     });
@@ -150,8 +166,8 @@ fn movement_counters(m: &Motion, w: &mut Writer<'_>) {
 fn gpio_levels(m: &Motion, limit_active: Option<bool>, w: &mut Writer<'_>) {
     let mask = m.phase_mask();
     w.family(&PHASE_LEVEL, |f| {
-        for (line, name) in LINE_NAMES.iter().enumerate() {
-            f.sample(&[(LINE, name)], u64::from(mask >> line & 1));
+        for (line, series) in LEVELS.iter().enumerate() {
+            f.series(series, u64::from(mask >> line & 1));
         }
     });
     // A failed read of the switch leaves the family out rather than
@@ -166,8 +182,8 @@ fn gpio_levels(m: &Motion, limit_active: Option<bool>, w: &mut Writer<'_>) {
 /// them would leave less than 10% of its page free at the widest values.
 fn phase_transitions(m: &Motion, w: &mut Writer<'_>) {
     w.family(&PHASE_TRANSITIONS, |f| {
-        for (counter, name) in m.metrics.phase_transitions.iter().zip(LINE_NAMES.iter()) {
-            f.sample(&[(LINE, name)], counter.get());
+        for (counter, series) in m.metrics.phase_transitions.iter().zip(TRANSITIONS.iter()) {
+            f.series(series, counter.get());
         }
     });
 }

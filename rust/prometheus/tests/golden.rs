@@ -101,11 +101,13 @@ fn device_pages_match_their_golden_files() {
     }
 }
 
+/// The motor page (constant series, as the driver) is the page its
+/// labels given at run time make.
 #[test]
-fn the_motor_page_with_constant_series_is_the_same_page() {
+fn the_motor_page_with_run_time_labels_is_the_same_page() {
     for values in [PageValues::typical(), PageValues::worst_case()] {
         assert_eq!(
-            render_plain(pages::motor_with_series, &values),
+            render_plain(pages::motor_with_labels, &values),
             render_plain(pages::motor, &values)
         );
     }

@@ -169,16 +169,16 @@ fn motor_page(v: &PageValues, w: &mut Writer<'_>, transitions: bool) {
     w.counter(&MOVEMENTS, &c[3]);
     w.counter(&MOVES_STOPPED, &c[4]);
     w.family(&STEPS, |f| {
-        f.sample(&[(DIRECTION, "clockwise")], c[5].get());
-        f.sample(&[(DIRECTION, "counter_clockwise")], c[6].get());
+        f.series(&STEPS_CW, c[5].get());
+        f.series(&STEPS_CCW, c[6].get());
     });
     w.counter(&LIMIT_TRIGGERS, &c[7]);
     w.counter(&STEP_ERRORS, &c[8]);
     // gpio_status
     let mask = v.phase_mask;
     w.family(&PHASE_LEVEL, |f| {
-        for (line, name) in LINE_NAMES.iter().enumerate() {
-            f.sample(&[(LINE, name)], u64::from(mask >> line & 1));
+        for (line, series) in LEVELS.iter().enumerate() {
+            f.series(series, u64::from(mask >> line & 1));
         }
     });
     if let Some(active) = v.limit_active {
@@ -186,17 +186,14 @@ fn motor_page(v: &PageValues, w: &mut Writer<'_>, transitions: bool) {
     }
     w.gauge(&LIMIT_IRQ, true);
     if transitions {
-        w.family(&PHASE_TRANSITIONS, |f| {
-            for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
-                f.sample(&[(LINE, name)], counter.get());
-            }
-        });
+        motor_topic_only(v, w);
     }
     // step_timing
     w.histogram(&STEP_DURATION, &v.step_seconds);
 }
 
-/// The motor's series with constant labels, for [`motor_with_series`].
+/// The motor's series with constant labels (the driver's `STEPS_CLOCKWISE`,
+/// `LEVELS`, `TRANSITIONS`).
 pub const STEPS_CW: Series = Series::new(&STEPS, &[(DIRECTION, "clockwise")]);
 pub const STEPS_CCW: Series = Series::new(&STEPS, &[(DIRECTION, "counter_clockwise")]);
 pub const LEVELS: [Series; 4] = [
@@ -212,9 +209,10 @@ pub const TRANSITIONS: [Series; 4] = [
     Series::new(&PHASE_TRANSITIONS, &[(LINE, "3")]),
 ];
 
-/// The motor's page as the driver would write it with constant series
-/// (`Series`, labels made at compile time): the same bytes as [`motor`].
-pub fn motor_with_series(v: &PageValues, w: &mut Writer<'_>) {
+/// The bench's motor page with its labels given at run time (`sample`:
+/// label pairs written and escaped per render) instead of constant
+/// series: the same bytes as [`motor`], the cost of the general path.
+pub fn motor_with_labels(v: &PageValues, w: &mut Writer<'_>) {
     let g = &v.motor_gauges;
     let c = &v.motor_counters;
     w.gauge(&POSITION, g[0]);
@@ -228,15 +226,15 @@ pub fn motor_with_series(v: &PageValues, w: &mut Writer<'_>) {
     w.counter(&MOVEMENTS, &c[3]);
     w.counter(&MOVES_STOPPED, &c[4]);
     w.family(&STEPS, |f| {
-        f.series(&STEPS_CW, c[5].get());
-        f.series(&STEPS_CCW, c[6].get());
+        f.sample(&[(DIRECTION, "clockwise")], c[5].get());
+        f.sample(&[(DIRECTION, "counter_clockwise")], c[6].get());
     });
     w.counter(&LIMIT_TRIGGERS, &c[7]);
     w.counter(&STEP_ERRORS, &c[8]);
     let mask = v.phase_mask;
     w.family(&PHASE_LEVEL, |f| {
-        for (line, series) in LEVELS.iter().enumerate() {
-            f.series(series, u64::from(mask >> line & 1));
+        for (line, name) in LINE_NAMES.iter().enumerate() {
+            f.sample(&[(LINE, name)], u64::from(mask >> line & 1));
         }
     });
     if let Some(active) = v.limit_active {
@@ -244,8 +242,8 @@ pub fn motor_with_series(v: &PageValues, w: &mut Writer<'_>) {
     }
     w.gauge(&LIMIT_IRQ, true);
     w.family(&PHASE_TRANSITIONS, |f| {
-        for (counter, series) in v.phase_transitions.iter().zip(TRANSITIONS.iter()) {
-            f.series(series, counter.get());
+        for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
+            f.sample(&[(LINE, name)], counter.get());
         }
     });
     w.histogram(&STEP_DURATION, &v.step_seconds);
@@ -461,8 +459,8 @@ pub fn tvcap(v: &PageValues, w: &mut Writer<'_>) {
 /// `metrics`.
 pub fn motor_topic_only(v: &PageValues, w: &mut Writer<'_>) {
     w.family(&PHASE_TRANSITIONS, |f| {
-        for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
-            f.sample(&[(LINE, name)], counter.get());
+        for (counter, series) in v.phase_transitions.iter().zip(TRANSITIONS.iter()) {
+            f.series(series, counter.get());
         }
     });
 }
