@@ -82,10 +82,28 @@ fn write_digits(mut v: u64, out: &mut [u8]) {
     }
 }
 
-/// Number of decimal digits of `v` (1 for 0).
+/// 10^0 ..= 10^19: every power of ten a `u64` holds.
+const POW10_U64: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < p.len() {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// Number of decimal digits of `v` (1 for 0): from its bit length, the
+/// digit count of its smallest power of two (`bits * log10(2)`, as
+/// `(bits * 1233) >> 12`, exact for 1..=64 bits), plus one if `v` reaches
+/// the next power of ten. A count of leading zeros, a multiply and one
+/// compare, where `ilog10` takes a chain of them.
 #[inline(always)]
 fn digit_count(v: u64) -> usize {
-    v.checked_ilog10().map_or(1, |l| l as usize + 1)
+    let v = v | 1;
+    let bits = u64::BITS - v.leading_zeros();
+    let guess = ((bits * 1233) >> 12) as usize;
+    guess + usize::from(v >= POW10_U64.get(guess).copied().unwrap_or(u64::MAX))
 }
 
 /// Where a line tail is being written: `out[..at]` is done.
@@ -362,6 +380,18 @@ mod tests {
             v.push(i64::MAX as u64 + d);
         }
         v
+    }
+
+    #[test]
+    fn digit_counts_match_core_at_every_edge() {
+        for u in edges() {
+            assert_eq!(digit_count(u), u.to_string().len(), "{u}");
+        }
+        for bits in 0..64 {
+            for u in [1u64 << bits, (1u64 << bits) - 1, (1u64 << bits) + 1] {
+                assert_eq!(digit_count(u), u.to_string().len(), "{u}");
+            }
+        }
     }
 
     #[test]

@@ -137,25 +137,36 @@ impl<'b> Writer<'b> {
 
     /// Writes one family: its HELP and TYPE lines, then the samples that
     /// `samples` adds. Rolled back whole if it does not fit.
+    #[inline(always)]
     pub fn family(&mut self, family: &Family, samples: impl FnOnce(&mut FamilyWriter<'_, 'b>)) {
         if self.truncated {
             return;
         }
+        let mut f = self.begin_family(family);
+        samples(&mut f);
+        let pending = f.header_pending;
+        self.end_family(family, pending);
+    }
+
+    /// Starts writing `family` at the end of the last complete one.
+    #[inline(always)]
+    fn begin_family<'w>(&'w mut self, family: &'w Family) -> FamilyWriter<'w, 'b> {
         self.cursor = self.committed;
         self.overflow = false;
-        let mut f = FamilyWriter {
+        FamilyWriter {
             w: self,
             family,
             header_pending: true,
-        };
-        samples(&mut f);
-        if f.header_pending && !f.w.overflow {
-            // No sample: the header alone (taken back whole on overflow).
-            let start = f.w.cursor;
-            f.w.put_header(family);
-            if f.w.overflow {
-                f.w.cursor = start;
-            }
+        }
+    }
+
+    /// Ends the family begun by [`begin_family`](Self::begin_family):
+    /// its header alone if no sample wrote it, then commits it, or drops
+    /// it on overflow (a bounded page keeps the samples that fit).
+    #[inline(always)]
+    fn end_family(&mut self, family: &Family, header_pending: bool) {
+        if header_pending && !self.overflow {
+            self.put_header_alone(family);
         }
         if self.overflow {
             self.truncated = true;
@@ -223,11 +234,16 @@ impl<'b> Writer<'b> {
     }
 
     /// A histogram family with a single unlabelled series.
+    #[inline(always)]
     pub fn histogram<const N: usize>(&mut self, family: &Family, histogram: &Histogram<N>) {
         let snapshot = histogram.snapshot();
-        self.family(family, |f| {
-            f.histogram_series(&[], &snapshot, Some(histogram.le_blocks()));
-        });
+        if self.truncated {
+            return;
+        }
+        let mut f = self.begin_family(family);
+        f.histogram_series(&[], &snapshot, Some(histogram.le_blocks()));
+        let pending = f.header_pending;
+        self.end_family(family, pending);
     }
 
     /// Copies `bytes` at the cursor: one bounds check. A piece that does
@@ -320,6 +336,17 @@ impl<'b> Writer<'b> {
             Tail::Fixed(m, scale) => number::line_tail_fixed(prefix, m, scale),
         };
         self.put(text.as_bytes());
+    }
+
+    /// A family without a sample: the header alone (taken back whole on
+    /// overflow).
+    #[cold]
+    fn put_header_alone(&mut self, family: &Family) {
+        let start = self.cursor;
+        self.put_header(family);
+        if self.overflow {
+            self.cursor = start;
+        }
     }
 
     /// The HELP and TYPE lines of `family`.
