@@ -16,7 +16,7 @@ use core::sync::atomic::{
 use super::number::{self, FIXED_CAPACITY};
 
 /// `_bucket{` `le="` bound `"}`.
-const LE_BLOCK_CAPACITY: usize = 8 + 4 + FIXED_CAPACITY + 2;
+pub(crate) const LE_BLOCK_CAPACITY: usize = 8 + 4 + FIXED_CAPACITY + 2;
 
 /// The text `_bucket{le="bound"}` of one histogram bucket, made at compile
 /// time by [`Histogram::new`].
@@ -57,6 +57,12 @@ impl LeBlock {
         }
         // n <= LE_BLOCK_CAPACITY < 256.
         LeBlock { text, len: n as u8 }
+    }
+
+    /// The whole block (its text, then zeros) and the length of its text.
+    #[inline(always)]
+    pub(crate) fn whole(&self) -> (&[u8; LE_BLOCK_CAPACITY], usize) {
+        (&self.text, usize::from(self.len))
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
