@@ -18,6 +18,12 @@
 //! MIPS loader: a node `hy300,h713-mipsloader-sim` with `firmware-name`;
 //! the mipsloader built with `HY300_SIM=y` binds it to its simulated
 //! register block and memory (`drivers/misc/sunxi-mipsloader/sim.rs`).
+//! Its two clocks, by the factory tree's names ("bus-clk", "mips-clk"),
+//! are fixed-rate clocks registered here and given to the device by clkdev
+//! lookups (`clk_get` falls back to them when the node has no `clocks`),
+//! so the driver's clock code runs in the guest as on the device; the
+//! clock core counts their enables in debugfs (`clk/<name>/clk_enable_count`),
+//! which `tests/vm/mips.sh` checks.
 //!
 //! TV capture: a node `hy300,h713-tvcap-sim`, bound by sunxi-tvcap built
 //! with `HY300_SIM=y` to its simulated block (`.../sunxi/tvcap/sim.rs`).
@@ -80,7 +86,31 @@ const MOTOR_LINES: [(&CStr, u32, u16, kernel::ffi::c_ulong); 5] = [
     (c"limit", 0, 14, GPIO_ACTIVE_LOW | GPIO_PULL_UP),
 ];
 
+/// The co-processor's clocks: (clock name, the driver's con_id, rate).
+const MIPS_CLOCKS: [(&CStr, &CStr, kernel::ffi::c_ulong); 2] = [
+    (c"hy300-sim-mips-bus", c"bus-clk", 24_000_000),
+    (c"hy300-sim-mips-core", c"mips-clk", 600_000_000),
+];
+/// The co-processor's platform device (the node's name, see `NODES`).
+const MIPS_DEVICE: &CStr = c"hy300-mipsloader";
+
 unsafe extern "C" {
+    // `struct clk` and `struct clk_lookup` are opaque here.
+    fn clk_register_fixed_rate(
+        dev: *mut core::ffi::c_void,
+        name: *const kernel::ffi::c_char,
+        parent_name: *const kernel::ffi::c_char,
+        flags: kernel::ffi::c_ulong,
+        fixed_rate: kernel::ffi::c_ulong,
+    ) -> *mut core::ffi::c_void;
+    fn clk_unregister_fixed_rate(clk: *mut core::ffi::c_void);
+    fn clkdev_create(
+        clk: *mut core::ffi::c_void,
+        con_id: *const kernel::ffi::c_char,
+        dev_fmt: *const kernel::ffi::c_char,
+        ...
+    ) -> *mut core::ffi::c_void;
+    fn clkdev_drop(cl: *mut core::ffi::c_void);
     fn gpiod_add_lookup_table(table: *mut GpiodLookupTable);
     fn gpiod_remove_lookup_table(table: *mut GpiodLookupTable);
     // Nodes and devices are `void *` here: their bindgen types trip
@@ -101,6 +131,56 @@ struct SimBoard {
     changeset: KBox<bindings::of_changeset>,
     lookup: KBox<GpiodLookupTable>,
     devices: KVec<Created>,
+    /// Held for its `Drop`, which runs after `SimBoard`'s (devices gone).
+    _clocks: SimClocks,
+}
+
+/// The fixed-rate clocks and their clkdev lookups (see `MIPS_CLOCKS`).
+struct SimClocks {
+    /// (clock, lookup) pairs, in registration order.
+    registered: KVec<(*mut core::ffi::c_void, *mut core::ffi::c_void)>,
+}
+
+impl SimClocks {
+    fn register() -> Result<Self> {
+        let mut clocks = SimClocks {
+            registered: KVec::with_capacity(MIPS_CLOCKS.len(), GFP_KERNEL)?,
+        };
+        for (name, con_id, rate) in MIPS_CLOCKS {
+            // SAFETY: the name is NUL-terminated; no parent, no device.
+            let clk = kernel::error::from_err_ptr(unsafe {
+                clk_register_fixed_rate(null_mut(), name.as_char_ptr(), core::ptr::null(), 0, rate)
+            })
+            .inspect_err(|e| pr_err!("cannot register the simulated clock {name}: {e:?}\n"))?;
+            // (On an error, dropping `clocks` releases the ones registered so far.)
+            // SAFETY: `clk` was just registered; the device name has no `%`
+            // (it is the format, with no arguments).
+            let lookup =
+                unsafe { clkdev_create(clk, con_id.as_char_ptr(), MIPS_DEVICE.as_char_ptr()) };
+            if lookup.is_null() {
+                // SAFETY: registered above, with no consumer yet.
+                unsafe { clk_unregister_fixed_rate(clk) };
+                return Err(ENOMEM);
+            }
+            // Capacity was reserved for every clock.
+            clocks.registered.push((clk, lookup), GFP_KERNEL)?;
+        }
+        Ok(clocks)
+    }
+}
+
+impl Drop for SimClocks {
+    fn drop(&mut self) {
+        for &(clk, lookup) in self.registered.iter().rev() {
+            // SAFETY: both were created in `register`; the devices that
+            // could hold the clock were released before (see `SimBoard`'s
+            // field order and `Drop`).
+            unsafe {
+                clkdev_drop(lookup);
+                clk_unregister_fixed_rate(clk);
+            }
+        }
+    }
 }
 
 /// The motor's `struct platform_device` and who created it.
@@ -266,6 +346,8 @@ fn release(device: &Created) {
 
 impl kernel::Module for SimBoard {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        // Before any device exists: the co-processor's probe takes them.
+        let clocks = SimClocks::register()?;
         let mut lookup = KBox::new(lookup_table(), GFP_KERNEL)?;
         // SAFETY: all-zero is the state `of_changeset_init` expects to fill.
         let mut changeset: KBox<bindings::of_changeset> =
@@ -315,6 +397,7 @@ impl kernel::Module for SimBoard {
             changeset,
             lookup,
             devices,
+            _clocks: clocks,
         };
         match failure {
             // Dropping the board releases what was set up.
@@ -343,5 +426,6 @@ impl Drop for SimBoard {
             bindings::of_changeset_destroy(&mut *self.changeset);
             gpiod_remove_lookup_table(&mut *self.lookup);
         }
+        // `self._clocks` is dropped after this body: no device holds them.
     }
 }

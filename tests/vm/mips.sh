@@ -49,6 +49,17 @@ only_changed() { # only_changed "cmd/write control/write": the others stayed
 	done
 }
 hex2dec() { printf '%d' "0x$1"; }
+# clocks BUS CORE WHEN: the enable counts of the co-processor's bus and
+# core clocks (fixed-rate clocks that tests/sim gives the node under the
+# factory tree's names "bus-clk" and "mips-clk"; the clock core counts).
+CLK=/sys/kernel/debug/clk
+clocks() {
+	for c in hy300-sim-mips-bus hy300-sim-mips-core; do
+		[ -r "$CLK/$c/clk_enable_count" ] || fail "no clock $c in $CLK"
+	done
+	got="$(cat $CLK/hy300-sim-mips-bus/clk_enable_count) $(cat $CLK/hy300-sim-mips-core/clk_enable_count)"
+	[ "$got" = "$1 $2" ] || fail "$3: clock enable counts (bus, core) '$got', expected '$1 $2'"
+}
 # orig EXPECTED mipsorig ARGS...: the same for the C original's ioctls.
 orig() {
 	want=$1
@@ -80,6 +91,7 @@ expect hy300_mips_firmware_crc32 "$(hex2dec "$crc")" "$M/firmware_status"
 expect 'hy300_mips_memory_usage_bytes{region="firmware"}' "$size"
 expect 'hy300_mips_memory_region_size_bytes{region="firmware"}' 12582912
 expect hy300_mips_firmware_load_successes_total 1 "$M/firmware_status"
+clocks 1 1 "after the probe's load"
 echo "mips: probe loaded display.bin ($size bytes, crc32 $crc)"
 # The seed's region names only: the C original's boot and TSE (alias
 # debug) regions under one name each, never both (a sum would count twice).
@@ -129,6 +141,7 @@ run ok powerdown
 delta cmd write 1
 only_changed cmd/write
 expect hy300_mips_firmware_loaded 0
+clocks 1 0 "after a power down"
 SNAP=$(snapshot)
 run ok status
 delta status read 1
@@ -274,6 +287,7 @@ echo hy300-mipsloader >"$D/unbind" || fail "unbind"
 [ ! -e "$M" ] || fail "$M still present after unbind"
 [ ! -e /dev/mipsloader ] || fail "/dev/mipsloader still present after unbind"
 [ ! -e "$SIMDIR" ] || fail "the simulated hardware outlived unbind (held by the open file)"
+clocks 0 0 "after unbind"
 export MIPSCTL_FD=3
 run "error: ENODEV" status
 IFS='|'
@@ -288,13 +302,16 @@ exec 3>&-
 echo hy300-mipsloader >"$D/bind" || fail "bind"
 [ -d "$M" ] || fail "$M missing after bind"
 expect hy300_mips_firmware_loaded 1
+clocks 1 1 "after bind and the probe's load"
 run ok powerdown
+clocks 1 0 "after a power down"
 before=$(powerdowns)
 echo hy300-mipsloader >"$D/unbind" || fail "unbind without firmware"
 [ "$(powerdowns)" -eq "$before" ] || fail "remove sent a power down without firmware"
+clocks 0 0 "after unbind without firmware"
 echo hy300-mipsloader >"$D/bind" || fail "bind again"
 expect hy300_mips_firmware_loaded 1
-echo "mips: unbind powers down, open descriptors get ENODEV"
+echo "mips: unbind powers down, open descriptors get ENODEV; the clocks run while bound (core: from a load to a power down)"
 
 # Random ioctls: commands, sizes, NULL/unmapped/kernel/short pointers.
 mipsctl fuzz 20000 42 || fail "fuzz"
