@@ -446,20 +446,33 @@ impl<'b> Writer<'b> {
     }
 }
 
-/// Copies `src` into `dst` (of the same length) with fixed-size moves that
-/// the compiler inlines, the first and the last K bytes (overlapping) for
-/// the largest K of 4, 8, 16, 32, 64 or 128 that fits, instead of a call
-/// to `memcpy` for every piece of a few bytes; past 256 bytes, `memcpy`.
+/// The first `K` bytes of `src` into `dst` (both longer).
 #[inline(always)]
-fn copy(dst: &mut [u8], src: &[u8]) {
-    fn two<const K: usize>(dst: &mut [u8], src: &[u8]) {
-        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<K>(), src.first_chunk::<K>()) {
-            *d = *s;
-        }
-        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<K>(), src.last_chunk::<K>()) {
-            *d = *s;
-        }
+fn first<const K: usize>(dst: &mut [u8], src: &[u8]) {
+    if let (Some(d), Some(s)) = (dst.first_chunk_mut::<K>(), src.first_chunk::<K>()) {
+        *d = *s;
     }
+}
+
+/// The last `K` bytes of `src` into `dst` (of the same length).
+#[inline(always)]
+fn last<const K: usize>(dst: &mut [u8], src: &[u8]) {
+    if let (Some(d), Some(s)) = (dst.last_chunk_mut::<K>(), src.last_chunk::<K>()) {
+        *d = *s;
+    }
+}
+
+/// How a piece of `K` to `2K - 1` bytes is copied with fixed-size moves.
+trait Moves {
+    fn copy<const K: usize>(dst: &mut [u8], src: &[u8]);
+}
+
+/// Copies `src` into `dst` (of the same length): past 256 bytes `memcpy`,
+/// below 4 bytes one by one, otherwise `M`'s moves for the largest K of 4,
+/// 8, 16, 32, 64 or 128 that fits, which the compiler inlines instead of
+/// calling `memcpy` for every piece of a few bytes.
+#[inline(always)]
+fn copy_with<M: Moves>(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
     if n != dst.len() {
         return;
@@ -467,17 +480,17 @@ fn copy(dst: &mut [u8], src: &[u8]) {
     if n > 256 {
         dst.copy_from_slice(src);
     } else if n >= 128 {
-        two::<128>(dst, src);
+        M::copy::<128>(dst, src);
     } else if n >= 64 {
-        two::<64>(dst, src);
+        M::copy::<64>(dst, src);
     } else if n >= 32 {
-        two::<32>(dst, src);
+        M::copy::<32>(dst, src);
     } else if n >= 16 {
-        two::<16>(dst, src);
+        M::copy::<16>(dst, src);
     } else if n >= 8 {
-        two::<8>(dst, src);
+        M::copy::<8>(dst, src);
     } else if n >= 4 {
-        two::<4>(dst, src);
+        M::copy::<4>(dst, src);
     } else {
         for (d, s) in dst.iter_mut().zip(src) {
             *d = *s;
@@ -485,27 +498,28 @@ fn copy(dst: &mut [u8], src: &[u8]) {
     }
 }
 
-/// [`copy`] for a piece whose length is known at compile time (a const
-/// family's block): the first K bytes for the largest K of 4, 8, 16, 32, 64 or
-/// 128 that fits, then the last bytes as the smallest such chunk that
-/// covers the rest (overlapping); past 256 bytes, `memcpy`: a fixed run of
-/// moves, 154 bytes as 128 + 32 rather than 128 + 128. (With a length
-/// known only at run time its extra branches cost more than they save.)
-#[inline(always)]
-fn copy_block(dst: &mut [u8], src: &[u8]) {
-    fn first<const K: usize>(dst: &mut [u8], src: &[u8]) {
-        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<K>(), src.first_chunk::<K>()) {
-            *d = *s;
-        }
-    }
-    fn last<const K: usize>(dst: &mut [u8], src: &[u8]) {
-        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<K>(), src.last_chunk::<K>()) {
-            *d = *s;
-        }
-    }
-    /// The first `K` bytes, then the rest (below `K`) as a last chunk.
+/// The first and the last K bytes (overlapping): two moves whatever the
+/// length, for pieces whose length is known only at run time.
+struct FirstAndLast;
+
+impl Moves for FirstAndLast {
     #[inline(always)]
-    fn head_and_rest<const K: usize>(dst: &mut [u8], src: &[u8]) {
+    fn copy<const K: usize>(dst: &mut [u8], src: &[u8]) {
+        first::<K>(dst, src);
+        last::<K>(dst, src);
+    }
+}
+
+/// The first K bytes, then the rest as the smallest last chunk that covers
+/// it: for a length known at compile time (a const family's block) the
+/// branches fold away and 154 bytes are 128 + 32 rather than 128 + 128.
+/// (With a length known only at run time its extra branches cost more
+/// than they save.)
+struct HeadAndRest;
+
+impl Moves for HeadAndRest {
+    #[inline(always)]
+    fn copy<const K: usize>(dst: &mut [u8], src: &[u8]) {
         first::<K>(dst, src);
         let rest = src.len() - K;
         if rest == 0 {
@@ -523,29 +537,18 @@ fn copy_block(dst: &mut [u8], src: &[u8]) {
             last::<K>(dst, src);
         }
     }
-    let n = src.len();
-    if n != dst.len() {
-        return;
-    }
-    if n > 256 {
-        dst.copy_from_slice(src);
-    } else if n >= 128 {
-        head_and_rest::<128>(dst, src);
-    } else if n >= 64 {
-        head_and_rest::<64>(dst, src);
-    } else if n >= 32 {
-        head_and_rest::<32>(dst, src);
-    } else if n >= 16 {
-        head_and_rest::<16>(dst, src);
-    } else if n >= 8 {
-        head_and_rest::<8>(dst, src);
-    } else if n >= 4 {
-        head_and_rest::<4>(dst, src);
-    } else {
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = *s;
-        }
-    }
+}
+
+/// Copies a piece whose length is known only at run time.
+#[inline(always)]
+fn copy(dst: &mut [u8], src: &[u8]) {
+    copy_with::<FirstAndLast>(dst, src);
+}
+
+/// Copies a piece whose length is known at compile time.
+#[inline(always)]
+fn copy_block(dst: &mut [u8], src: &[u8]) {
+    copy_with::<HeadAndRest>(dst, src);
 }
 
 /// The value a sample of a `kind` family writes: a negative value of a
