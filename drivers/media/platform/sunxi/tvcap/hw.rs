@@ -1,84 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Access to the TVTOP capture block: 32-bit register reads and writes.
-//! `mmio.rs` implements it on the device, `sim.rs` in the QEMU guest;
-//! everything above (`engine.rs`, the interrupt path, V4L2) is shared.
+//! The TVTOP capture block as the driver sees it. The driver picks a
+//! backend at probe: `mmio.rs` on the device, `sim.rs` in the QEMU guest;
+//! everything above (`engine.rs`, the interrupt path, V4L2) is shared and
+//! sees only these traits.
+//!
+//! The module graph has no cycle: `regs` is a leaf, this module imports
+//! `regs` only, each backend imports this module and `regs`, and only the
+//! driver's root module names the backends and the driver type (which it
+//! hands to a backend as an [`InterruptSink`]).
 
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
-use crate::regs::Reg;
+use crate::regs::{Reg, TvtopRegister};
 
 /// Register access. Implementations do no policy: the programming
-/// sequences live in `engine.rs`, identical for every backend.
+/// sequences live in `engine.rs`, identical for every backend, and give
+/// the values their types ([`TvtopRegs`]).
 pub(crate) trait TvtopIo: Send + Sync {
-    /// Reads a register; `ENXIO` once the device is gone.
+    /// Reads the raw value of a register; `ENXIO` once the device is gone.
     fn read(&self, reg: Reg) -> Result<u32>;
-    /// Writes a register; `ENXIO` once the device is gone.
+    /// Writes the raw value of a register; `ENXIO` once the device is gone.
     fn write(&self, reg: Reg, value: u32) -> Result;
 }
 
-/// The backend a device uses: static dispatch, no trait objects.
-pub(crate) enum Backend {
-    /// The H713 register block, its interrupt and DMA.
-    Mmio(crate::mmio::MmioTvtop),
-    /// The QEMU guest's simulated capture block.
-    #[cfg(hy300_sim)]
-    Sim(Pin<KBox<crate::sim::SimTvtop>>),
+/// Typed access over any [`TvtopIo`], trait objects included: each
+/// register goes in and out as its `register!` type.
+pub(crate) trait TvtopRegs {
+    /// Reads register `R`.
+    fn read_reg<R: TvtopRegister>(&self) -> Result<R>;
+    /// Writes `value` to its register.
+    fn write_reg<R: TvtopRegister>(&self, value: R) -> Result;
 }
 
-impl TvtopIo for Backend {
-    fn read(&self, reg: Reg) -> Result<u32> {
-        match self {
-            Backend::Mmio(hw) => hw.read(reg),
-            #[cfg(hy300_sim)]
-            Backend::Sim(hw) => hw.read(reg),
-        }
+impl<T: TvtopIo + ?Sized> TvtopRegs for T {
+    fn read_reg<R: TvtopRegister>(&self) -> Result<R> {
+        self.read(R::REG).map(R::from)
     }
 
-    fn write(&self, reg: Reg, value: u32) -> Result {
-        match self {
-            Backend::Mmio(hw) => hw.write(reg, value),
-            #[cfg(hy300_sim)]
-            Backend::Sim(hw) => hw.write(reg, value),
-        }
+    fn write_reg<R: TvtopRegister>(&self, value: R) -> Result {
+        self.write(R::REG, value.into())
     }
 }
 
-impl Backend {
-    /// Connects the block's interrupt to `owner`'s [`crate::Tvcap::interrupt`].
-    /// On the device the IRQ registration does this; the simulation starts
-    /// its engine here.
-    ///
-    /// # Safety
-    ///
-    /// `owner` stays valid until [`Backend::shut_down`] returned.
-    pub(crate) unsafe fn attach(&self, owner: *const crate::Tvcap) {
-        match self {
-            Backend::Mmio(_) => {
-                let _ = owner;
-            }
-            #[cfg(hy300_sim)]
-            // SAFETY: same contract.
-            Backend::Sim(sim) => unsafe { sim.attach(owner) },
-        }
-    }
+/// Where a backend delivers the block's interrupt: the driver's handler.
+/// A trait, so that no backend names the driver.
+pub(crate) trait InterruptSink: Send + Sync {
+    /// Handles the pending sources; false when none was pending (the line
+    /// is shared).
+    fn interrupt(&self) -> bool;
+}
+
+/// A backend: register access, and the life of its interrupt path.
+pub(crate) trait TvtopBackend: TvtopIo {
+    /// Connects the block's interrupt to `sink` until [`Self::shut_down`].
+    /// On the device the IRQ registration does that, so the device backend
+    /// keeps nothing; the simulation keeps `sink` and starts its engine.
+    fn attach(&self, sink: Arc<dyn InterruptSink>);
 
     /// Waits until no interrupt of the block is being handled.
-    pub(crate) fn synchronize(&self) {
-        match self {
-            Backend::Mmio(hw) => hw.synchronize_irq(),
-            #[cfg(hy300_sim)]
-            Backend::Sim(sim) => sim.synchronize(),
-        }
-    }
+    fn synchronize(&self);
 
-    /// Stops everything the backend runs on its own, before the owner may
-    /// go away.
-    pub(crate) fn shut_down(&self) {
-        match self {
-            Backend::Mmio(hw) => hw.synchronize_irq(),
-            #[cfg(hy300_sim)]
-            Backend::Sim(sim) => sim.shut_down(),
-        }
-    }
+    /// Stops everything the backend runs on its own and lets go of the
+    /// sink: once it returned, no interrupt reaches the sink from here, and
+    /// the sink's owner may go away.
+    fn shut_down(&self);
 }

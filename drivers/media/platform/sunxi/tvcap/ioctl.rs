@@ -12,8 +12,9 @@ use kernel::sync::Arc;
 use kernel::types::Opaque;
 
 use crate::format::{self, Format, FORMATS};
+use crate::hw::TvtopBackend;
 use crate::v4l2::{self, raw};
-use crate::{engine, hw, metrics, Buffers, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
+use crate::{engine, metrics, Buffers, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
 
 /// Operation tables, kept in the device state so their addresses are stable.
 pub(crate) struct Tables {
@@ -85,7 +86,7 @@ fn tables() -> Tables {
 
 /// Creates the capture device of `dev` on `backend`: resets the engine,
 /// connects its interrupt path and registers the video device.
-pub(crate) fn create(dev: &Device, backend: hw::Backend) -> Result<Arc<Tvcap>> {
+pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc<Tvcap>> {
     let tvcap = Arc::pin_init(
         try_pin_init!(Tvcap {
             v4l2_dev: Opaque::zeroed(),
@@ -106,11 +107,11 @@ pub(crate) fn create(dev: &Device, backend: hw::Backend) -> Result<Arc<Tvcap>> {
         }? Error),
         GFP_KERNEL,
     )?;
-    let version = engine::init(&tvcap.hw)?;
+    let version = engine::init(&*tvcap.hw)?;
     dev_info!(dev, "TVTOP version {version:#010x}\n");
-    // SAFETY: `tvcap` is pinned in the Arc and outlives the engine: the
-    // backend is shut down in `destroy` before the last reference can go.
-    unsafe { tvcap.hw.attach(Arc::as_ptr(&tvcap)) };
+    // The backend holds a reference until it is shut down (in `destroy`,
+    // or below), which breaks the cycle through `tvcap.hw`.
+    tvcap.hw.attach(tvcap.clone());
     if let Err(e) = register(dev, &tvcap) {
         shut_down(&tvcap);
         return Err(e);
@@ -121,7 +122,7 @@ pub(crate) fn create(dev: &Device, backend: hw::Backend) -> Result<Arc<Tvcap>> {
 /// Masks and disables the engine, then waits for its interrupt path.
 fn shut_down(tvcap: &Tvcap) {
     // A failure means the device is gone already.
-    let _ = engine::shut_down(&tvcap.hw);
+    let _ = engine::shut_down(&*tvcap.hw);
     tvcap.hw.shut_down();
 }
 
@@ -417,7 +418,7 @@ unsafe extern "C" fn enum_input(
     }
     copy_str(&mut input.name, b"HDMI");
     input.type_ = raw::V4L2_INPUT_TYPE_CAMERA;
-    input.status = if tvcap.input_status() & crate::regs::status::SIGNAL != 0 {
+    input.status = if tvcap.input_status().signal().into_bool() {
         0
     } else {
         raw::V4L2_IN_ST_NO_SIGNAL

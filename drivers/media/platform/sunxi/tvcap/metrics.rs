@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use crate::format::FORMATS;
 use crate::hy300::class_device::fits_page_budget;
 use crate::prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
-use crate::regs::{status, Irq};
+use crate::regs::{Irq, STATUS};
 use crate::Tvcap;
 
 /// Upper bounds of the frame interval histogram, in nanoseconds.
@@ -193,9 +193,9 @@ fn buffer_status(m: &TvcapMetrics, queued: u64, streaming: bool, w: &mut Writer<
 }
 
 /// The input: in `metrics` too.
-fn signal(m: &TvcapMetrics, hw_status: u32, format: crate::format::Format, w: &mut Writer<'_>) {
-    w.gauge(&SIGNAL, hw_status & status::SIGNAL != 0);
-    w.gauge(&CONNECTED, hw_status & status::HDMI_CONNECTED != 0);
+fn signal(m: &TvcapMetrics, hw_status: STATUS, format: crate::format::Format, w: &mut Writer<'_>) {
+    w.gauge(&SIGNAL, hw_status.signal().into_bool());
+    w.gauge(&CONNECTED, hw_status.hdmi_connected().into_bool());
     w.counter(&HOTPLUG, &m.hotplug_events);
     w.gauge(&WIDTH, format.width);
     w.gauge(&HEIGHT, format.height);
@@ -281,14 +281,14 @@ pub(crate) fn render_worst_case_of(m: &TvcapMetrics, attr: &[u8], w: &mut Writer
         b"capture_stats" => capture_stats(m, w),
         b"buffer_status" => buffer_status(m, 8, true, w),
         b"signal_detection" => {
-            signal(m, u32::MAX, format, w);
+            signal(m, STATUS::from(u32::MAX), format, w);
             format_changes(m, w);
         }
         b"frame_metrics" => frame_metrics(m, w),
         b"metrics" => {
             capture_stats(m, w);
             buffer_status(m, 8, true, w);
-            signal(m, u32::MAX, format, w);
+            signal(m, STATUS::from(u32::MAX), format, w);
             frame_metrics(m, w);
         }
         _ => {}

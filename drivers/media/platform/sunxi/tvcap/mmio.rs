@@ -9,10 +9,14 @@ use kernel::clk::Clk;
 use kernel::device::{Core, Device};
 use kernel::platform;
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
-use crate::hw::TvtopIo;
+use crate::hw::{InterruptSink, TvtopBackend, TvtopIo};
 use crate::hy300::registers::RegisterBlock;
-use crate::regs::{Reg, BLOCK_SIZE};
+use crate::regs::{
+    Reg, BLOCK_SIZE, CTRL, DMA_ADDR, DMA_CTRL, DMA_SIZE, FORMAT, IRQ_EN, IRQ_STATUS, RESOLUTION,
+    STATUS, VERSION,
+};
 use crate::v4l2::raw;
 
 /// Clocks of the capture path, enabled while bound.
@@ -34,20 +38,62 @@ impl MmioTvtop {
     }
 
     /// Waits for a running handler of the block's interrupt.
-    pub(crate) fn synchronize_irq(&self) {
+    fn synchronize_irq(&self) {
         // SAFETY: `irq` is this device's interrupt line; with no handler
         // (not yet requested, or freed) this returns at once.
         unsafe { bindings::synchronize_irq(self.irq) };
     }
 }
 
+/// Each register through its typed location.
 impl TvtopIo for MmioTvtop {
     fn read(&self, reg: Reg) -> Result<u32> {
-        self.regs.read(reg.offset())
+        let r = &self.regs;
+        match reg {
+            Reg::Ctrl => r.read(CTRL).map(u32::from),
+            Reg::Status => r.read(STATUS).map(u32::from),
+            Reg::IrqEn => r.read(IRQ_EN).map(u32::from),
+            Reg::IrqStatus => r.read(IRQ_STATUS).map(u32::from),
+            Reg::Format => r.read(FORMAT).map(u32::from),
+            Reg::Resolution => r.read(RESOLUTION).map(u32::from),
+            Reg::DmaCtrl => r.read(DMA_CTRL).map(u32::from),
+            Reg::DmaAddr => r.read(DMA_ADDR).map(u32::from),
+            Reg::DmaSize => r.read(DMA_SIZE).map(u32::from),
+            Reg::Version => r.read(VERSION).map(u32::from),
+        }
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
-        self.regs.write(reg.offset(), value)
+        let r = &self.regs;
+        match reg {
+            Reg::Ctrl => r.write(CTRL, CTRL::from(value)),
+            Reg::Status => r.write(STATUS, STATUS::from(value)),
+            Reg::IrqEn => r.write(IRQ_EN, IRQ_EN::from(value)),
+            Reg::IrqStatus => r.write(IRQ_STATUS, IRQ_STATUS::from(value)),
+            Reg::Format => r.write(FORMAT, FORMAT::from(value)),
+            Reg::Resolution => r.write(RESOLUTION, RESOLUTION::from(value)),
+            Reg::DmaCtrl => r.write(DMA_CTRL, DMA_CTRL::from(value)),
+            Reg::DmaAddr => r.write(DMA_ADDR, DMA_ADDR::from(value)),
+            Reg::DmaSize => r.write(DMA_SIZE, DMA_SIZE::from(value)),
+            Reg::Version => r.write(VERSION, VERSION::from(value)),
+        }
+    }
+}
+
+impl TvtopBackend for MmioTvtop {
+    /// The interrupt registration of the probe holds the driver's handler;
+    /// the register block keeps no reference to it.
+    fn attach(&self, sink: Arc<dyn InterruptSink>) {
+        drop(sink);
+    }
+
+    fn synchronize(&self) {
+        self.synchronize_irq();
+    }
+
+    /// Nothing runs on its own here; a handler still running is waited for.
+    fn shut_down(&self) {
+        self.synchronize_irq();
     }
 }
 

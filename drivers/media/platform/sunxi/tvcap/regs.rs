@@ -1,93 +1,225 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The TVTOP capture register block (first `reg` of the device tree node,
-//! 0x05700000 on the H713) and interrupt status decoding.
+//! 0x05700000 on the H713), typed with `kernel::io::register!`, and the
+//! decoding of its interrupt sources.
 //!
-//! Not used by the driver, so not modelled: 0x3c HDMI_CTRL, 0x40
-//! HDMI_STATUS; STATUS bits 4 DMA busy, 5 error, 7 FIFO full.
+//! Offsets and bits are the C original's (`TVTOP_*_REG`, `TVTOP_CTRL_*`,
+//! `TVTOP_STATUS_*`, `TVTOP_IRQ_*`); only what the driver or its
+//! simulation uses is defined, every other bit is left undefined. Not used
+//! by the driver, so not modelled: 0x3c HDMI_CTRL, 0x40 HDMI_STATUS;
+//! STATUS bits 4 DMA busy, 5 error, 7 FIFO full.
+//!
+//! This module is a leaf: the engine, both backends, the interrupt path
+//! and the metrics import it; it imports none of them.
 
-/// A register of the block. Offsets are from the H713 C driver.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Reg {
-    /// 0x00: [`ctrl`] bits.
-    Ctrl,
-    /// 0x04: [`status`] bits (read only).
-    Status,
-    /// 0x08: interrupt enable, [`Irq`] bits.
-    IrqEn,
-    /// 0x0c: interrupt status, [`Irq`] bits; write 1 to clear.
-    IrqStatus,
-    /// 0x10: output pixel format ([`crate::format::PixelFormat::hw_code`]).
-    Format,
-    /// 0x14: `height << 16 | width`.
-    Resolution,
-    /// 0x28: [`dma_ctrl`] bits.
-    DmaCtrl,
-    /// 0x2c: bus address (IOVA) of the next frame buffer.
-    DmaAddr,
-    /// 0x30: size of that buffer in bytes.
-    DmaSize,
-    /// 0xfc: block version (read only).
-    Version,
-}
-
-impl Reg {
-    /// Byte offset in the block.
-    pub(crate) const fn offset(self) -> usize {
-        match self {
-            Reg::Ctrl => 0x00,
-            Reg::Status => 0x04,
-            Reg::IrqEn => 0x08,
-            Reg::IrqStatus => 0x0c,
-            Reg::Format => 0x10,
-            Reg::Resolution => 0x14,
-            Reg::DmaCtrl => 0x28,
-            Reg::DmaAddr => 0x2c,
-            Reg::DmaSize => 0x30,
-            Reg::Version => 0xfc,
-        }
-    }
-}
+use kernel::io::register;
+use kernel::io::register::Register;
+use kernel::num::Bounded;
 
 /// Bytes of the block the driver maps.
 pub(crate) const BLOCK_SIZE: usize = 0x100;
 
-/// CTRL bits.
-pub(crate) mod ctrl {
-    pub(crate) const ENABLE: u32 = 1 << 0;
-    pub(crate) const CAPTURE: u32 = 1 << 1;
-    pub(crate) const HDMI: u32 = 1 << 2;
-    pub(crate) const DMA: u32 = 1 << 3;
-    pub(crate) const AUTO_FORMAT: u32 = 1 << 4;
-    /// Resets the block; self-clearing.
-    pub(crate) const RESET: u32 = 1 << 31;
+register! {
+    /// 0x00 (`TVTOP_CTRL_REG`): block control.
+    pub(crate) CTRL(u32) @ 0x00 {
+        /// Resets the block; self-clearing.
+        31:31 reset;
+        /// Detect the input format on its own.
+        4:4 auto_format;
+        /// DMA of captured frames to memory.
+        3:3 dma;
+        /// The HDMI receiver.
+        2:2 hdmi;
+        /// The capture engine.
+        1:1 capture;
+        /// The block as a whole.
+        0:0 enable;
+    }
+
+    /// 0x04 (`TVTOP_STATUS_REG`, read only): input and engine state. The
+    /// driver reads the input bits; the simulation models the others too.
+    pub(crate) STATUS(u32) @ 0x04 {
+        /// The block is ready.
+        6:6 ready;
+        /// The engine is capturing.
+        3:3 capturing;
+        /// The input's format is detected.
+        2:2 format_locked;
+        /// A signal is present on the input.
+        1:1 signal;
+        /// An HDMI source is plugged in.
+        0:0 hdmi_connected;
+    }
+
+    /// 0x08 (`TVTOP_IRQ_EN_REG`): interrupt enable, one bit per source, in
+    /// the same places as [`IRQ_STATUS`].
+    pub(crate) IRQ_EN(u32) @ 0x08 {
+        9:9 timeout;
+        8:8 fifo_error;
+        7:7 dma_error;
+        6:6 hw_error;
+        5:5 hotplug;
+        4:4 buffer_underflow;
+        3:3 buffer_overflow;
+        2:2 format_change;
+        1:1 input_change;
+        0:0 frame_done;
+    }
+
+    /// 0x0c (`TVTOP_IRQ_STATUS_REG`): pending interrupt sources; a 1
+    /// written to a bit clears it, a 0 leaves it.
+    pub(crate) IRQ_STATUS(u32) @ 0x0c {
+        /// The engine gave up waiting (an error).
+        9:9 timeout;
+        /// The input FIFO failed (an error).
+        8:8 fifo_error;
+        /// A frame could not be written to its buffer (an error).
+        7:7 dma_error;
+        /// The block failed (an error).
+        6:6 hw_error;
+        /// An HDMI source was plugged in or out.
+        5:5 hotplug;
+        /// The engine ran dry (an error).
+        4:4 buffer_underflow;
+        /// A frame found no buffer armed and was dropped.
+        3:3 buffer_overflow;
+        /// The input's format or resolution changed.
+        2:2 format_change;
+        /// The input's signal came or went.
+        1:1 input_change;
+        /// A frame was written to the armed buffer.
+        0:0 frame_done;
+    }
+
+    /// 0x10 (`TVTOP_FORMAT_REG`): output pixel format.
+    pub(crate) FORMAT(u32) @ 0x10 {
+        /// The format's code (the driver's `PixelFormat::hw_code`).
+        31:0 code;
+    }
+
+    /// 0x14 (`TVTOP_RESOLUTION_REG`): frame size in pixels (the C original
+    /// writes 0x04380780 for 1920x1080).
+    pub(crate) RESOLUTION(u32) @ 0x14 {
+        31:16 height;
+        15:0 width;
+    }
+
+    /// 0x28 (`TVTOP_DMA_CTRL_REG`): the buffer hand-over.
+    pub(crate) DMA_CTRL(u32) @ 0x28 {
+        /// DMA_ADDR/DMA_SIZE hold a buffer for the next frame. The engine
+        /// clears it when it takes the buffer; a frame that finds it clear
+        /// is dropped with BUFFER_OVERFLOW.
+        0:0 armed;
+    }
+
+    /// 0x2c (`TVTOP_DMA_ADDR_REG`): bus address (IOVA) of the next frame
+    /// buffer.
+    pub(crate) DMA_ADDR(u32) @ 0x2c {
+        31:0 addr;
+    }
+
+    /// 0x30 (`TVTOP_DMA_SIZE_REG`): size of that buffer in bytes.
+    pub(crate) DMA_SIZE(u32) @ 0x30 {
+        31:0 bytes;
+    }
+
+    /// 0xfc (`TVTOP_DEBUG_REG`, read only): block version.
+    pub(crate) VERSION(u32) @ 0xfc {
+        31:0 value;
+    }
 }
 
-/// STATUS bits. The driver reads the input bits; the simulation models
-/// the others too.
-#[cfg_attr(not(hy300_sim), allow(dead_code))]
-pub(crate) mod status {
-    pub(crate) const HDMI_CONNECTED: u32 = 1 << 0;
-    pub(crate) const SIGNAL: u32 = 1 << 1;
-    pub(crate) const FORMAT_LOCKED: u32 = 1 << 2;
-    pub(crate) const CAPTURING: u32 = 1 << 3;
-    pub(crate) const READY: u32 = 1 << 6;
+impl RESOLUTION {
+    /// The value for a frame of `width` x `height`; each is 16 bits wide,
+    /// higher bits are dropped (the formats stay far below).
+    pub(crate) fn of(width: u32, height: u32) -> Self {
+        RESOLUTION::from_raw(0)
+            .with_width(Bounded::<u32, 16>::from_expr(width & 0xffff))
+            .with_height(Bounded::<u32, 16>::from_expr(height & 0xffff))
+    }
 }
 
-/// DMA_CTRL bits.
-pub(crate) mod dma_ctrl {
-    /// DMA_ADDR/DMA_SIZE hold a buffer for the next frame. The engine
-    /// clears it when it takes the buffer; a frame that finds it clear is
-    /// dropped with BUFFER_OVERFLOW.
-    pub(crate) const ARMED: u32 = 1 << 0;
+/// A register's identity: what a backend is asked to access.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Reg {
+    Ctrl,
+    Status,
+    IrqEn,
+    IrqStatus,
+    Format,
+    Resolution,
+    DmaCtrl,
+    DmaAddr,
+    DmaSize,
+    Version,
 }
 
-/// RESOLUTION value for a frame size.
-pub(crate) const fn resolution(width: u32, height: u32) -> u32 {
-    (height & 0xffff) << 16 | (width & 0xffff)
+impl Reg {
+    /// Every register, in offset order.
+    pub(crate) const ALL: [Reg; 10] = [
+        Reg::Ctrl,
+        Reg::Status,
+        Reg::IrqEn,
+        Reg::IrqStatus,
+        Reg::Format,
+        Reg::Resolution,
+        Reg::DmaCtrl,
+        Reg::DmaAddr,
+        Reg::DmaSize,
+        Reg::Version,
+    ];
+
+    /// Byte offset in the block, from the typed definition.
+    pub(crate) const fn offset(self) -> usize {
+        match self {
+            Reg::Ctrl => CTRL::OFFSET,
+            Reg::Status => STATUS::OFFSET,
+            Reg::IrqEn => IRQ_EN::OFFSET,
+            Reg::IrqStatus => IRQ_STATUS::OFFSET,
+            Reg::Format => FORMAT::OFFSET,
+            Reg::Resolution => RESOLUTION::OFFSET,
+            Reg::DmaCtrl => DMA_CTRL::OFFSET,
+            Reg::DmaAddr => DMA_ADDR::OFFSET,
+            Reg::DmaSize => DMA_SIZE::OFFSET,
+            Reg::Version => VERSION::OFFSET,
+        }
+    }
 }
 
-/// The interrupt sources of IRQ_STATUS (write 1 to clear), bit order.
+/// A typed register of this block and its identity.
+pub(crate) trait TvtopRegister:
+    Register<Storage = u32> + Copy + From<u32> + Into<u32>
+{
+    /// Which register this is.
+    const REG: Reg;
+}
+
+/// Ties each typed register to its identity.
+macro_rules! identities {
+    ($($ty:ident => $reg:ident),* $(,)?) => {
+        $(
+            impl TvtopRegister for $ty {
+                const REG: Reg = Reg::$reg;
+            }
+        )*
+    };
+}
+
+identities! {
+    CTRL => Ctrl,
+    STATUS => Status,
+    IRQ_EN => IrqEn,
+    IRQ_STATUS => IrqStatus,
+    FORMAT => Format,
+    RESOLUTION => Resolution,
+    DMA_CTRL => DmaCtrl,
+    DMA_ADDR => DmaAddr,
+    DMA_SIZE => DmaSize,
+    VERSION => Version,
+}
+
+/// The interrupt sources of IRQ_STATUS (and IRQ_EN), bit order.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Irq {
     FrameDone,
@@ -116,8 +248,36 @@ impl Irq {
         Irq::Timeout,
     ];
 
+    /// The source's bit in IRQ_STATUS, from the typed field.
     pub(crate) const fn bit(self) -> u32 {
-        1 << (self as u32)
+        match self {
+            Irq::FrameDone => IRQ_STATUS::FRAME_DONE_MASK,
+            Irq::InputChange => IRQ_STATUS::INPUT_CHANGE_MASK,
+            Irq::FormatChange => IRQ_STATUS::FORMAT_CHANGE_MASK,
+            Irq::BufferOverflow => IRQ_STATUS::BUFFER_OVERFLOW_MASK,
+            Irq::BufferUnderflow => IRQ_STATUS::BUFFER_UNDERFLOW_MASK,
+            Irq::Hotplug => IRQ_STATUS::HOTPLUG_MASK,
+            Irq::HwError => IRQ_STATUS::HW_ERROR_MASK,
+            Irq::DmaError => IRQ_STATUS::DMA_ERROR_MASK,
+            Irq::FifoError => IRQ_STATUS::FIFO_ERROR_MASK,
+            Irq::Timeout => IRQ_STATUS::TIMEOUT_MASK,
+        }
+    }
+
+    /// The source's enable bit in IRQ_EN, from its own typed field.
+    pub(crate) const fn enable_bit(self) -> u32 {
+        match self {
+            Irq::FrameDone => IRQ_EN::FRAME_DONE_MASK,
+            Irq::InputChange => IRQ_EN::INPUT_CHANGE_MASK,
+            Irq::FormatChange => IRQ_EN::FORMAT_CHANGE_MASK,
+            Irq::BufferOverflow => IRQ_EN::BUFFER_OVERFLOW_MASK,
+            Irq::BufferUnderflow => IRQ_EN::BUFFER_UNDERFLOW_MASK,
+            Irq::Hotplug => IRQ_EN::HOTPLUG_MASK,
+            Irq::HwError => IRQ_EN::HW_ERROR_MASK,
+            Irq::DmaError => IRQ_EN::DMA_ERROR_MASK,
+            Irq::FifoError => IRQ_EN::FIFO_ERROR_MASK,
+            Irq::Timeout => IRQ_EN::TIMEOUT_MASK,
+        }
     }
 
     /// Whether this source is a capture error (counted by kind).
@@ -145,18 +305,31 @@ impl Irq {
     }
 }
 
+/// The bits of `sources`, OR-ed.
+const fn bits_of(sources: &[Irq]) -> u32 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < sources.len() {
+        bits |= sources[i].bit();
+        i += 1;
+    }
+    bits
+}
+
 /// All bits the hardware defines.
-pub(crate) const IRQ_MASK: u32 = (1 << 10) - 1;
+pub(crate) const IRQ_MASK: u32 = bits_of(&Irq::ALL);
 
 /// The sources that belong to a running capture: unmasked by the start
 /// sequence, masked again (and their pending bits cleared) by the stop
 /// sequence, so a stopped engine cannot raise a frame event.
-pub(crate) const CAPTURE_IRQS: u32 = Irq::FrameDone.bit()
-    | Irq::BufferOverflow.bit()
-    | Irq::BufferUnderflow.bit()
-    | Irq::DmaError.bit()
-    | Irq::FifoError.bit()
-    | Irq::Timeout.bit();
+pub(crate) const CAPTURE_IRQS: u32 = bits_of(&[
+    Irq::FrameDone,
+    Irq::BufferOverflow,
+    Irq::BufferUnderflow,
+    Irq::DmaError,
+    Irq::FifoError,
+    Irq::Timeout,
+]);
 
 /// The sources reported whether or not a capture runs: input and format
 /// changes, hotplug, block errors.
@@ -164,8 +337,40 @@ pub(crate) const INPUT_IRQS: u32 = IRQ_MASK & !CAPTURE_IRQS;
 
 /// The sources set in an IRQ_STATUS value, in bit order; undefined bits
 /// are ignored.
-pub(crate) fn decode(irq_status: u32) -> impl Iterator<Item = Irq> {
-    Irq::ALL
-        .into_iter()
-        .filter(move |irq| irq_status & irq.bit() != 0)
+pub(crate) fn decode(irq_status: IRQ_STATUS) -> impl Iterator<Item = Irq> {
+    let raw = irq_status.into_raw();
+    Irq::ALL.into_iter().filter(move |irq| raw & irq.bit() != 0)
 }
+
+/// The tables agree with the typed definitions: [`Reg::ALL`] in offset
+/// order, each register 4-byte aligned inside the mapped block; [`Irq::ALL`]
+/// in bit order (what [`decode`] promises), one bit each, enabled by the
+/// same bit of IRQ_EN that reports it in IRQ_STATUS. Where each bit is,
+/// the KUnit suite checks against the C original.
+const fn tables_are_consistent() -> bool {
+    let mut i = 0;
+    while i < Reg::ALL.len() {
+        let offset = Reg::ALL[i].offset();
+        if offset % 4 != 0 || offset + 4 > BLOCK_SIZE {
+            return false;
+        }
+        if i > 0 && Reg::ALL[i - 1].offset() >= offset {
+            return false;
+        }
+        i += 1;
+    }
+    let mut i = 0;
+    while i < Irq::ALL.len() {
+        let bit = Irq::ALL[i].bit();
+        if !bit.is_power_of_two() || Irq::ALL[i].enable_bit() != bit {
+            return false;
+        }
+        if i > 0 && Irq::ALL[i - 1].bit() >= bit {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const _: () = assert!(tables_are_consistent());

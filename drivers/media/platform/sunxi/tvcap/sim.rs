@@ -12,8 +12,9 @@
 //! 1/fps seconds while CTRL has ENABLE, CAPTURE and DMA set (every 20 ms
 //! otherwise) it writes a frame to the armed DMA address, as a bus master
 //! would, and raises FRAME_DONE, or raises BUFFER_OVERFLOW when nothing is
-//! armed; it then "asserts the interrupt" by calling the driver's interrupt
-//! handler. The guest has no IOMMU, so a DMA address is a physical address.
+//! armed; it then "asserts the interrupt" by calling the interrupt sink the
+//! driver attached (its handler; this module does not know the driver's
+//! type). The guest has no IOMMU, so a DMA address is a physical address.
 //!
 //! A frame starts with a header (`HY300TVC`, the engine's frame counter,
 //! width, height, fourcc, all little endian) and then every 4 KiB block `k`
@@ -24,16 +25,16 @@
 //! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW),
 //! `dma_error` (fail that many armed frames with DMA_ERROR), `fps`.
 
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::prelude::*;
+use kernel::sync::{Arc, SpinLock};
 use kernel::types::Opaque;
 
 use crate::format::FORMATS;
-use crate::hw::TvtopIo;
+use crate::hw::{InterruptSink, TvtopBackend, TvtopIo};
 use crate::hy300::debugfs::Knobs;
-use crate::regs::{ctrl, dma_ctrl, status, Irq, Reg};
-use crate::Tvcap;
+use crate::regs::{Irq, Reg, CTRL, DMA_CTRL, RESOLUTION, STATUS};
 
 unsafe extern "C" {
     // tvcap_glue.c: INIT_DELAYED_WORK is a macro.
@@ -48,7 +49,12 @@ const BLOCK: usize = 4096;
 const IDLE_PERIOD_MS: u32 = 20;
 /// VERSION of the simulated block.
 const SIM_VERSION: u32 = 0x5349_0001;
-const CAPTURING: u32 = ctrl::ENABLE | ctrl::CAPTURE | ctrl::DMA;
+/// CTRL bits that make the engine capture.
+const CAPTURING: u32 = CTRL::from_raw(0)
+    .with_const_enable::<1>()
+    .with_const_capture::<1>()
+    .with_const_dma::<1>()
+    .into_raw();
 
 /// The register file, one atomic per register the driver uses.
 struct Registers {
@@ -113,7 +119,9 @@ impl Registers {
 pub(crate) struct SimTvtop {
     #[pin]
     work: Opaque<bindings::delayed_work>,
-    owner: AtomicPtr<Tvcap>,
+    /// The driver's handler, from `attach` until `shut_down`.
+    #[pin]
+    sink: SpinLock<Option<Arc<dyn InterruptSink>>>,
     running: AtomicBool,
     regs: Registers,
     counter: AtomicU32,
@@ -127,7 +135,8 @@ pub(crate) struct SimTvtop {
     knobs: Knobs,
 }
 
-// SAFETY: all state is atomic; the work item is managed by the workqueue.
+// SAFETY: all state is atomic or locked; the work item is managed by the
+// workqueue.
 unsafe impl Send for SimTvtop {}
 // SAFETY: as above.
 unsafe impl Sync for SimTvtop {}
@@ -144,7 +153,7 @@ impl TvtopIo for SimTvtop {
 
     fn write(&self, reg: Reg, value: u32) -> Result {
         match reg {
-            Reg::Ctrl if value & ctrl::RESET != 0 => self.regs.reset(),
+            Reg::Ctrl if CTRL::from(value).reset().into_bool() => self.regs.reset(),
             Reg::Ctrl => {
                 // The frame counter restarts with each capture.
                 if self.regs.ctrl.swap(value, Relaxed) & CAPTURING != CAPTURING
@@ -167,14 +176,14 @@ impl TvtopIo for SimTvtop {
 }
 
 impl SimTvtop {
-    pub(crate) fn new() -> Result<Pin<KBox<Self>>> {
-        let sim = KBox::pin_init(
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        let sim = Arc::pin_init(
             pin_init!(SimTvtop {
                 work <- Opaque::ffi_init(|slot: *mut bindings::delayed_work| {
                     // SAFETY: `slot` is valid for writes and pinned.
                     unsafe { hy300_tvcap_init_delayed_work(slot, Some(tick)) }
                 }),
-                owner: AtomicPtr::new(core::ptr::null_mut()),
+                sink <- kernel::new_spinlock!(None, "tvcap_sim_sink"),
                 running: AtomicBool::new(false),
                 regs: Registers::new(),
                 counter: AtomicU32::new(0),
@@ -188,7 +197,7 @@ impl SimTvtop {
             }),
             GFP_KERNEL,
         )?;
-        sim.regs.status.store(sim.input_status(), Relaxed);
+        sim.regs.status.store(sim.input_status().into(), Relaxed);
         let knobs = [
             (c"connected", &sim.connected),
             (c"signal", &sim.signal),
@@ -200,17 +209,6 @@ impl SimTvtop {
         // removes the files.
         unsafe { sim.knobs.publish(c"hy300-tvcap-sim", &knobs) };
         Ok(sim)
-    }
-
-    /// Starts the engine; its interrupts go to `owner`.
-    ///
-    /// # Safety
-    ///
-    /// `owner` stays valid until [`SimTvtop::shut_down`] returned.
-    pub(crate) unsafe fn attach(&self, owner: *const Tvcap) {
-        self.owner.store(owner.cast_mut(), Relaxed);
-        self.running.store(true, Relaxed);
-        self.schedule(IDLE_PERIOD_MS);
     }
 
     fn schedule(&self, ms: u32) {
@@ -225,19 +223,6 @@ impl SimTvtop {
                 delay,
             );
         }
-    }
-
-    /// Waits for a tick that may be writing a frame or in the handler.
-    pub(crate) fn synchronize(&self) {
-        // SAFETY: the work item is initialised.
-        unsafe { bindings::flush_delayed_work(self.work.get()) };
-    }
-
-    pub(crate) fn shut_down(&self) {
-        self.running.store(false, Relaxed);
-        // SAFETY: the work item is initialised; `running` is false, so it
-        // does not queue itself again.
-        unsafe { bindings::cancel_delayed_work_sync(self.work.get()) };
     }
 
     /// Milliseconds until the next frame is due. Frames are due on a fixed
@@ -259,39 +244,33 @@ impl SimTvtop {
     }
 
     /// STATUS input bits from the knobs.
-    fn input_status(&self) -> u32 {
+    fn input_status(&self) -> STATUS {
         let connected = self.connected.load(Relaxed) != 0;
         let signal = connected && self.signal.load(Relaxed) != 0;
-        let mut bits = status::READY;
-        if connected {
-            bits |= status::HDMI_CONNECTED;
-        }
-        if signal {
-            bits |= status::SIGNAL | status::FORMAT_LOCKED;
-        }
-        bits
+        STATUS::zeroed()
+            .with_ready(true)
+            .with_hdmi_connected(connected)
+            .with_signal(signal)
+            .with_format_locked(signal)
     }
 
     /// One tick: input changes, then (while capturing) one frame. Returns
     /// whether the engine is capturing.
-    fn run_tick(&self, owner: &Tvcap) -> bool {
+    fn run_tick(&self, sink: &dyn InterruptSink) -> bool {
         let mut raised = 0;
-        let mut new_status = self.input_status();
         let capturing = self.regs.ctrl.load(Relaxed) & CAPTURING == CAPTURING;
-        if capturing {
-            new_status |= status::CAPTURING;
-        }
-        let old = self.regs.status.swap(new_status, Relaxed);
-        if (old ^ new_status) & status::HDMI_CONNECTED != 0 {
+        let new_status = self.input_status().with_capturing(capturing);
+        let old = STATUS::from(self.regs.status.swap(new_status.into(), Relaxed));
+        if old.hdmi_connected() != new_status.hdmi_connected() {
             raised |= Irq::Hotplug.bit() | Irq::InputChange.bit();
-        } else if (old ^ new_status) & status::SIGNAL != 0 {
+        } else if old.signal() != new_status.signal() {
             raised |= Irq::InputChange.bit();
         }
         if capturing {
             // One frame event per tick; the counter numbers them like the
             // driver's V4L2 sequence (lost frames included).
             let counter = self.counter.fetch_add(1, Relaxed);
-            let lost = new_status & status::SIGNAL == 0 || take_one(&self.overflow);
+            let lost = !new_status.signal().into_bool() || take_one(&self.overflow);
             raised |= if lost {
                 Irq::BufferOverflow.bit()
             } else {
@@ -301,7 +280,7 @@ impl SimTvtop {
         let pending = raised & self.regs.irq_en.load(Relaxed);
         if pending != 0 {
             self.regs.irq_status.fetch_or(pending, Relaxed);
-            owner.interrupt();
+            sink.interrupt();
         }
         capturing
     }
@@ -310,7 +289,9 @@ impl SimTvtop {
     /// BUFFER_OVERFLOW when nothing is armed, DMA_ERROR when the address
     /// is not memory.
     fn write_frame(&self, counter: u32) -> u32 {
-        if self.regs.dma_ctrl.fetch_and(!dma_ctrl::ARMED, Relaxed) & dma_ctrl::ARMED == 0 {
+        // The engine takes the armed buffer: ARMED is consumed.
+        let armed = DMA_CTRL::ARMED_MASK;
+        if self.regs.dma_ctrl.fetch_and(!armed, Relaxed) & armed == 0 {
             return Irq::BufferOverflow.bit();
         }
         if take_one(&self.dma_error) {
@@ -336,7 +317,7 @@ impl SimTvtop {
         for (k, block) in frame.chunks_mut(BLOCK).enumerate() {
             block.fill((counter as usize).wrapping_add(k) as u8);
         }
-        let resolution = self.regs.resolution.load(Relaxed);
+        let resolution = RESOLUTION::from(self.regs.resolution.load(Relaxed));
         let code = self.regs.format.load(Relaxed);
         let fourcc = FORMATS
             .iter()
@@ -345,8 +326,8 @@ impl SimTvtop {
         let header = [
             &HEADER_MAGIC[..],
             &counter.to_le_bytes(),
-            &(resolution & 0xffff).to_le_bytes(),
-            &(resolution >> 16).to_le_bytes(),
+            &resolution.width().get().to_le_bytes(),
+            &resolution.height().get().to_le_bytes(),
             &fourcc.to_le_bytes(),
         ];
         let mut at = 0;
@@ -387,9 +368,11 @@ unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
     if !sim.running.load(Relaxed) {
         return;
     }
-    let owner = sim.owner.load(Relaxed);
-    // SAFETY: `owner` is valid while `running` (contract of `attach`).
-    let capturing = !owner.is_null() && sim.run_tick(unsafe { &*owner });
+    // A reference of our own, so the handler runs without the lock held;
+    // `shut_down` waits for this tick before it drops the attached one, so
+    // this is never the last.
+    let sink = sim.sink.lock().clone();
+    let capturing = sink.is_some_and(|sink| sim.run_tick(&*sink));
     let delay_ms = if capturing {
         sim.next_frame_delay_ms()
     } else {
@@ -398,6 +381,32 @@ unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
     };
     if sim.running.load(Relaxed) {
         sim.schedule(delay_ms);
+    }
+}
+
+impl TvtopBackend for SimTvtop {
+    /// Starts the engine; its interrupts go to `sink`.
+    fn attach(&self, sink: Arc<dyn InterruptSink>) {
+        *self.sink.lock() = Some(sink);
+        self.running.store(true, Relaxed);
+        self.schedule(IDLE_PERIOD_MS);
+    }
+
+    /// Waits for a tick that may be writing a frame or in the handler.
+    fn synchronize(&self) {
+        // SAFETY: the work item is initialised.
+        unsafe { bindings::flush_delayed_work(self.work.get()) };
+    }
+
+    fn shut_down(&self) {
+        self.running.store(false, Relaxed);
+        // SAFETY: the work item is initialised; `running` is false, so it
+        // does not queue itself again.
+        unsafe { bindings::cancel_delayed_work_sync(self.work.get()) };
+        // No tick runs any more: the driver may go once its sink is dropped
+        // (outside the lock).
+        let sink = self.sink.lock().take();
+        drop(sink);
     }
 }
 

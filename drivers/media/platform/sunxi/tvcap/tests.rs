@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit suite: format and size negotiation, IRQ status decoding, the
-//! engine's register sequences, the metrics page bound.
+//! KUnit suite: format and size negotiation, the typed registers against
+//! the C original's offsets and bits, IRQ status decoding and
+//! write-1-to-clear, the engine's register sequences, the metrics page
+//! bound.
 
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
@@ -11,39 +13,76 @@ use crate::format::{default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
 use crate::hw::TvtopIo;
 use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::metrics::{render_worst_case, render_worst_case_of, worst_case_metrics, FILES};
-use crate::regs::{ctrl, decode, dma_ctrl, status, Irq, Reg, CAPTURE_IRQS, INPUT_IRQS, IRQ_MASK};
+use crate::regs::{
+    decode, Irq, Reg, TvtopRegister, CAPTURE_IRQS, CTRL, DMA_ADDR, DMA_CTRL, DMA_SIZE, FORMAT,
+    INPUT_IRQS, IRQ_EN, IRQ_MASK, IRQ_STATUS, RESOLUTION, STATUS, VERSION,
+};
 
 /// A plain register file with IRQ_STATUS write-1-to-clear, to check what
-/// the engine writes (the device backend gets the same writes).
-struct Registers([AtomicU32; 64]);
+/// the engine writes (the device backend gets the same writes). Each write
+/// to IRQ_STATUS is recorded, and `raise_on_read` sources become pending
+/// right after IRQ_STATUS is read, as an event arriving while the handler
+/// runs would.
+struct Registers {
+    file: [AtomicU32; 64],
+    irq_status_writes: AtomicU32,
+    last_irq_status_write: AtomicU32,
+    raise_on_read: AtomicU32,
+}
 
 impl Registers {
     fn new() -> Self {
-        Registers([const { AtomicU32::new(0) }; 64])
+        Registers {
+            file: [const { AtomicU32::new(0) }; 64],
+            irq_status_writes: AtomicU32::new(0),
+            last_irq_status_write: AtomicU32::new(0),
+            raise_on_read: AtomicU32::new(0),
+        }
     }
 
     fn get(&self, reg: Reg) -> u32 {
-        self.0[reg.offset() / 4].load(Relaxed)
+        self.file[reg.offset() / 4 % 64].load(Relaxed)
     }
 
     fn set(&self, reg: Reg, value: u32) {
-        self.0[reg.offset() / 4].store(value, Relaxed);
+        self.file[reg.offset() / 4 % 64].store(value, Relaxed);
+    }
+
+    /// Register `R`, typed.
+    fn reg<R: TvtopRegister>(&self) -> R {
+        R::from(self.get(R::REG))
     }
 }
 
 impl TvtopIo for Registers {
     fn read(&self, reg: Reg) -> Result<u32> {
-        Ok(self.get(reg))
+        let value = self.get(reg);
+        if reg == Reg::IrqStatus {
+            let raised = self.raise_on_read.swap(0, Relaxed);
+            self.file[reg.offset() / 4 % 64].fetch_or(raised, Relaxed);
+        }
+        Ok(value)
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
         if reg == Reg::IrqStatus {
-            self.0[reg.offset() / 4].fetch_and(!value, Relaxed);
+            self.irq_status_writes.fetch_add(1, Relaxed);
+            self.last_irq_status_write.store(value, Relaxed);
+            self.file[reg.offset() / 4 % 64].fetch_and(!value, Relaxed);
         } else {
             self.set(reg, value);
         }
         Ok(())
     }
+}
+
+/// Whether CTRL has ENABLE, CAPTURE and DMA as given.
+fn ctrl_bits(ctrl: CTRL) -> (bool, bool, bool) {
+    (
+        ctrl.enable().into_bool(),
+        ctrl.capture().into_bool(),
+        ctrl.dma().into_bool(),
+    )
 }
 
 #[kunit_tests(hy300_tvcap)]
@@ -86,16 +125,140 @@ mod tvcap_tests {
     }
 
     #[test]
+    fn registers_are_the_c_originals() {
+        // TVTOP_CTRL_REG .. TVTOP_RESOLUTION_REG, TVTOP_DMA_{CTRL,ADDR,SIZE}_REG,
+        // TVTOP_DEBUG_REG.
+        assert_eq!(
+            Reg::ALL.map(Reg::offset),
+            [0x00, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x28, 0x2c, 0x30, 0xfc]
+        );
+        assert_eq!(
+            [
+                CTRL::REG,
+                STATUS::REG,
+                IRQ_EN::REG,
+                IRQ_STATUS::REG,
+                FORMAT::REG,
+                RESOLUTION::REG,
+                DMA_CTRL::REG,
+                DMA_ADDR::REG,
+                DMA_SIZE::REG,
+                VERSION::REG,
+            ],
+            Reg::ALL
+        );
+    }
+
+    #[test]
+    fn register_fields_land_at_the_documented_bits() {
+        // CTRL: TVTOP_CTRL_ENABLE BIT(0) .. _AUTO_FORMAT BIT(4), _RESET BIT(31).
+        let one = |c: CTRL| u32::from(c);
+        assert_eq!(one(CTRL::zeroed().with_enable(true)), 1 << 0);
+        assert_eq!(one(CTRL::zeroed().with_capture(true)), 1 << 1);
+        assert_eq!(one(CTRL::zeroed().with_hdmi(true)), 1 << 2);
+        assert_eq!(one(CTRL::zeroed().with_dma(true)), 1 << 3);
+        assert_eq!(one(CTRL::zeroed().with_auto_format(true)), 1 << 4);
+        assert_eq!(one(CTRL::zeroed().with_reset(true)), 1 << 31);
+        // A field written leaves the others alone.
+        assert_eq!(one(CTRL::from(0xffff_ffff).with_dma(false)), !(1 << 3));
+        // STATUS: TVTOP_STATUS_HDMI_CONNECTED BIT(0) .. _CAPTURE_ACTIVE
+        // BIT(3), _READY BIT(6); bits 4, 5 and 7 are none of them.
+        let s = |bit: u32| {
+            let v = STATUS::from(1 << bit);
+            [
+                v.hdmi_connected().into_bool(),
+                v.signal().into_bool(),
+                v.format_locked().into_bool(),
+                v.capturing().into_bool(),
+                v.ready().into_bool(),
+            ]
+        };
+        assert_eq!(s(0), [true, false, false, false, false]);
+        assert_eq!(s(1), [false, true, false, false, false]);
+        assert_eq!(s(2), [false, false, true, false, false]);
+        assert_eq!(s(3), [false, false, false, true, false]);
+        assert_eq!(s(6), [false, false, false, false, true]);
+        for undefined in [4, 5, 7, 31] {
+            assert_eq!(s(undefined), [false; 5]);
+        }
+        // RESOLUTION: the C original's 1080p value, height high.
+        assert_eq!(u32::from(RESOLUTION::of(1920, 1080)), 0x0438_0780);
+        assert_eq!(u32::from(RESOLUTION::of(1280, 720)), 0x02d0_0500);
+        let r = RESOLUTION::from(0x0438_0780);
+        assert_eq!((r.width().get(), r.height().get()), (1920, 1080));
+        // DMA_CTRL: ARMED is bit 0; the address and size take all 32 bits.
+        assert_eq!(u32::from(DMA_CTRL::zeroed().with_armed(true)), 1);
+        assert_eq!(
+            u32::from(DMA_ADDR::zeroed().with_addr(0xfedc_ba98u32)),
+            0xfedc_ba98
+        );
+        assert_eq!(u32::from(DMA_SIZE::zeroed().with_bytes(u32::MAX)), u32::MAX);
+        assert_eq!(u32::from(FORMAT::zeroed().with_code(3u32)), 3);
+        // IRQ_STATUS and IRQ_EN: TVTOP_IRQ_FRAME_DONE BIT(0) ..
+        // TVTOP_IRQ_TIMEOUT BIT(9), the same bit in both registers.
+        let expected: [u32; 10] = core::array::from_fn(|i| 1 << i);
+        assert_eq!(Irq::ALL.map(Irq::bit), expected);
+        assert_eq!(Irq::ALL.map(Irq::enable_bit), expected);
+        assert_eq!(
+            u32::from(
+                IRQ_STATUS::zeroed()
+                    .with_frame_done(true)
+                    .with_timeout(true)
+            ),
+            1 << 0 | 1 << 9
+        );
+        assert_eq!(
+            u32::from(IRQ_EN::zeroed().with_hotplug(true).with_dma_error(true)),
+            1 << 5 | 1 << 7
+        );
+        assert!(IRQ_STATUS::from(1 << 3).buffer_overflow().into_bool());
+        assert!(!IRQ_STATUS::from(1 << 3).buffer_underflow().into_bool());
+        assert_eq!(IRQ_MASK, 0x3ff);
+    }
+
+    #[test]
     fn irq_status_decoding() {
-        let mut it = decode(Irq::FrameDone.bit() | Irq::Hotplug.bit() | (1 << 31));
+        let status = IRQ_STATUS::zeroed()
+            .with_frame_done(true)
+            .with_hotplug(true);
+        let mut it = decode(IRQ_STATUS::from(u32::from(status) | 1 << 31));
         assert_eq!(it.next(), Some(Irq::FrameDone));
         assert_eq!(it.next(), Some(Irq::Hotplug));
         assert_eq!(it.next(), None);
-        assert_eq!(decode(IRQ_MASK).count(), 10);
-        assert_eq!(decode(0).count(), 0);
+        assert_eq!(decode(IRQ_STATUS::from(IRQ_MASK)).count(), 10);
+        assert_eq!(decode(IRQ_STATUS::zeroed()).count(), 0);
         assert!(Irq::DmaError.is_error());
         assert!(!Irq::FrameDone.is_error());
         assert_eq!(Irq::Timeout.bit(), 1 << 9);
+    }
+
+    #[test]
+    fn irq_status_is_written_back_to_clear_exactly_what_was_taken() {
+        let regs = Registers::new();
+        regs.set(
+            Reg::IrqStatus,
+            Irq::FrameDone.bit() | Irq::DmaError.bit() | 1 << 20,
+        );
+        // A hotplug arrives after the handler read the status.
+        regs.raise_on_read.store(Irq::Hotplug.bit(), Relaxed);
+        let taken = engine::take_irq_status(&regs);
+        assert_eq!(u32::from(taken), Irq::FrameDone.bit() | Irq::DmaError.bit());
+        // One write of 1s for the taken sources: the later hotplug and the
+        // undefined bit stay pending.
+        assert_eq!(regs.irq_status_writes.load(Relaxed), 1);
+        assert_eq!(
+            regs.last_irq_status_write.load(Relaxed),
+            Irq::FrameDone.bit() | Irq::DmaError.bit()
+        );
+        assert_eq!(regs.get(Reg::IrqStatus), Irq::Hotplug.bit() | 1 << 20);
+        // The next interrupt takes the hotplug.
+        assert_eq!(
+            u32::from(engine::take_irq_status(&regs)),
+            Irq::Hotplug.bit()
+        );
+        // Nothing pending: nothing written.
+        assert_eq!(u32::from(engine::take_irq_status(&regs)), 0);
+        assert_eq!(regs.irq_status_writes.load(Relaxed), 2);
     }
 
     #[test]
@@ -107,14 +270,12 @@ mod tvcap_tests {
         assert_eq!(engine::init(&regs)?, 0x0713_0001);
         assert_eq!(regs.get(Reg::IrqEn), 0);
         assert_eq!(regs.get(Reg::IrqStatus), 0);
-        assert_eq!(
-            regs.get(Reg::Ctrl),
-            ctrl::ENABLE | ctrl::HDMI | ctrl::AUTO_FORMAT
-        );
+        // ENABLE | HDMI_EN | AUTO_FORMAT, reset self-cleared by the write.
+        assert_eq!(regs.get(Reg::Ctrl), 0x15);
         engine::enable_irqs(&regs)?;
         // Input changes only: no frame event before a capture starts.
         assert_eq!(regs.get(Reg::IrqEn), INPUT_IRQS);
-        assert_eq!(regs.get(Reg::IrqEn) & Irq::FrameDone.bit(), 0);
+        assert!(!regs.reg::<IRQ_EN>().frame_done().into_bool());
         assert_eq!(INPUT_IRQS | CAPTURE_IRQS, IRQ_MASK);
         Ok(())
     }
@@ -124,8 +285,8 @@ mod tvcap_tests {
         let regs = Registers::new();
         engine::init(&regs)?;
         engine::enable_irqs(&regs)?;
-        regs.set(Reg::Status, status::HDMI_CONNECTED | status::SIGNAL);
-        // A frame event left over from an earlier capture.
+        regs.set(Reg::Status, 0b11); // HDMI connected, signal
+                                     // A frame event left over from an earlier capture.
         regs.set(Reg::IrqStatus, Irq::FrameDone.bit());
         let nv12 = negotiate(FORMATS[1].fourcc, 640, 480);
         engine::start(&regs, &nv12, Some((0x4000_0000, 4096)))?;
@@ -133,14 +294,12 @@ mod tvcap_tests {
         assert_eq!(regs.get(Reg::Resolution), 480 << 16 | 640);
         assert_eq!(regs.get(Reg::DmaAddr), 0x4000_0000);
         assert_eq!(regs.get(Reg::DmaSize), 4096);
-        assert_eq!(regs.get(Reg::DmaCtrl), dma_ctrl::ARMED);
+        assert_eq!(regs.get(Reg::DmaCtrl), 1);
         assert_eq!(regs.get(Reg::IrqStatus), 0);
         assert_eq!(regs.get(Reg::IrqEn), IRQ_MASK);
-        let c = regs.get(Reg::Ctrl);
-        assert_eq!(
-            c & (ctrl::ENABLE | ctrl::CAPTURE | ctrl::DMA),
-            ctrl::ENABLE | ctrl::CAPTURE | ctrl::DMA
-        );
+        assert_eq!(ctrl_bits(regs.reg()), (true, true, true));
+        // ENABLE | CAPTURE | HDMI | DMA | AUTO_FORMAT.
+        assert_eq!(regs.get(Reg::Ctrl), 0x1f);
         Ok(())
     }
 
@@ -149,7 +308,7 @@ mod tvcap_tests {
         let regs = Registers::new();
         engine::init(&regs)?;
         engine::enable_irqs(&regs)?;
-        regs.set(Reg::Status, status::HDMI_CONNECTED | status::SIGNAL);
+        regs.set(Reg::Status, 0b11);
         engine::start(&regs, &default_format(), Some((0x4000_0000, 4096)))?;
         // A frame completes while the stop runs.
         regs.set(Reg::IrqStatus, Irq::FrameDone.bit() | Irq::Hotplug.bit());
@@ -157,8 +316,7 @@ mod tvcap_tests {
         assert_eq!(regs.get(Reg::IrqEn), INPUT_IRQS);
         assert_eq!(regs.get(Reg::IrqStatus), Irq::Hotplug.bit());
         assert_eq!(regs.get(Reg::DmaCtrl), 0);
-        assert_eq!(regs.get(Reg::Ctrl) & (ctrl::CAPTURE | ctrl::DMA), 0);
-        assert_eq!(regs.get(Reg::Ctrl) & ctrl::ENABLE, ctrl::ENABLE);
+        assert_eq!(ctrl_bits(regs.reg()), (true, false, false));
         Ok(())
     }
 
@@ -167,7 +325,7 @@ mod tvcap_tests {
         let regs = Registers::new();
         engine::init(&regs)?;
         engine::enable_irqs(&regs)?;
-        regs.set(Reg::Status, status::HDMI_CONNECTED);
+        regs.set(Reg::Status, 0b01); // HDMI connected, no signal
         let before = regs.get(Reg::Ctrl);
         let first = Some((0x4000_0000, 4096));
         assert_eq!(engine::start(&regs, &default_format(), first), Err(ENOLINK));
@@ -186,7 +344,7 @@ mod tvcap_tests {
         engine::arm(&regs, 0x4000_0000, 4096)?;
         assert_eq!(regs.get(Reg::DmaAddr), 0x4000_0000);
         assert_eq!(regs.get(Reg::DmaSize), 4096);
-        assert_eq!(regs.get(Reg::DmaCtrl), dma_ctrl::ARMED);
+        assert!(regs.reg::<DMA_CTRL>().armed().into_bool());
         regs.set(Reg::DmaCtrl, 0);
         assert_eq!(engine::arm(&regs, 1 << 32, 4096), Err(ERANGE));
         assert_eq!(regs.get(Reg::DmaCtrl), 0);
@@ -202,12 +360,12 @@ mod tvcap_tests {
             Irq::FrameDone.bit() | Irq::Hotplug.bit() | 1 << 20,
         );
         assert_eq!(
-            engine::take_irq_status(&regs),
+            u32::from(engine::take_irq_status(&regs)),
             Irq::FrameDone.bit() | Irq::Hotplug.bit()
         );
         // Undefined bits are neither reported nor cleared.
         assert_eq!(regs.get(Reg::IrqStatus), 1 << 20);
-        assert_eq!(engine::take_irq_status(&regs), 0);
+        assert_eq!(u32::from(engine::take_irq_status(&regs)), 0);
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! health as Prometheus text in `/sys/class/hy300/tvcap`.
 //!
 //! The capture engine reports through its interrupt status register;
-//! [`Tvcap::interrupt`] is the one interrupt path, for the device's IRQ and
-//! the simulation alike: it decodes the status, completes buffers and
+//! `Tvcap`'s [`InterruptSink::interrupt`] is the one interrupt path, for
+//! the device's IRQ and the simulation alike (which only knows it as the
+//! sink this module attaches): it decodes the status, completes buffers and
 //! updates the counters (atomics only).
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
@@ -39,8 +40,9 @@ mod prometheus;
 mod hy300;
 
 use format::Format;
+use hw::{InterruptSink, TvtopBackend};
 use hy300::class_device::{ClassAttributes, ClassDevice};
-use regs::Irq;
+use regs::{Irq, STATUS};
 use v4l2::raw;
 
 /// Buffers per REQBUFS: 2..8, as the hardware's ring was sized.
@@ -164,7 +166,9 @@ pub(crate) struct Tvcap {
     pub(crate) sequence: AtomicU32,
     last_frame_ns: AtomicU64,
     pub(crate) metrics: metrics::TvcapMetrics,
-    pub(crate) hw: hw::Backend,
+    /// The register block, chosen at probe. An `Arc` only because it can
+    /// hold a pinned backend (the simulation's work item).
+    pub(crate) hw: Arc<dyn TvtopBackend>,
     tables: ioctl::Tables,
 }
 
@@ -176,21 +180,9 @@ unsafe impl Send for Tvcap {}
 unsafe impl Sync for Tvcap {}
 
 impl Tvcap {
-    /// The interrupt handler of every backend: takes the pending sources
-    /// from IRQ_STATUS and acts on them. Returns false when none was
-    /// pending (the line is shared).
-    pub(crate) fn interrupt(&self) -> bool {
-        let pending = engine::take_irq_status(&self.hw);
-        if pending == 0 {
-            return false;
-        }
-        self.handle_irq(pending);
-        true
-    }
-
     /// Acts on interrupt sources. Counters are atomics; the buffer ring is
     /// a spinlock that is never held across anything that sleeps.
-    fn handle_irq(&self, irq_status: u32) {
+    fn handle_irq(&self, irq_status: regs::IRQ_STATUS) {
         for irq in regs::decode(irq_status) {
             self.metrics.irq(irq);
             match irq {
@@ -308,13 +300,13 @@ impl Tvcap {
         // Fails only once the device is gone (or for a buffer vb2 gave no
         // memory); `vb` is then returned when streaming stops.
         if let Some((addr, len)) = unsafe { Self::dma_target(vb) } {
-            let _ = engine::arm(&self.hw, addr, len);
+            let _ = engine::arm(&*self.hw, addr, len);
         }
     }
 
     /// The STATUS register (HDMI connected, signal, format locked...).
-    pub(crate) fn input_status(&self) -> u32 {
-        engine::status(&self.hw)
+    pub(crate) fn input_status(&self) -> STATUS {
+        engine::status(&*self.hw)
     }
 
     /// Gives every owned buffer back to vb2 in `state`.
@@ -359,7 +351,7 @@ impl Tvcap {
         let target = first.and_then(|vb| unsafe { Self::dma_target(vb) });
         self.streaming.store(true, Relaxed);
         // The link is checked before the first buffer is armed.
-        if let Err(e) = engine::start(&self.hw, &self.format.get(), target) {
+        if let Err(e) = engine::start(&*self.hw, &self.format.get(), target) {
             self.buffers.lock().capturing = false;
             self.streaming.store(false, Relaxed);
             self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
@@ -375,10 +367,26 @@ impl Tvcap {
         self.buffers.lock().capturing = false;
         self.streaming.store(false, Relaxed);
         // A failure means the device is gone: nothing captures any more.
-        let _ = engine::stop(&self.hw);
+        let _ = engine::stop(&*self.hw);
         // Waits until no interrupt handler runs any more.
         self.hw.synchronize();
         self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_ERROR);
+    }
+}
+
+/// The interrupt handler of every backend: the device's IRQ handler
+/// ([`TvcapIrq`]) calls it, the simulation's engine calls it as the sink
+/// attached to it.
+impl InterruptSink for Tvcap {
+    /// Takes the pending sources from IRQ_STATUS and acts on them. Returns
+    /// false when none was pending (the line is shared).
+    fn interrupt(&self) -> bool {
+        let pending = engine::take_irq_status(&*self.hw);
+        if pending.into_raw() == 0 {
+            return false;
+        }
+        self.handle_irq(pending);
+        true
     }
 }
 
@@ -468,7 +476,7 @@ impl TvcapDriver {
         let power = mmio::Power::on(dev)?;
         let irq_line = pdev.irq_by_index(0)?.irq();
         let tvtop = mmio::MmioTvtop::new(pdev, irq_line)?;
-        let tvcap = ioctl::create(dev, hw::Backend::Mmio(tvtop))?;
+        let tvcap = ioctl::create(dev, Arc::new(tvtop, GFP_KERNEL)?)?;
         // SAFETY: the registration is kept in the binding and dropped with
         // it, never leaked.
         let registration = unsafe {
@@ -527,13 +535,10 @@ impl platform::Driver for TvcapDriver {
                 (tvcap, Some(resources))
             }
             #[cfg(hy300_sim)]
-            BackendKind::Sim => (
-                ioctl::create(dev, hw::Backend::Sim(sim::SimTvtop::new()?))?,
-                None,
-            ),
+            BackendKind::Sim => (ioctl::create(dev, sim::SimTvtop::new()?)?, None),
         };
         // Interrupts flow once the handler is in place.
-        let class_device = engine::enable_irqs(&tvcap.hw).and_then(|()| {
+        let class_device = engine::enable_irqs(&*tvcap.hw).and_then(|()| {
             ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())
         });
         let class_device = match class_device {
