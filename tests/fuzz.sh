@@ -28,7 +28,10 @@ status=0
 FLAVOR=debug HY300_VM_OUT=$out HY300_VM_APPEND="kunit.enable=0" HY300_VM_MEM=${HY300_VM_MEM:-1024} \
 	HY300_VM_TIMEOUT=${HY300_VM_TIMEOUT:-3000} HY300_TEST_TIMEOUT=${HY300_TEST_TIMEOUT:-2900} \
 	scripts/vm run "$work/fuzz.sh" || status=$?
-scripts/check-splat "$out/dmesg.txt" || status=1
+# kmemleak is judged by the guest from its report file (the V4L2 core's one
+# known leak counted apart, see tests/vm/lib/kmemleak.sh); every other
+# splat fails here.
+HY300_KMEMLEAK_JUDGED=1 scripts/check-splat "$out/dmesg.txt" || status=1
 if [ "$status" -eq 0 ]; then
 	scripts/check-metrics "$out/tests/fuzz.log" || status=1
 fi

@@ -9,8 +9,9 @@
 #   STRESS_CYCLES bind/unbind cycles of the capture device under readers
 #   and clients, unbind while a client streams, STRESS_CYCLES unbind/bind
 #   cycles of the co-processor during firmware loads, allocation failures injected
-#   into every probe and into each step of a capture (open, REQBUFS, QBUF,
-#   STREAMON), then kmemleak and dmesg must be clean. Prints "stress: ok".
+#   into the capture device's probe and into each step of a capture (open,
+#   REQBUFS, QBUF, STREAMON; the motor's and co-processor's probes: the fuzz
+#   step), then kmemleak and dmesg must be clean. Prints "stress: ok".
 CYCLES=${STRESS_CYCLES:-200}
 KL=/sys/kernel/debug/kmemleak
 M=/sys/class/hy300/motor
@@ -303,36 +304,11 @@ bound_ok() {
 	[ "$(degraded_warnings "$4" "$2")" = 1 ] || fail "$1 bound without /sys/class/hy300/$2 and not one warning (fail-nth $5)"
 	degraded=$((degraded + 1))
 }
-loaded=0 failed=0 degraded=0
-for spec in hy300_keystone_motor:hy300-keystone-motor:motor sunxi_mipsloader:hy300-mipsloader:mips; do
-	driver=${spec%%:*}
-	rest=${spec#*:}
-	device=${rest%%:*}
-	dir=/sys/class/hy300/${rest#*:}
-	drv=/sys/bus/platform/drivers/$driver
-	echo "$device" >"$drv/unbind" || fail "unbind $device"
-	n=1
-	while [ $n -le 40 ]; do
-		before=$(cat $ERRORS) since=$(klog_time)
-		if sh -c "echo $n >/proc/self/fail-nth && echo $device >$drv/bind" 2>/dev/null; then
-			loaded=$((loaded + 1))
-			bound_ok "$device" "${rest#*:}" "$before" "$since" $n
-			echo "$device" >"$drv/unbind" || fail "unbind $device (fail-nth $n)"
-		else
-			failed=$((failed + 1))
-			[ "$(cat $ERRORS)" = "$before" ] || fail "$device probe failed on its class device (fail-nth $n)"
-		fi
-		[ ! -e "$drv/$device" ] || fail "$device still bound after a failed probe (fail-nth $n)"
-		[ ! -d "$dir" ] || fail "$dir left behind (fail-nth $n)"
-		n=$((n + 1))
-	done
-	echo "$device" >"$drv/bind" || fail "bind $device after fault injection"
-	[ -d "$dir" ] || fail "$dir missing after fault injection"
-done
-echo "stress: fault injection: $failed probes failed cleanly, $loaded succeeded ($degraded without their class device), none half-registered"
-
-# The capture device's probe, every allocation in turn until one past the
-# last (failnth arms fail-nth for the write to bind only).
+# The motor's and the co-processor's probes: every slab allocation (and
+# every page allocation) in turn in the fuzz step (tests/vm/fuzz.sh,
+# probe_faults), with the same checks; here the capture device's probe,
+# every allocation in turn until one past the last (failnth
+# arms fail-nth for the write to bind only).
 echo $TVDEV >$TVDRV/unbind || fail "unbind $TVDEV"
 loaded=0 failed=0 degraded=0 n=1
 while :; do

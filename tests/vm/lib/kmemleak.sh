@@ -7,7 +7,7 @@
 # Failslab on the tvcap probe reaches it; those reports (name allocated by
 # dev_set_name called from __video_register_device) are counted apart and
 # their number is left in KMEMLEAK_KNOWN. Shared by the debug-kernel guest
-# tests (stress.sh, degrade.sh).
+# tests (stress.sh, degrade.sh, fuzz.sh).
 kmemleak_judge() {
 	kl=/sys/kernel/debug/kmemleak
 	[ -e $kl ] || { echo "kmemleak not available"; return 1; }
