@@ -12,8 +12,8 @@
 # sunxi-tvcap; unbind/bind of the motor while it moves and is read, and of
 # the co-processor while /dev/mipsloader is open and in use; fail_page_alloc
 # (and failslab) in every probe of motor and mips and in the firmware load
-# ioctl, fail_page_alloc in the tvcap probe and in open, REQBUFS, QBUF and
-# STREAMON of a capture (failslab there: the stress step); random writes to every writable sysfs file of the hy300 devices
+# ioctl, fail_page_alloc in the tvcap probe (failslab there and in each
+# step of a capture: the stress step); random writes to every writable sysfs file of the hy300 devices
 # and every debugfs knob of the simulations. Then the state: the devices
 # still work (home and move, firmware load, 10 frames), the metrics are
 # consistent (and dumped for the host's scripts/check-metrics), kmemleak
@@ -211,34 +211,18 @@ for kind in page slab; do
 	[ "$injected" -gt 0 ] || fail "no $kind allocation failure was injected into a firmware load"
 	echo "fuzz: $kind faults in the firmware load ioctl: $injected injected, $failed loads failed cleanly"
 done
-# The capture device under page-allocation failures (the stress step does
-# its probe and each step of a capture under failslab): its probe, then
-# open, REQBUFS (the frame buffers), QBUF and STREAMON of a capture, each
-# page allocation in turn (capfault arms fail-nth for that step only).
+# The capture device's probe under page-allocation failures (the stress
+# step sweeps it under failslab, with each step of a capture). The capture
+# steps themselves are not swept here: their frame buffers come from the
+# guests' CMA area (cma=192M), which fail_page_alloc does not reach (a
+# sweep of open, REQBUFS, QBUF and STREAMON injected nothing), and without
+# CMA a 6 MiB buffer exceeds the page allocator's largest order and WARNs
+# in mm/page_alloc.c, a configuration the device (an IOMMU master) does
+# not have.
 probe_faults page sunxi_tvcap hy300-tvcap $T
-fault_kind page
-VIDEO=$(tvcap_video)
-for step in open reqbufs qbuf streamon; do
-	n=1 injected=0 failed=0
-	while :; do
-		capfault "$VIDEO" $step $n
-		rc=$?
-		case $rc in
-		0) failed=$((failed + 1)) ;;
-		4) ;;
-		3) break ;;
-		*) fail "capture $step with page allocation $n failing: capfault exit status $rc" ;;
-		esac
-		injected=$((injected + 1))
-		n=$((n + 1))
-		[ $n -le 500 ] || fail "more than 500 page allocations in a capture $step?"
-	done
-	echo "fuzz: page faults in a capture's $step: $injected injected, $failed failed it cleanly"
-done
-capture "$VIDEO" 10 320 240 || fail "streaming 10 frames after the page faults in captures"
 mips_accounting "after the fault injection"
 no_splat "the fault injection"
-since "fault injection (fail_page_alloc, failslab): probes, firmware loads, captures"
+since "fault injection (fail_page_alloc, failslab): probes and firmware loads"
 
 # --- random writes to every writable file ------------------------------------
 # The hy300 devices' control files and the simulations' debugfs knobs; the
