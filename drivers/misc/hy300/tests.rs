@@ -11,7 +11,7 @@ use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow};
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
-use kernel::workqueue;
+use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
 use crate::hy300::class_device::{ClassAttributes, ClassDevice};
 use crate::prometheus::{Counter, Family, Histogram, HistogramSnapshot, LabelName, Value, Writer};
@@ -273,28 +273,78 @@ impl Race {
             },
             GFP_KERNEL,
         )?;
+        let mut items = KVec::with_capacity(RACE_ITEMS, GFP_KERNEL)?;
+        for role in 0..RACE_ITEMS as u64 {
+            let shared = race.clone();
+            let item = Arc::pin_init(
+                pin_init!(RaceItem {
+                    race: shared,
+                    role,
+                    work <- new_work!("hy300_kunit::RaceItem::work"),
+                }),
+                GFP_KERNEL,
+            )?;
+            items.push(item, GFP_KERNEL)?;
+        }
         let queue = workqueue::system_unbound();
-        for t in 0..RACE_READERS + RACE_WRITERS {
-            let this = race.clone();
-            let spawned = if t < RACE_READERS {
-                queue.try_spawn(GFP_KERNEL, move || this.read())
-            } else {
-                queue.try_spawn(GFP_KERNEL, move || this.write(t - RACE_READERS))
-            };
-            if spawned.is_err() {
-                race.stop.store(true, Relaxed);
-                return Err(ENOMEM);
-            }
+        for item in &items {
+            // A fresh item is never already queued.
+            let _ = queue.enqueue(item.clone());
         }
         let start = Instant::<Monotonic>::now();
-        while race.finished.load(Acquire) < RACE_WRITERS + RACE_READERS {
+        while race.finished.load(Acquire) < RACE_ITEMS as u64 {
             if start.elapsed().as_millis() >= RACE_TIMEOUT_MS {
+                // The loops end on `stop`, except a snapshot stuck inside a
+                // broken histogram: not flushed, so the case fails instead
+                // of hanging (each item holds its own references).
                 race.stop.store(true, Relaxed);
                 return Ok((race, false));
             }
             fsleep(Delta::from_millis(5));
         }
+        // Every item has counted itself finished; wait until each has also
+        // returned, so no code of this module runs on a worker afterwards.
+        RaceItem::flush_all(&items);
         Ok((race, true))
+    }
+}
+
+/// Work items of a race: readers first (roles 0..4), then writers.
+const RACE_ITEMS: usize = (RACE_READERS + RACE_WRITERS) as usize;
+
+/// One work item of a race: a reader or a writer.
+#[pin_data]
+struct RaceItem {
+    race: Arc<Race>,
+    /// Below `RACE_READERS`: a reader; from it on: writer `role - RACE_READERS`.
+    role: u64,
+    #[pin]
+    work: Work<RaceItem>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for RaceItem { self.work }
+}
+
+impl WorkItem for RaceItem {
+    type Pointer = Arc<RaceItem>;
+
+    fn run(this: Arc<RaceItem>) {
+        match this.role.checked_sub(RACE_READERS) {
+            None => this.race.read(),
+            Some(t) => this.race.write(t),
+        }
+    }
+}
+
+impl RaceItem {
+    fn flush_all(items: &[Arc<RaceItem>]) {
+        for item in items {
+            // SAFETY: `work` is an initialised work item of this live
+            // item (the slice holds a reference); flush_work() may sleep,
+            // and KUnit cases run in process context.
+            unsafe { bindings::flush_work(Work::raw_get(&item.work)) };
+        }
     }
 }
 
