@@ -3,13 +3,18 @@
 //! KUnit suites of the class core: the shared writer compiled in kernel
 //! context, and a class device served through real sysfs files.
 
-use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use core::sync::atomic::{
+    AtomicBool, AtomicU64,
+    Ordering::{Acquire, Relaxed, Release},
+};
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow};
+use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
+use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
 use crate::hy300::class_device::{ClassAttributes, ClassDevice};
-use crate::prometheus::{Counter, Family, Histogram, LabelName, Value, Writer};
+use crate::prometheus::{Counter, Family, Histogram, HistogramSnapshot, LabelName, Value, Writer};
 
 const PROBE_READS: Family = Family::counter(
     "hy300_kunit_probe_reads_total",
@@ -155,6 +160,223 @@ impl Drop for SysfsFile {
     }
 }
 
+/// Bounds of the snapshot race's histogram.
+static RACE_BOUNDS: [u64; 3] = [10, 100, 1000];
+/// Writers and readers of the snapshot race, each its own work item.
+const RACE_WRITERS: u64 = 4;
+const RACE_READERS: u64 = 4;
+/// Observations per writer: a race takes well under a second in a TCG
+/// guest, a few under KASAN.
+const RACE_PER_WRITER: u64 = 20_000;
+/// A race not finished by then fails its case (and stops its work items)
+/// instead of hanging the module load.
+const RACE_TIMEOUT_MS: i64 = 30_000;
+
+/// What the writers of one race observe and what each snapshot must be.
+struct RaceKind {
+    /// The observation of writer `t` at step `i`.
+    value: fn(u64, u64) -> u64,
+    /// Whether one snapshot is consistent (of one moment).
+    consistent: fn(&HistogramSnapshot<3>) -> bool,
+}
+
+/// Shared by the test and its 8 work items (each holds a reference, so a
+/// race that times out leaves nothing dangling).
+struct Race {
+    kind: RaceKind,
+    hist: Histogram<3>,
+    /// Work items running (the start barrier) and finished.
+    started: AtomicU64,
+    finished: AtomicU64,
+    writers_done: AtomicU64,
+    /// Set by the test when it gives up: every loop ends.
+    stop: AtomicBool,
+    /// What the readers saw: snapshots, those taken while the writers were
+    /// still observing (0 < count < total), inconsistent ones, and `_count`
+    /// going back between two snapshots of one reader.
+    snapshots: AtomicU64,
+    mid_race: AtomicU64,
+    torn: AtomicU64,
+    went_back: AtomicU64,
+    /// `_count` and `_sum` of the first inconsistent snapshot (`u64::MAX`: none).
+    torn_count: AtomicU64,
+    torn_sum: AtomicU64,
+}
+
+impl Race {
+    /// Every work item waits here (sleeping, bounded by `stop`) until all 8
+    /// run, so writers and readers overlap.
+    fn barrier(&self) {
+        self.started.fetch_add(1, Relaxed);
+        while self.started.load(Relaxed) < RACE_WRITERS + RACE_READERS && !self.stop.load(Relaxed) {
+            fsleep(Delta::from_micros(100));
+        }
+    }
+
+    fn write(&self, t: u64) {
+        self.barrier();
+        for i in 0..RACE_PER_WRITER {
+            if i % 1024 == 0 && self.stop.load(Relaxed) {
+                break;
+            }
+            self.hist.observe((self.kind.value)(t, i));
+        }
+        self.writers_done.fetch_add(1, Release);
+        self.finished.fetch_add(1, Release);
+    }
+
+    fn read(&self) {
+        self.barrier();
+        let total = RACE_WRITERS * RACE_PER_WRITER;
+        let mut last = 0;
+        while !self.stop.load(Relaxed) {
+            let writers_done = self.writers_done.load(Acquire) == RACE_WRITERS;
+            let snap = self.hist.snapshot();
+            self.snapshots.fetch_add(1, Relaxed);
+            if snap.count > 0 && snap.count < total {
+                self.mid_race.fetch_add(1, Relaxed);
+            }
+            if !(self.kind.consistent)(&snap) && self.torn.fetch_add(1, Relaxed) == 0 {
+                self.torn_count.store(snap.count, Relaxed);
+                self.torn_sum.store(snap.sum, Relaxed);
+            }
+            if snap.count < last {
+                self.went_back.fetch_add(1, Relaxed);
+            }
+            last = snap.count;
+            // One more snapshot after the last observation.
+            if writers_done {
+                break;
+            }
+        }
+        self.finished.fetch_add(1, Release);
+    }
+
+    /// Runs 4 writers and 4 readers of one fresh histogram on the unbound
+    /// system workqueue and waits for them (bounded); returns the race and
+    /// whether all 8 finished in time.
+    fn run(kind: RaceKind) -> Result<(Arc<Race>, bool)> {
+        let race = Arc::new(
+            Race {
+                kind,
+                hist: const { Histogram::new(&RACE_BOUNDS, 0) },
+                started: AtomicU64::new(0),
+                finished: AtomicU64::new(0),
+                writers_done: AtomicU64::new(0),
+                stop: AtomicBool::new(false),
+                snapshots: AtomicU64::new(0),
+                mid_race: AtomicU64::new(0),
+                torn: AtomicU64::new(0),
+                went_back: AtomicU64::new(0),
+                torn_count: AtomicU64::new(u64::MAX),
+                torn_sum: AtomicU64::new(u64::MAX),
+            },
+            GFP_KERNEL,
+        )?;
+        let mut items = KVec::with_capacity(RACE_ITEMS, GFP_KERNEL)?;
+        for role in 0..RACE_ITEMS as u64 {
+            let shared = race.clone();
+            let item = Arc::pin_init(
+                pin_init!(RaceItem {
+                    race: shared,
+                    role,
+                    work <- new_work!("hy300_kunit::RaceItem::work"),
+                }),
+                GFP_KERNEL,
+            )?;
+            items.push(item, GFP_KERNEL)?;
+        }
+        let queue = workqueue::system_unbound();
+        for item in &items {
+            // A fresh item is never already queued.
+            let _ = queue.enqueue(item.clone());
+        }
+        let start = Instant::<Monotonic>::now();
+        while race.finished.load(Acquire) < RACE_ITEMS as u64 {
+            if start.elapsed().as_millis() >= RACE_TIMEOUT_MS {
+                // The loops end on `stop`, except a snapshot stuck inside a
+                // broken histogram: not flushed, so the case fails instead
+                // of hanging (each item holds its own references).
+                race.stop.store(true, Relaxed);
+                return Ok((race, false));
+            }
+            fsleep(Delta::from_millis(5));
+        }
+        // Every item has counted itself finished; wait until each has also
+        // returned, so no code of this module runs on a worker afterwards.
+        RaceItem::flush_all(&items);
+        Ok((race, true))
+    }
+}
+
+/// Work items of a race: readers first (roles 0..4), then writers.
+const RACE_ITEMS: usize = (RACE_READERS + RACE_WRITERS) as usize;
+
+/// One work item of a race: a reader or a writer.
+#[pin_data]
+struct RaceItem {
+    race: Arc<Race>,
+    /// Below `RACE_READERS`: a reader; from it on: writer `role - RACE_READERS`.
+    role: u64,
+    #[pin]
+    work: Work<RaceItem>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for RaceItem { self.work }
+}
+
+impl WorkItem for RaceItem {
+    type Pointer = Arc<RaceItem>;
+
+    fn run(this: Arc<RaceItem>) {
+        match this.role.checked_sub(RACE_READERS) {
+            None => this.race.read(),
+            Some(t) => this.race.write(t),
+        }
+    }
+}
+
+impl RaceItem {
+    fn flush_all(items: &[Arc<RaceItem>]) {
+        for item in items {
+            // SAFETY: `work` is an initialised work item of this live
+            // item (the slice holds a reference); flush_work() may sleep,
+            // and KUnit cases run in process context.
+            unsafe { bindings::flush_work(Work::raw_get(&item.work)) };
+        }
+    }
+}
+
+/// The one value of the single-value race: in the second bucket.
+const RACE_VALUE: u64 = 50;
+/// The range of the mixed race's values: across every bucket.
+const RACE_LO: u64 = 5;
+const RACE_HI: u64 = 1500;
+
+fn race_one_value(_t: u64, _i: u64) -> u64 {
+    RACE_VALUE
+}
+
+/// One value: `_sum` is exactly `_count` times it, all in its bucket.
+fn race_one_value_consistent(s: &HistogramSnapshot<3>) -> bool {
+    s.count.checked_mul(RACE_VALUE) == Some(s.sum) && s.cumulative == [0, s.count, s.count]
+}
+
+fn race_mixed(t: u64, i: u64) -> u64 {
+    RACE_LO + (i * 7919 + t * 104_729) % (RACE_HI - RACE_LO + 1)
+}
+
+/// Mixed values: `_sum` within `_count` times the smallest and the
+/// largest, cumulative buckets increasing up to at most `_count`.
+fn race_mixed_consistent(s: &HistogramSnapshot<3>) -> bool {
+    let lo = s.count.checked_mul(RACE_LO);
+    let hi = s.count.checked_mul(RACE_HI);
+    matches!((lo, hi), (Some(lo), Some(hi)) if s.sum >= lo && s.sum <= hi)
+        && s.cumulative.windows(2).all(|w| w[0] <= w[1])
+        && s.cumulative[2] <= s.count
+}
+
 #[kunit_tests(hy300_prometheus_writer)]
 mod writer_tests {
     use super::*;
@@ -208,6 +430,58 @@ hy300_kunit_probe_step_seconds_count 2\n";
         assert!(first > 0);
         assert_eq!(w.finish().map_err(|t| t.written), Err(first));
         assert_eq!(w.as_bytes().last().copied(), Some(b'\n'));
+    }
+
+    /// Issue 17, item 4: 4 writers observing and 4 readers snapshotting
+    /// at once, each a work item of the unbound system workqueue. Every
+    /// snapshot is of one moment (`_sum` exactly `_count` times the one
+    /// value, every observation in its bucket; the `+Inf` bucket is
+    /// `_count` by construction), taken while the writers still run, and
+    /// the final totals are exact.
+    #[test]
+    fn snapshots_are_consistent_under_4_writers_and_4_readers() -> Result {
+        let (race, in_time) = Race::run(RaceKind {
+            value: race_one_value,
+            consistent: race_one_value_consistent,
+        })?;
+        assert!(in_time);
+        assert_eq!(race.torn.load(Relaxed), 0);
+        // Only read when a snapshot was torn: its `_count` and `_sum`.
+        assert_eq!(race.torn_count.load(Relaxed), u64::MAX);
+        assert_eq!(race.torn_sum.load(Relaxed), u64::MAX);
+        assert_eq!(race.went_back.load(Relaxed), 0);
+        assert!(race.snapshots.load(Relaxed) >= RACE_READERS);
+        assert!(race.mid_race.load(Relaxed) > 0);
+        let total = RACE_WRITERS * RACE_PER_WRITER;
+        let last = race.hist.snapshot();
+        assert_eq!(last.count, total);
+        assert_eq!(last.sum, total * RACE_VALUE);
+        assert_eq!(last.cumulative, [0, total, total]);
+        Ok(())
+    }
+
+    /// The same race with values across every bucket: each snapshot's
+    /// `_sum` within its `_count`'s bounds, buckets monotonic; at the end
+    /// buckets, `_count` and `_sum` equal those of the same observations
+    /// made one after the other.
+    #[test]
+    fn mixed_snapshots_stay_within_bounds_under_4_writers_and_4_readers() -> Result {
+        let (race, in_time) = Race::run(RaceKind {
+            value: race_mixed,
+            consistent: race_mixed_consistent,
+        })?;
+        assert!(in_time);
+        assert_eq!(race.torn.load(Relaxed), 0);
+        assert_eq!(race.went_back.load(Relaxed), 0);
+        assert!(race.mid_race.load(Relaxed) > 0);
+        let expected = const { Histogram::new(&RACE_BOUNDS, 0) };
+        for t in 0..RACE_WRITERS {
+            for i in 0..RACE_PER_WRITER {
+                expected.observe(race_mixed(t, i));
+            }
+        }
+        assert!(race.hist.snapshot() == expected.snapshot());
+        Ok(())
     }
 }
 
