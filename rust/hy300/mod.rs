@@ -13,3 +13,4 @@ pub mod ratelimit;
 pub mod registers;
 #[cfg(CONFIG_KUNIT)]
 pub mod testing;
+pub mod workqueue;

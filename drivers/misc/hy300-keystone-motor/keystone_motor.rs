@@ -12,7 +12,7 @@ use kernel::device::{Bound, Core, Device};
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
-use kernel::{bindings, of, platform};
+use kernel::{of, platform};
 
 mod gpio;
 mod irq;
@@ -297,9 +297,7 @@ impl Motor {
 
     /// Waits until the work item is neither queued nor running.
     fn flush(&self) {
-        // SAFETY: `work` is an initialised work item of this live motor;
-        // flush_work() may sleep, and is called from process context.
-        unsafe { bindings::flush_work(Work::raw_get(&self.work)) };
+        hy300::workqueue::flush(&self.work);
     }
 }
 

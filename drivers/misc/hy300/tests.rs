@@ -353,10 +353,7 @@ impl WorkItem for RaceItem {
 impl RaceItem {
     fn flush_all(items: &[Arc<RaceItem>]) {
         for item in items {
-            // SAFETY: `work` is an initialised work item of this live
-            // item (the slice holds a reference); flush_work() may sleep,
-            // and KUnit cases run in process context.
-            unsafe { bindings::flush_work(Work::raw_get(&item.work)) };
+            crate::hy300::workqueue::flush(&item.work);
         }
     }
 }
