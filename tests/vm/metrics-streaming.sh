@@ -2,7 +2,8 @@
 # Every hy300 file read while sunxi-tvcap streams and after the motor and
 # the co-processor have worked (this runs after motor.sh and mips.sh), so
 # non-zero values go through the host's checks too. The dump must show the
-# stream running: hy300_tvcap_streaming 1 and frames counted.
+# stream running: hy300_tvcap_streaming 1, frames counted, and the register
+# status of a capturing engine.
 # shellcheck source=tests/vm/lib/dump.sh
 . /lib/hy300/dump.sh
 T=/sys/class/hy300/tvcap
@@ -24,6 +25,12 @@ dump_files >/tmp/dump.txt || fail "dump"
 cat /tmp/dump.txt || fail "dump output"
 wait $streamer || fail "capture: $(cat /tmp/capture.txt)"
 grep -qx 'hy300_tvcap_streaming 1' /tmp/dump.txt || fail "the dump was not taken while streaming"
+# The register status of the same dump: the engine capturing, its frame
+# interrupt enabled.
+grep -qx 'hy300_tvcap_status_bit{bit="capturing"} 1' /tmp/dump.txt ||
+	fail "the dump's STATUS does not show the engine capturing"
+grep -qx 'hy300_tvcap_irq_enable_bit{bit="frame_done"} 1' /tmp/dump.txt ||
+	fail "the dump's IRQ_EN does not show the frame interrupt enabled"
 frames=$(grep '^hy300_tvcap_frames_captured_total ' /tmp/dump.txt | head -n 1 | cut -d' ' -f2)
 [ "${frames:-0}" -gt 0 ] || fail "no frames counted in the dump"
 echo "metrics-streaming: dumped while streaming ($frames frames counted)"

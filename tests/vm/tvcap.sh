@@ -10,9 +10,13 @@ SIM=/sys/kernel/debug/hy300-tvcap-sim
 fail() { echo "tvcap: FAIL: $*"; exit 1; }
 value() { grep "^$1 " "${2:-$T/metrics}" | cut -d' ' -f2; }
 expect() {
-	got=$(value "$1")
-	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2'"
+	got=$(value "$1" "${3:-$T/metrics}")
+	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2' (${3:-$T/metrics})"
 }
+# The register status gauges (signal_detection only): one per bit.
+status_bit() { expect "hy300_tvcap_status_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
+irq_enable_bit() { expect "hy300_tvcap_irq_enable_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
+irq_status_bit() { expect "hy300_tvcap_irq_status_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
 
 [ -d $T ] || fail "$T missing"
 # From a freshly bound driver: the guest tests before this one may have
@@ -31,6 +35,21 @@ expect hy300_tvcap_signal_detected 1
 expect hy300_tvcap_hdmi_connected 1
 expect hy300_tvcap_width_pixels 1920
 expect 'hy300_tvcap_format_info{format="YUYV"}' 1
+# The registers as the simulated block holds them: ready, input present,
+# not capturing; only the input sources enabled; nothing pending.
+status_bit ready 1
+status_bit hdmi_connected 1
+status_bit signal 1
+status_bit format_locked 1
+status_bit capturing 0
+irq_enable_bit hotplug 1
+irq_enable_bit input_change 1
+irq_enable_bit frame_done 0
+irq_status_bit hotplug 0
+[ "$(grep -c '^hy300_tvcap_status_bit{' $T/signal_detection)" = 5 ] || fail "not one STATUS sample per bit"
+[ "$(grep -c '^hy300_tvcap_irq_enable_bit{' $T/signal_detection)" = 10 ] || fail "not one IRQ_EN sample per bit"
+[ "$(grep -c '^hy300_tvcap_irq_status_bit{' $T/signal_detection)" = 10 ] || fail "not one IRQ_STATUS sample per bit"
+handled=$(value 'hy300_tvcap_interrupts_total{result="handled"}' $T/capture_stats)
 
 capture "$VIDEO" 30 320 240 || fail "streaming 30 frames"
 expect hy300_tvcap_frames_captured_total 30
@@ -39,6 +58,11 @@ expect hy300_tvcap_width_pixels 320
 expect hy300_tvcap_buffers_allocated 0
 expect hy300_tvcap_streaming 0
 [ "$(value hy300_tvcap_frame_interval_seconds_count)" -ge 1 ] || fail "no frame interval observed"
+# At least one handled interrupt per frame; stop masked the capture sources.
+[ $(($(value 'hy300_tvcap_interrupts_total{result="handled"}' $T/capture_stats) - handled)) -ge 30 ] ||
+	fail "fewer handled interrupts than frames"
+irq_enable_bit frame_done 0
+status_bit capturing 0
 echo "tvcap: 30 frames streamed, counters exact"
 
 # CREATE_BUFS sizes are bounded by the largest image (1080p RGB32).
@@ -67,6 +91,10 @@ usleep 200000
 expect hy300_tvcap_hdmi_connected 0
 expect hy300_tvcap_signal_detected 0
 expect hy300_tvcap_hotplug_events_total 1
+status_bit hdmi_connected 0
+status_bit signal 0
+status_bit format_locked 0
+irq_status_bit hotplug 0
 out=$(capture "$VIDEO" 1 320 240) && fail "streamed without a signal"
 case $out in
 *"STREAMON: Link has been severed"*) ;; # ENOLINK from the driver
@@ -77,7 +105,20 @@ usleep 200000
 expect hy300_tvcap_hdmi_connected 1
 expect hy300_tvcap_signal_detected 1
 expect hy300_tvcap_hotplug_events_total 2
-echo "tvcap: hotplug and signal changes"
+status_bit hdmi_connected 1
+status_bit signal 1
+# The cable in, the signal gone: only the signal bits follow.
+echo 0 >$SIM/signal
+usleep 200000
+expect hy300_tvcap_signal_detected 0
+status_bit hdmi_connected 1
+status_bit signal 0
+status_bit format_locked 0
+echo 1 >$SIM/signal
+usleep 200000
+status_bit signal 1
+status_bit format_locked 1
+echo "tvcap: hotplug and signal changes, register status bits follow"
 
 # STREAMON/STREAMOFF racing the frame interrupts: every buffer back with
 # userspace after each stop (vb2 warns, a splat, if the driver kept one),
@@ -90,6 +131,16 @@ expect hy300_tvcap_streaming 0
 
 capture "$VIDEO" 100000 320 240 >/dev/null 2>&1 & streamer=$!
 usleep 500000
+# While streaming (polled for, not timed): capturing, the capture sources
+# enabled.
+i=0
+while [ "$(value hy300_tvcap_streaming)" != 1 ] && [ $i -lt 300 ]; do
+	usleep 100000
+	i=$((i + 1))
+done
+status_bit capturing 1
+irq_enable_bit frame_done 1
+irq_enable_bit dma_error 1
 if rmmod sunxi_tvcap 2>/dev/null; then fail "rmmod succeeded while streaming"; fi
 kill $streamer
 wait $streamer 2>/dev/null

@@ -8,6 +8,7 @@ use kernel::prelude::*;
 
 use crate::format::Format;
 use crate::hw::{TvtopIo, TvtopRegs};
+use crate::regs::TvtopRegister;
 use crate::regs::{
     CAPTURE_IRQS, CTRL, DMA_ADDR, DMA_CTRL, DMA_SIZE, FORMAT, INPUT_IRQS, IRQ_EN, IRQ_MASK,
     IRQ_STATUS, RESOLUTION, STATUS, VERSION,
@@ -93,6 +94,14 @@ pub(crate) fn arm<T: TvtopIo + ?Sized>(io: &T, addr: u64, len: u32) -> Result {
 /// The STATUS register; no input once the device is gone.
 pub(crate) fn status<T: TvtopIo + ?Sized>(io: &T) -> STATUS {
     io.read_reg().unwrap_or(STATUS::zeroed())
+}
+
+/// Register `R` as it is now, for the register status metrics; `None`
+/// when the read failed (the device is gone): the caller shows nothing
+/// rather than a made-up value. Reading changes nothing (IRQ_STATUS is
+/// cleared by writes only).
+pub(crate) fn observe<R: TvtopRegister, T: TvtopIo + ?Sized>(io: &T) -> Option<R> {
+    io.read_reg().ok()
 }
 
 /// Reads and clears the pending interrupt sources (none: not ours).

@@ -7,8 +7,8 @@ use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::format::FORMATS;
 use crate::hy300::class_device::fits_page_budget;
-use crate::prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
-use crate::regs::{Irq, STATUS};
+use crate::prometheus::{Counter, Family, Gauge, Histogram, LabelName, Series, Value, Writer};
+use crate::regs::{Bit, Irq, IRQ_EN_BITS, IRQ_STATUS_BITS, STATUS, STATUS_BITS};
 use crate::Tvcap;
 
 /// Upper bounds of the frame interval histogram, in nanoseconds.
@@ -40,6 +40,8 @@ pub(crate) struct TvcapMetrics {
     pub(crate) buffers_allocated: Gauge,
     pub(crate) frame_interval: Histogram<6>,
     pub(crate) last_interval_ns: AtomicU64,
+    /// Calls of the interrupt handler: [`INTERRUPT_RESULTS`] order.
+    pub(crate) interrupts: [Counter; 2],
 }
 
 impl TvcapMetrics {
@@ -60,7 +62,14 @@ impl TvcapMetrics {
             buffers_allocated: Gauge::new(),
             frame_interval: Histogram::new(&INTERVAL_BOUNDS, 9),
             last_interval_ns: AtomicU64::new(0),
+            interrupts: [Counter::new(), Counter::new()],
         }
+    }
+
+    /// Counts a call of the interrupt handler; `handled` when it found a
+    /// source pending (the line is shared: else another device's).
+    pub(crate) fn interrupt(&self, handled: bool) {
+        self.interrupts[usize::from(!handled)].inc();
     }
 
     /// Counts an interrupt source that is a capture error.
@@ -93,8 +102,60 @@ const RATE: Family = Family::gauge(
     "hy300_tvcap_frame_rate_hertz",
     "Rate from the last interval.",
 );
+const INTERRUPTS: Family =
+    Family::counter("hy300_tvcap_interrupts_total", "Interrupt handler calls.");
+const STATUS_BIT: Family = Family::gauge("hy300_tvcap_status_bit", "TVTOP STATUS bits.");
+const IRQ_EN_BIT: Family = Family::gauge("hy300_tvcap_irq_enable_bit", "TVTOP IRQ_EN bits.");
+const IRQ_STATUS_BIT: Family =
+    Family::gauge("hy300_tvcap_irq_status_bit", "TVTOP IRQ_STATUS bits.");
 const KIND: LabelName = LabelName::new("kind");
 const FORMAT_LABEL: LabelName = LabelName::new("format");
+const RESULT: LabelName = LabelName::new("result");
+const BIT: LabelName = LabelName::new("bit");
+
+/// `result` of the interrupt handler calls: a source was pending, or none
+/// (another device's interrupt on the shared line).
+const INTERRUPT_RESULTS: [&str; 2] = ["handled", "none"];
+const INTERRUPT_SERIES: [Series; 2] = [
+    Series::new(&INTERRUPTS, &[(RESULT, INTERRUPT_RESULTS[0])]),
+    Series::new(&INTERRUPTS, &[(RESULT, INTERRUPT_RESULTS[1])]),
+];
+
+/// The series of `family` for each bit of `bits` (`bit="<field>"`), made
+/// at compile time.
+const fn bit_series<const N: usize>(family: &Family, bits: &[Bit]) -> [Series; N] {
+    let mut out = [Series::new(family, &[]); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = Series::new(family, &[(BIT, bits[i].name)]);
+        i += 1;
+    }
+    out
+}
+
+const STATUS_SERIES: [Series; STATUS_BITS.len()] = bit_series(&STATUS_BIT, STATUS_BITS);
+const IRQ_EN_SERIES: [Series; IRQ_EN_BITS.len()] = bit_series(&IRQ_EN_BIT, IRQ_EN_BITS);
+const IRQ_STATUS_SERIES: [Series; IRQ_STATUS_BITS.len()] =
+    bit_series(&IRQ_STATUS_BIT, IRQ_STATUS_BITS);
+
+/// The longest `bit="<field>"` of `bits`.
+const fn max_bit_pair_len(bits: &[Bit]) -> usize {
+    let mut max = 0;
+    let mut i = 0;
+    while i < bits.len() {
+        let len = BIT.pair_len(bits[i].name);
+        if len > max {
+            max = len;
+        }
+        i += 1;
+    }
+    max
+}
+
+/// The longest text of one register's bit family.
+const fn bits_max(family: &Family, bits: &[Bit]) -> usize {
+    family.max_page_len_of::<bool>(bits.len(), max_bit_pair_len(bits))
+}
 
 const KIND_NAMES: [&str; ERROR_KINDS.len()] = {
     let mut names = [""; ERROR_KINDS.len()];
@@ -134,6 +195,13 @@ const SIGNAL_MAX: usize = SIGNAL.max_page_len_of::<bool>(1, 0)
     + HEIGHT.max_page_len_of::<u32>(1, 0)
     + FORMAT.max_page_len_of::<bool>(FORMATS.len(), FORMAT_LABEL.max_pair_len(&FORMAT_NAMES));
 const FORMAT_CHANGES_MAX: usize = FORMAT_CHANGES.max_page_len_of::<u64>(1, 0);
+const INTERRUPTS_MAX: usize = INTERRUPTS.max_page_len_of::<u64>(
+    INTERRUPT_RESULTS.len(),
+    RESULT.max_pair_len(&INTERRUPT_RESULTS),
+);
+const REGISTER_STATUS_MAX: usize = bits_max(&STATUS_BIT, STATUS_BITS)
+    + bits_max(&IRQ_EN_BIT, IRQ_EN_BITS)
+    + bits_max(&IRQ_STATUS_BIT, IRQ_STATUS_BITS);
 const FRAME_METRICS_MAX: usize = INTERVAL.header_len()
     + Histogram::new(&INTERVAL_BOUNDS, 9).max_series_len(&INTERVAL, 0)
     + RATE.max_page_len(1, 0);
@@ -144,9 +212,12 @@ pub(crate) const FILES: [(&str, usize); 5] = [
         "metrics",
         CAPTURE_STATS_MAX + BUFFER_STATUS_MAX + SIGNAL_MAX + FRAME_METRICS_MAX,
     ),
-    ("capture_stats", CAPTURE_STATS_MAX),
+    ("capture_stats", CAPTURE_STATS_MAX + INTERRUPTS_MAX),
     ("buffer_status", BUFFER_STATUS_MAX),
-    ("signal_detection", SIGNAL_MAX + FORMAT_CHANGES_MAX),
+    (
+        "signal_detection",
+        SIGNAL_MAX + FORMAT_CHANGES_MAX + REGISTER_STATUS_MAX,
+    ),
     ("frame_metrics", FRAME_METRICS_MAX),
 ];
 
@@ -212,6 +283,67 @@ fn format_changes(m: &TvcapMetrics, w: &mut Writer<'_>) {
     w.counter(&FORMAT_CHANGES, &m.format_changes);
 }
 
+/// Interrupt handler calls (the C original's `error_counters` file): in
+/// `capture_stats` only, like the register status below.
+fn interrupts(m: &TvcapMetrics, w: &mut Writer<'_>) {
+    w.family(&INTERRUPTS, |f| {
+        for (series, c) in INTERRUPT_SERIES.iter().zip(&m.interrupts) {
+            f.series(series, c.get());
+        }
+    });
+}
+
+/// The raw STATUS, IRQ_EN and IRQ_STATUS read at render time; `None`
+/// where the read failed.
+pub(crate) struct RegisterStatus {
+    pub(crate) status: Option<u32>,
+    pub(crate) irq_en: Option<u32>,
+    pub(crate) irq_status: Option<u32>,
+}
+
+impl RegisterStatus {
+    fn of(t: &Tvcap) -> Self {
+        RegisterStatus {
+            status: t.observe::<STATUS>().map(Into::into),
+            irq_en: t.observe::<crate::regs::IRQ_EN>().map(Into::into),
+            irq_status: t.observe::<crate::regs::IRQ_STATUS>().map(Into::into),
+        }
+    }
+}
+
+/// One gauge per documented bit of `raw`; a register whose read failed
+/// leaves its family out (no sample rather than a made-up 0).
+fn register_bits(
+    family: &Family,
+    series: &[Series],
+    bits: &[Bit],
+    raw: Option<u32>,
+    w: &mut Writer<'_>,
+) {
+    let Some(raw) = raw else {
+        return;
+    };
+    w.family(family, |f| {
+        for (s, bit) in series.iter().zip(bits) {
+            f.series(s, raw & bit.mask != 0);
+        }
+    });
+}
+
+/// The decoded status and interrupt registers: in `signal_detection`
+/// only (with them `metrics` would not fit its page).
+pub(crate) fn register_status(r: &RegisterStatus, w: &mut Writer<'_>) {
+    register_bits(&STATUS_BIT, &STATUS_SERIES, STATUS_BITS, r.status, w);
+    register_bits(&IRQ_EN_BIT, &IRQ_EN_SERIES, IRQ_EN_BITS, r.irq_en, w);
+    register_bits(
+        &IRQ_STATUS_BIT,
+        &IRQ_STATUS_SERIES,
+        IRQ_STATUS_BITS,
+        r.irq_status,
+        w,
+    );
+}
+
 fn frame_metrics(m: &TvcapMetrics, w: &mut Writer<'_>) {
     w.histogram(&INTERVAL, &m.frame_interval);
     let ns = m.last_interval_ns.load(Relaxed);
@@ -233,11 +365,15 @@ pub(crate) fn render(t: &Tvcap, attr: &[u8], w: &mut Writer<'_>) {
     let queued = || t.buffers_queued() as u64;
     let streaming = t.streaming.load(Relaxed);
     match attr {
-        b"capture_stats" => capture_stats(m, w),
+        b"capture_stats" => {
+            capture_stats(m, w);
+            interrupts(m, w);
+        }
         b"buffer_status" => buffer_status(m, queued(), streaming, w),
         b"signal_detection" => {
             signal(m, t.input_status(), t.format.get(), w);
             format_changes(m, w);
+            register_status(&RegisterStatus::of(t), w);
         }
         b"frame_metrics" => frame_metrics(m, w),
         b"metrics" => {
@@ -269,6 +405,9 @@ pub(crate) fn worst_case_metrics() -> TvcapMetrics {
     m.buffers_allocated.set(8);
     m.frame_interval.observe(u64::MAX);
     m.last_interval_ns.store(1, Relaxed);
+    for c in &m.interrupts {
+        c.add(u64::MAX);
+    }
     m
 }
 
@@ -277,12 +416,21 @@ pub(crate) fn worst_case_metrics() -> TvcapMetrics {
 #[cfg(CONFIG_KUNIT)]
 pub(crate) fn render_worst_case_of(m: &TvcapMetrics, attr: &[u8], w: &mut Writer<'_>) {
     let format = crate::format::negotiate(0, u32::MAX, u32::MAX);
+    let registers = RegisterStatus {
+        status: Some(u32::MAX),
+        irq_en: Some(u32::MAX),
+        irq_status: Some(u32::MAX),
+    };
     match attr {
-        b"capture_stats" => capture_stats(m, w),
+        b"capture_stats" => {
+            capture_stats(m, w);
+            interrupts(m, w);
+        }
         b"buffer_status" => buffer_status(m, 8, true, w),
         b"signal_detection" => {
             signal(m, STATUS::from(u32::MAX), format, w);
             format_changes(m, w);
+            register_status(&registers, w);
         }
         b"frame_metrics" => frame_metrics(m, w),
         b"metrics" => {

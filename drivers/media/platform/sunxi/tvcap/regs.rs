@@ -374,3 +374,127 @@ const fn tables_are_consistent() -> bool {
 }
 
 const _: () = assert!(tables_are_consistent());
+
+/// A documented bit of a register: its field name in the `register!`
+/// definition above (the metrics' label value) and its mask.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Bit {
+    pub(crate) name: &'static str,
+    pub(crate) mask: u32,
+}
+
+/// `[Bit]` of register `$reg` for each named field, from the field's name
+/// and its `register!` mask (a typo is a build error).
+macro_rules! bits {
+    ($reg:ident: $($field:ident),* $(,)?) => {
+        ::kernel::macros::paste!(&[$(
+            Bit {
+                name: stringify!($field),
+                mask: $reg::[<$field:upper _MASK>],
+            },
+        )*])
+    };
+}
+
+// The bits the register status metrics show, one line per field: a field
+// added to STATUS, IRQ_EN or IRQ_STATUS above is shown once named here.
+
+/// The documented bits of STATUS.
+pub(crate) const STATUS_BITS: &[Bit] = bits!(STATUS:
+    ready,
+    capturing,
+    format_locked,
+    signal,
+    hdmi_connected,
+);
+
+/// The documented bits of IRQ_EN.
+pub(crate) const IRQ_EN_BITS: &[Bit] = bits!(IRQ_EN:
+    timeout,
+    fifo_error,
+    dma_error,
+    hw_error,
+    hotplug,
+    buffer_underflow,
+    buffer_overflow,
+    format_change,
+    input_change,
+    frame_done,
+);
+
+/// The documented bits of IRQ_STATUS.
+pub(crate) const IRQ_STATUS_BITS: &[Bit] = bits!(IRQ_STATUS:
+    timeout,
+    fifo_error,
+    dma_error,
+    hw_error,
+    hotplug,
+    buffer_underflow,
+    buffer_overflow,
+    format_change,
+    input_change,
+    frame_done,
+);
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Each table names distinct single bits; every interrupt source is in
+/// both interrupt tables under its metrics label with its bit.
+const fn bit_tables_are_consistent() -> bool {
+    let tables = [STATUS_BITS, IRQ_EN_BITS, IRQ_STATUS_BITS];
+    let mut t = 0;
+    while t < tables.len() {
+        let mut seen = 0u32;
+        let mut i = 0;
+        while i < tables[t].len() {
+            let mask = tables[t][i].mask;
+            if !mask.is_power_of_two() || seen & mask != 0 {
+                return false;
+            }
+            seen |= mask;
+            i += 1;
+        }
+        t += 1;
+    }
+    let mut i = 0;
+    while i < Irq::ALL.len() {
+        let irq = Irq::ALL[i];
+        let mut found = 0;
+        let mut j = 0;
+        while j < IRQ_STATUS_BITS.len() {
+            let s = IRQ_STATUS_BITS[j];
+            if s.mask == irq.bit() && str_eq(s.name, irq.label()) {
+                found += 1;
+            }
+            j += 1;
+        }
+        let mut j = 0;
+        while j < IRQ_EN_BITS.len() {
+            let e = IRQ_EN_BITS[j];
+            if e.mask == irq.enable_bit() && str_eq(e.name, irq.label()) {
+                found += 1;
+            }
+            j += 1;
+        }
+        if found != 2 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const _: () = assert!(bit_tables_are_consistent());

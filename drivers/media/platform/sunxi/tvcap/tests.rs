@@ -12,10 +12,14 @@ use crate::engine;
 use crate::format::{default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
 use crate::hw::TvtopIo;
 use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
-use crate::metrics::{render_worst_case, render_worst_case_of, worst_case_metrics, FILES};
+use crate::metrics::{
+    register_status, render_worst_case, render_worst_case_of, worst_case_metrics, RegisterStatus,
+    FILES,
+};
+use crate::prometheus::Writer;
 use crate::regs::{
     decode, Irq, Reg, TvtopRegister, CAPTURE_IRQS, CTRL, DMA_ADDR, DMA_CTRL, DMA_SIZE, FORMAT,
-    INPUT_IRQS, IRQ_EN, IRQ_MASK, IRQ_STATUS, RESOLUTION, STATUS, VERSION,
+    INPUT_IRQS, IRQ_EN, IRQ_MASK, IRQ_STATUS, RESOLUTION, STATUS, STATUS_BITS, VERSION,
 };
 
 /// A plain register file with IRQ_STATUS write-1-to-clear, to check what
@@ -373,6 +377,34 @@ mod tvcap_tests {
         assert!(worst_case_pages_fit("tvcap", &FILES, |file, w| {
             render_worst_case(file, w)
         })?);
+        Ok(())
+    }
+
+    /// The register status shows one sample per documented bit of the
+    /// value read; a register whose read failed is left out, not shown as
+    /// zeros.
+    #[test]
+    fn register_status_shows_bits_and_leaves_failed_reads_out() -> Result {
+        let mut page = KVec::from_elem(0u8, 4096, GFP_KERNEL)?;
+        let mut w = Writer::new(&mut page);
+        let registers = RegisterStatus {
+            status: Some(STATUS::zeroed().with_hdmi_connected(true).into()),
+            irq_en: None,
+            irq_status: Some(Irq::Hotplug.bit()),
+        };
+        register_status(&registers, &mut w);
+        let text = w.as_bytes();
+        let has = |line: &[u8]| text.windows(line.len()).any(|l| l == line);
+        assert!(has(b"hy300_tvcap_status_bit{bit=\"hdmi_connected\"} 1\n"));
+        assert!(has(b"hy300_tvcap_status_bit{bit=\"signal\"} 0\n"));
+        assert!(has(b"hy300_tvcap_irq_status_bit{bit=\"hotplug\"} 1\n"));
+        assert!(has(b"hy300_tvcap_irq_status_bit{bit=\"frame_done\"} 0\n"));
+        assert!(!has(b"hy300_tvcap_irq_enable_bit"));
+        let status_lines = text
+            .split(|&c| c == b'\n')
+            .filter(|l| l.starts_with(b"hy300_tvcap_status_bit{"))
+            .count();
+        assert_eq!(status_lines, STATUS_BITS.len());
         Ok(())
     }
 

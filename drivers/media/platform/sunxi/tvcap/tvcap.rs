@@ -309,6 +309,12 @@ impl Tvcap {
         engine::status(&*self.hw)
     }
 
+    /// Register `R` for the register status metrics, read now; `None`
+    /// when the read failed.
+    pub(crate) fn observe<R: regs::TvtopRegister>(&self) -> Option<R> {
+        engine::observe(&*self.hw)
+    }
+
     /// Gives every owned buffer back to vb2 in `state`.
     fn return_buffers(&self, state: raw::vb2_buffer_state) {
         loop {
@@ -382,7 +388,9 @@ impl InterruptSink for Tvcap {
     /// false when none was pending (the line is shared).
     fn interrupt(&self) -> bool {
         let pending = engine::take_irq_status(&*self.hw);
-        if pending.into_raw() == 0 {
+        let handled = pending.into_raw() != 0;
+        self.metrics.interrupt(handled);
+        if !handled {
             return false;
         }
         self.handle_irq(pending);
