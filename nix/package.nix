@@ -1,9 +1,10 @@
 # The hy300 out-of-tree kernel modules for a kernel from nixpkgs:
 #   config.boot.kernelPackages.callPackage ./nix/package.nix { }
 # The kernel must have CONFIG_RUST=y (and the Rust firmware loader
-# abstractions for sunxi-mipsloader). sunxi-tvcap generates its V4L2
-# bindings at build time with the kernel's recorded bindgen command
-# (scripts/v4l2-bindgen), so bindgen and libclang are build inputs.
+# abstractions for sunxi-mipsloader). The modules' C bindings (V4L2, vb2,
+# GPIO, the project's glue and UAPI: rust/bindings) are generated at build
+# time with the kernel's recorded bindgen command (scripts/hy300-bindgen),
+# so bindgen and libclang are build inputs.
 { lib, stdenv, kernel, rust-bindgen, llvmPackages }:
 
 let

@@ -46,6 +46,25 @@ built=$(sed 's/\.[ok]*$//' modules.order | sort)
 $built"
 echo "kbuild: make KDIR=<test kernel> builds the four drivers, no tests/sim"
 
+# One generated bindings file for every module (Documentation/hy300/
+# bindings.rst): no hand-written extern block or UAPI mirror in the Rust
+# sources; a build with nothing changed regenerates and rebuilds nothing
+# (the file is only replaced when its inputs or content change).
+bindings=rust/bindings/hy300_bindings_generated.rs
+[ -f "$bindings" ] || fail "$bindings was not generated"
+externs=$(git grep -n 'extern "C" {' -- '*.rs' ':!rust/bindings/' || true)
+[ -z "$externs" ] || fail "hand-written extern blocks (declare C in rust/bindings/hy300_bindings_helper.h):
+$externs"
+kos=$(sed 's/\.o$/.ko/' modules.order)
+# shellcheck disable=SC2086 # a list of module paths
+before=$(stat -c '%n %Y.%y' "$bindings" $kos)
+make -s KDIR="$kdir" modules
+# shellcheck disable=SC2086
+after=$(stat -c '%n %Y.%y' "$bindings" $kos)
+[ "$before" = "$after" ] || fail "a second build with nothing changed regenerated or rebuilt:
+$(diff <(echo "$before") <(echo "$after"))"
+echo "kbuild: one generated bindings file, no extern block in the modules; an unchanged rebuild touches nothing"
+
 # The kernel's own modules first (what a distribution kernel package
 # installs), so depmod resolves every symbol; then ours.
 make -s -C "$kdir" INSTALL_MOD_PATH="$stage" modules_install >/dev/null

@@ -233,18 +233,10 @@ macro_rules! hy300_attributes {
     };
 }
 
-unsafe extern "C" {
-    // Exported by hy300_class.ko. `dev` is an opaque `struct device *`
-    // here (`c_void` avoids improper_ctypes on !SMP builds).
-    fn hy300_class_device_create(
-        name: *const kernel::ffi::c_char,
-        parent: *mut core::ffi::c_void,
-        groups: *const *const bindings::attribute_group,
-        drvdata: *mut core::ffi::c_void,
-        dev: *mut *mut core::ffi::c_void,
-    ) -> kernel::ffi::c_int;
-    fn hy300_class_device_destroy(dev: *mut core::ffi::c_void);
-}
+// Exported by hy300_class.ko (drivers/misc/hy300/hy300_class_exports.h),
+// declared in the project's generated bindings, whose `device` and
+// `attribute_group` are their own types: pointers are cast.
+use crate::hy300_bindings::{self as raw, hy300_class_device_create, hy300_class_device_destroy};
 
 /// A driver's `/sys/class/hy300/<name>` device and the data it serves;
 /// the device is unregistered on drop.
@@ -259,7 +251,7 @@ unsafe extern "C" {
 /// drvdata points to the `T` inside `data`; it stays registered until
 /// `drop`.
 pub struct ClassDevice<T: ClassAttributes> {
-    dev: Option<NonNull<core::ffi::c_void>>,
+    dev: Option<NonNull<raw::device>>,
     data: Arc<T>,
 }
 
@@ -275,7 +267,7 @@ fn create_device<T: ClassAttributes>(
     parent: Option<&kernel::device::Device>,
     groups: &'static AttributeGroups<T>,
     data: &Arc<T>,
-) -> Result<NonNull<core::ffi::c_void>> {
+) -> Result<NonNull<raw::device>> {
     // `Device` is a transparent wrapper of `struct device`.
     let parent = parent.map_or(core::ptr::null_mut(), |p| {
         core::ptr::from_ref(p).cast_mut().cast()
@@ -288,7 +280,7 @@ fn create_device<T: ClassAttributes>(
         hy300_class_device_create(
             name.as_char_ptr(),
             parent,
-            groups.groups.as_ptr(),
+            groups.groups.as_ptr().cast_mut().cast(),
             Arc::as_ptr(data).cast_mut().cast(),
             &mut dev,
         )

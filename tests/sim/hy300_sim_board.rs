@@ -35,6 +35,18 @@ use core::ptr::null_mut;
 use kernel::bindings;
 use kernel::prelude::*;
 
+// The project's generated C bindings (scripts/hy300-bindgen): the clock,
+// clkdev, GPIO lookup and OF platform calls 7.3's `kernel::bindings` lack.
+// Their types are their own (not `kernel::bindings`'): pointers are cast.
+#[path = "../../rust/bindings/mod.rs"]
+mod hy300_bindings;
+
+use hy300_bindings::{
+    self as raw, clk_register_fixed_rate, clk_unregister_fixed_rate, clkdev_create, clkdev_drop,
+    gpiod_add_lookup_table, gpiod_remove_lookup_table, of_find_device_by_node,
+    of_platform_device_create, of_platform_device_destroy,
+};
+
 module! {
     type: SimBoard,
     name: "hy300_sim_board",
@@ -54,28 +66,25 @@ const MOTOR_NODE: &CStr = c"hy300-keystone-motor";
 /// Label of the gpio-sim bank standing in for the H713's PH port.
 const GPIO_CHIP: &CStr = c"hy300-sim-gpio";
 
-/// `struct gpiod_lookup` (`include/linux/gpio/machine.h`), absent from the
-/// generated bindings.
-#[repr(C)]
-struct GpiodLookup {
-    key: *const kernel::ffi::c_char,
-    chip_hwnum: u16,
-    con_id: *const kernel::ffi::c_char,
-    idx: kernel::ffi::c_uint,
-    flags: kernel::ffi::c_ulong,
-}
-
-/// `struct gpiod_lookup_table` with room for its entries and terminator.
+/// `struct gpiod_lookup_table` (`include/linux/gpio/machine.h`) with room
+/// for its entries and terminator in its flexible array `table`.
 #[repr(C)]
 struct GpiodLookupTable {
-    list: bindings::list_head,
-    dev_id: *const kernel::ffi::c_char,
-    table: [GpiodLookup; MOTOR_LINES.len() + 1],
+    head: raw::gpiod_lookup_table,
+    table: [raw::gpiod_lookup; MOTOR_LINES.len() + 1],
 }
 
-/// `enum gpio_lookup_flags`.
-const GPIO_ACTIVE_LOW: kernel::ffi::c_ulong = 1 << 0;
-const GPIO_PULL_UP: kernel::ffi::c_ulong = 1 << 4;
+// The entries are where the C flexible array is.
+const _: () = assert!(
+    core::mem::offset_of!(GpiodLookupTable, table)
+        == core::mem::offset_of!(raw::gpiod_lookup_table, table)
+);
+
+/// `enum gpio_lookup_flags`, as `gpiod_lookup.flags` (`unsigned long`).
+const GPIO_ACTIVE_LOW: kernel::ffi::c_ulong =
+    raw::gpio_lookup_flags_GPIO_ACTIVE_LOW as kernel::ffi::c_ulong;
+const GPIO_PULL_UP: kernel::ffi::c_ulong =
+    raw::gpio_lookup_flags_GPIO_PULL_UP as kernel::ffi::c_ulong;
 
 /// (con_id, index, gpio-sim line, flags): PH4..PH7 phases, PH14 limit.
 const MOTOR_LINES: [(&CStr, u32, u16, kernel::ffi::c_ulong); 5] = [
@@ -94,39 +103,6 @@ const MIPS_CLOCKS: [(&CStr, &CStr, kernel::ffi::c_ulong); 2] = [
 /// The co-processor's platform device (the node's name, see `NODES`).
 const MIPS_DEVICE: &CStr = c"hy300-mipsloader";
 
-unsafe extern "C" {
-    // `struct clk` and `struct clk_lookup` are opaque here.
-    fn clk_register_fixed_rate(
-        dev: *mut core::ffi::c_void,
-        name: *const kernel::ffi::c_char,
-        parent_name: *const kernel::ffi::c_char,
-        flags: kernel::ffi::c_ulong,
-        fixed_rate: kernel::ffi::c_ulong,
-    ) -> *mut core::ffi::c_void;
-    fn clk_unregister_fixed_rate(clk: *mut core::ffi::c_void);
-    fn clkdev_create(
-        clk: *mut core::ffi::c_void,
-        con_id: *const kernel::ffi::c_char,
-        dev_fmt: *const kernel::ffi::c_char,
-        ...
-    ) -> *mut core::ffi::c_void;
-    fn clkdev_drop(cl: *mut core::ffi::c_void);
-    fn gpiod_add_lookup_table(table: *mut GpiodLookupTable);
-    fn gpiod_remove_lookup_table(table: *mut GpiodLookupTable);
-    // Nodes and devices are `void *` here: their bindgen types trip
-    // improper_ctypes on !SMP builds (empty `arch_spinlock_t`).
-    fn of_platform_device_create(
-        np: *mut core::ffi::c_void,
-        bus_id: *const kernel::ffi::c_char,
-        parent: *mut core::ffi::c_void,
-    ) -> *mut core::ffi::c_void;
-    fn of_find_device_by_node(np: *mut core::ffi::c_void) -> *mut core::ffi::c_void;
-    fn of_platform_device_destroy(
-        dev: *mut core::ffi::c_void,
-        data: *mut core::ffi::c_void,
-    ) -> kernel::ffi::c_int;
-}
-
 struct SimBoard {
     changeset: KBox<bindings::of_changeset>,
     lookup: KBox<GpiodLookupTable>,
@@ -138,7 +114,7 @@ struct SimBoard {
 /// The fixed-rate clocks and their clkdev lookups (see `MIPS_CLOCKS`).
 struct SimClocks {
     /// (clock, lookup) pairs, in registration order.
-    registered: KVec<(*mut core::ffi::c_void, *mut core::ffi::c_void)>,
+    registered: KVec<(*mut raw::clk, *mut raw::clk_lookup)>,
 }
 
 impl SimClocks {
@@ -208,9 +184,9 @@ unsafe impl Sync for SimBoard {}
 
 fn lookup_table() -> GpiodLookupTable {
     // SAFETY: all-zero is a valid lookup entry (the terminator).
-    let mut table: [GpiodLookup; MOTOR_LINES.len() + 1] = unsafe { core::mem::zeroed() };
+    let mut table: [raw::gpiod_lookup; MOTOR_LINES.len() + 1] = unsafe { core::mem::zeroed() };
     for (entry, (con_id, idx, line, flags)) in table.iter_mut().zip(MOTOR_LINES) {
-        *entry = GpiodLookup {
+        *entry = raw::gpiod_lookup {
             key: GPIO_CHIP.as_char_ptr(),
             chip_hwnum: line,
             con_id: con_id.as_char_ptr(),
@@ -219,9 +195,12 @@ fn lookup_table() -> GpiodLookupTable {
         };
     }
     GpiodLookupTable {
-        // SAFETY: all-zero is a valid, unlinked list head.
-        list: unsafe { core::mem::zeroed() },
-        dev_id: MOTOR_NODE.as_char_ptr(),
+        head: raw::gpiod_lookup_table {
+            // SAFETY: all-zero is a valid, unlinked list head.
+            list: unsafe { core::mem::zeroed() },
+            dev_id: MOTOR_NODE.as_char_ptr(),
+            table: raw::__IncompleteArrayField::new(),
+        },
         table,
     }
 }
@@ -318,12 +297,13 @@ fn describe(
 /// created here.
 fn device_for(np: *mut bindings::device_node, name: &CStr) -> Result<Created> {
     // SAFETY: `np` is attached.
-    let existing = unsafe { of_find_device_by_node(np.cast()) };
+    let existing = unsafe { of_find_device_by_node(np.cast()) }.cast::<core::ffi::c_void>();
     if !existing.is_null() {
         return Ok(Created::ByNotifier(existing));
     }
     // SAFETY: `np` is attached; the name is NUL-terminated.
-    let created = unsafe { of_platform_device_create(np.cast(), name.as_char_ptr(), null_mut()) };
+    let created = unsafe { of_platform_device_create(np.cast(), name.as_char_ptr(), null_mut()) }
+        .cast::<core::ffi::c_void>();
     if created.is_null() {
         return Err(ENODEV);
     }
@@ -369,14 +349,14 @@ impl kernel::Module for SimBoard {
             }
         }
         // SAFETY: the table stays allocated until removed in `drop` (or below).
-        unsafe { gpiod_add_lookup_table(&mut *lookup) };
+        unsafe { gpiod_add_lookup_table(core::ptr::from_mut(&mut *lookup).cast()) };
         // SAFETY: `changeset` holds only our new nodes and properties.
         let applied = unsafe { bindings::of_changeset_apply(&mut *changeset) };
         if let Err(e) = kernel::error::to_result(applied) {
             // SAFETY: not applied; added above.
             unsafe {
                 bindings::of_changeset_destroy(&mut *changeset);
-                gpiod_remove_lookup_table(&mut *lookup);
+                gpiod_remove_lookup_table(core::ptr::from_mut(&mut *lookup).cast());
             }
             return Err(e);
         }
@@ -424,7 +404,7 @@ impl Drop for SimBoard {
         unsafe {
             bindings::of_changeset_revert(&mut *self.changeset);
             bindings::of_changeset_destroy(&mut *self.changeset);
-            gpiod_remove_lookup_table(&mut *self.lookup);
+            gpiod_remove_lookup_table(core::ptr::from_mut(&mut *self.lookup).cast());
         }
         // `self._clocks` is dropped after this body: no device holds them.
     }

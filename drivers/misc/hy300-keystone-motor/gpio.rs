@@ -4,8 +4,8 @@
 //! through the gpiod consumer API.
 //!
 //! Kernel 7.3 has no Rust GPIO abstraction and its generated bindings do not
-//! include `<linux/gpio/consumer.h>`; the exported functions used here are
-//! declared below, with `struct gpio_desc` kept opaque.
+//! include `<linux/gpio/consumer.h>`; the project's generated bindings
+//! (`rust/bindings`) do, with `struct gpio_desc` opaque.
 //!
 //! Built with `HY300_SIM=y`, the backend also reads the phase lines back
 //! from the chip after each line it sets and logs every change
@@ -17,33 +17,13 @@ use kernel::prelude::*;
 
 use crate::motion::{MotorHw, PHASE_LINES};
 
-/// `struct gpio_desc`, never dereferenced here.
-#[repr(C)]
-pub(crate) struct GpioDesc {
-    _opaque: [u8; 0],
-}
-
-/// `enum gpiod_flags` values (`include/linux/gpio/consumer.h`).
-const GPIOD_IN: kernel::ffi::c_int = 0b001;
-const GPIOD_OUT_LOW: kernel::ffi::c_int = 0b011;
-
-unsafe extern "C" {
-    fn gpiod_get_index(
-        dev: *mut core::ffi::c_void,
-        con_id: *const kernel::ffi::c_char,
-        idx: kernel::ffi::c_uint,
-        flags: kernel::ffi::c_int,
-    ) -> *mut GpioDesc;
-    fn gpiod_put(desc: *mut GpioDesc);
-    fn gpiod_set_value_cansleep(
-        desc: *mut GpioDesc,
-        value: kernel::ffi::c_int,
-    ) -> kernel::ffi::c_int;
-    fn gpiod_get_value_cansleep(desc: *const GpioDesc) -> kernel::ffi::c_int;
-    fn gpiod_to_irq(desc: *const GpioDesc) -> kernel::ffi::c_int;
-    #[cfg(hy300_sim)]
-    fn gpiod_get_raw_value_cansleep(desc: *const GpioDesc) -> kernel::ffi::c_int;
-}
+#[cfg(hy300_sim)]
+use crate::hy300_bindings::gpiod_get_raw_value_cansleep;
+use crate::hy300_bindings::{
+    gpio_desc as GpioDesc, gpiod_flags_GPIOD_IN as GPIOD_IN,
+    gpiod_flags_GPIOD_OUT_LOW as GPIOD_OUT_LOW, gpiod_get_index, gpiod_get_value_cansleep,
+    gpiod_put, gpiod_set_value_cansleep, gpiod_to_irq,
+};
 
 /// One requested GPIO line, released on drop.
 ///

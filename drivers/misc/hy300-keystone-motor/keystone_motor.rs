@@ -32,6 +32,10 @@ mod prometheus;
 #[path = "../../../rust/hy300/mod.rs"]
 mod hy300;
 
+// The project's generated C bindings (scripts/hy300-bindgen).
+#[path = "../../../rust/bindings/mod.rs"]
+mod hy300_bindings;
+
 use gpio::GpioMotor;
 use hy300::class_device::ClassDevice;
 use hy300::input::{parse_trigger, parse_u32};

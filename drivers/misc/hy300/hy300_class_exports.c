@@ -9,10 +9,7 @@
 #include <linux/device.h>
 #include <linux/export.h>
 
-int hy300_class_device_create(const char *name, struct device *parent,
-			      const struct attribute_group **groups,
-			      void *drvdata, struct device **dev);
-void hy300_class_device_destroy(struct device *dev);
+#include "hy300_class_exports.h"
 
 EXPORT_SYMBOL_GPL(hy300_class_device_create);
 EXPORT_SYMBOL_GPL(hy300_class_device_destroy);

@@ -27,6 +27,10 @@ mod prometheus;
 #[path = "../../../rust/hy300/mod.rs"]
 mod hy300;
 
+// The project's generated C bindings (scripts/hy300-bindgen).
+#[path = "../../../rust/bindings/mod.rs"]
+mod hy300_bindings;
+
 #[cfg(CONFIG_KUNIT)]
 mod tests;
 

@@ -44,6 +44,10 @@ mod prometheus;
 #[path = "../../../rust/hy300/mod.rs"]
 mod hy300;
 
+// The project's generated C bindings (scripts/hy300-bindgen).
+#[path = "../../../rust/bindings/mod.rs"]
+mod hy300_bindings;
+
 use firmware::FirmwareState;
 use hw::MipsHw;
 use hy300::class_device::{ClassAttributes, ClassDevice};
@@ -345,7 +349,7 @@ impl MiscDevice for MipsControl {
                 may_change(file)?;
                 let panel: uapi::Panel =
                     user(core::mem::size_of::<uapi::Panel>()).reader().read()?;
-                mips.set_panel(&panel.corners)?;
+                mips.set_panel(&panel.corners())?;
             }
             _ => return Err(ENOTTY),
         }

@@ -14,15 +14,10 @@ use crate::hy300::registers::RegisterBlock;
 use crate::layout::RESERVED_SIZE;
 use crate::regs::{self, Reg, CMD, CONTROL, DATA, REG_BLOCK_SIZE, STATUS};
 
-unsafe extern "C" {
-    // `<linux/of_address.h>` is not in 7.3's generated bindings. The node
-    // is `void *` (bindgen's `device_node` trips improper_ctypes on !SMP).
-    fn of_address_to_resource(
-        np: *mut core::ffi::c_void,
-        index: kernel::ffi::c_int,
-        r: *mut bindings::resource,
-    ) -> kernel::ffi::c_int;
-}
+// `<linux/of_address.h>` is not in 7.3's generated bindings; it is in the
+// project's (rust/bindings), whose `device_node` and `resource` are their
+// own types: pointers are cast.
+use crate::hy300_bindings::of_address_to_resource;
 
 /// The reserved memory, mapped write-combined; unmapped on drop.
 ///
@@ -67,7 +62,7 @@ impl ReservedMemory {
         // SAFETY: all-zero is a valid `resource` to be filled.
         let mut res: bindings::resource = unsafe { core::mem::zeroed() };
         // SAFETY: `args.np` holds a reference taken by the parse above.
-        let ret = unsafe { of_address_to_resource(args.np.cast(), 0, &mut res) };
+        let ret = unsafe { of_address_to_resource(args.np.cast(), 0, (&raw mut res).cast()) };
         // SAFETY: drops the reference taken by the parse.
         unsafe { bindings::of_node_put(args.np) };
         kernel::error::to_result(ret)?;

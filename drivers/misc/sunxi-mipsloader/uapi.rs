@@ -1,40 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `/dev/mipsloader` ABI, mirroring `include/uapi/linux/hy300-mipsloader.h`.
+//! `/dev/mipsloader` ABI: `include/uapi/linux/hy300-mipsloader.h`.
+//!
+//! The layouts and constants are the header's own, through the project's
+//! generated bindings (`rust/bindings`, which include the header): nothing
+//! here mirrors them by hand. What bindgen cannot take from the header is
+//! here: the ioctl numbers (`_IOW` and friends are function-like macros),
+//! the byte-level traits for copying the layouts from and to user memory,
+//! and the checks of a request.
 
 use kernel::ioctl::{_IO, _IOR, _IOW};
 use kernel::prelude::*;
 use kernel::transmute::{AsBytes, FromBytes};
 use kernel::uaccess::{UserPtr, UserSlice};
 
-pub(crate) const FW_NAME_MAX: usize = 64;
-pub(crate) const LOAD_CHECK_CRC: u32 = 1 << 0;
+use crate::hy300_bindings as raw;
+
+pub(crate) const FW_NAME_MAX: usize = raw::MIPSLOADER_FW_NAME_MAX as usize;
+pub(crate) const LOAD_CHECK_CRC: u32 = raw::MIPSLOADER_LOAD_CHECK_CRC;
 
 /// `struct mipsloader_load`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub(crate) struct LoadRequest {
-    pub(crate) name: [u8; FW_NAME_MAX],
-    pub(crate) flags: u32,
-    pub(crate) crc32: u32,
-}
-
+pub(crate) type LoadRequest = raw::mipsloader_load;
 /// `struct mipsloader_status`.
-#[repr(C)]
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Status {
-    pub(crate) loaded: u32,
-    pub(crate) firmware_size: u32,
-    pub(crate) firmware_crc32: u32,
-    pub(crate) status_reg: u32,
-}
-
+pub(crate) type Status = raw::mipsloader_status;
 /// `struct mipsloader_panel`: tl, tr, bl, br corners as (x, y).
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub(crate) struct Panel {
-    pub(crate) corners: [i32; 8],
-}
+pub(crate) type Panel = raw::mipsloader_panel;
 
 // SAFETY: plain integer arrays and integers without padding; any bit
 // pattern is valid.
@@ -44,11 +34,12 @@ unsafe impl FromBytes for Panel {}
 // SAFETY: four `u32`s, no padding.
 unsafe impl AsBytes for Status {}
 
+// The ABI: these sizes are the header's and never change.
 const _: () = assert!(core::mem::size_of::<LoadRequest>() == 72);
 const _: () = assert!(core::mem::size_of::<Status>() == 16);
 const _: () = assert!(core::mem::size_of::<Panel>() == 32);
 
-const MAGIC: u32 = b'M' as u32;
+const MAGIC: u32 = raw::MIPSLOADER_IOC_MAGIC as u32;
 pub(crate) const IOC_LOAD_FW: u32 = _IOW::<LoadRequest>(MAGIC, 1);
 pub(crate) const IOC_RESTART: u32 = _IO(MAGIC, 2);
 pub(crate) const IOC_POWER_DOWN: u32 = _IO(MAGIC, 3);
@@ -112,6 +103,23 @@ pub(crate) fn read_original_name<'b>(
         return Err(ENAMETOOLONG);
     }
     validate_firmware_name(name)
+}
+
+impl Panel {
+    /// The corners in the header's order: top left, top right, bottom
+    /// left, bottom right, each (x, y).
+    pub(crate) fn corners(&self) -> [i32; 8] {
+        [
+            self.top_left_x,
+            self.top_left_y,
+            self.top_right_x,
+            self.top_right_y,
+            self.bottom_left_x,
+            self.bottom_left_y,
+            self.bottom_right_x,
+            self.bottom_right_y,
+        ]
+    }
 }
 
 impl LoadRequest {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * /dev/mipsloader: control of the H713 MIPS display co-processor
- * (sunxi-mipsloader). The Rust driver mirrors these layouts in
- * drivers/misc/sunxi-mipsloader/uapi.rs and checks their sizes at build time.
+ * (sunxi-mipsloader). The Rust driver takes these layouts and constants from
+ * this header through the project's generated bindings (rust/bindings);
+ * drivers/misc/sunxi-mipsloader/uapi.rs adds the ioctl numbers.
  */
 #ifndef _UAPI_LINUX_HY300_MIPSLOADER_H
 #define _UAPI_LINUX_HY300_MIPSLOADER_H

@@ -36,13 +36,10 @@ use crate::hw::{InterruptSink, TvtopBackend, TvtopIo};
 use crate::hy300::debugfs::Knobs;
 use crate::regs::{Irq, Reg, CTRL, DMA_CTRL, RESOLUTION, STATUS};
 
-unsafe extern "C" {
-    // tvcap_glue.c: INIT_DELAYED_WORK is a macro.
-    fn hy300_tvcap_init_delayed_work(
-        work: *mut bindings::delayed_work,
-        func: Option<unsafe extern "C" fn(*mut bindings::work_struct)>,
-    );
-}
+// tvcap_glue.c (INIT_DELAYED_WORK is a macro), declared in the generated
+// bindings; their `delayed_work`/`work_struct` are not `kernel::bindings`'
+// types, so pointers are cast where they meet.
+use crate::hy300_bindings::{self as raw, hy300_tvcap_init_delayed_work};
 
 const HEADER_MAGIC: &[u8; 8] = b"HY300TVC";
 const BLOCK: usize = 4096;
@@ -181,7 +178,7 @@ impl SimTvtop {
             pin_init!(SimTvtop {
                 work <- Opaque::ffi_init(|slot: *mut bindings::delayed_work| {
                     // SAFETY: `slot` is valid for writes and pinned.
-                    unsafe { hy300_tvcap_init_delayed_work(slot, Some(tick)) }
+                    unsafe { hy300_tvcap_init_delayed_work(slot.cast(), Some(tick)) }
                 }),
                 sink <- kernel::new_spinlock!(None, "tvcap_sim_sink"),
                 running: AtomicBool::new(false),
@@ -354,7 +351,8 @@ fn take_one(knob: &AtomicU32) -> bool {
 /// # Safety
 ///
 /// Called by the workqueue only, for the work item of a live `SimTvtop`.
-unsafe extern "C" fn tick(work: *mut bindings::work_struct) {
+unsafe extern "C" fn tick(work: *mut raw::work_struct) {
+    let work = work.cast::<bindings::work_struct>();
     // SAFETY: `work` is the `work` member of the `delayed_work` inside a
     // pinned `SimTvtop` (the only user of this callback).
     let sim = unsafe {

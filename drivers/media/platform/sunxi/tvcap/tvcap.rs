@@ -39,6 +39,10 @@ mod prometheus;
 #[path = "../../../../../rust/hy300/mod.rs"]
 mod hy300;
 
+// The project's generated C bindings (scripts/hy300-bindgen).
+#[path = "../../../../../rust/bindings/mod.rs"]
+mod hy300_bindings;
+
 use format::Format;
 use hw::{InterruptSink, TvtopBackend};
 use hy300::class_device::{ClassAttributes, ClassDevice};

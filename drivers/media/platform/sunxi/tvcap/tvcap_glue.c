@@ -5,7 +5,7 @@
  */
 #include <linux/workqueue.h>
 
-void hy300_tvcap_init_delayed_work(struct delayed_work *work, work_func_t func);
+#include "tvcap_glue.h"
 
 void hy300_tvcap_init_delayed_work(struct delayed_work *work, work_func_t func)
 {

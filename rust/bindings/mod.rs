@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The project's raw C bindings: every C interface the hy300 modules call
+//! that 7.3's `kernel::bindings` leave out (V4L2, videobuf2, reset
+//! controllers, the GPIO consumer API, `of_address_to_resource`, the
+//! QEMU board's clock, clkdev, GPIO lookup and platform device calls), the
+//! prototypes of the project's own C glue, and its UAPI layouts
+//! (`include/uapi/linux/hy300-mipsloader.h`).
+//!
+//! Generated at build time by `scripts/hy300-bindgen` from
+//! `hy300_bindings_helper.h` (see `Kbuild.bindings`) and included by
+//! every module as its crate's `hy300_bindings` module:
+//!
+//! ```ignore
+//! #[path = "<to the project root>/rust/bindings/mod.rs"]
+//! mod hy300_bindings;
+//! ```
+//!
+//! The generated types are distinct Rust types from `kernel::bindings`'
+//! for the same C structs (`device`, `mutex`, `file`...); pointers are cast
+//! between the two where they meet. (Taking those from `kernel::bindings`
+//! instead, with `--blocklist-type`, was tried: bindgen then cannot tell
+//! whether the embedded kernel types are `Copy`, and turns unions such as
+//! `v4l2_frmsizeenum`'s into `__BindgenUnionField`s and drops derives,
+//! which changes the API the V4L2 code uses.)
+
+#![allow(
+    clippy::all,
+    clippy::pedantic,
+    clippy::undocumented_unsafe_blocks,
+    clippy::ptr_as_ptr,
+    clippy::ref_as_ptr,
+    clippy::as_underscore,
+    clippy::cast_lossless,
+    dead_code,
+    missing_docs,
+    non_camel_case_types,
+    non_upper_case_globals,
+    non_snake_case,
+    improper_ctypes,
+    unreachable_pub,
+    unsafe_op_in_unsafe_fn,
+    unnecessary_transmutes
+)]
+
+use kernel::ffi;
+use pin_init::{MaybeZeroable, Zeroable};
+// Types the kernel's bindgen parameters blocklist.
+type __kernel_size_t = usize;
+type __kernel_ssize_t = isize;
+type __kernel_ptrdiff_t = isize;
+// SAFETY: a newtype around `Storage`, see rust/bindings/lib.rs.
+unsafe impl<Storage> Zeroable for __BindgenBitfieldUnit<Storage> where Storage: Zeroable {}
+include!("hy300_bindings_generated.rs");
