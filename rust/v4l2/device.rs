@@ -56,6 +56,10 @@ pub struct VideoDevice<T: Driver> {
     queue: Opaque<raw::vb2_queue>,
     #[pin]
     lock: Opaque<bindings::mutex>,
+    /// The controls (V4L2_CID_DV_RX_POWER_PRESENT), initialised by
+    /// `register` when the driver has them; freed by `release`.
+    #[pin]
+    ctrls: Opaque<raw::v4l2_ctrl_handler>,
     registered: AtomicBool,
     _driver: PhantomData<fn(&T)>,
 }
@@ -84,6 +88,7 @@ impl<T: Driver> VideoDevice<T> {
                     )
                 }
             }),
+            ctrls: Opaque::zeroed(),
             registered: AtomicBool::new(false),
             _driver: PhantomData,
         }? Error)
@@ -109,6 +114,40 @@ impl<T: Driver> VideoDevice<T> {
             kernel::error::to_result(raw::v4l2_device_register(raw_dev, v4l2_dev))?;
             (*v4l2_dev).release = Some(Self::release);
             let _ = Arc::into_raw(this.clone());
+
+            if <T as IoctlOps>::HAS_DV_RX_POWER_PRESENT {
+                let hdl = vd.ctrls.get();
+                // Fails only for memory; `error` says so, and `release`
+                // frees what was allocated.
+                raw::v4l2_ctrl_handler_init_class(
+                    hdl,
+                    1,
+                    kernel::static_lock_class!().as_ptr().cast(),
+                    c"v4l2_ctrls".as_char_ptr(),
+                );
+                // A bitmask of the inputs with a source; read only (the
+                // core's flags for this control), volatile: read by
+                // `g_volatile_ctrl` from the driver each time.
+                let ctrl = raw::v4l2_ctrl_new_std(
+                    hdl,
+                    &Self::CTRL_OPS,
+                    raw::V4L2_CID_DV_RX_POWER_PRESENT,
+                    0,
+                    1,
+                    0,
+                    0,
+                );
+                if !ctrl.is_null() {
+                    (*ctrl).flags |= raw::V4L2_CTRL_FLAG_VOLATILE as kernel::ffi::c_ulong;
+                }
+                if let Err(e) = kernel::error::to_result((*hdl).error) {
+                    raw::v4l2_device_unregister(v4l2_dev);
+                    raw::v4l2_device_put(v4l2_dev);
+                    return Err(e);
+                }
+                (*v4l2_dev).ctrl_handler = hdl;
+                (*vdev).ctrl_handler = hdl;
+            }
 
             (*queue).type_ = raw::v4l2_buf_type_V4L2_BUF_TYPE_VIDEO_CAPTURE;
             (*queue).io_modes = config.io_modes;
@@ -188,6 +227,46 @@ impl<T: Driver> VideoDevice<T> {
         unsafe { raw::v4l2_event_queue(self.vdev.get(), &ev) };
     }
 
+    /// The controls' callbacks.
+    const CTRL_OPS: raw::v4l2_ctrl_ops = raw::v4l2_ctrl_ops {
+        g_volatile_ctrl: Some(Self::g_volatile_ctrl),
+        ..pin_init::zeroed()
+    };
+
+    /// Reads a volatile control from the driver.
+    ///
+    /// # Safety
+    ///
+    /// Called by the V4L2 control framework, with the handler's lock held,
+    /// for a control of the handler `register` set up in a
+    /// `VideoDevice<T>` (only `CTRL_OPS` points here).
+    unsafe extern "C" fn g_volatile_ctrl(ctrl: *mut raw::v4l2_ctrl) -> core::ffi::c_int {
+        // SAFETY: per the contract, the control's handler is the `ctrls`
+        // field of a registered `VideoDevice<T>`, whose video device's
+        // drvdata is its live `T` (the objects hold a reference).
+        let (state, ctrl) = unsafe {
+            let vd = kernel::container_of!(
+                (*ctrl).handler.cast::<Opaque<raw::v4l2_ctrl_handler>>(),
+                Self,
+                ctrls
+            );
+            let vdev = (*vd).vdev.get();
+            let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast());
+            (&*state.cast::<T>(), &mut *ctrl)
+        };
+        let value = match ctrl.id {
+            raw::V4L2_CID_DV_RX_POWER_PRESENT => state.dv_rx_power_present(),
+            _ => Err(EINVAL),
+        };
+        match value {
+            Ok(v) => {
+                ctrl.val = v as i32;
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
     /// The v4l2_device's release: drops the reference `register` leaked.
     ///
     /// # Safety
@@ -203,6 +282,9 @@ impl<T: Driver> VideoDevice<T> {
                 kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Self, v4l2_dev);
             let vdev = (*vd).vdev.get();
             let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast());
+            // No file is open any more (none holds a control event); a
+            // handler never initialised (no buckets) is left alone.
+            raw::v4l2_ctrl_handler_free((*vd).ctrls.get());
             drop(Arc::<T>::from_raw(state.cast::<T>()));
         }
     }

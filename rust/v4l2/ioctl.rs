@@ -105,6 +105,16 @@ pub trait IoctlOps: Sized + Send + Sync + 'static {
     fn subscribe_event(_sub: &Subscription<'_>) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
+
+    /// The V4L2_CID_DV_RX_POWER_PRESENT control of a receiver: bit N set
+    /// while input N sees a source (HDMI +5V, a cable plugged in). With
+    /// this method the layer gives the node a control handler with that
+    /// one control, read only and volatile (this method is called on each
+    /// read), and control events can be subscribed to
+    /// ([`Subscription::ctrl`]).
+    fn dv_rx_power_present(&self) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// The argument of VIDIOC_QUERYCAP.
@@ -268,6 +278,14 @@ impl Subscription<'_> {
     /// Whether the event type is V4L2_EVENT_SOURCE_CHANGE.
     pub fn is_source_change(&self) -> bool {
         self.sub.type_ == raw::V4L2_EVENT_SOURCE_CHANGE
+    }
+
+    /// Subscribes to the events of the node's controls (V4L2_EVENT_CTRL;
+    /// `EINVAL` for another type or an unknown control).
+    pub fn ctrl(&self) -> Result {
+        // SAFETY: `fh` and `sub` are the V4L2 core's arguments of this
+        // VIDIOC_SUBSCRIBE_EVENT call (the invariant of `Subscription`).
+        kernel::error::to_result(unsafe { raw::v4l2_ctrl_subscribe_event(self.fh, self.sub) })
     }
 
     /// Subscribes to V4L2_EVENT_SOURCE_CHANGE (`EINVAL` for another type or

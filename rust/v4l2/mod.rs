@@ -36,7 +36,7 @@ mod tests;
 mod vb2;
 
 pub use device::{Config, Driver, VideoDevice};
-pub use dv::{DvTimings, DvTimingsCap};
+pub use dv::{BtCap, DvTimings, DvTimingsCap};
 pub use ioctl::{Capability, FrameSize, Input, IoctlOps, PixFormat, Subscription};
 pub use vb2::{Buffer, BufferRef, PlaneSizes, QueueOps, State};
 

@@ -61,6 +61,9 @@ impl IoctlOps for Receiver {
     fn subscribe_event(sub: &Subscription<'_>) -> Result {
         sub.source_change()
     }
+    fn dv_rx_power_present(&self) -> Result<u32> {
+        Ok(1)
+    }
 }
 
 #[vtable]
@@ -116,6 +119,9 @@ mod v4l2_tests {
         // Unsubscribing comes with subscribing.
         assert!(ops.vidioc_subscribe_event.is_some());
         assert!(ops.vidioc_unsubscribe_event.is_some());
+        // Only a driver with the control gets a control handler.
+        assert!(<Receiver as IoctlOps>::HAS_DV_RX_POWER_PRESENT);
+        assert!(!<Minimal as IoctlOps>::HAS_DV_RX_POWER_PRESENT);
     }
 
     #[test]

@@ -12,9 +12,11 @@ use kernel::sync::Arc;
 
 use crate::format::{self, FORMATS};
 use crate::hw::TvtopBackend;
+use crate::regs::STATUS;
 use crate::v4l2::{
-    caps, input_status, io_modes, Buffer, BufferRef, Capability, Config, FrameSize, Input,
-    IoctlOps, PixFormat, PlaneSizes, QueueOps, VideoDevice,
+    caps, input_status, io_modes, BtCap, Buffer, BufferRef, Capability, Config, DvTimings,
+    DvTimingsCap, FrameSize, Input, IoctlOps, PixFormat, PlaneSizes, QueueOps, Subscription,
+    VideoDevice,
 };
 use crate::{engine, metrics, Buffers, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
 
@@ -27,14 +29,51 @@ const CONFIG: Config = Config {
     max_num_buffers: crate::QUEUE_LIMIT as u32,
 };
 
+/// The HDMI receiver's DV timings: progressive BT.656/1120 timings of the
+/// CEA-861 and DMT standards within the capture sizes of `format.rs`,
+/// up to HDMI 1.4's single-link 165 MHz pixel clock.
+pub(crate) const DV_CAP: DvTimingsCap = DvTimingsCap::bt(BtCap {
+    width: (format::MIN_WIDTH, format::MAX_WIDTH),
+    height: (format::MIN_HEIGHT, format::MAX_HEIGHT),
+    pixelclock: (25_000_000, 165_000_000),
+    standards: crate::v4l2::dv_standards::CEA861 | crate::v4l2::dv_standards::DMT,
+    progressive: true,
+});
+
+/// CEA-861 VIC 16, 1920x1080p60: the timings reported for a locked input
+/// and the ones set at probe.
+pub(crate) const DETECTED_VIC: u8 = 16;
+
+/// VIDIOC_QUERY_DV_TIMINGS from the STATUS register. `ENOLINK` without a
+/// cable or a signal, `ENOLCK` while the input's format is not locked
+/// (the C original's FORMAT_DETECTED), else the timings of a locked input.
+///
+/// The TVTOP block has no register of the detected timings: the C
+/// original reads RESOLUTION after a FORMAT_CHANGE interrupt but never
+/// parses it (a TODO), and RESOLUTION is the capture size the driver
+/// itself programs. A locked input is therefore reported as
+/// [`DETECTED_VIC`], the largest mode the block captures; the link and
+/// lock states, which the hardware does report, decide the errors.
+pub(crate) fn detected_timings(status: STATUS) -> Result<DvTimings> {
+    if !(status.hdmi_connected().into_bool() && status.signal().into_bool()) {
+        return Err(ENOLINK);
+    }
+    if !status.format_locked().into_bool() {
+        return Err(ENOLCK);
+    }
+    DvTimings::cea861_vic(DETECTED_VIC).ok_or(ERANGE)
+}
+
 /// Creates the capture device of `dev` on `backend`: resets the engine,
 /// connects its interrupt path and registers the video device.
 pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc<Tvcap>> {
+    let timings = DvTimings::cea861_vic(DETECTED_VIC).ok_or(EINVAL)?;
     let tvcap = Arc::pin_init(
         try_pin_init!(Tvcap {
             video <- VideoDevice::new(),
             buffers <- kernel::new_spinlock_irq!(Buffers::new(), "tvcap_buffers"),
             format: CurrentFormat::new(format::default_format()),
+            timings <- kernel::new_mutex!(timings, "tvcap_timings"),
             streaming: core::sync::atomic::AtomicBool::new(false),
             sequence: core::sync::atomic::AtomicU32::new(0),
             last_frame_ns: core::sync::atomic::AtomicU64::new(0),
@@ -123,10 +162,16 @@ impl IoctlOps for Tvcap {
         }
         input.set_name(c"HDMI");
         input.set_camera();
-        input.set_status(if self.input_status().signal().into_bool() {
-            0
-        } else {
+        input.set_dv_timings();
+        let status = self.input_status();
+        input.set_status(if !status.hdmi_connected().into_bool() {
+            input_status::NO_POWER | input_status::NO_SIGNAL
+        } else if !status.signal().into_bool() {
             input_status::NO_SIGNAL
+        } else if !status.format_locked().into_bool() {
+            input_status::NO_H_LOCK
+        } else {
+            0
         });
         Ok(())
     }
@@ -141,6 +186,57 @@ impl IoctlOps for Tvcap {
         } else {
             Err(EINVAL)
         }
+    }
+
+    fn query_dv_timings(&self) -> Result<DvTimings> {
+        detected_timings(self.input_status())
+    }
+
+    fn g_dv_timings(&self) -> Result<DvTimings> {
+        Ok(*self.timings.lock())
+    }
+
+    /// Standard timings within [`DV_CAP`] only (`EINVAL` otherwise, as
+    /// vivid); the capture format takes their active size. `EBUSY` while
+    /// buffers are allocated, unless nothing changes.
+    fn s_dv_timings(&self, timings: &mut DvTimings) -> Result {
+        if !DV_CAP.find(timings, 0) {
+            return Err(EINVAL);
+        }
+        let mut current = self.timings.lock();
+        if current.matches(timings) {
+            return Ok(());
+        }
+        if self.metrics.buffers_allocated.get() > 0 {
+            return Err(EBUSY);
+        }
+        *current = *timings;
+        let fourcc = self.format.fourcc.load(Relaxed);
+        self.format
+            .set(format::negotiate(fourcc, timings.width(), timings.height()));
+        Ok(())
+    }
+
+    fn enum_dv_timings(&self, index: u32) -> Result<DvTimings> {
+        DV_CAP.enumerate(index)
+    }
+
+    fn dv_timings_cap(&self) -> Result<DvTimingsCap> {
+        Ok(DV_CAP)
+    }
+
+    fn subscribe_event(sub: &Subscription<'_>) -> Result {
+        if sub.is_source_change() {
+            sub.source_change()
+        } else {
+            sub.ctrl()
+        }
+    }
+
+    /// Input 0 has a source while the HDMI cable is plugged in (STATUS:
+    /// the block reports the connection, not +5V as such).
+    fn dv_rx_power_present(&self) -> Result<u32> {
+        Ok(u32::from(self.input_status().hdmi_connected().into_bool()))
     }
 }
 

@@ -13,7 +13,7 @@
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
-use kernel::sync::{Arc, SpinLockIrq};
+use kernel::sync::{Arc, Mutex, SpinLockIrq};
 use kernel::{irq, of, platform};
 
 mod engine;
@@ -49,7 +49,7 @@ use format::Format;
 use hw::{InterruptSink, TvtopBackend};
 use hy300::class_device::{ClassAttributes, ClassDevice};
 use regs::{Irq, STATUS};
-use v4l2::{Buffer, State, VideoDevice};
+use v4l2::{Buffer, DvTimings, State, VideoDevice};
 
 /// Buffers per REQBUFS: 2..8, as the hardware's ring was sized.
 pub(crate) const MAX_BUFFERS: u32 = 8;
@@ -153,6 +153,9 @@ pub(crate) struct Tvcap {
     #[pin]
     pub(crate) buffers: SpinLockIrq<Buffers>,
     pub(crate) format: CurrentFormat,
+    /// The DV timings set (S_DV_TIMINGS), 1080p60 at first.
+    #[pin]
+    pub(crate) timings: Mutex<DvTimings>,
     pub(crate) streaming: AtomicBool,
     /// Frame events since streaming started (completed and lost).
     pub(crate) sequence: AtomicU32,
@@ -165,18 +168,31 @@ pub(crate) struct Tvcap {
 
 impl Tvcap {
     /// Acts on interrupt sources. Counters are atomics; the buffer ring is
-    /// a spinlock that is never held across anything that sleeps.
+    /// a spinlock that is never held across anything that sleeps. A cable
+    /// plugged or pulled, a signal or input format that changed: one
+    /// V4L2_EVENT_SOURCE_CHANGE for the interrupt, to the files subscribed.
     fn handle_irq(&self, irq_status: regs::IRQ_STATUS) {
+        let mut source_changed = false;
         for irq in regs::decode(irq_status) {
             self.metrics.irq(irq);
             match irq {
                 Irq::FrameDone => self.frame_done(),
                 Irq::BufferOverflow => self.frame_lost(),
                 Irq::DmaError => self.frame_failed(),
-                Irq::Hotplug => self.metrics.hotplug_events.inc(),
-                Irq::FormatChange => self.metrics.format_changes.inc(),
+                Irq::Hotplug => {
+                    self.metrics.hotplug_events.inc();
+                    source_changed = true;
+                }
+                Irq::FormatChange => {
+                    self.metrics.format_changes.inc();
+                    source_changed = true;
+                }
+                Irq::InputChange => source_changed = true,
                 _ => {}
             }
+        }
+        if source_changed {
+            self.video.source_change(v4l2::SRC_CH_RESOLUTION);
         }
     }
 
