@@ -8,9 +8,15 @@
  * scripts/hy300-bindgen names what is taken from each header.
  */
 
-/* sunxi-tvcap: V4L2, videobuf2 (dma-contig), reset controllers. */
+/*
+ * sunxi-tvcap (through the typed layer rust/v4l2): V4L2 with its events
+ * and DV timings, videobuf2 (dma-contig), reset controllers.
+ */
 #include <linux/reset.h>
+#include <media/v4l2-ctrls.h>
 #include <media/v4l2-dev.h>
+#include <media/v4l2-dv-timings.h>
+#include <media/v4l2-event.h>
 #include <media/v4l2-device.h>
 #include <media/v4l2-fh.h>
 #include <media/v4l2-ioctl.h>

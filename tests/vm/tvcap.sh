@@ -2,7 +2,8 @@
 # Guest test of sunxi-tvcap on its simulated block: V4L2 streaming of
 # exactly N frames through mmap (pattern and sequence checked by the
 # capture tool), counters equal to N, hotplug and signal changes, frames
-# lost to overflow counted as dropped, rmmod refused while streaming (the
+# lost to overflow counted as dropped, DV timings and source-change events
+# (dvevents), rmmod refused while streaming (the
 # V4L2 conformance is tests/vm/v4l2-compliance.sh), and the device backend's
 # probe refused on a node without clocks. Prints "tvcap: ok" when all pass.
 T=/sys/class/hy300/tvcap
@@ -119,6 +120,13 @@ usleep 200000
 status_bit signal 1
 status_bit format_locked 1
 echo "tvcap: hotplug and signal changes, register status bits follow"
+
+# The HDMI input as a receiver: DV timings (QUERY_DV_TIMINGS from the
+# link state, ENOLINK without one; ENUM/G/S_DV_TIMINGS, DV_TIMINGS_CAP)
+# and V4L2_EVENT_SOURCE_CHANGE on unplug, plug and signal changes, polled
+# as POLLPRI, to subscribed files only.
+dvevents "$VIDEO" $SIM || fail "DV timings and source-change events"
+expect hy300_tvcap_hotplug_events_total 6
 
 # STREAMON/STREAMOFF racing the frame interrupts: every buffer back with
 # userspace after each stop (vb2 warns, a splat, if the driver kept one),

@@ -1,109 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The V4L2 side: video device registration, the vb2 queue, the ioctl and
-//! file operation tables and their callbacks. This is the unsafe edge over
-//! the C API; the callbacks only translate and call safe driver code.
+//! The V4L2 side of sunxi-tvcap on the typed layer (`crate::v4l2`,
+//! rust/v4l2/): the ioctls and vb2 queue callbacks as trait methods, the
+//! creation and removal of the capture device. No `unsafe` here: the
+//! layer holds the C edge.
 
 use core::sync::atomic::Ordering::Relaxed;
-use kernel::bindings;
 use kernel::device::Device;
 use kernel::prelude::*;
 use kernel::sync::Arc;
-use kernel::types::Opaque;
 
-use crate::format::{self, Format, FORMATS};
+use crate::format::{self, FORMATS};
 use crate::hw::TvtopBackend;
-use crate::v4l2::{self, raw};
+use crate::regs::STATUS;
+use crate::v4l2::{
+    caps, input_status, io_modes, BtCap, Buffer, BufferRef, Capability, Config, DvTimings,
+    DvTimingsCap, FrameSize, Input, IoctlOps, PixFormat, PlaneSizes, QueueOps, Subscription,
+    VideoDevice,
+};
 use crate::{engine, metrics, Buffers, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
 
-/// Operation tables, kept in the device state so their addresses are stable.
-pub(crate) struct Tables {
-    fops: raw::v4l2_file_operations,
-    ioctl_ops: raw::v4l2_ioctl_ops,
-    vb2_ops: raw::vb2_ops,
-}
+/// The video node.
+const CONFIG: Config = Config {
+    name: c"sunxi-tvcap",
+    device_caps: caps::VIDEO_CAPTURE | caps::STREAMING | caps::READWRITE,
+    io_modes: io_modes::MMAP | io_modes::READ | io_modes::DMABUF,
+    min_queued_buffers: 1,
+    max_num_buffers: crate::QUEUE_LIMIT as u32,
+};
 
-// SAFETY: immutable after creation; only read by the V4L2 core.
-unsafe impl Send for Tables {}
-// SAFETY: as above.
-unsafe impl Sync for Tables {}
+/// The HDMI receiver's DV timings: progressive BT.656/1120 timings of the
+/// CEA-861 and DMT standards within the capture sizes of `format.rs`,
+/// up to HDMI 1.4's single-link 165 MHz pixel clock.
+pub(crate) const DV_CAP: DvTimingsCap = DvTimingsCap::bt(BtCap {
+    width: (format::MIN_WIDTH, format::MAX_WIDTH),
+    height: (format::MIN_HEIGHT, format::MAX_HEIGHT),
+    pixelclock: (25_000_000, 165_000_000),
+    standards: crate::v4l2::dv_standards::CEA861 | crate::v4l2::dv_standards::DMT,
+    progressive: true,
+});
 
-fn tables() -> Tables {
-    // SAFETY: all-zero is a valid value of these C tables (no callbacks).
-    let (mut fops, mut ioctl_ops, mut vb2_ops): (
-        raw::v4l2_file_operations,
-        raw::v4l2_ioctl_ops,
-        raw::vb2_ops,
-    ) = unsafe {
-        (
-            core::mem::zeroed(),
-            core::mem::zeroed(),
-            core::mem::zeroed(),
-        )
-    };
-    fops.owner = kernel::module::this_module::<crate::LocalModule>()
-        .as_ptr()
-        .cast();
-    fops.open = Some(raw::v4l2_fh_open);
-    fops.release = Some(raw::vb2_fop_release);
-    fops.read = Some(raw::vb2_fop_read);
-    fops.poll = Some(raw::vb2_fop_poll);
-    fops.mmap = Some(raw::vb2_fop_mmap);
-    fops.unlocked_ioctl = Some(raw::video_ioctl2);
+/// CEA-861 VIC 16, 1920x1080p60: the timings reported for a locked input
+/// and the ones set at probe.
+pub(crate) const DETECTED_VIC: u8 = 16;
 
-    ioctl_ops.vidioc_querycap = Some(querycap);
-    ioctl_ops.vidioc_enum_fmt_vid_cap = Some(enum_fmt);
-    ioctl_ops.vidioc_g_fmt_vid_cap = Some(g_fmt);
-    ioctl_ops.vidioc_try_fmt_vid_cap = Some(try_fmt);
-    ioctl_ops.vidioc_s_fmt_vid_cap = Some(s_fmt);
-    ioctl_ops.vidioc_enum_framesizes = Some(enum_framesizes);
-    ioctl_ops.vidioc_enum_input = Some(enum_input);
-    ioctl_ops.vidioc_g_input = Some(g_input);
-    ioctl_ops.vidioc_s_input = Some(s_input);
-    ioctl_ops.vidioc_reqbufs = Some(raw::vb2_ioctl_reqbufs);
-    ioctl_ops.vidioc_create_bufs = Some(raw::vb2_ioctl_create_bufs);
-    ioctl_ops.vidioc_prepare_buf = Some(raw::vb2_ioctl_prepare_buf);
-    ioctl_ops.vidioc_querybuf = Some(raw::vb2_ioctl_querybuf);
-    ioctl_ops.vidioc_qbuf = Some(raw::vb2_ioctl_qbuf);
-    ioctl_ops.vidioc_dqbuf = Some(raw::vb2_ioctl_dqbuf);
-    ioctl_ops.vidioc_expbuf = Some(raw::vb2_ioctl_expbuf);
-    ioctl_ops.vidioc_streamon = Some(raw::vb2_ioctl_streamon);
-    ioctl_ops.vidioc_streamoff = Some(raw::vb2_ioctl_streamoff);
-
-    vb2_ops.queue_setup = Some(queue_setup);
-    vb2_ops.buf_init = Some(buf_init);
-    vb2_ops.buf_cleanup = Some(buf_cleanup);
-    vb2_ops.buf_prepare = Some(buf_prepare);
-    vb2_ops.buf_queue = Some(buf_queue);
-    vb2_ops.start_streaming = Some(start_streaming);
-    vb2_ops.stop_streaming = Some(stop_streaming);
-    Tables {
-        fops,
-        ioctl_ops,
-        vb2_ops,
+/// VIDIOC_QUERY_DV_TIMINGS from the STATUS register. `ENOLINK` without a
+/// cable or a signal, `ENOLCK` while the input's format is not locked
+/// (the C original's FORMAT_DETECTED), else the timings of a locked input.
+///
+/// The TVTOP block has no register of the detected timings: the C
+/// original reads RESOLUTION after a FORMAT_CHANGE interrupt but never
+/// parses it (a TODO), and RESOLUTION is the capture size the driver
+/// itself programs. A locked input is therefore reported as
+/// [`DETECTED_VIC`], the largest mode the block captures; the link and
+/// lock states, which the hardware does report, decide the errors.
+pub(crate) fn detected_timings(status: STATUS) -> Result<DvTimings> {
+    if !(status.hdmi_connected().into_bool() && status.signal().into_bool()) {
+        return Err(ENOLINK);
     }
+    if !status.format_locked().into_bool() {
+        return Err(ENOLCK);
+    }
+    DvTimings::cea861_vic(DETECTED_VIC).ok_or(ERANGE)
 }
 
 /// Creates the capture device of `dev` on `backend`: resets the engine,
 /// connects its interrupt path and registers the video device.
 pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc<Tvcap>> {
+    let timings = DvTimings::cea861_vic(DETECTED_VIC).ok_or(EINVAL)?;
     let tvcap = Arc::pin_init(
         try_pin_init!(Tvcap {
-            v4l2_dev: Opaque::zeroed(),
-            vdev: Opaque::zeroed(),
-            queue: Opaque::zeroed(),
-            lock <- Opaque::ffi_init(|slot: *mut bindings::mutex| {
-                // SAFETY: `slot` is valid and pinned; the key is static.
-                unsafe { bindings::__mutex_init(slot, c"tvcap".as_char_ptr(), kernel::static_lock_class!().as_ptr()) }
-            }),
+            video <- VideoDevice::new(),
             buffers <- kernel::new_spinlock_irq!(Buffers::new(), "tvcap_buffers"),
             format: CurrentFormat::new(format::default_format()),
+            timings <- kernel::new_mutex!(timings, "tvcap_timings"),
             streaming: core::sync::atomic::AtomicBool::new(false),
             sequence: core::sync::atomic::AtomicU32::new(0),
             last_frame_ns: core::sync::atomic::AtomicU64::new(0),
             metrics: metrics::TvcapMetrics::new(),
             hw: backend,
-            tables: tables(),
         }? Error),
         GFP_KERNEL,
     )?;
@@ -112,7 +87,7 @@ pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc
     // The backend holds a reference until it is shut down (in `destroy`,
     // or below), which breaks the cycle through `tvcap.hw`.
     tvcap.hw.attach(tvcap.clone());
-    if let Err(e) = register(dev, &tvcap) {
+    if let Err(e) = VideoDevice::register(&tvcap, dev, &CONFIG) {
         shut_down(&tvcap);
         return Err(e);
     }
@@ -126,454 +101,206 @@ fn shut_down(tvcap: &Tvcap) {
     tvcap.hw.shut_down();
 }
 
-/// Registers the v4l2_device, the queue and the video device.
-fn register(dev: &Device, tvcap: &Arc<Tvcap>) -> Result {
-    let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
-    let v4l2_dev = tvcap.v4l2_dev.get();
-    let vdev = tvcap.vdev.get();
-    let queue = tvcap.queue.get();
-    // SAFETY: the embedded C objects are zeroed and pinned in the Arc; the
-    // device is bound. The Arc reference leaked here is released by
-    // `v4l2_release` when the last user of the v4l2_device is gone.
-    unsafe {
-        kernel::error::to_result(raw::v4l2_device_register(raw_dev, v4l2_dev))?;
-        (*v4l2_dev).release = Some(v4l2_release);
-        let _ = Arc::into_raw(tvcap.clone());
-
-        (*queue).type_ = raw::v4l2_buf_type_V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        (*queue).io_modes =
-            raw::vb2_io_modes_VB2_MMAP | raw::vb2_io_modes_VB2_READ | raw::vb2_io_modes_VB2_DMABUF;
-        (*queue).dev = raw_dev;
-        (*queue).drv_priv = Arc::as_ptr(tvcap).cast_mut().cast();
-        (*queue).buf_struct_size = core::mem::size_of::<raw::vb2_v4l2_buffer>() as u32;
-        (*queue).ops = &tvcap.tables.vb2_ops;
-        (*queue).mem_ops = &raw::vb2_dma_contig_memops;
-        (*queue).timestamp_flags = raw::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
-        (*queue).min_queued_buffers = 1;
-        (*queue).max_num_buffers = crate::QUEUE_LIMIT as u32;
-        (*queue).lock = tvcap.lock.get().cast();
-        if let Err(e) = kernel::error::to_result(raw::vb2_queue_init(queue)) {
-            raw::v4l2_device_unregister(v4l2_dev);
-            raw::v4l2_device_put(v4l2_dev);
-            return Err(e);
-        }
-
-        let name = b"sunxi-tvcap\0";
-        for (d, s) in (*vdev).name.iter_mut().zip(name.iter()) {
-            *d = *s as CChar;
-        }
-        (*vdev).v4l2_dev = v4l2_dev;
-        (*vdev).fops = &tvcap.tables.fops;
-        (*vdev).ioctl_ops = &tvcap.tables.ioctl_ops;
-        (*vdev).release = Some(raw::video_device_release_empty);
-        (*vdev).lock = tvcap.lock.get().cast();
-        (*vdev).queue = queue;
-        (*vdev).vfl_dir = raw::vfl_devnode_direction_VFL_DIR_RX;
-        (*vdev).device_caps =
-            raw::V4L2_CAP_VIDEO_CAPTURE | raw::V4L2_CAP_STREAMING | raw::V4L2_CAP_READWRITE;
-        bindings::dev_set_drvdata(
-            core::ptr::addr_of_mut!((*vdev).dev).cast(),
-            Arc::as_ptr(tvcap).cast_mut().cast(),
-        );
-        let ret = raw::__video_register_device(
-            vdev,
-            raw::vfl_devnode_type_VFL_TYPE_VIDEO,
-            -1,
-            1,
-            (*(*vdev).fops).owner,
-        );
-        if let Err(e) = kernel::error::to_result(ret) {
-            raw::vb2_queue_release(queue);
-            raw::v4l2_device_unregister(v4l2_dev);
-            raw::v4l2_device_put(v4l2_dev);
-            return Err(e);
-        }
-    }
-    Ok(())
-}
-
-/// Unregisters the video device (stopping any stream) and the v4l2_device.
-/// The state is freed when the last open file is closed.
+/// Unregisters the video device (stopping any stream), then shuts the
+/// engine down. The state is freed when the last open file is closed.
 pub(crate) fn destroy(tvcap: &Arc<Tvcap>) {
-    // SAFETY: registered in `register`; `vb2_video_unregister_device` stops
-    // streaming and releases the queue of an open file.
-    unsafe {
-        raw::vb2_video_unregister_device(tvcap.vdev.get());
-        shut_down(tvcap);
-        raw::v4l2_device_unregister(tvcap.v4l2_dev.get());
-        raw::v4l2_device_put(tvcap.v4l2_dev.get());
+    tvcap.video.unregister();
+    shut_down(tvcap);
+}
+
+#[vtable]
+impl IoctlOps for Tvcap {
+    fn querycap(&self, cap: &mut Capability<'_>) -> Result {
+        cap.set_driver(c"sunxi-tvcap");
+        cap.set_card(c"HY300 HDMI capture");
+        cap.set_bus_info(c"platform:sunxi-tvcap");
+        Ok(())
     }
-}
 
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn v4l2_release(v4l2_dev: *mut raw::v4l2_device) {
-    // SAFETY: `v4l2_dev` is the field of the `Tvcap` whose Arc reference was
-    // leaked in `register`; this is the last use of it.
-    unsafe {
-        let tvcap =
-            kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Tvcap, v4l2_dev);
-        drop(Arc::from_raw(tvcap));
+    fn enum_fmt_vid_cap(&self, index: u32) -> Result<u32> {
+        let p = FORMATS.get(index as usize).ok_or(EINVAL)?;
+        Ok(p.fourcc)
     }
-}
 
-/// The device state behind an open file.
-///
-/// # Safety
-///
-/// `file` is an open file of our video device.
-unsafe fn from_file<'a>(file: *mut raw::file) -> &'a Tvcap {
-    // SAFETY: the drvdata of our video device is the `Tvcap`, alive while
-    // the file is open.
-    unsafe {
-        let vdev = raw::video_devdata(file);
-        &*bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast()).cast::<Tvcap>()
+    fn g_fmt_vid_cap(&self, f: &mut PixFormat) -> Result {
+        *f = pix_format(&self.format.get());
+        Ok(())
     }
-}
 
-/// The device state of a vb2 queue.
-///
-/// # Safety
-///
-/// `q` is our queue.
-unsafe fn from_queue<'a>(q: *mut raw::vb2_queue) -> &'a Tvcap {
-    // SAFETY: `drv_priv` is the `Tvcap`, alive while its queue is.
-    unsafe { &*(*q).drv_priv.cast::<Tvcap>() }
-}
-
-fn copy_str(dst: &mut [CChar], src: &[u8]) {
-    let n = src.len().min(dst.len().saturating_sub(1));
-    for (d, s) in dst.iter_mut().zip(&src[..n]) {
-        *d = *s as CChar;
+    fn try_fmt_vid_cap(&self, f: &mut PixFormat) -> Result {
+        *f = pix_format(&format::negotiate(f.pixelformat, f.width, f.height));
+        Ok(())
     }
-    if let Some(d) = dst.get_mut(n) {
-        *d = 0;
-    }
-}
 
-type CChar = kernel::ffi::c_char;
-
-fn fill_pix(pix: &mut raw::v4l2_pix_format, f: &Format) {
-    pix.width = f.width;
-    pix.height = f.height;
-    pix.pixelformat = f.pixel.fourcc;
-    pix.field = raw::v4l2_field_V4L2_FIELD_NONE;
-    pix.bytesperline = f.bytesperline;
-    pix.sizeimage = f.sizeimage;
-    pix.colorspace = raw::v4l2_colorspace_V4L2_COLORSPACE_SRGB;
-    pix.priv_ = 0;
-    pix.flags = 0;
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn querycap(
-    _file: *mut raw::file,
-    _fh: *mut core::ffi::c_void,
-    cap: *mut raw::v4l2_capability,
-) -> i32 {
-    // SAFETY: the V4L2 core passes a valid capability struct.
-    let cap = unsafe { &mut *cap };
-    copy_str(&mut cap.driver, b"sunxi-tvcap");
-    copy_str(&mut cap.card, b"HY300 HDMI capture");
-    copy_str(&mut cap.bus_info, b"platform:sunxi-tvcap");
-    0
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn enum_fmt(
-    _file: *mut raw::file,
-    _fh: *mut core::ffi::c_void,
-    f: *mut raw::v4l2_fmtdesc,
-) -> i32 {
-    // SAFETY: the V4L2 core passes a valid struct.
-    let f = unsafe { &mut *f };
-    match FORMATS.get(f.index as usize) {
-        Some(p) => {
-            f.pixelformat = p.fourcc;
-            0
+    fn s_fmt_vid_cap(&self, f: &mut PixFormat) -> Result {
+        if self.metrics.buffers_allocated.get() > 0 {
+            return Err(EBUSY);
         }
-        None => -(bindings::EINVAL as i32),
+        let negotiated = format::negotiate(f.pixelformat, f.width, f.height);
+        *f = pix_format(&negotiated);
+        self.format.set(negotiated);
+        Ok(())
     }
-}
 
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn g_fmt(
-    file: *mut raw::file,
-    _fh: *mut core::ffi::c_void,
-    f: *mut raw::v4l2_format,
-) -> i32 {
-    // SAFETY: our file; the core passes a valid struct of the capture type.
-    let (tvcap, f) = unsafe { (from_file(file), &mut *f) };
-    // SAFETY: `pix` is the member for VIDEO_CAPTURE.
-    fill_pix(unsafe { &mut f.fmt.pix }, &tvcap.format.get());
-    0
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn try_fmt(
-    _file: *mut raw::file,
-    _fh: *mut core::ffi::c_void,
-    f: *mut raw::v4l2_format,
-) -> i32 {
-    // SAFETY: the core passes a valid struct of the capture type.
-    let pix = unsafe { &mut (*f).fmt.pix };
-    let negotiated = format::negotiate(pix.pixelformat, pix.width, pix.height);
-    fill_pix(pix, &negotiated);
-    0
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn s_fmt(
-    file: *mut raw::file,
-    fh: *mut core::ffi::c_void,
-    f: *mut raw::v4l2_format,
-) -> i32 {
-    // SAFETY: our file.
-    let tvcap = unsafe { from_file(file) };
-    if tvcap.metrics.buffers_allocated.get() > 0 {
-        return -(bindings::EBUSY as i32);
+    fn enum_framesizes(&self, index: u32, fourcc: u32) -> Result<FrameSize> {
+        if index != 0 || !FORMATS.iter().any(|p| p.fourcc == fourcc) {
+            return Err(EINVAL);
+        }
+        Ok(FrameSize::Stepwise {
+            min_width: format::MIN_WIDTH,
+            max_width: format::MAX_WIDTH,
+            step_width: 2,
+            min_height: format::MIN_HEIGHT,
+            max_height: format::MAX_HEIGHT,
+            step_height: 2,
+        })
     }
-    // SAFETY: same arguments.
-    unsafe { try_fmt(file, fh, f) };
-    // SAFETY: filled by try_fmt.
-    let pix = unsafe { &(*f).fmt.pix };
-    tvcap
-        .format
-        .set(format::negotiate(pix.pixelformat, pix.width, pix.height));
-    0
-}
 
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn enum_framesizes(
-    _file: *mut raw::file,
-    _fh: *mut core::ffi::c_void,
-    fs: *mut raw::v4l2_frmsizeenum,
-) -> i32 {
-    // SAFETY: the core passes a valid struct.
-    let fs = unsafe { &mut *fs };
-    if fs.index != 0 || !FORMATS.iter().any(|p| p.fourcc == fs.pixel_format) {
-        return -(bindings::EINVAL as i32);
-    }
-    fs.type_ = raw::v4l2_frmsizetypes_V4L2_FRMSIZE_TYPE_STEPWISE;
-    // SAFETY: `stepwise` is the member for the STEPWISE type.
-    let s = unsafe { &mut fs.__bindgen_anon_1.stepwise };
-    s.min_width = format::MIN_WIDTH;
-    s.max_width = format::MAX_WIDTH;
-    s.step_width = 2;
-    s.min_height = format::MIN_HEIGHT;
-    s.max_height = format::MAX_HEIGHT;
-    s.step_height = 2;
-    0
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn enum_input(
-    file: *mut raw::file,
-    _fh: *mut core::ffi::c_void,
-    input: *mut raw::v4l2_input,
-) -> i32 {
-    // SAFETY: our file; the core passes a valid struct.
-    let (tvcap, input) = unsafe { (from_file(file), &mut *input) };
-    if input.index != 0 {
-        return -(bindings::EINVAL as i32);
-    }
-    copy_str(&mut input.name, b"HDMI");
-    input.type_ = raw::V4L2_INPUT_TYPE_CAMERA;
-    input.status = if tvcap.input_status().signal().into_bool() {
-        0
-    } else {
-        raw::V4L2_IN_ST_NO_SIGNAL
-    };
-    0
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn g_input(
-    _file: *mut raw::file,
-    _fh: *mut core::ffi::c_void,
-    i: *mut u32,
-) -> i32 {
-    // SAFETY: the core passes a valid pointer.
-    unsafe { *i = 0 };
-    0
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn s_input(_file: *mut raw::file, _fh: *mut core::ffi::c_void, i: u32) -> i32 {
-    if i == 0 {
-        0
-    } else {
-        -(bindings::EINVAL as i32)
-    }
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn queue_setup(
-    q: *mut raw::vb2_queue,
-    num_buffers: *mut u32,
-    num_planes: *mut u32,
-    sizes: *mut u32,
-    _alloc_devs: *mut *mut raw::device,
-) -> i32 {
-    // SAFETY: our queue; vb2 passes valid pointers (`sizes` has room for
-    // VB2_MAX_PLANES entries).
-    let (tvcap, num_buffers, num_planes, size) = unsafe {
-        (
-            from_queue(q),
-            &mut *num_buffers,
-            &mut *num_planes,
-            &mut *sizes,
-        )
-    };
-    let image = tvcap.format.sizeimage.load(Relaxed);
-    if *num_planes != 0 {
-        // VIDIOC_CREATE_BUFS: at least the current image, at most the
-        // largest one this block can produce.
-        return if *num_planes == 1 && (image..=format::MAX_SIZEIMAGE).contains(&*size) {
-            0
+    fn enum_input(&self, input: &mut Input<'_>) -> Result {
+        if input.index() != 0 {
+            return Err(EINVAL);
+        }
+        input.set_name(c"HDMI");
+        input.set_camera();
+        input.set_dv_timings();
+        let status = self.input_status();
+        input.set_status(if !status.hdmi_connected().into_bool() {
+            input_status::NO_POWER | input_status::NO_SIGNAL
+        } else if !status.signal().into_bool() {
+            input_status::NO_SIGNAL
+        } else if !status.format_locked().into_bool() {
+            input_status::NO_H_LOCK
         } else {
-            -(bindings::EINVAL as i32)
-        };
+            0
+        });
+        Ok(())
     }
-    *num_planes = 1;
-    *size = image;
-    *num_buffers = (*num_buffers).clamp(MIN_BUFFERS, MAX_BUFFERS);
-    0
-}
 
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn buf_init(vb: *mut raw::vb2_buffer) -> i32 {
-    // SAFETY: a buffer of our queue.
-    unsafe { from_queue((*vb).vb2_queue) }
-        .metrics
-        .buffers_allocated
-        .inc();
-    0
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn buf_cleanup(vb: *mut raw::vb2_buffer) {
-    // SAFETY: a buffer of our queue.
-    unsafe { from_queue((*vb).vb2_queue) }
-        .metrics
-        .buffers_allocated
-        .dec();
-}
-
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn buf_prepare(vb: *mut raw::vb2_buffer) -> i32 {
-    // SAFETY: a buffer of our queue with one plane.
-    let (tvcap, size) = unsafe { (from_queue((*vb).vb2_queue), v4l2::plane_size(vb)) };
-    let image = tvcap.format.sizeimage.load(Relaxed);
-    if size < image {
-        return -(bindings::EINVAL as i32);
+    fn g_input(&self) -> Result<u32> {
+        Ok(0)
     }
-    // SAFETY: as above.
-    unsafe { v4l2::set_payload(vb, image) };
-    0
-}
 
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn buf_queue(vb: *mut raw::vb2_buffer) {
-    // SAFETY: a buffer of our queue, handed over to the driver.
-    unsafe { from_queue((*vb).vb2_queue) }.queue_buffer(vb);
-}
+    fn s_input(&self, index: u32) -> Result {
+        if index == 0 {
+            Ok(())
+        } else {
+            Err(EINVAL)
+        }
+    }
 
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn start_streaming(q: *mut raw::vb2_queue, _count: u32) -> i32 {
-    // SAFETY: our queue.
-    match unsafe { from_queue(q) }.start_streaming() {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
+    fn query_dv_timings(&self) -> Result<DvTimings> {
+        detected_timings(self.input_status())
+    }
+
+    fn g_dv_timings(&self) -> Result<DvTimings> {
+        Ok(*self.timings.lock())
+    }
+
+    /// Standard timings within [`DV_CAP`] only (`EINVAL` otherwise, as
+    /// vivid); the capture format takes their active size. `EBUSY` while
+    /// buffers are allocated, unless nothing changes.
+    fn s_dv_timings(&self, timings: &mut DvTimings) -> Result {
+        if !DV_CAP.find(timings, 0) {
+            return Err(EINVAL);
+        }
+        let mut current = self.timings.lock();
+        if current.matches(timings) {
+            return Ok(());
+        }
+        if self.metrics.buffers_allocated.get() > 0 {
+            return Err(EBUSY);
+        }
+        *current = *timings;
+        let fourcc = self.format.fourcc.load(Relaxed);
+        self.format
+            .set(format::negotiate(fourcc, timings.width(), timings.height()));
+        Ok(())
+    }
+
+    fn enum_dv_timings(&self, index: u32) -> Result<DvTimings> {
+        DV_CAP.enumerate(index)
+    }
+
+    fn dv_timings_cap(&self) -> Result<DvTimingsCap> {
+        Ok(DV_CAP)
+    }
+
+    fn subscribe_event(sub: &Subscription<'_>) -> Result {
+        if sub.is_source_change() {
+            sub.source_change()
+        } else {
+            sub.ctrl()
+        }
+    }
+
+    /// Input 0 has a source while the HDMI cable is plugged in (STATUS:
+    /// the block reports the connection, not +5V as such).
+    fn dv_rx_power_present(&self) -> Result<u32> {
+        Ok(u32::from(self.input_status().hdmi_connected().into_bool()))
     }
 }
 
-/// V4L2/vb2 callback.
-///
-/// # Safety
-///
-/// Called by the V4L2 core or vb2 only, with valid arguments for this
-/// device (its file, queue or buffers).
-unsafe extern "C" fn stop_streaming(q: *mut raw::vb2_queue) {
-    // SAFETY: our queue.
-    unsafe { from_queue(q) }.stop_streaming();
+/// The V4L2 view of a negotiated format.
+fn pix_format(f: &format::Format) -> PixFormat {
+    PixFormat {
+        width: f.width,
+        height: f.height,
+        pixelformat: f.pixel.fourcc,
+        bytesperline: f.bytesperline,
+        sizeimage: f.sizeimage,
+    }
+}
+
+#[vtable]
+impl QueueOps for Tvcap {
+    fn queue_setup(&self, num_buffers: &mut u32, planes: &mut PlaneSizes<'_>) -> Result {
+        let image = self.format.sizeimage.load(Relaxed);
+        if let Some(sizes) = planes.requested() {
+            // VIDIOC_CREATE_BUFS: at least the current image, at most the
+            // largest one this block can produce.
+            return match sizes {
+                [size] if (image..=format::MAX_SIZEIMAGE).contains(size) => Ok(()),
+                _ => Err(EINVAL),
+            };
+        }
+        planes.set_single(image);
+        *num_buffers = (*num_buffers).clamp(MIN_BUFFERS, MAX_BUFFERS);
+        Ok(())
+    }
+
+    fn buf_init(&self, _buf: &BufferRef) -> Result {
+        self.metrics.buffers_allocated.inc();
+        Ok(())
+    }
+
+    fn buf_cleanup(&self, _buf: &BufferRef) {
+        self.metrics.buffers_allocated.dec();
+    }
+
+    fn buf_prepare(&self, buf: &BufferRef) -> Result {
+        let image = self.format.sizeimage.load(Relaxed);
+        if buf.plane_size() < image {
+            return Err(EINVAL);
+        }
+        buf.set_payload(image);
+        Ok(())
+    }
+
+    fn buf_queue(&self, buf: Buffer) {
+        self.queue_buffer(buf);
+    }
+
+    fn start_streaming(&self, _count: u32) -> Result {
+        Tvcap::start_streaming(self)
+    }
+
+    fn stop_streaming(&self) {
+        Tvcap::stop_streaming(self);
+    }
+}
+
+impl crate::v4l2::Driver for Tvcap {
+    fn video_device(&self) -> &VideoDevice<Self> {
+        &self.video
+    }
 }

@@ -12,6 +12,7 @@ use crate::engine;
 use crate::format::{default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
 use crate::hw::TvtopIo;
 use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
+use crate::ioctl::{detected_timings, DV_CAP};
 use crate::metrics::{
     register_status, render_worst_case, render_worst_case_of, worst_case_metrics, RegisterStatus,
     FILES,
@@ -92,6 +93,34 @@ fn ctrl_bits(ctrl: CTRL) -> (bool, bool, bool) {
 #[kunit_tests(hy300_tvcap)]
 mod tvcap_tests {
     use super::*;
+
+    #[test]
+    fn query_dv_timings_follows_status() -> Result {
+        let locked = STATUS::zeroed()
+            .with_hdmi_connected(true)
+            .with_signal(true)
+            .with_format_locked(true);
+        let t = detected_timings(locked)?;
+        assert_eq!(
+            (t.width(), t.height(), t.pixelclock()),
+            (1920, 1080, 148_500_000)
+        );
+        assert!(DV_CAP.valid(&t));
+        assert_eq!(detected_timings(STATUS::zeroed()).err(), Some(ENOLINK));
+        assert_eq!(
+            detected_timings(locked.with_hdmi_connected(false)).err(),
+            Some(ENOLINK)
+        );
+        assert_eq!(
+            detected_timings(locked.with_signal(false)).err(),
+            Some(ENOLINK)
+        );
+        assert_eq!(
+            detected_timings(locked.with_format_locked(false)).err(),
+            Some(ENOLCK)
+        );
+        Ok(())
+    }
 
     #[test]
     fn default_is_1080p_yuyv() {

@@ -13,9 +13,8 @@
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
-use kernel::sync::{Arc, SpinLockIrq};
-use kernel::types::Opaque;
-use kernel::{bindings, irq, of, platform};
+use kernel::sync::{Arc, Mutex, SpinLockIrq};
+use kernel::{irq, of, platform};
 
 mod engine;
 mod format;
@@ -28,7 +27,6 @@ mod regs;
 mod sim;
 #[cfg(CONFIG_KUNIT)]
 mod tests;
-mod v4l2;
 
 // Shared libraries: each module uses only part of them.
 #[allow(dead_code, unused_imports, unreachable_pub)]
@@ -43,11 +41,16 @@ mod hy300;
 #[path = "../../../../../rust/bindings/mod.rs"]
 mod hy300_bindings;
 
+// The typed V4L2/vb2 layer.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../../../../rust/v4l2/mod.rs"]
+mod v4l2;
+
 use format::Format;
 use hw::{InterruptSink, TvtopBackend};
 use hy300::class_device::{ClassAttributes, ClassDevice};
 use regs::{Irq, STATUS};
-use v4l2::raw;
+use v4l2::{Buffer, DvTimings, State, VideoDevice};
 
 /// Buffers per REQBUFS: 2..8, as the hardware's ring was sized.
 pub(crate) const MAX_BUFFERS: u32 = 8;
@@ -55,63 +58,55 @@ pub(crate) const MIN_BUFFERS: u32 = 2;
 /// vb2's limit on the queue (VB2_MAX_FRAME; CREATE_BUFS may go past 8).
 pub(crate) const QUEUE_LIMIT: usize = 32;
 
-/// Buffers the driver owns: queued by userspace, not yet completed.
-///
-/// # Invariants
-///
-/// Every non-null pointer is a `vb2_buffer` of this device's queue that vb2
-/// handed over in `buf_queue` and that was not yet given back with
-/// `vb2_buffer_done`.
+/// Buffers the driver owns: queued by userspace, not yet completed. Each
+/// is a [`Buffer`], given back to vb2 once by construction.
 pub(crate) struct Buffers {
-    ring: [*mut raw::vb2_buffer; QUEUE_LIMIT],
+    ring: [Option<Buffer>; QUEUE_LIMIT],
     head: usize,
     len: usize,
     /// The buffer the capture engine writes now.
-    active: *mut raw::vb2_buffer,
+    active: Option<Buffer>,
     /// Between the start and the stop of a capture: only then is a buffer
     /// armed. Kept under the lock so that an interrupt handler racing the
     /// stop cannot arm a buffer the stop is about to give back.
     capturing: bool,
 }
 
-// SAFETY: the pointers are only dereferenced under the spinlock, and vb2
-// buffers may be completed from any context.
-unsafe impl Send for Buffers {}
-
 impl Buffers {
     const fn new() -> Self {
         Buffers {
-            ring: [core::ptr::null_mut(); QUEUE_LIMIT],
+            ring: [const { None }; QUEUE_LIMIT],
             head: 0,
             len: 0,
-            active: core::ptr::null_mut(),
+            active: None,
             capturing: false,
         }
     }
 
-    fn push(&mut self, vb: *mut raw::vb2_buffer) -> bool {
+    /// Appends `vb`; gives it back when the ring is full.
+    fn push(&mut self, vb: Buffer) -> core::result::Result<(), Buffer> {
         if self.len >= self.ring.len() {
-            return false;
+            return Err(vb);
         }
         let slot = (self.head + self.len) % self.ring.len();
-        self.ring[slot] = vb;
+        self.ring[slot] = Some(vb);
         self.len += 1;
-        true
+        Ok(())
     }
 
-    fn pop(&mut self) -> Option<*mut raw::vb2_buffer> {
+    fn pop(&mut self) -> Option<Buffer> {
         if self.len == 0 {
             return None;
         }
-        let vb = core::mem::take(&mut self.ring[self.head]);
+        let vb = self.ring[self.head].take();
         self.head = (self.head + 1) % self.ring.len();
         self.len -= 1;
-        Some(vb)
+        vb
     }
 
     /// Buffers owned by the driver (queued plus active).
     fn owned(&self) -> usize {
-        self.len + usize::from(!self.active.is_null())
+        self.len + usize::from(self.active.is_some())
     }
 }
 
@@ -153,18 +148,15 @@ impl CurrentFormat {
 /// by the v4l2_device release callback, after the last open file closed.
 #[pin_data]
 pub(crate) struct Tvcap {
+    /// The video node, its vb2 queue and their lock.
     #[pin]
-    pub(crate) v4l2_dev: Opaque<raw::v4l2_device>,
-    #[pin]
-    pub(crate) vdev: Opaque<raw::video_device>,
-    #[pin]
-    pub(crate) queue: Opaque<raw::vb2_queue>,
-    /// Serialises ioctls and vb2 (the video_device and queue lock).
-    #[pin]
-    pub(crate) lock: Opaque<bindings::mutex>,
+    pub(crate) video: VideoDevice<Tvcap>,
     #[pin]
     pub(crate) buffers: SpinLockIrq<Buffers>,
     pub(crate) format: CurrentFormat,
+    /// The DV timings set (S_DV_TIMINGS), 1080p60 at first.
+    #[pin]
+    pub(crate) timings: Mutex<DvTimings>,
     pub(crate) streaming: AtomicBool,
     /// Frame events since streaming started (completed and lost).
     pub(crate) sequence: AtomicU32,
@@ -173,30 +165,35 @@ pub(crate) struct Tvcap {
     /// The register block, chosen at probe. An `Arc` only because it can
     /// hold a pinned backend (the simulation's work item).
     pub(crate) hw: Arc<dyn TvtopBackend>,
-    tables: ioctl::Tables,
 }
-
-// SAFETY: the embedded C objects are used through their own locking (the
-// `lock` mutex for V4L2/vb2, the V4L2 core's refcounts), the buffer ring
-// through its spinlock, everything else is atomic.
-unsafe impl Send for Tvcap {}
-// SAFETY: as above.
-unsafe impl Sync for Tvcap {}
 
 impl Tvcap {
     /// Acts on interrupt sources. Counters are atomics; the buffer ring is
-    /// a spinlock that is never held across anything that sleeps.
+    /// a spinlock that is never held across anything that sleeps. A cable
+    /// plugged or pulled, a signal or input format that changed: one
+    /// V4L2_EVENT_SOURCE_CHANGE for the interrupt, to the files subscribed.
     fn handle_irq(&self, irq_status: regs::IRQ_STATUS) {
+        let mut source_changed = false;
         for irq in regs::decode(irq_status) {
             self.metrics.irq(irq);
             match irq {
                 Irq::FrameDone => self.frame_done(),
                 Irq::BufferOverflow => self.frame_lost(),
                 Irq::DmaError => self.frame_failed(),
-                Irq::Hotplug => self.metrics.hotplug_events.inc(),
-                Irq::FormatChange => self.metrics.format_changes.inc(),
+                Irq::Hotplug => {
+                    self.metrics.hotplug_events.inc();
+                    source_changed = true;
+                }
+                Irq::FormatChange => {
+                    self.metrics.format_changes.inc();
+                    source_changed = true;
+                }
+                Irq::InputChange => source_changed = true,
                 _ => {}
             }
+        }
+        if source_changed {
+            self.video.source_change(v4l2::SRC_CH_RESOLUTION);
         }
     }
 
@@ -214,46 +211,35 @@ impl Tvcap {
     fn frame_failed(&self) {
         self.frame_lost();
         let b = self.buffers.lock();
-        if b.capturing && !b.active.is_null() {
-            // SAFETY: the active buffer is owned by the driver (ring
-            // invariant); it cannot be given back while the lock is held.
-            unsafe { self.arm(b.active) };
+        if b.capturing {
+            if let Some(vb) = &b.active {
+                self.arm(vb);
+            }
         }
     }
 
     fn frame_done(&self) {
         let sequence = self.next_sequence();
-        // SAFETY: `ktime_get` has no preconditions.
-        let now_ns = u64::try_from(unsafe { bindings::ktime_get() }).unwrap_or(0);
+        let now_ns = v4l2::monotonic_ns();
         let done = {
             let mut b = self.buffers.lock();
-            let done = core::mem::take(&mut b.active);
+            let done = b.active.take();
             if b.capturing {
                 if let Some(next) = b.pop() {
-                    b.active = next;
-                    // SAFETY: `next` is owned by the driver (ring
-                    // invariant) and stays so while the lock is held.
-                    unsafe { self.arm(next) };
+                    self.arm(&next);
+                    b.active = Some(next);
                 }
             }
             done
         };
-        if done.is_null() {
+        let Some(done) = done else {
             // The engine had nowhere to write this frame.
             self.metrics.frames_dropped.inc();
             return;
-        }
+        };
+        // Its plane holds `size` bytes (checked in buf_prepare).
         let size = self.format.sizeimage.load(Relaxed);
-        let vbuf = v4l2::to_v4l2_buffer(done);
-        // SAFETY: `done` was owned by the driver and is given back exactly
-        // once here; its plane holds `size` bytes (checked in buf_prepare).
-        unsafe {
-            (*vbuf).sequence = sequence;
-            (*vbuf).field = raw::v4l2_field_V4L2_FIELD_NONE;
-            (*done).timestamp = now_ns;
-            v4l2::set_payload(done, size);
-            raw::vb2_buffer_done(done, raw::vb2_buffer_state_VB2_BUF_STATE_DONE);
-        }
+        done.complete(sequence, size, now_ns);
         self.metrics.frames_captured.inc();
         self.metrics.bytes_captured.add(u64::from(size));
         let last = self.last_frame_ns.swap(now_ns, Relaxed);
@@ -264,46 +250,31 @@ impl Tvcap {
     }
 
     /// Takes a buffer from vb2; starts the engine on it if idle.
-    fn queue_buffer(&self, vb: *mut raw::vb2_buffer) {
+    fn queue_buffer(&self, vb: Buffer) {
         let mut b = self.buffers.lock();
-        if b.active.is_null() && b.capturing {
-            b.active = vb;
-            // SAFETY: vb2 handed `vb` over; it is owned by the driver and
-            // stays so while the lock is held.
-            unsafe { self.arm(vb) };
-        } else if !b.push(vb) {
+        if b.active.is_none() && b.capturing {
+            self.arm(&vb);
+            b.active = Some(vb);
+        } else if let Err(vb) = b.push(vb) {
             drop(b);
             // More buffers than vb2's queue limit: cannot happen; give it
             // back rather than lose it.
-            // SAFETY: vb2 handed `vb` over; it goes back once.
-            unsafe { raw::vb2_buffer_done(vb, raw::vb2_buffer_state_VB2_BUF_STATE_ERROR) };
+            vb.error();
         }
     }
 
     /// The bus address and length the engine writes `vb` at; `None` for a
     /// buffer vb2 gave no DMA memory.
-    ///
-    /// # Safety
-    ///
-    /// `vb` is a live buffer of this device's dma-contig queue.
-    unsafe fn dma_target(vb: *mut raw::vb2_buffer) -> Option<(u64, u32)> {
-        // SAFETY: per the contract `vb` is live, in our dma-contig queue.
-        let (addr, len) = unsafe { (v4l2::plane_dma_addr(vb), v4l2::plane_size(vb)) };
-        addr.map(|addr| (addr, len))
+    fn dma_target(vb: &Buffer) -> Option<(u64, u32)> {
+        vb.dma_addr().map(|addr| (addr, vb.plane_size()))
     }
 
     /// Gives `vb` to the engine for the next frame. Called with the buffer
     /// lock held and `capturing` set.
-    ///
-    /// # Safety
-    ///
-    /// `vb` is owned by the driver until the frame-done interrupt for it has
-    /// been handled (or capture stopped).
-    unsafe fn arm(&self, vb: *mut raw::vb2_buffer) {
-        // SAFETY: per the contract `vb` is live, in our dma-contig queue.
+    fn arm(&self, vb: &Buffer) {
         // Fails only once the device is gone (or for a buffer vb2 gave no
         // memory); `vb` is then returned when streaming stops.
-        if let Some((addr, len)) = unsafe { Self::dma_target(vb) } {
+        if let Some((addr, len)) = Self::dma_target(vb) {
             let _ = engine::arm(&*self.hw, addr, len);
         }
     }
@@ -320,19 +291,17 @@ impl Tvcap {
     }
 
     /// Gives every owned buffer back to vb2 in `state`.
-    fn return_buffers(&self, state: raw::vb2_buffer_state) {
+    fn return_buffers(&self, state: State) {
         loop {
             let vb = {
                 let mut b = self.buffers.lock();
-                if b.active.is_null() {
-                    b.pop()
-                } else {
-                    Some(core::mem::take(&mut b.active))
+                match b.active.take() {
+                    Some(vb) => Some(vb),
+                    None => b.pop(),
                 }
             };
             let Some(vb) = vb else { break };
-            // SAFETY: owned by the driver; given back once.
-            unsafe { raw::vb2_buffer_done(vb, state) };
+            vb.done(state);
         }
     }
 
@@ -348,23 +317,18 @@ impl Tvcap {
         // The capture sources are masked until engine::start unmasks them,
         // so no interrupt handler can see `capturing` before the engine
         // runs; buf_queue is serialised with this by the queue lock.
-        let first = {
+        let target = {
             let mut b = self.buffers.lock();
-            let first = b.pop();
-            if let Some(vb) = first {
-                b.active = vb;
-            }
+            b.active = b.pop();
             b.capturing = true;
-            first
+            b.active.as_ref().and_then(Self::dma_target)
         };
-        // SAFETY: `first` was handed over by vb2 and is owned by the driver.
-        let target = first.and_then(|vb| unsafe { Self::dma_target(vb) });
         self.streaming.store(true, Relaxed);
         // The link is checked before the first buffer is armed.
         if let Err(e) = engine::start(&*self.hw, &self.format.get(), target) {
             self.buffers.lock().capturing = false;
             self.streaming.store(false, Relaxed);
-            self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
+            self.return_buffers(State::Queued);
             return Err(e);
         }
         Ok(())
@@ -380,7 +344,7 @@ impl Tvcap {
         let _ = engine::stop(&*self.hw);
         // Waits until no interrupt handler runs any more.
         self.hw.synchronize();
-        self.return_buffers(raw::vb2_buffer_state_VB2_BUF_STATE_ERROR);
+        self.return_buffers(State::Error);
     }
 }
 

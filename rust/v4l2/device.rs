@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! [`VideoDevice`]: the V4L2 objects of one video node, embedded (pinned)
+//! in the driver's state, and their registration.
+
+use core::marker::PhantomData;
+use core::sync::atomic::{AtomicBool, Ordering};
+use kernel::bindings;
+use kernel::device::Device;
+use kernel::prelude::*;
+use kernel::sync::Arc;
+use kernel::types::Opaque;
+
+use super::ioctl::{IoctlOps, Tables};
+use super::raw;
+use super::vb2::{QueueOps, Vb2Table};
+
+/// A V4L2 capture driver: its ioctls, its vb2 queue, and where its state
+/// keeps the [`VideoDevice`].
+pub trait Driver: IoctlOps + QueueOps {
+    /// The video device embedded in the state.
+    fn video_device(&self) -> &VideoDevice<Self>;
+}
+
+/// What [`VideoDevice::register`] sets up.
+pub struct Config {
+    /// The video device's name (sysfs `name`).
+    pub name: &'static CStr,
+    /// `V4L2_CAP_*` of the node ([`super::caps`]).
+    pub device_caps: u32,
+    /// vb2 I/O modes ([`super::io_modes`]).
+    pub io_modes: u32,
+    /// Buffers vb2 queues to the driver before it starts streaming.
+    pub min_queued_buffers: u32,
+    /// Most buffers in the queue (at most VB2_MAX_FRAME).
+    pub max_num_buffers: u32,
+}
+
+/// The `v4l2_device`, `video_device` and vb2 queue of one capture node,
+/// and the mutex that serialises their ioctls and vb2 callbacks. Lives
+/// pinned inside the driver's state `T`, which lives in an `Arc`.
+///
+/// # Invariants
+///
+/// `registered` is set once the video device was registered (its event
+/// lists are initialised); from then until the `v4l2_device`'s release
+/// the objects hold one leaked reference of the `Arc<T>`, and the video
+/// device's drvdata and the queue's `drv_priv` are that `T`.
+#[pin_data]
+pub struct VideoDevice<T: Driver> {
+    #[pin]
+    v4l2_dev: Opaque<raw::v4l2_device>,
+    #[pin]
+    vdev: Opaque<raw::video_device>,
+    #[pin]
+    queue: Opaque<raw::vb2_queue>,
+    #[pin]
+    lock: Opaque<bindings::mutex>,
+    /// The controls (V4L2_CID_DV_RX_POWER_PRESENT), initialised by
+    /// `register` when the driver has them; freed by `release`.
+    #[pin]
+    ctrls: Opaque<raw::v4l2_ctrl_handler>,
+    registered: AtomicBool,
+    _driver: PhantomData<fn(&T)>,
+}
+
+// SAFETY: the C objects are used through the V4L2 core with their own
+// locking (`lock`, the core's refcounts and spinlocks); `registered` is
+// atomic.
+unsafe impl<T: Driver> Send for VideoDevice<T> {}
+// SAFETY: as above.
+unsafe impl<T: Driver> Sync for VideoDevice<T> {}
+
+impl<T: Driver> VideoDevice<T> {
+    /// Zeroed objects and an initialised mutex, not registered.
+    pub fn new() -> impl PinInit<Self, Error> {
+        try_pin_init!(VideoDevice {
+            v4l2_dev: Opaque::zeroed(),
+            vdev: Opaque::zeroed(),
+            queue: Opaque::zeroed(),
+            lock <- Opaque::ffi_init(|slot: *mut bindings::mutex| {
+                // SAFETY: `slot` is valid and pinned; the key is static.
+                unsafe {
+                    bindings::__mutex_init(
+                        slot,
+                        c"v4l2_video_device".as_char_ptr(),
+                        kernel::static_lock_class!().as_ptr(),
+                    )
+                }
+            }),
+            ctrls: Opaque::zeroed(),
+            registered: AtomicBool::new(false),
+            _driver: PhantomData,
+        }? Error)
+    }
+
+    /// Registers the `v4l2_device` of `dev`, the queue (single-planar
+    /// capture, dma-contig, monotonic timestamps) and the video node of
+    /// `this`. The objects keep a reference of `this` until the last open
+    /// file is closed after [`Self::unregister`].
+    pub fn register(this: &Arc<T>, dev: &Device, config: &Config) -> Result {
+        let vd = this.video_device();
+        let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
+        let v4l2_dev = vd.v4l2_dev.get();
+        let vdev = vd.vdev.get();
+        let queue = vd.queue.get();
+        let state = Arc::as_ptr(this).cast_mut().cast::<core::ffi::c_void>();
+        // SAFETY: the objects are zeroed and pinned inside `this` (not yet
+        // registered: `registered` is clear, and `register` is called once
+        // per state); `dev` is bound. The tables are `'static` consts
+        // built for `T`. The `Arc` reference leaked here is released by
+        // `release`, when the last user of the v4l2_device is gone.
+        unsafe {
+            kernel::error::to_result(raw::v4l2_device_register(raw_dev, v4l2_dev))?;
+            (*v4l2_dev).release = Some(Self::release);
+            let _ = Arc::into_raw(this.clone());
+
+            if <T as IoctlOps>::HAS_DV_RX_POWER_PRESENT {
+                let hdl = vd.ctrls.get();
+                // Fails only for memory; `error` says so, and `release`
+                // frees what was allocated.
+                raw::v4l2_ctrl_handler_init_class(
+                    hdl,
+                    1,
+                    kernel::static_lock_class!().as_ptr().cast(),
+                    c"v4l2_ctrls".as_char_ptr(),
+                );
+                // A bitmask of the inputs with a source; read only (the
+                // core's flags for this control), volatile: read by
+                // `g_volatile_ctrl` from the driver each time.
+                let ctrl = raw::v4l2_ctrl_new_std(
+                    hdl,
+                    &Self::CTRL_OPS,
+                    raw::V4L2_CID_DV_RX_POWER_PRESENT,
+                    0,
+                    1,
+                    0,
+                    0,
+                );
+                if !ctrl.is_null() {
+                    (*ctrl).flags |= raw::V4L2_CTRL_FLAG_VOLATILE as kernel::ffi::c_ulong;
+                }
+                if let Err(e) = kernel::error::to_result((*hdl).error) {
+                    raw::v4l2_device_unregister(v4l2_dev);
+                    raw::v4l2_device_put(v4l2_dev);
+                    return Err(e);
+                }
+                (*v4l2_dev).ctrl_handler = hdl;
+                (*vdev).ctrl_handler = hdl;
+            }
+
+            (*queue).type_ = raw::v4l2_buf_type_V4L2_BUF_TYPE_VIDEO_CAPTURE;
+            (*queue).io_modes = config.io_modes;
+            (*queue).dev = raw_dev;
+            (*queue).drv_priv = state;
+            (*queue).buf_struct_size = core::mem::size_of::<raw::vb2_v4l2_buffer>() as u32;
+            (*queue).ops = &Vb2Table::<T>::OPS;
+            (*queue).mem_ops = &raw::vb2_dma_contig_memops;
+            (*queue).timestamp_flags = raw::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+            (*queue).min_queued_buffers = config.min_queued_buffers;
+            (*queue).max_num_buffers = config.max_num_buffers;
+            (*queue).lock = vd.lock.get().cast();
+            if let Err(e) = kernel::error::to_result(raw::vb2_queue_init(queue)) {
+                raw::v4l2_device_unregister(v4l2_dev);
+                raw::v4l2_device_put(v4l2_dev);
+                return Err(e);
+            }
+
+            super::copy_str(&mut (*vdev).name, config.name);
+            (*vdev).v4l2_dev = v4l2_dev;
+            (*vdev).fops = &Tables::<T>::FOPS;
+            (*vdev).ioctl_ops = &Tables::<T>::IOCTL_OPS;
+            (*vdev).release = Some(raw::video_device_release_empty);
+            (*vdev).lock = vd.lock.get().cast();
+            (*vdev).queue = queue;
+            (*vdev).vfl_dir = raw::vfl_devnode_direction_VFL_DIR_RX;
+            (*vdev).device_caps = config.device_caps;
+            bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev).cast(), state);
+            let ret = raw::__video_register_device(
+                vdev,
+                raw::vfl_devnode_type_VFL_TYPE_VIDEO,
+                -1,
+                1,
+                (*(*vdev).fops).owner,
+            );
+            if let Err(e) = kernel::error::to_result(ret) {
+                raw::vb2_queue_release(queue);
+                raw::v4l2_device_unregister(v4l2_dev);
+                raw::v4l2_device_put(v4l2_dev);
+                return Err(e);
+            }
+        }
+        vd.registered.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Unregisters the video node (stopping a stream: vb2 calls
+    /// `stop_streaming`) and the `v4l2_device`. The state's reference goes
+    /// with the last open file. Does nothing unless registered.
+    pub fn unregister(&self) {
+        if !self.registered.load(Ordering::Acquire) {
+            return;
+        }
+        // SAFETY: registered (type invariant); `vb2_video_unregister_device`
+        // stops streaming and releases the queue of an open file. Called
+        // once: the driver's unbind path.
+        unsafe {
+            raw::vb2_video_unregister_device(self.vdev.get());
+            raw::v4l2_device_unregister(self.v4l2_dev.get());
+            raw::v4l2_device_put(self.v4l2_dev.get());
+        }
+    }
+
+    /// Queues V4L2_EVENT_SOURCE_CHANGE with `changes`
+    /// ([`super::SRC_CH_RESOLUTION`]) to every file subscribed to it. Any
+    /// context, interrupts included; nothing before registration.
+    pub fn source_change(&self, changes: u32) {
+        if !self.registered.load(Ordering::Acquire) {
+            return;
+        }
+        let mut ev: raw::v4l2_event = pin_init::zeroed();
+        ev.type_ = raw::V4L2_EVENT_SOURCE_CHANGE;
+        ev.u.src_change = raw::v4l2_event_src_change { changes };
+        // SAFETY: the video device was registered (its file list and lock
+        // are initialised) and lives as long as `self`; `v4l2_event_queue`
+        // takes a spinlock with interrupts saved.
+        unsafe { raw::v4l2_event_queue(self.vdev.get(), &ev) };
+    }
+
+    /// The controls' callbacks.
+    const CTRL_OPS: raw::v4l2_ctrl_ops = raw::v4l2_ctrl_ops {
+        g_volatile_ctrl: Some(Self::g_volatile_ctrl),
+        ..pin_init::zeroed()
+    };
+
+    /// Reads a volatile control from the driver.
+    ///
+    /// # Safety
+    ///
+    /// Called by the V4L2 control framework, with the handler's lock held,
+    /// for a control of the handler `register` set up in a
+    /// `VideoDevice<T>` (only `CTRL_OPS` points here).
+    unsafe extern "C" fn g_volatile_ctrl(ctrl: *mut raw::v4l2_ctrl) -> core::ffi::c_int {
+        // SAFETY: per the contract, the control's handler is the `ctrls`
+        // field of a registered `VideoDevice<T>`, whose video device's
+        // drvdata is its live `T` (the objects hold a reference).
+        let (state, ctrl) = unsafe {
+            let vd = kernel::container_of!(
+                (*ctrl).handler.cast::<Opaque<raw::v4l2_ctrl_handler>>(),
+                Self,
+                ctrls
+            );
+            let vdev = (*vd).vdev.get();
+            let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast());
+            (&*state.cast::<T>(), &mut *ctrl)
+        };
+        let value = match ctrl.id {
+            raw::V4L2_CID_DV_RX_POWER_PRESENT => state.dv_rx_power_present(),
+            _ => Err(EINVAL),
+        };
+        match value {
+            Ok(v) => {
+                ctrl.val = v as i32;
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// The v4l2_device's release: drops the reference `register` leaked.
+    ///
+    /// # Safety
+    ///
+    /// Called by the V4L2 core once, for a `v4l2_device` of a
+    /// `VideoDevice<T>` that `register` registered.
+    unsafe extern "C" fn release(v4l2_dev: *mut raw::v4l2_device) {
+        // SAFETY: per the contract, `v4l2_dev` is the field of a registered
+        // `VideoDevice<T>`, whose video device's drvdata is the `T` of the
+        // leaked `Arc`; this is the last use of the objects.
+        unsafe {
+            let vd =
+                kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Self, v4l2_dev);
+            let vdev = (*vd).vdev.get();
+            let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast());
+            // No file is open any more (none holds a control event); a
+            // handler never initialised (no buckets) is left alone.
+            raw::v4l2_ctrl_handler_free((*vd).ctrls.get());
+            drop(Arc::<T>::from_raw(state.cast::<T>()));
+        }
+    }
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suite of the V4L2 layer: the ops tables built from `HAS_*`
+//! flags, the typed arguments' conversions, the DV timings helpers over
+//! the V4L2 core's presets.
+
+use kernel::prelude::*;
+
+use super::device::Driver;
+use super::dv::BtCap;
+use super::ioctl::Tables;
+use super::vb2::Vb2Table;
+use super::*;
+
+/// A driver with the least: QUERYCAP, G_INPUT and the required queue ops.
+struct Minimal {
+    vd: VideoDevice<Minimal>,
+}
+
+#[vtable]
+impl IoctlOps for Minimal {
+    fn querycap(&self, _cap: &mut Capability<'_>) -> Result {
+        Ok(())
+    }
+
+    fn g_input(&self) -> Result<u32> {
+        Ok(0)
+    }
+}
+
+#[vtable]
+impl QueueOps for Minimal {
+    fn queue_setup(&self, _n: &mut u32, _p: &mut PlaneSizes<'_>) -> Result {
+        Ok(())
+    }
+    fn buf_queue(&self, buf: Buffer) {
+        buf.error();
+    }
+    fn start_streaming(&self, _count: u32) -> Result {
+        Ok(())
+    }
+    fn stop_streaming(&self) {}
+}
+
+impl Driver for Minimal {
+    fn video_device(&self) -> &VideoDevice<Self> {
+        &self.vd
+    }
+}
+
+/// A receiver: DV timings and events, and a buffer check.
+struct Receiver {
+    vd: VideoDevice<Receiver>,
+}
+
+#[vtable]
+impl IoctlOps for Receiver {
+    fn query_dv_timings(&self) -> Result<DvTimings> {
+        Err(ENOLINK)
+    }
+    fn subscribe_event(sub: &Subscription<'_>) -> Result {
+        sub.source_change()
+    }
+    fn dv_rx_power_present(&self) -> Result<u32> {
+        Ok(1)
+    }
+}
+
+#[vtable]
+impl QueueOps for Receiver {
+    fn queue_setup(&self, _n: &mut u32, _p: &mut PlaneSizes<'_>) -> Result {
+        Ok(())
+    }
+    fn buf_prepare(&self, _buf: &BufferRef) -> Result {
+        Ok(())
+    }
+    fn buf_queue(&self, buf: Buffer) {
+        buf.error();
+    }
+    fn start_streaming(&self, _count: u32) -> Result {
+        Ok(())
+    }
+    fn stop_streaming(&self) {}
+}
+
+impl Driver for Receiver {
+    fn video_device(&self) -> &VideoDevice<Self> {
+        &self.vd
+    }
+}
+
+/// 320x240..1920x1080 progressive, 25..165 MHz, CEA-861 and DMT.
+const CAP: DvTimingsCap = DvTimingsCap::bt(BtCap {
+    width: (320, 1920),
+    height: (240, 1080),
+    pixelclock: (25_000_000, 165_000_000),
+    standards: raw::V4L2_DV_BT_STD_CEA861 | raw::V4L2_DV_BT_STD_DMT,
+    progressive: true,
+});
+
+#[kunit_tests(hy300_v4l2)]
+mod v4l2_tests {
+    use super::*;
+
+    #[test]
+    fn ioctl_table_has_what_is_implemented() {
+        let ops = Tables::<Minimal>::IOCTL_OPS;
+        assert!(ops.vidioc_querycap.is_some());
+        assert!(ops.vidioc_g_input.is_some());
+        assert!(ops.vidioc_s_input.is_none());
+        assert!(ops.vidioc_g_fmt_vid_cap.is_none());
+        assert!(ops.vidioc_query_dv_timings.is_none());
+        assert!(ops.vidioc_subscribe_event.is_none());
+        assert!(ops.vidioc_unsubscribe_event.is_none());
+        let ops = Tables::<Receiver>::IOCTL_OPS;
+        assert!(ops.vidioc_querycap.is_none());
+        assert!(ops.vidioc_query_dv_timings.is_some());
+        assert!(ops.vidioc_g_dv_timings.is_none());
+        // Unsubscribing comes with subscribing.
+        assert!(ops.vidioc_subscribe_event.is_some());
+        assert!(ops.vidioc_unsubscribe_event.is_some());
+        // Only a driver with the control gets a control handler.
+        assert!(<Receiver as IoctlOps>::HAS_DV_RX_POWER_PRESENT);
+        assert!(!<Minimal as IoctlOps>::HAS_DV_RX_POWER_PRESENT);
+    }
+
+    #[test]
+    fn vb2_helpers_always_wired() {
+        for ops in [Tables::<Minimal>::IOCTL_OPS, Tables::<Receiver>::IOCTL_OPS] {
+            assert!(ops.vidioc_reqbufs.is_some());
+            assert!(ops.vidioc_create_bufs.is_some());
+            assert!(ops.vidioc_prepare_buf.is_some());
+            assert!(ops.vidioc_querybuf.is_some());
+            assert!(ops.vidioc_qbuf.is_some());
+            assert!(ops.vidioc_dqbuf.is_some());
+            assert!(ops.vidioc_expbuf.is_some());
+            assert!(ops.vidioc_streamon.is_some());
+            assert!(ops.vidioc_streamoff.is_some());
+        }
+        let fops = Tables::<Minimal>::FOPS;
+        assert!(fops.open.is_some() && fops.release.is_some() && fops.poll.is_some());
+        assert!(fops.unlocked_ioctl.is_some() && fops.mmap.is_some() && fops.read.is_some());
+        assert!(!fops.owner.is_null());
+    }
+
+    #[test]
+    fn vb2_table_has_what_is_implemented() {
+        let ops = Vb2Table::<Minimal>::OPS;
+        assert!(ops.queue_setup.is_some() && ops.buf_queue.is_some());
+        assert!(ops.start_streaming.is_some() && ops.stop_streaming.is_some());
+        assert!(ops.buf_init.is_none() && ops.buf_cleanup.is_none() && ops.buf_prepare.is_none());
+        let ops = Vb2Table::<Receiver>::OPS;
+        assert!(ops.buf_prepare.is_some() && ops.buf_init.is_none());
+    }
+
+    #[test]
+    fn copy_str_truncates_and_terminates() {
+        let mut d = [0xffu8; 6];
+        copy_str(&mut d, c"abc");
+        assert_eq!(&d, b"abc\0\0\0");
+        copy_str(&mut d, c"longer-name");
+        assert_eq!(&d, b"longe\0");
+        let mut empty: [u8; 0] = [];
+        copy_str(&mut empty, c"x");
+    }
+
+    #[test]
+    fn pix_format_written_progressive_srgb() {
+        let mut p: raw::v4l2_pix_format = pin_init::zeroed();
+        p.priv_ = 0xfeed_fe11;
+        p.field = raw::v4l2_field_V4L2_FIELD_INTERLACED;
+        let f = PixFormat {
+            width: 320,
+            height: 240,
+            pixelformat: 0x5659_5559,
+            bytesperline: 640,
+            sizeimage: 640 * 240,
+        };
+        f.to_raw(&mut p);
+        assert_eq!(
+            (p.width, p.height, p.bytesperline, p.sizeimage),
+            (320, 240, 640, 153600)
+        );
+        assert_eq!(p.field, raw::v4l2_field_V4L2_FIELD_NONE);
+        assert_eq!(p.colorspace, raw::v4l2_colorspace_V4L2_COLORSPACE_SRGB);
+        assert_eq!(p.priv_, 0);
+    }
+
+    #[test]
+    fn frame_size_stepwise() {
+        let mut fs: raw::v4l2_frmsizeenum = pin_init::zeroed();
+        FrameSize::Stepwise {
+            min_width: 320,
+            max_width: 1920,
+            step_width: 2,
+            min_height: 240,
+            max_height: 1080,
+            step_height: 2,
+        }
+        .to_raw(&mut fs);
+        assert_eq!(fs.type_, raw::v4l2_frmsizetypes_V4L2_FRMSIZE_TYPE_STEPWISE);
+        // SAFETY: the stepwise member was just written.
+        let s = unsafe { fs.__bindgen_anon_1.stepwise };
+        assert_eq!((s.min_width, s.max_width, s.max_height), (320, 1920, 1080));
+        FrameSize::Discrete {
+            width: 640,
+            height: 480,
+        }
+        .to_raw(&mut fs);
+        assert_eq!(fs.type_, raw::v4l2_frmsizetypes_V4L2_FRMSIZE_TYPE_DISCRETE);
+        // SAFETY: the discrete member was just written.
+        let d = unsafe { fs.__bindgen_anon_1.discrete };
+        assert_eq!((d.width, d.height), (640, 480));
+    }
+
+    #[test]
+    fn plane_sizes() {
+        let (mut n, mut sizes) = (0u32, [0u32; 8]);
+        let mut p = PlaneSizes::new(&mut n, &mut sizes);
+        assert!(p.requested().is_none());
+        p.set_single(4096);
+        assert_eq!(p.requested(), Some(&[4096u32][..]));
+        assert_eq!((n, sizes[0]), (1, 4096));
+    }
+
+    #[test]
+    fn cea_1080p60_preset() -> Result {
+        let t = DvTimings::cea861_vic(16).ok_or(EINVAL)?;
+        assert_eq!(
+            (t.width(), t.height(), t.pixelclock()),
+            (1920, 1080, 148_500_000)
+        );
+        assert!(!t.interlaced());
+        assert!(CAP.valid(&t));
+        assert!(t.matches(&t));
+        // 3840x2160p30 (VIC 95) is past the limits.
+        let uhd = DvTimings::cea861_vic(95).ok_or(EINVAL)?;
+        assert!(!CAP.valid(&uhd));
+        assert!(!t.matches(&uhd));
+        assert!(DvTimings::cea861_vic(0).is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn enumeration_stays_within_cap() -> Result {
+        let mut n = 0;
+        while let Ok(t) = CAP.enumerate(n) {
+            assert!(CAP.valid(&t));
+            assert!((320..=1920).contains(&t.width()) && (240..=1080).contains(&t.height()));
+            assert!(!t.interlaced());
+            n += 1;
+        }
+        assert!(n > 5);
+        assert_eq!(CAP.enumerate(n).err(), Some(EINVAL));
+        let p1080 = DvTimings::cea861_vic(16).ok_or(EINVAL)?;
+        assert!((0..n).any(|i| CAP.enumerate(i).is_ok_and(|t| t.matches(&p1080))));
+        Ok(())
+    }
+
+    #[test]
+    fn find_snaps_to_standard() -> Result {
+        let p720 = DvTimings::cea861_vic(4).ok_or(EINVAL)?;
+        let mut t = DvTimings::from_raw(p720.into_raw());
+        assert!(CAP.find(&mut t, 0));
+        assert!(t.matches(&p720));
+        // Not BT timings: read as zero, refused.
+        let mut other = p720.into_raw();
+        other.type_ = 7;
+        let mut t = DvTimings::from_raw(other);
+        assert!(!CAP.valid(&t) && !CAP.find(&mut t, 0));
+        assert_eq!(CAP.size_limits(), ((320, 1920), (240, 1080)));
+        Ok(())
+    }
+}

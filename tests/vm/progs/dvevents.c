@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dvevents DEVICE SIMDIR: the HDMI input's DV timings and source-change
+ * events of a V4L2 receiver, driven by the simulation's debugfs knobs in
+ * SIMDIR (`connected`, `signal`).
+ *
+ * - ENUMINPUT: input 0 has V4L2_IN_CAP_DV_TIMINGS.
+ * - DV_TIMINGS_CAP: BT.656/1120, 320x240..1920x1080, progressive.
+ * - ENUM_DV_TIMINGS: every entry within those limits, 1080p60 and 720p60
+ *   among them, EINVAL after the last.
+ * - V4L2_CID_DV_RX_POWER_PRESENT: 1 with the cable in (signal or not), 0
+ *   with it out.
+ * - QUERY_DV_TIMINGS with a signal: 1920x1080, 148.5 MHz; without one
+ *   (cable out, or signal off): ENOLINK.
+ * - S_DV_TIMINGS: 720p60 is taken (G_DV_TIMINGS and G_FMT follow),
+ *   3840x2160 is refused with EINVAL and changes nothing; 1080p60 back.
+ * - SUBSCRIBE_EVENT(SOURCE_CHANGE) on two files: nothing pending at first;
+ *   unplugging, plugging and dropping the signal each queue one event
+ *   (V4L2_EVENT_SRC_CH_RESOLUTION) that poll() reports as POLLPRI; after
+ *   UNSUBSCRIBE_EVENT on the first file, only the second gets the next.
+ *
+ * The poll() timeouts only bound a hang (the simulation polls its knobs
+ * every 20 ms): no test depends on how fast an event comes. Prints one
+ * line per part; exit 0 when all held.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/videodev2.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static const char *simdir;
+
+#define fail(...) do { printf("dvevents: FAIL: " __VA_ARGS__); printf("\n"); exit(1); } while (0)
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, req, arg);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static void knob(const char *name, const char *value)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", simdir, name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value))
+		fail("writing %s to %s: %s", value, path, strerror(errno));
+	close(fd);
+}
+
+/* Waits (bounded) for one source-change event on fd and dequeues it. */
+static void expect_event(int fd, const char *what)
+{
+	struct pollfd p = { .fd = fd, .events = POLLPRI };
+	struct v4l2_event ev;
+
+	if (poll(&p, 1, 10000) != 1 || !(p.revents & POLLPRI))
+		fail("%s: no event reported by poll (revents %#x)", what, p.revents);
+	memset(&ev, 0, sizeof(ev));
+	if (xioctl(fd, VIDIOC_DQEVENT, &ev))
+		fail("%s: DQEVENT: %s", what, strerror(errno));
+	if (ev.type != V4L2_EVENT_SOURCE_CHANGE || !(ev.u.src_change.changes & V4L2_EVENT_SRC_CH_RESOLUTION))
+		fail("%s: event type %u changes %#x", what, ev.type, ev.u.src_change.changes);
+	/* One interrupt, one event (hotplug and input change are merged). */
+	while (xioctl(fd, VIDIOC_DQEVENT, &ev) == 0)
+		if (ev.type != V4L2_EVENT_SOURCE_CHANGE)
+			fail("%s: unexpected event type %u", what, ev.type);
+}
+
+static void expect_no_event(int fd, const char *what)
+{
+	struct pollfd p = { .fd = fd, .events = POLLPRI };
+	struct v4l2_event ev;
+
+	if (poll(&p, 1, 0) != 0)
+		fail("%s: poll reports %#x", what, p.revents);
+	if (xioctl(fd, VIDIOC_DQEVENT, &ev) == 0 || errno != ENOENT)
+		fail("%s: DQEVENT gave an event or %s", what, strerror(errno));
+}
+
+static int query(int fd, struct v4l2_dv_timings *t)
+{
+	memset(t, 0, sizeof(*t));
+	return xioctl(fd, VIDIOC_QUERY_DV_TIMINGS, t);
+}
+
+/* V4L2_CID_DV_RX_POWER_PRESENT: bit 0 while the cable is plugged in. */
+static void expect_power(int fd, int present, const char *what)
+{
+	struct v4l2_control c = { .id = V4L2_CID_DV_RX_POWER_PRESENT };
+
+	if (xioctl(fd, VIDIOC_G_CTRL, &c))
+		fail("%s: G_CTRL(DV_RX_POWER_PRESENT): %s", what, strerror(errno));
+	if (c.value != present)
+		fail("%s: DV_RX_POWER_PRESENT is %d, expected %d", what, c.value, present);
+}
+
+static void expect_nolink(int fd, const char *what)
+{
+	struct v4l2_dv_timings t;
+	struct v4l2_input in = { .index = 0 };
+
+	if (query(fd, &t) == 0 || errno != ENOLINK)
+		fail("%s: QUERY_DV_TIMINGS: %s, expected ENOLINK", what, strerror(errno));
+	if (xioctl(fd, VIDIOC_ENUMINPUT, &in) || !(in.status & V4L2_IN_ST_NO_SIGNAL))
+		fail("%s: ENUMINPUT status %#x", what, in.status);
+}
+
+static void expect_1080p60(int fd, const char *what)
+{
+	struct v4l2_dv_timings t;
+
+	if (query(fd, &t))
+		fail("%s: QUERY_DV_TIMINGS: %s", what, strerror(errno));
+	if (t.type != V4L2_DV_BT_656_1120 || t.bt.width != 1920 || t.bt.height != 1080 ||
+	    t.bt.pixelclock != 148500000 || t.bt.interlaced)
+		fail("%s: detected %ux%u%s at %llu Hz", what, t.bt.width, t.bt.height,
+		     t.bt.interlaced ? "i" : "p", (unsigned long long)t.bt.pixelclock);
+}
+
+static int is_p60(const struct v4l2_dv_timings *t, unsigned w, unsigned h, unsigned long long pclk)
+{
+	return t->bt.width == w && t->bt.height == h && t->bt.pixelclock == pclk && !t->bt.interlaced;
+}
+
+int main(int argc, char **argv)
+{
+	struct v4l2_input in = { .index = 0 };
+	struct v4l2_dv_timings_cap cap;
+	struct v4l2_enum_dv_timings e;
+	struct v4l2_dv_timings t, p720 = { 0 }, p1080 = { 0 }, g;
+	struct v4l2_event_subscription sub;
+	struct v4l2_format fmt;
+	unsigned n;
+	int fd, fd2;
+
+	if (argc != 3)
+		return fprintf(stderr, "usage: dvevents DEVICE SIMDIR\n"), 2;
+	simdir = argv[2];
+	fd = open(argv[1], O_RDWR | O_NONBLOCK);
+	fd2 = open(argv[1], O_RDWR | O_NONBLOCK);
+	if (fd < 0 || fd2 < 0)
+		fail("open %s: %s", argv[1], strerror(errno));
+
+	if (xioctl(fd, VIDIOC_ENUMINPUT, &in) || !(in.capabilities & V4L2_IN_CAP_DV_TIMINGS))
+		fail("input 0 without V4L2_IN_CAP_DV_TIMINGS (%#x)", in.capabilities);
+	memset(&cap, 0, sizeof(cap));
+	if (xioctl(fd, VIDIOC_DV_TIMINGS_CAP, &cap))
+		fail("DV_TIMINGS_CAP: %s", strerror(errno));
+	if (cap.type != V4L2_DV_BT_656_1120 || cap.bt.min_width != 320 || cap.bt.max_width != 1920 ||
+	    cap.bt.min_height != 240 || cap.bt.max_height != 1080 ||
+	    (cap.bt.capabilities & V4L2_DV_BT_CAP_INTERLACED))
+		fail("DV_TIMINGS_CAP: %ux%u..%ux%u caps %#x", cap.bt.min_width, cap.bt.min_height,
+		     cap.bt.max_width, cap.bt.max_height, cap.bt.capabilities);
+	for (n = 0;; n++) {
+		memset(&e, 0, sizeof(e));
+		e.index = n;
+		if (xioctl(fd, VIDIOC_ENUM_DV_TIMINGS, &e))
+			break;
+		if (e.timings.bt.width < 320 || e.timings.bt.width > 1920 || e.timings.bt.height < 240 ||
+		    e.timings.bt.height > 1080 || e.timings.bt.interlaced)
+			fail("ENUM_DV_TIMINGS %u: %ux%u out of the limits", n, e.timings.bt.width, e.timings.bt.height);
+		if (is_p60(&e.timings, 1280, 720, 74250000))
+			p720 = e.timings;
+		if (is_p60(&e.timings, 1920, 1080, 148500000))
+			p1080 = e.timings;
+	}
+	if (errno != EINVAL || !p720.bt.width || !p1080.bt.width)
+		fail("ENUM_DV_TIMINGS: %u entries, ended with %s, 720p60 %s, 1080p60 %s", n, strerror(errno),
+		     p720.bt.width ? "found" : "missing", p1080.bt.width ? "found" : "missing");
+	printf("dvevents: input has DV timings, cap 320x240..1920x1080, %u timings enumerated\n", n);
+
+	expect_1080p60(fd, "with signal");
+	if (xioctl(fd, VIDIOC_S_DV_TIMINGS, &p720))
+		fail("S_DV_TIMINGS 720p60: %s", strerror(errno));
+	memset(&g, 0, sizeof(g));
+	fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	if (xioctl(fd, VIDIOC_G_DV_TIMINGS, &g) || !is_p60(&g, 1280, 720, 74250000))
+		fail("G_DV_TIMINGS after 720p60: %ux%u", g.bt.width, g.bt.height);
+	if (xioctl(fd, VIDIOC_G_FMT, &fmt) || fmt.fmt.pix.width != 1280 || fmt.fmt.pix.height != 720)
+		fail("G_FMT after 720p60: %ux%u", fmt.fmt.pix.width, fmt.fmt.pix.height);
+	t = p1080;
+	t.bt.width = 3840;
+	t.bt.height = 2160;
+	t.bt.pixelclock = 297000000;
+	if (xioctl(fd, VIDIOC_S_DV_TIMINGS, &t) == 0 || errno != EINVAL)
+		fail("S_DV_TIMINGS 3840x2160: %s, expected EINVAL", strerror(errno));
+	if (xioctl(fd, VIDIOC_G_DV_TIMINGS, &g) || !is_p60(&g, 1280, 720, 74250000))
+		fail("a refused S_DV_TIMINGS changed the timings to %ux%u", g.bt.width, g.bt.height);
+	if (xioctl(fd, VIDIOC_S_DV_TIMINGS, &p1080) || xioctl(fd, VIDIOC_G_FMT, &fmt) ||
+	    fmt.fmt.pix.width != 1920 || fmt.fmt.pix.height != 1080)
+		fail("S_DV_TIMINGS 1080p60 back: %s, format %ux%u", strerror(errno), fmt.fmt.pix.width,
+		     fmt.fmt.pix.height);
+	printf("dvevents: S/G_DV_TIMINGS: 720p60 set and followed by the format, 2160p refused\n");
+
+	memset(&sub, 0, sizeof(sub));
+	sub.type = V4L2_EVENT_SOURCE_CHANGE;
+	if (xioctl(fd, VIDIOC_SUBSCRIBE_EVENT, &sub) || xioctl(fd2, VIDIOC_SUBSCRIBE_EVENT, &sub))
+		fail("SUBSCRIBE_EVENT(SOURCE_CHANGE): %s", strerror(errno));
+	expect_no_event(fd, "after subscribing");
+
+	knob("connected", "0");
+	expect_event(fd, "unplug");
+	expect_event(fd2, "unplug (second file)");
+	expect_nolink(fd, "unplugged");
+	expect_power(fd, 0, "unplugged");
+	knob("connected", "1");
+	expect_event(fd, "plug");
+	expect_event(fd2, "plug (second file)");
+	expect_1080p60(fd, "plugged again");
+	expect_power(fd, 1, "plugged again");
+	knob("signal", "0");
+	expect_event(fd, "signal lost");
+	expect_event(fd2, "signal lost (second file)");
+	expect_nolink(fd, "no signal");
+	expect_power(fd, 1, "cable in, no signal");
+	knob("signal", "1");
+	expect_event(fd, "signal back");
+	expect_event(fd2, "signal back (second file)");
+	expect_1080p60(fd, "signal back");
+	printf("dvevents: source change on unplug, plug, signal loss and return; QUERY_DV_TIMINGS ENOLINK without signal\n");
+
+	if (xioctl(fd, VIDIOC_UNSUBSCRIBE_EVENT, &sub))
+		fail("UNSUBSCRIBE_EVENT: %s", strerror(errno));
+	knob("connected", "0");
+	expect_event(fd2, "unplug after the first file unsubscribed");
+	expect_no_event(fd, "unsubscribed file");
+	knob("connected", "1");
+	expect_event(fd2, "plug after the first file unsubscribed");
+	expect_no_event(fd, "unsubscribed file");
+	printf("dvevents: an unsubscribed file gets no event\n");
+	close(fd2);
+	close(fd);
+	return 0;
+}
