@@ -31,11 +31,13 @@
 
 /*
  * tests/sim (the QEMU guest's board): fixed-rate clocks and their clkdev
- * lookups, GPIO lookup tables, platform devices from nodes.
+ * lookups, GPIO lookup tables, platform devices from nodes, the
+ * interrupt simulator (rust/hy300/irq_sim.rs).
  */
 #include <linux/clk-provider.h>
 #include <linux/clkdev.h>
 #include <linux/gpio/machine.h>
+#include <linux/irq_sim.h>
 #include <linux/of_platform.h>
 
 /* The project's own C: the prototypes of its glue, next to the glue. */

@@ -8,6 +8,8 @@
 pub mod class_device;
 pub mod debugfs;
 pub mod input;
+#[cfg(hy300_sim)]
+pub mod irq_sim;
 pub mod pm;
 pub mod ratelimit;
 pub mod registers;

@@ -27,6 +27,17 @@
 //!
 //! TV capture: a node `hy300,h713-tvcap-sim`, bound by sunxi-tvcap built
 //! with `HY300_SIM=y` to its simulated block (`.../sunxi/tvcap/sim.rs`).
+//! Its interrupt is the one line of an irq_sim domain created here
+//! (`rust/hy300/irq_sim.rs`), given to its platform device as an interrupt
+//! resource (`platform_get_irq` falls back to it when the node has no
+//! `interrupts`): the driver requests it exactly as on the device, and the
+//! simulated block raises it. That device is created here, not by the OF
+//! core (the node is marked populated before it is attached), so that it
+//! has the resource before a driver can bind. Its three clocks, by the
+//! factory tree's names, are fixed-rate clocks given by clkdev lookups as
+//! for the co-processor (`tests/vm/tvcap.sh` checks their enable counts).
+//! With `tvcap_not_ready=1` the node has `hy300,not-ready`: the simulated
+//! block never becomes ready, so the probe must fail with ETIMEDOUT.
 //! With `tvcap_device_node=1`, also the device's own node
 //! (`allwinner,sun50i-h713-tvcap`) without the clocks and reset a QEMU
 //! guest cannot provide: the device backend's probe must fail cleanly.
@@ -47,6 +58,10 @@ use hy300_bindings::{
     of_platform_device_create, of_platform_device_destroy,
 };
 
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../rust/hy300/irq_sim.rs"]
+mod irq_sim;
+
 module! {
     type: SimBoard,
     name: "hy300_sim_board",
@@ -57,6 +72,10 @@ module! {
         tvcap_device_node: bool {
             default: false,
             description: "Also add the TV capture block's device node (no clocks: probe fails)",
+        },
+        tvcap_not_ready: bool {
+            default: false,
+            description: "The simulated TV capture block never becomes ready (probe fails)",
         },
     },
 }
@@ -95,13 +114,35 @@ const MOTOR_LINES: [(&CStr, u32, u16, kernel::ffi::c_ulong); 5] = [
     (c"limit", 0, 14, GPIO_ACTIVE_LOW | GPIO_PULL_UP),
 ];
 
-/// The co-processor's clocks: (clock name, the driver's con_id, rate).
-const MIPS_CLOCKS: [(&CStr, &CStr, kernel::ffi::c_ulong); 2] = [
-    (c"hy300-sim-mips-bus", c"bus-clk", 24_000_000),
-    (c"hy300-sim-mips-core", c"mips-clk", 600_000_000),
-];
 /// The co-processor's platform device (the node's name, see `NODES`).
 const MIPS_DEVICE: &CStr = c"hy300-mipsloader";
+/// The simulated capture block's node and platform device.
+const TVCAP_NODE: &CStr = c"hy300-tvcap";
+/// The simulated clocks: (clock name, the driver's con_id, device, rate).
+/// The co-processor's bus and core clocks; the capture block's bus,
+/// capture and DMA clocks.
+const CLOCKS: [(&CStr, &CStr, &CStr, kernel::ffi::c_ulong); 5] = [
+    (c"hy300-sim-mips-bus", c"bus-clk", MIPS_DEVICE, 24_000_000),
+    (
+        c"hy300-sim-mips-core",
+        c"mips-clk",
+        MIPS_DEVICE,
+        600_000_000,
+    ),
+    (
+        c"hy300-sim-tvcap-bus",
+        c"clk_bus_tvcap",
+        TVCAP_NODE,
+        200_000_000,
+    ),
+    (c"hy300-sim-tvcap-cap", c"cap_300m", TVCAP_NODE, 300_000_000),
+    (
+        c"hy300-sim-tvcap-dma",
+        c"vincap_dma_clk",
+        TVCAP_NODE,
+        300_000_000,
+    ),
+];
 
 struct SimBoard {
     changeset: KBox<bindings::of_changeset>,
@@ -109,9 +150,11 @@ struct SimBoard {
     devices: KVec<Created>,
     /// Held for its `Drop`, which runs after `SimBoard`'s (devices gone).
     _clocks: SimClocks,
+    /// The capture block's interrupt line; removed after the devices too.
+    _tvcap_irq: irq_sim::SimIrqDomain,
 }
 
-/// The fixed-rate clocks and their clkdev lookups (see `MIPS_CLOCKS`).
+/// The fixed-rate clocks and their clkdev lookups (see `CLOCKS`).
 struct SimClocks {
     /// (clock, lookup) pairs, in registration order.
     registered: KVec<(*mut raw::clk, *mut raw::clk_lookup)>,
@@ -120,9 +163,9 @@ struct SimClocks {
 impl SimClocks {
     fn register() -> Result<Self> {
         let mut clocks = SimClocks {
-            registered: KVec::with_capacity(MIPS_CLOCKS.len(), GFP_KERNEL)?,
+            registered: KVec::with_capacity(CLOCKS.len(), GFP_KERNEL)?,
         };
-        for (name, con_id, rate) in MIPS_CLOCKS {
+        for (name, con_id, dev_id, rate) in CLOCKS {
             // SAFETY: the name is NUL-terminated; no parent, no device.
             let clk = kernel::error::from_err_ptr(unsafe {
                 clk_register_fixed_rate(null_mut(), name.as_char_ptr(), core::ptr::null(), 0, rate)
@@ -131,8 +174,7 @@ impl SimClocks {
             // (On an error, dropping `clocks` releases the ones registered so far.)
             // SAFETY: `clk` was just registered; the device name has no `%`
             // (it is the format, with no arguments).
-            let lookup =
-                unsafe { clkdev_create(clk, con_id.as_char_ptr(), MIPS_DEVICE.as_char_ptr()) };
+            let lookup = unsafe { clkdev_create(clk, con_id.as_char_ptr(), dev_id.as_char_ptr()) };
             if lookup.is_null() {
                 // SAFETY: registered above, with no consumer yet.
                 unsafe { clk_unregister_fixed_rate(clk) };
@@ -159,10 +201,13 @@ impl Drop for SimClocks {
     }
 }
 
-/// The motor's `struct platform_device` and who created it.
+/// A node's `struct platform_device` and who created it.
 enum Created {
     /// `of_platform_device_create` here; destroyed here.
     ByBoard(*mut core::ffi::c_void),
+    /// `platform_device_add` here (the capture block, with its interrupt
+    /// resource); unregistered here.
+    WithIrq(*mut core::ffi::c_void),
     /// The OF notifier, on apply; we hold a reference from
     /// `of_find_device_by_node`, and reverting the changeset removes it.
     ByNotifier(*mut core::ffi::c_void),
@@ -171,7 +216,7 @@ enum Created {
 impl Created {
     fn ptr(&self) -> *mut core::ffi::c_void {
         match *self {
-            Created::ByBoard(p) | Created::ByNotifier(p) => p,
+            Created::ByBoard(p) | Created::ByNotifier(p) | Created::WithIrq(p) => p,
         }
     }
 }
@@ -237,7 +282,7 @@ const NODES: [NodeSpec; 3] = [
     },
     // The HDMI capture block with its simulated frame source.
     NodeSpec {
-        name: c"hy300-tvcap",
+        name: TVCAP_NODE,
         compatible: c"hy300,h713-tvcap-sim",
         strings: &[],
         numbers: &[],
@@ -251,6 +296,22 @@ const TVCAP_DEVICE_NODE: NodeSpec = NodeSpec {
     strings: &[],
     numbers: &[],
 };
+
+/// What the capture block's node needs besides its `NodeSpec`: marked
+/// populated, so that the OF core creates no device for it (it has none
+/// before it is attached); `hy300,not-ready` with `tvcap_not_ready=1`.
+fn tvcap_node(changeset: &mut bindings::of_changeset, np: *mut bindings::device_node) -> Result {
+    // SAFETY: `np` was created by `changeset` and is not attached yet:
+    // nobody else sees its flags.
+    unsafe { (*np)._flags |= 1 << bindings::OF_POPULATED };
+    if module_parameters::tvcap_not_ready.value() {
+        // SAFETY: `np` belongs to `changeset`; the name is NUL-terminated.
+        kernel::error::to_result(unsafe {
+            bindings::of_changeset_add_prop_bool(changeset, np, c"hy300,not-ready".as_char_ptr())
+        })?;
+    }
+    Ok(())
+}
 
 /// Adds `spec` to `changeset` under the root.
 fn describe(
@@ -310,6 +371,37 @@ fn device_for(np: *mut bindings::device_node, name: &CStr) -> Result<Created> {
     Ok(Created::ByBoard(created))
 }
 
+/// The simulated capture block's platform device for `np`, with interrupt
+/// `irq` as its resource.
+fn tvcap_device(np: *mut bindings::device_node, irq: u32) -> Result<Created> {
+    // SAFETY: the name is NUL-terminated.
+    let pdev = unsafe { bindings::platform_device_alloc(TVCAP_NODE.as_char_ptr(), -1) };
+    if pdev.is_null() {
+        return Err(ENOMEM);
+    }
+    let res = bindings::resource {
+        start: irq.into(),
+        end: irq.into(),
+        name: TVCAP_NODE.as_char_ptr(),
+        flags: bindings::IORESOURCE_IRQ as kernel::ffi::c_ulong,
+        ..Default::default()
+    };
+    // SAFETY: `pdev` was just allocated and is not added; `np` is attached;
+    // the device's release puts the node reference taken here (its
+    // fwnode); the resources are copied.
+    let ret = unsafe {
+        bindings::device_set_node(&mut (*pdev).dev, &mut (*bindings::of_node_get(np)).fwnode);
+        kernel::error::to_result(bindings::platform_device_add_resources(pdev, &res, 1))
+            .and_then(|()| kernel::error::to_result(bindings::platform_device_add(pdev)))
+    };
+    if let Err(e) = ret {
+        // SAFETY: allocated above, not added.
+        unsafe { bindings::platform_device_put(pdev) };
+        return Err(e);
+    }
+    Ok(Created::WithIrq(pdev.cast()))
+}
+
 fn release(device: &Created) {
     // SAFETY: `device` came from `device_for` and is released once.
     unsafe {
@@ -320,14 +412,17 @@ fn release(device: &Created) {
                 of_platform_device_destroy(dev.cast(), null_mut());
             }
             Created::ByNotifier(_) => bindings::put_device(dev),
+            Created::WithIrq(_) => bindings::platform_device_unregister(pdev),
         }
     }
 }
 
 impl kernel::Module for SimBoard {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        // Before any device exists: the co-processor's probe takes them.
+        // Before any device exists: the probes take them.
         let clocks = SimClocks::register()?;
+        let tvcap_irq = irq_sim::SimIrqDomain::new()
+            .inspect_err(|e| pr_err!("cannot create the capture block's irq_sim line: {e:?}\n"))?;
         let mut lookup = KBox::new(lookup_table(), GFP_KERNEL)?;
         // SAFETY: all-zero is the state `of_changeset_init` expects to fill.
         let mut changeset: KBox<bindings::of_changeset> =
@@ -340,7 +435,16 @@ impl kernel::Module for SimBoard {
         let mut nodes = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         for spec in Iterator::chain(NODES.iter(), extra) {
             match describe(&mut changeset, spec) {
-                Ok(np) => nodes.push((np, spec.name), GFP_KERNEL)?,
+                Ok(np) => {
+                    if spec.name == TVCAP_NODE {
+                        if let Err(e) = tvcap_node(&mut changeset, np) {
+                            // SAFETY: initialised above, not applied.
+                            unsafe { bindings::of_changeset_destroy(&mut *changeset) };
+                            return Err(e);
+                        }
+                    }
+                    nodes.push((np, spec.name), GFP_KERNEL)?
+                }
                 Err(e) => {
                     // SAFETY: initialised above, not applied.
                     unsafe { bindings::of_changeset_destroy(&mut *changeset) };
@@ -363,9 +467,12 @@ impl kernel::Module for SimBoard {
         let mut devices = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         let mut failure = None;
         for (np, name) in nodes {
-            match device_for(np, name)
-                .and_then(|d| devices.push(d, GFP_KERNEL).map_err(Error::from))
-            {
+            let device = if name == TVCAP_NODE {
+                tvcap_device(np, tvcap_irq.irq())
+            } else {
+                device_for(np, name)
+            };
+            match device.and_then(|d| devices.push(d, GFP_KERNEL).map_err(Error::from)) {
                 Ok(()) => {}
                 Err(e) => {
                     failure = Some(e);
@@ -378,6 +485,7 @@ impl kernel::Module for SimBoard {
             lookup,
             devices,
             _clocks: clocks,
+            _tvcap_irq: tvcap_irq,
         };
         match failure {
             // Dropping the board releases what was set up.

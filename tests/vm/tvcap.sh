@@ -5,10 +5,30 @@
 # lost to overflow counted as dropped, DV timings and source-change events
 # (dvevents), rmmod refused while streaming (the
 # V4L2 conformance is tests/vm/v4l2-compliance.sh), and the device backend's
-# probe refused on a node without clocks. Prints "tvcap: ok" when all pass.
+# probe refused on a node without clocks. The hardware sequence of the C
+# original on the simulated block: the interrupt through request_irq (an
+# irq_sim line), IRQ_MASK exactly the handled sources, hot-plug detection
+# enabled, every format's FORMAT code, CAPTURE_SIZE and DMA size programmed
+# (the block refuses a frame otherwise), READY waited for (bounded) at the
+# probe and at STREAMON, the capture clocks running only while streaming.
+# Prints "tvcap: ok" when all pass.
 T=/sys/class/hy300/tvcap
 SIM=/sys/kernel/debug/hy300-tvcap-sim
 fail() { echo "tvcap: FAIL: $*"; exit 1; }
+# clocks "BUS CAPTURE DMA" WHEN: the enable counts of the block's three
+# clocks (fixed-rate clocks tests/sim gives the node under the factory
+# tree's names clk_bus_tvcap, cap_300m and vincap_dma_clk).
+CLK=/sys/kernel/debug/clk
+clocks() {
+	got=""
+	for c in bus cap dma; do
+		[ -r "$CLK/hy300-sim-tvcap-$c/clk_enable_count" ] || fail "no clock hy300-sim-tvcap-$c in $CLK"
+		got="$got $(cat "$CLK/hy300-sim-tvcap-$c/clk_enable_count")"
+	done
+	[ "${got# }" = "$1" ] || fail "$2: clock enable counts (bus, capture, dma) '${got# }', expected '$1'"
+}
+# The handler's interrupts on the irq_sim line, summed over the CPUs.
+irqs() { awk '/sunxi-tvcap/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' /proc/interrupts; }
 value() { grep "^$1 " "${2:-$T/metrics}" | cut -d' ' -f2; }
 expect() {
 	got=$(value "$1" "${3:-$T/metrics}")
@@ -47,10 +67,15 @@ irq_enable_bit hotplug 1
 irq_enable_bit input_change 1
 irq_enable_bit frame_done 0
 irq_status_bit hotplug 0
-[ "$(grep -c '^hy300_tvcap_status_bit{' $T/signal_detection)" = 5 ] || fail "not one STATUS sample per bit"
+[ "$(grep -c '^hy300_tvcap_status_bit{' $T/signal_detection)" = 8 ] || fail "not one STATUS sample per bit"
 [ "$(grep -c '^hy300_tvcap_irq_enable_bit{' $T/signal_detection)" = 10 ] || fail "not one IRQ_EN sample per bit"
 [ "$(grep -c '^hy300_tvcap_irq_status_bit{' $T/signal_detection)" = 10 ] || fail "not one IRQ_STATUS sample per bit"
 handled=$(value 'hy300_tvcap_interrupts_total{result="handled"}' $T/capture_stats)
+clocks "1 0 0" "idle after the probe"
+grep sunxi-tvcap /proc/interrupts | grep -q irq_sim || fail "sunxi-tvcap has not requested the simulated block's irq_sim line"
+# IRQ_MASK: the ten handled sources unmasked, every other bit masked.
+[ "$(cat $SIM/irq_mask)" = $((0xfffffc00)) ] || fail "IRQ_MASK is $(cat $SIM/irq_mask), expected $((0xfffffc00))"
+irqs_before=$(irqs)
 
 capture "$VIDEO" 30 320 240 || fail "streaming 30 frames"
 expect hy300_tvcap_frames_captured_total 30
@@ -64,10 +89,12 @@ expect hy300_tvcap_streaming 0
 	fail "fewer handled interrupts than frames"
 irq_enable_bit frame_done 0
 status_bit capturing 0
-echo "tvcap: 30 frames streamed, counters exact"
+[ "$(irqs)" -ge $((irqs_before + 30)) ] || fail "30 frames, but $(($(irqs) - irqs_before)) interrupts handled"
+clocks "1 0 0" "idle after streaming"
+echo "tvcap: 30 frames streamed through the irq_sim interrupt, counters exact"
 
-# CREATE_BUFS sizes are bounded by the largest image (1080p RGB32).
-createbufs "$VIDEO" $((1920 * 1080 * 4)) || fail "CREATE_BUFS size bound"
+# CREATE_BUFS sizes are bounded by twice the largest image (1080p RGB24).
+createbufs "$VIDEO" $((2 * 1920 * 1080 * 3)) || fail "CREATE_BUFS size bound"
 expect hy300_tvcap_buffers_allocated 0
 
 dropped=$(value hy300_tvcap_frames_dropped_total)
@@ -128,6 +155,29 @@ echo "tvcap: hotplug and signal changes, register status bits follow"
 dvevents "$VIDEO" $SIM || fail "DV timings and source-change events"
 expect hy300_tvcap_hotplug_events_total 6
 
+# Every format: the block captures only with its FORMAT code (the frame
+# header carries the format of the code), a CAPTURE_SIZE and a DMA size
+# programmed for the frame; it refuses anything else.
+for f in YU12 RGB3 YUYV; do
+	capture "$VIDEO" 10 640 480 $f || fail "streaming $f"
+done
+[ "$(cat $SIM/refused)" = 0 ] || fail "the simulated block refused $(cat $SIM/refused) frames"
+echo "tvcap: YU12, RGB24 and YUYV captured with the original's FORMAT codes"
+
+# READY at STREAMON: bounded, ETIMEDOUT, one message, nothing left on.
+n=$(dmesg | grep -c 'TVTOP not ready to capture')
+echo 1 >$SIM/not_ready
+out=$(capture "$VIDEO" 1 320 240) && fail "streamed from a block that is not ready"
+case $out in
+*"STREAMON: Connection timed out"*) ;;
+*) fail "STREAMON on a block that is not ready: expected ETIMEDOUT, got: $out" ;;
+esac
+[ "$(dmesg | grep -c 'TVTOP not ready to capture')" = $((n + 1)) ] || fail "not one message for the block not ready"
+clocks "1 0 0" "after a STREAMON that timed out"
+echo 0 >$SIM/not_ready
+capture "$VIDEO" 2 320 240 >/dev/null || fail "streaming once ready again"
+echo "tvcap: STREAMON waits for READY, fails with ETIMEDOUT"
+
 # STREAMON/STREAMOFF racing the frame interrupts: every buffer back with
 # userspace after each stop (vb2 warns, a splat, if the driver kept one),
 # nothing allocated or streaming afterwards.
@@ -149,11 +199,14 @@ done
 status_bit capturing 1
 irq_enable_bit frame_done 1
 irq_enable_bit dma_error 1
+clocks "1 1 1" "while streaming"
 if rmmod sunxi_tvcap 2>/dev/null; then fail "rmmod succeeded while streaming"; fi
 kill $streamer
 wait $streamer 2>/dev/null
+clocks "1 0 0" "after the streamer was killed"
 rmmod sunxi_tvcap || fail "rmmod after streaming"
 [ ! -e $T ] || fail "$T still present after rmmod"
+clocks "0 0 0" "after rmmod"
 insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "re-insmod"
 [ -d $T ] || fail "$T missing after re-insmod"
 
@@ -175,6 +228,21 @@ set -- /sys/class/video4linux/*
 echo "tvcap: device backend without clocks: probe refused, nothing left behind"
 rmmod sunxi_tvcap || fail "rmmod after the failed probe"
 rmmod hy300_sim_board || fail "rmmod board"
+
+# READY at the probe: a block that never becomes ready fails the probe with
+# ETIMEDOUT and one message, promptly, leaving nothing behind.
+insmod "$HY300_MODULES/hy300_sim_board.ko" tvcap_not_ready=1 || fail "board with a block never ready"
+insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod with a block never ready"
+[ ! -e /sys/bus/platform/devices/hy300-tvcap/driver ] || fail "bound to a block that is not ready"
+[ "$(dmesg | grep -c 'hy300-tvcap: TVTOP not ready after its reset (STATUS 0x[0-9a-f]*): error -110')" = 1 ] ||
+	fail "not one ETIMEDOUT message for the probe"
+[ ! -e $T ] || fail "$T present without a ready block"
+set -- /sys/class/video4linux/*
+[ ! -e "$1" ] || fail "a probe that timed out left a video device: $*"
+clocks "0 0 0" "after a probe that timed out"
+echo "tvcap: the probe waits for READY, fails with ETIMEDOUT"
+rmmod sunxi_tvcap || fail "rmmod after the timed-out probe"
+rmmod hy300_sim_board || fail "rmmod board (not ready)"
 insmod "$HY300_MODULES/hy300_sim_board.ko" || fail "board reload"
 # Leave the guest as the setup made it, for the tests after this one.
 insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod after the board reload"

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * capture DEVICE N WIDTH HEIGHT: streams exactly N frames from a V4L2
- * capture device with mmap buffers (4 buffers, each requeued until N have
- * been queued in total), and checks every frame of the hy300 simulated
- * source: header magic, frame counter equal to the V4L2 sequence number,
- * geometry, and the fill pattern. Prints one summary line; exit 0 if all
+ * capture DEVICE N WIDTH HEIGHT [FOURCC]: streams exactly N frames from a
+ * V4L2 capture device with mmap buffers (4 buffers, each requeued until N
+ * have been queued in total) in FOURCC (default YUYV), and checks every
+ * frame of the hy300 simulated source: header magic, frame counter equal to
+ * the V4L2 sequence number, geometry, the pixel format the simulated block
+ * was programmed with, and the fill pattern. Prints one summary line; exit 0 if all
  * frames check out.
  */
 #define _GNU_SOURCE
@@ -54,8 +55,12 @@ int main(int argc, char **argv)
 	long prev_seq = -1;
 	int fd;
 
-	if (argc != 5)
-		return fprintf(stderr, "usage: capture DEVICE N WIDTH HEIGHT\n"), 2;
+	uint32_t fourcc = V4L2_PIX_FMT_YUYV;
+
+	if (argc != 5 && !(argc == 6 && strlen(argv[5]) == 4))
+		return fprintf(stderr, "usage: capture DEVICE N WIDTH HEIGHT [FOURCC]\n"), 2;
+	if (argc == 6)
+		fourcc = v4l2_fourcc(argv[5][0], argv[5][1], argv[5][2], argv[5][3]);
 	n = atol(argv[2]);
 	fd = open(argv[1], O_RDWR);
 	if (fd < 0)
@@ -70,9 +75,13 @@ int main(int argc, char **argv)
 	fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	fmt.fmt.pix.width = atoi(argv[3]);
 	fmt.fmt.pix.height = atoi(argv[4]);
-	fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
+	fmt.fmt.pix.pixelformat = fourcc;
 	if (xioctl(fd, VIDIOC_S_FMT, &fmt))
 		die("S_FMT");
+	if (fmt.fmt.pix.pixelformat != fourcc) {
+		printf("capture: FAIL: format %.4s not taken\n", argv[5]);
+		return 1;
+	}
 	memset(&req, 0, sizeof(req));
 	req.count = NBUF;
 	req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -111,7 +120,7 @@ int main(int argc, char **argv)
 			die("DQBUF");
 		f = mem[b.index];
 		if (memcmp(f, "HY300TVC", 8) || le32(f + 8) != b.sequence || le32(f + 12) != fmt.fmt.pix.width ||
-		    le32(f + 16) != fmt.fmt.pix.height || le32(f + 20) != V4L2_PIX_FMT_YUYV ||
+		    le32(f + 16) != fmt.fmt.pix.height || le32(f + 20) != fourcc ||
 		    b.bytesused != fmt.fmt.pix.sizeimage)
 			bad++;
 		for (size_t k = 1; k * 4096 < b.bytesused; k += 7)

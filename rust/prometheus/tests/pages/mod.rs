@@ -388,7 +388,7 @@ pub const ERROR_KINDS: [&str; 5] = [
     "timeout",
 ];
 /// drivers/media/platform/sunxi/tvcap/format.rs: FORMATS names.
-pub const FORMATS: [&str; 4] = ["YUYV", "NV12", "RGB24", "RGB32"];
+pub const FORMATS: [&str; 3] = ["YUYV", "YU12", "RGB24"];
 pub static INTERVAL_BOUNDS: [u64; 6] = [
     10_000_000,
     20_000_000,

@@ -4,29 +4,93 @@
 //! [`TvtopIo`] on the typed registers of [`crate::regs`] and used unchanged
 //! with every backend.
 
+use kernel::io::poll::read_poll_timeout;
 use kernel::prelude::*;
+use kernel::time::delay::fsleep;
+use kernel::time::Delta;
 
-use crate::format::Format;
+use crate::format::{default_format, Format};
 use crate::hw::{TvtopIo, TvtopRegs};
 use crate::regs::TvtopRegister;
 use crate::regs::{
-    CAPTURE_IRQS, CTRL, DMA_ADDR, DMA_CTRL, DMA_SIZE, FORMAT, INPUT_IRQS, IRQ_EN, IRQ_MASK,
-    IRQ_STATUS, RESOLUTION, STATUS, VERSION,
+    CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_ADDR, DMA_CTRL, DMA_SIZE, FORMAT, HDMI_CTRL, INPUT_IRQS,
+    IRQ_EN, IRQ_MASK, IRQ_MASK_HANDLED, IRQ_SOURCES, IRQ_STATUS, RESOLUTION, STATUS, VERSION,
 };
 
-/// Resets the block and enables it with the HDMI receiver, interrupts
-/// still masked. Returns the VERSION register.
-pub(crate) fn init<T: TvtopIo + ?Sized>(io: &T) -> Result<u32> {
-    io.write_reg(CTRL::zeroed().with_reset(true))?;
-    io.write_reg(IRQ_EN::zeroed())?;
-    io.write_reg(IRQ_STATUS::from(IRQ_MASK))?;
+/// How long the software reset is held (`TVTOP_RESET_DELAY_US`).
+const RESET_HOLD: Delta = Delta::from_micros(10);
+/// Poll interval of STATUS.READY.
+const READY_POLL: Delta = Delta::from_micros(100);
+/// How long the block may take to become ready. The original waits up to
+/// 5 s (`TVTOP_TIMEOUT_MS`) after a 100 us stabilisation delay; a block
+/// that is not ready after 200 ms is taken as broken, so that a probe or
+/// a STREAMON on it fails promptly.
+pub(crate) const READY_TIMEOUT: Delta = Delta::from_millis(200);
+
+/// Waits (sleeping) until STATUS.READY is set: `ETIMEDOUT` after
+/// [`READY_TIMEOUT`], with the last STATUS, for the caller's one error
+/// message.
+pub(crate) fn wait_ready<T: TvtopIo + ?Sized>(io: &T) -> core::result::Result<(), (Error, u32)> {
+    let mut last = STATUS::zeroed();
+    read_poll_timeout(
+        || io.read_reg::<STATUS>(),
+        |status: &STATUS| {
+            last = *status;
+            status.ready().into_bool()
+        },
+        READY_POLL,
+        READY_TIMEOUT,
+    )
+    .map(|_| ())
+    .map_err(|e| (e, last.into_raw()))
+}
+
+/// Resets the block and brings it up as the C original's
+/// `tvtop_init_hardware` does, interrupts still disabled: software reset
+/// and wait for READY; FORMAT, RESOLUTION and CAPTURE_SIZE at the default
+/// format; DMA cleared; hot-plug detection on; pending sources cleared,
+/// IRQ_MASK set to exactly the handled sources; the block enabled with the
+/// HDMI receiver, and READY again. Sleeps. Returns the VERSION register,
+/// or `ETIMEDOUT` (with STATUS) when the block does not become ready.
+pub(crate) fn init<T: TvtopIo + ?Sized>(io: &T) -> core::result::Result<u32, (Error, u32)> {
+    let ctrl: CTRL = io.read_reg().map_err(|e| (e, 0))?;
+    io.write_reg(ctrl.with_reset(true)).map_err(|e| (e, 0))?;
+    fsleep(RESET_HOLD);
+    io.write_reg(CTRL::zeroed()).map_err(|e| (e, 0))?;
+    wait_ready(io)?;
+    configure(io).map_err(|e| (e, 0))?;
     io.write_reg(
         CTRL::zeroed()
             .with_enable(true)
             .with_hdmi(true)
             .with_auto_format(true),
-    )?;
-    Ok(io.read_reg::<VERSION>()?.value().get())
+    )
+    .map_err(|e| (e, 0))?;
+    wait_ready(io)?;
+    io.read_reg::<VERSION>()
+        .map(|v| v.value().get())
+        .map_err(|e| (e, 0))
+}
+
+/// The register writes of [`init`] between the reset and the enable.
+fn configure<T: TvtopIo + ?Sized>(io: &T) -> Result {
+    io.write_reg(IRQ_EN::zeroed())?;
+    let format = default_format();
+    program_format(io, &format)?;
+    io.write_reg(DMA_CTRL::zeroed())?;
+    io.write_reg(DMA_ADDR::zeroed())?;
+    io.write_reg(DMA_SIZE::zeroed())?;
+    io.write_reg(HDMI_CTRL::zeroed().with_hpd_enable(true))?;
+    io.write_reg(IRQ_STATUS::from(IRQ_SOURCES))?;
+    io.write_reg(IRQ_MASK::from(IRQ_MASK_HANDLED))
+}
+
+/// FORMAT, RESOLUTION and CAPTURE_SIZE for `format` (the original's
+/// `tvtop_configure_format`).
+fn program_format<T: TvtopIo + ?Sized>(io: &T, format: &Format) -> Result {
+    io.write_reg(FORMAT::zeroed().with_code(format.pixel.hw_code))?;
+    io.write_reg(RESOLUTION::of(format.width, format.height))?;
+    io.write_reg(CAPTURE_SIZE::of(format.width, format.height))
 }
 
 /// Unmasks the input sources (reported while not capturing too), once a
@@ -39,25 +103,62 @@ pub(crate) fn enable_irqs<T: TvtopIo + ?Sized>(io: &T) -> Result {
 pub(crate) fn shut_down<T: TvtopIo + ?Sized>(io: &T) -> Result {
     io.write_reg(IRQ_EN::zeroed())?;
     io.write_reg(DMA_CTRL::zeroed())?;
+    io.write_reg(HDMI_CTRL::zeroed())?;
     io.write_reg(CTRL::zeroed())?;
-    io.write_reg(IRQ_STATUS::from(IRQ_MASK))
+    io.write_reg(IRQ_STATUS::from(IRQ_SOURCES))
+}
+
+/// Why a capture could not start.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum StartError {
+    /// No HDMI signal (`ENOLINK`).
+    NoLink,
+    /// The block did not become ready (`ETIMEDOUT`); STATUS as last read.
+    NotReady(u32),
+    /// A register access failed: the device is gone.
+    Io(Error),
+}
+
+impl From<StartError> for Error {
+    fn from(e: StartError) -> Error {
+        match e {
+            StartError::NoLink => ENOLINK,
+            StartError::NotReady(_) => ETIMEDOUT,
+            StartError::Io(e) => e,
+        }
+    }
+}
+
+impl From<Error> for StartError {
+    fn from(e: Error) -> StartError {
+        StartError::Io(e)
+    }
 }
 
 /// Starts capturing `format` into `first` (bus address, length), when
-/// given. `ENOLINK` without an HDMI signal, checked before anything is
-/// written: no buffer is armed and no interrupt unmasked for a capture
-/// that cannot start.
+/// given. Checked before anything is written, so no buffer is armed and
+/// no interrupt unmasked for a capture that cannot start: the HDMI signal
+/// ([`StartError::NoLink`]), then READY ([`StartError::NotReady`], after
+/// [`READY_TIMEOUT`]; sleeps). Then FORMAT, RESOLUTION and CAPTURE_SIZE,
+/// the first buffer (DMA_ADDR, DMA_SIZE, armed), the capture sources, and
+/// capture with DMA.
 pub(crate) fn start<T: TvtopIo + ?Sized>(
     io: &T,
     format: &Format,
     first: Option<(u64, u32)>,
-) -> Result {
+) -> core::result::Result<(), StartError> {
     let input: STATUS = io.read_reg()?;
     if !(input.hdmi_connected().into_bool() && input.signal().into_bool()) {
-        return Err(ENOLINK);
+        return Err(StartError::NoLink);
     }
-    io.write_reg(FORMAT::zeroed().with_code(format.pixel.hw_code))?;
-    io.write_reg(RESOLUTION::of(format.width, format.height))?;
+    wait_ready(io).map_err(|(e, status)| {
+        if e == ETIMEDOUT {
+            StartError::NotReady(status)
+        } else {
+            StartError::Io(e)
+        }
+    })?;
+    program_format(io, format)?;
     if let Some((addr, len)) = first {
         arm(io, addr, len)?;
     }
@@ -66,7 +167,8 @@ pub(crate) fn start<T: TvtopIo + ?Sized>(
     let enabled: IRQ_EN = io.read_reg()?;
     io.write_reg(IRQ_EN::from(enabled.into_raw() | CAPTURE_IRQS))?;
     let ctrl: CTRL = io.read_reg()?;
-    io.write_reg(ctrl.with_capture(true).with_dma(true))
+    io.write_reg(ctrl.with_capture(true).with_dma(true))?;
+    Ok(())
 }
 
 /// Stops capturing: masks the capture sources first, then disables
@@ -111,7 +213,7 @@ pub(crate) fn take_irq_status<T: TvtopIo + ?Sized>(io: &T) -> IRQ_STATUS {
     let Ok(pending) = io.read_reg::<IRQ_STATUS>() else {
         return IRQ_STATUS::zeroed();
     };
-    let pending = IRQ_STATUS::from(pending.into_raw() & IRQ_MASK);
+    let pending = IRQ_STATUS::from(pending.into_raw() & IRQ_SOURCES);
     if pending.into_raw() != 0 && io.write_reg(pending).is_err() {
         return IRQ_STATUS::zeroed();
     }

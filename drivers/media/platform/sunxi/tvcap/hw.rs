@@ -6,12 +6,13 @@
 //! sees only these traits.
 //!
 //! The module graph has no cycle: `regs` is a leaf, this module imports
-//! `regs` only, each backend imports this module and `regs`, and only the
-//! driver's root module names the backends and the driver type (which it
-//! hands to a backend as an [`InterruptSink`]).
+//! `regs` only, each backend imports this module, `regs` and `power`, and
+//! only the driver's root module names the backends. No backend calls the
+//! driver: both deliver the block's interrupt through the interrupt line
+//! the probe requests (the device's SPI, or the simulation's irq_sim line).
 
+use kernel::device::Device;
 use kernel::prelude::*;
-use kernel::sync::Arc;
 
 use crate::regs::{Reg, TvtopRegister};
 
@@ -44,26 +45,20 @@ impl<T: TvtopIo + ?Sized> TvtopRegs for T {
     }
 }
 
-/// Where a backend delivers the block's interrupt: the driver's handler.
-/// A trait, so that no backend names the driver.
-pub(crate) trait InterruptSink: Send + Sync {
-    /// Handles the pending sources; false when none was pending (the line
-    /// is shared).
-    fn interrupt(&self) -> bool;
-}
-
-/// A backend: register access, and the life of its interrupt path.
+/// A backend: register access, its capture clocks, and the end of what it
+/// runs on its own.
 pub(crate) trait TvtopBackend: TvtopIo {
-    /// Connects the block's interrupt to `sink` until [`Self::shut_down`].
-    /// On the device the IRQ registration does that, so the device backend
-    /// keeps nothing; the simulation keeps `sink` and starts its engine.
-    fn attach(&self, sink: Arc<dyn InterruptSink>);
+    /// The device, for messages.
+    fn device(&self) -> &Device;
 
-    /// Waits until no interrupt of the block is being handled.
+    /// Turns the clocks only a capture needs on or off.
+    fn capture_clocks(&self, on: bool) -> Result;
+
+    /// Waits until no interrupt of the block is being handled (and, in
+    /// the simulation, no frame being written).
     fn synchronize(&self);
 
-    /// Stops everything the backend runs on its own and lets go of the
-    /// sink: once it returned, no interrupt reaches the sink from here, and
-    /// the sink's owner may go away.
+    /// Stops everything the backend runs on its own: once it returned, the
+    /// backend raises no interrupt any more.
     fn shut_down(&self);
 }

@@ -82,11 +82,22 @@ pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc
         }? Error),
         GFP_KERNEL,
     )?;
-    let version = engine::init(&*tvcap.hw)?;
+    let version = engine::init(&*tvcap.hw).map_err(|(e, status)| {
+        dev_err!(
+            dev,
+            "TVTOP not ready after its reset (STATUS {status:#010x}): error {}\n",
+            e.to_errno()
+        );
+        e
+    });
+    let version = match version {
+        Ok(v) => v,
+        Err(e) => {
+            shut_down(&tvcap);
+            return Err(e);
+        }
+    };
     dev_info!(dev, "TVTOP version {version:#010x}\n");
-    // The backend holds a reference until it is shut down (in `destroy`,
-    // or below), which breaks the cycle through `tvcap.hw`.
-    tvcap.hw.attach(tvcap.clone());
     if let Err(e) = VideoDevice::register(&tvcap, dev, &CONFIG) {
         shut_down(&tvcap);
         return Err(e);

@@ -5,10 +5,15 @@
 //! decoding of its interrupt sources.
 //!
 //! Offsets and bits are the C original's (`TVTOP_*_REG`, `TVTOP_CTRL_*`,
-//! `TVTOP_STATUS_*`, `TVTOP_IRQ_*`); only what the driver or its
-//! simulation uses is defined, every other bit is left undefined. Not used
-//! by the driver, so not modelled: 0x3c HDMI_CTRL, 0x40 HDMI_STATUS;
-//! STATUS bits 4 DMA busy, 5 error, 7 FIFO full.
+//! `TVTOP_STATUS_*`, `TVTOP_IRQ_*`, `TVTOP_HDMI_*`), each checked against
+//! it by the KUnit suite. Defined: every register the original's
+//! programming sequence writes or reads, except three the driver does not
+//! need: 0x1c IRQ_RAW_STATUS (the original never reads it), 0x20 CLK_CTRL
+//! and 0x24 RST_CTRL (the original writes 1 and 0 once, with no stated
+//! meaning beyond "enable core clocks"/"release internal resets"; the
+//! clock controller's gates and the reset line do that here), 0x34
+//! CAPTURE_CTRL (never written by the original), 0x40 HDMI_STATUS (read
+//! for a log line only).
 //!
 //! This module is a leaf: the engine, both backends, the interrupt path
 //! and the metrics import it; it imports none of them.
@@ -23,7 +28,9 @@ pub(crate) const BLOCK_SIZE: usize = 0x100;
 register! {
     /// 0x00 (`TVTOP_CTRL_REG`): block control.
     pub(crate) CTRL(u32) @ 0x00 {
-        /// Resets the block; self-clearing.
+        /// Software reset (`TVTOP_CTRL_RESET`): the block is held in reset
+        /// while set; the original sets it, waits 10 us, clears it and
+        /// polls STATUS.READY.
         31:31 reset;
         /// Detect the input format on its own.
         4:4 auto_format;
@@ -40,8 +47,14 @@ register! {
     /// 0x04 (`TVTOP_STATUS_REG`, read only): input and engine state. The
     /// driver reads the input bits; the simulation models the others too.
     pub(crate) STATUS(u32) @ 0x04 {
-        /// The block is ready.
+        /// Input FIFO full.
+        7:7 fifo_full;
+        /// The block is ready (out of reset, configuration taken).
         6:6 ready;
+        /// An error condition.
+        5:5 error;
+        /// A DMA transfer is under way.
+        4:4 dma_busy;
         /// The engine is capturing.
         3:3 capturing;
         /// The input's format is detected.
@@ -105,6 +118,15 @@ register! {
         15:0 width;
     }
 
+    /// 0x18 (`TVTOP_IRQ_MASK_REG`): a 1 masks its source, in the bit
+    /// places of [`IRQ_STATUS`]; a source reaches the interrupt line when
+    /// it is pending, enabled in IRQ_EN and not masked here. The original
+    /// writes 0 ("unmask all enabled interrupts"); this driver masks every
+    /// bit but the sources it handles ([`IRQ_MASK_HANDLED`]).
+    pub(crate) IRQ_MASK(u32) @ 0x18 {
+        31:0 masked;
+    }
+
     /// 0x28 (`TVTOP_DMA_CTRL_REG`): the buffer hand-over.
     pub(crate) DMA_CTRL(u32) @ 0x28 {
         /// DMA_ADDR/DMA_SIZE hold a buffer for the next frame. The engine
@@ -124,6 +146,23 @@ register! {
         31:0 bytes;
     }
 
+    /// 0x38 (`TVTOP_CAPTURE_SIZE_REG`): the captured frame's size, in the
+    /// layout of RESOLUTION (the original writes the same value to both).
+    pub(crate) CAPTURE_SIZE(u32) @ 0x38 {
+        31:16 height;
+        15:0 width;
+    }
+
+    /// 0x3c (`TVTOP_HDMI_CTRL_REG`): HDMI input control.
+    pub(crate) HDMI_CTRL(u32) @ 0x3c {
+        /// Force signal detection (the original only probes it).
+        2:2 force_detect;
+        /// Trigger an EDID read (the original only probes it).
+        1:1 edid_read;
+        /// Hot-plug detection: without it no HOTPLUG is reported.
+        0:0 hpd_enable;
+    }
+
     /// 0xfc (`TVTOP_DEBUG_REG`, read only): block version.
     pub(crate) VERSION(u32) @ 0xfc {
         31:0 value;
@@ -140,6 +179,13 @@ impl RESOLUTION {
     }
 }
 
+impl CAPTURE_SIZE {
+    /// The value for a frame of `width` x `height`, as [`RESOLUTION::of`].
+    pub(crate) fn of(width: u32, height: u32) -> Self {
+        CAPTURE_SIZE::from(RESOLUTION::of(width, height).into_raw())
+    }
+}
+
 /// A register's identity: what a backend is asked to access.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Reg {
@@ -149,24 +195,30 @@ pub(crate) enum Reg {
     IrqStatus,
     Format,
     Resolution,
+    IrqMask,
     DmaCtrl,
     DmaAddr,
     DmaSize,
+    CaptureSize,
+    HdmiCtrl,
     Version,
 }
 
 impl Reg {
     /// Every register, in offset order.
-    pub(crate) const ALL: [Reg; 10] = [
+    pub(crate) const ALL: [Reg; 13] = [
         Reg::Ctrl,
         Reg::Status,
         Reg::IrqEn,
         Reg::IrqStatus,
         Reg::Format,
         Reg::Resolution,
+        Reg::IrqMask,
         Reg::DmaCtrl,
         Reg::DmaAddr,
         Reg::DmaSize,
+        Reg::CaptureSize,
+        Reg::HdmiCtrl,
         Reg::Version,
     ];
 
@@ -179,9 +231,12 @@ impl Reg {
             Reg::IrqStatus => IRQ_STATUS::OFFSET,
             Reg::Format => FORMAT::OFFSET,
             Reg::Resolution => RESOLUTION::OFFSET,
+            Reg::IrqMask => IRQ_MASK::OFFSET,
             Reg::DmaCtrl => DMA_CTRL::OFFSET,
             Reg::DmaAddr => DMA_ADDR::OFFSET,
             Reg::DmaSize => DMA_SIZE::OFFSET,
+            Reg::CaptureSize => CAPTURE_SIZE::OFFSET,
+            Reg::HdmiCtrl => HDMI_CTRL::OFFSET,
             Reg::Version => VERSION::OFFSET,
         }
     }
@@ -213,9 +268,12 @@ identities! {
     IRQ_STATUS => IrqStatus,
     FORMAT => Format,
     RESOLUTION => Resolution,
+    IRQ_MASK => IrqMask,
     DMA_CTRL => DmaCtrl,
     DMA_ADDR => DmaAddr,
     DMA_SIZE => DmaSize,
+    CAPTURE_SIZE => CaptureSize,
+    HDMI_CTRL => HdmiCtrl,
     VERSION => Version,
 }
 
@@ -316,8 +374,13 @@ const fn bits_of(sources: &[Irq]) -> u32 {
     bits
 }
 
-/// All bits the hardware defines.
-pub(crate) const IRQ_MASK: u32 = bits_of(&Irq::ALL);
+/// All bits the hardware defines: the ten sources, each handled (and
+/// counted) by the driver.
+pub(crate) const IRQ_SOURCES: u32 = bits_of(&Irq::ALL);
+
+/// The IRQ_MASK value: exactly the handled sources unmasked, every other
+/// bit masked.
+pub(crate) const IRQ_MASK_HANDLED: u32 = !IRQ_SOURCES;
 
 /// The sources that belong to a running capture: unmasked by the start
 /// sequence, masked again (and their pending bits cleared) by the stop
@@ -333,7 +396,7 @@ pub(crate) const CAPTURE_IRQS: u32 = bits_of(&[
 
 /// The sources reported whether or not a capture runs: input and format
 /// changes, hotplug, block errors.
-pub(crate) const INPUT_IRQS: u32 = IRQ_MASK & !CAPTURE_IRQS;
+pub(crate) const INPUT_IRQS: u32 = IRQ_SOURCES & !CAPTURE_IRQS;
 
 /// The sources set in an IRQ_STATUS value, in bit order; undefined bits
 /// are ignored.
@@ -401,7 +464,10 @@ macro_rules! bits {
 
 /// The documented bits of STATUS.
 pub(crate) const STATUS_BITS: &[Bit] = bits!(STATUS:
+    fifo_full,
     ready,
+    error,
+    dma_busy,
     capturing,
     format_locked,
     signal,

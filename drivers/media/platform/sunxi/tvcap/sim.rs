@@ -3,38 +3,59 @@
 //! Test support (built only with `HY300_SIM=y`): a simulated TVTOP block
 //! for the QEMU guest, bound through the `hy300,h713-tvcap-sim` node that
 //! `tests/sim` creates. The driver programs it through the same registers
-//! and sequences (`engine.rs`) as the device.
+//! and sequences (`engine.rs`) as the device, and takes its interrupt
+//! through the same `request_irq` path: the node's interrupt is a line of
+//! the board module's irq_sim domain (`rust/hy300/irq_sim.rs`), which
+//! this block raises; the interrupt core then runs the driver's handler in
+//! hard interrupt context. This module never calls the driver.
 //!
-//! The registers behave like the hardware's: CTRL.RESET clears the block,
-//! IRQ_STATUS is write-1-to-clear, DMA_CTRL.ARMED is consumed by the next
-//! frame. A delayed work item plays the capture engine (process context,
-//! not an hrtimer: it maps and fills up to 4 MiB per frame): on a grid of
-//! 1/fps seconds while CTRL has ENABLE, CAPTURE and DMA set (every 20 ms
-//! otherwise) it writes a frame to the armed DMA address, as a bus master
-//! would, and raises FRAME_DONE, or raises BUFFER_OVERFLOW when nothing is
-//! armed; it then "asserts the interrupt" by calling the interrupt sink the
-//! driver attached (its handler; this module does not know the driver's
-//! type). The guest has no IOMMU, so a DMA address is a physical address.
+//! The registers behave as the C original's sequence expects:
+//! - CTRL.RESET holds the block in reset (every register at its reset
+//!   value, STATUS.READY low) until it is cleared; READY then rises (the
+//!   `not_ready` knob holds it low, as a block stuck in reset).
+//! - IRQ_STATUS is write-1-to-clear. IRQ_MASK resets to all ones (every
+//!   source masked): the line is raised while a source is pending, enabled
+//!   in IRQ_EN and unmasked in IRQ_MASK.
+//! - HOTPLUG is only reported with HDMI_CTRL.HPD_ENABLE set.
+//! - DMA_CTRL.ARMED is consumed by the next frame.
+//! - A frame is only captured with a known FORMAT code, a CAPTURE_SIZE the
+//!   format supports and a DMA_SIZE that holds the frame: otherwise the
+//!   block refuses it, raises HW_ERROR and counts it in `refused`.
+//!
+//! A delayed work item plays the capture engine, in process context (it
+//! maps and fills up to 4 MiB per frame): on a grid of 1/fps seconds while
+//! CTRL has ENABLE, CAPTURE and DMA set (every 20 ms otherwise) it writes a
+//! frame to the armed DMA address, as a bus master would, and sets
+//! FRAME_DONE, or BUFFER_OVERFLOW when nothing is armed; then it raises the
+//! interrupt line if a source is pending, enabled and unmasked. The guest
+//! has no IOMMU, so a DMA address is a physical address.
 //!
 //! A frame starts with a header (`HY300TVC`, the engine's frame counter,
-//! width, height, fourcc, all little endian) and then every 4 KiB block `k`
-//! is filled with the byte `(counter + k) mod 256`.
+//! width, height, fourcc of the FORMAT code, all little endian) and then
+//! every 4 KiB block `k` is filled with the byte `(counter + k) mod 256`.
 //!
 //! Knobs in debugfs (`/sys/kernel/debug/hy300-tvcap-sim/`): `connected`
 //! (1/0: HDMI cable; a change raises HOTPLUG and INPUT_CHANGE), `signal`
 //! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW),
-//! `dma_error` (fail that many armed frames with DMA_ERROR), `fps`.
+//! `dma_error` (fail that many armed frames with DMA_ERROR), `fps`,
+//! `not_ready` (1: READY stays low; initially 1 when the node has
+//! `hy300,not-ready`), `refused` (frames refused so far), `irq_mask` (the
+//! IRQ_MASK register).
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::bindings;
+use kernel::device::Device;
 use kernel::prelude::*;
-use kernel::sync::{Arc, SpinLock};
+use kernel::sync::aref::ARef;
+use kernel::sync::Arc;
 use kernel::types::Opaque;
 
-use crate::format::FORMATS;
-use crate::hw::{InterruptSink, TvtopBackend, TvtopIo};
+use crate::format::{by_hw_code, negotiate};
+use crate::hw::{TvtopBackend, TvtopIo};
 use crate::hy300::debugfs::Knobs;
-use crate::regs::{Irq, Reg, CTRL, DMA_CTRL, RESOLUTION, STATUS};
+use crate::hy300::irq_sim::SimIrqLine;
+use crate::power::CaptureClocks;
+use crate::regs::{Irq, Reg, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
 
 // tvcap_glue.c (INIT_DELAYED_WORK is a macro), declared in the generated
 // bindings; their `delayed_work`/`work_struct` are not `kernel::bindings`'
@@ -46,6 +67,8 @@ const BLOCK: usize = 4096;
 const IDLE_PERIOD_MS: u32 = 20;
 /// VERSION of the simulated block.
 const SIM_VERSION: u32 = 0x5349_0001;
+/// IRQ_MASK after a reset: every source masked.
+const IRQ_MASK_RESET: u32 = u32::MAX;
 /// CTRL bits that make the engine capture.
 const CAPTURING: u32 = CTRL::from_raw(0)
     .with_const_enable::<1>()
@@ -53,51 +76,58 @@ const CAPTURING: u32 = CTRL::from_raw(0)
     .with_const_dma::<1>()
     .into_raw();
 
-/// The register file, one atomic per register the driver uses.
+/// The register file, one atomic per writable register.
 struct Registers {
     ctrl: AtomicU32,
-    status: AtomicU32,
     irq_en: AtomicU32,
     irq_status: AtomicU32,
     format: AtomicU32,
     resolution: AtomicU32,
+    irq_mask: AtomicU32,
     dma_ctrl: AtomicU32,
     dma_addr: AtomicU32,
     dma_size: AtomicU32,
+    capture_size: AtomicU32,
+    hdmi_ctrl: AtomicU32,
 }
 
 impl Registers {
     const fn new() -> Self {
         Registers {
             ctrl: AtomicU32::new(0),
-            status: AtomicU32::new(0),
             irq_en: AtomicU32::new(0),
             irq_status: AtomicU32::new(0),
             format: AtomicU32::new(0),
             resolution: AtomicU32::new(0),
+            irq_mask: AtomicU32::new(IRQ_MASK_RESET),
             dma_ctrl: AtomicU32::new(0),
             dma_addr: AtomicU32::new(0),
             dma_size: AtomicU32::new(0),
+            capture_size: AtomicU32::new(0),
+            hdmi_ctrl: AtomicU32::new(0),
         }
     }
 
-    /// The writable register behind `reg` (None: read-only).
-    fn writable(&self, reg: Reg) -> Option<&AtomicU32> {
+    /// The plainly writable register behind `reg` (None: read-only, or
+    /// with its own write behaviour).
+    fn plain(&self, reg: Reg) -> Option<&AtomicU32> {
         match reg {
-            Reg::Ctrl => Some(&self.ctrl),
             Reg::IrqEn => Some(&self.irq_en),
             Reg::Format => Some(&self.format),
             Reg::Resolution => Some(&self.resolution),
+            Reg::IrqMask => Some(&self.irq_mask),
             Reg::DmaCtrl => Some(&self.dma_ctrl),
             Reg::DmaAddr => Some(&self.dma_addr),
             Reg::DmaSize => Some(&self.dma_size),
-            Reg::Status | Reg::IrqStatus | Reg::Version => None,
+            Reg::CaptureSize => Some(&self.capture_size),
+            Reg::HdmiCtrl => Some(&self.hdmi_ctrl),
+            Reg::Ctrl | Reg::Status | Reg::IrqStatus | Reg::Version => None,
         }
     }
 
+    /// Every register but CTRL to its reset value.
     fn reset(&self) {
         for reg in [
-            &self.ctrl,
             &self.irq_en,
             &self.irq_status,
             &self.format,
@@ -105,9 +135,12 @@ impl Registers {
             &self.dma_ctrl,
             &self.dma_addr,
             &self.dma_size,
+            &self.capture_size,
+            &self.hdmi_ctrl,
         ] {
             reg.store(0, Relaxed);
         }
+        self.irq_mask.store(IRQ_MASK_RESET, Relaxed);
     }
 }
 
@@ -116,11 +149,10 @@ impl Registers {
 pub(crate) struct SimTvtop {
     #[pin]
     work: Opaque<bindings::delayed_work>,
-    /// The driver's handler, from `attach` until `shut_down`.
-    #[pin]
-    sink: SpinLock<Option<Arc<dyn InterruptSink>>>,
     running: AtomicBool,
     regs: Registers,
+    /// The input bits of STATUS as the engine last saw them.
+    input: AtomicU32,
     counter: AtomicU32,
     /// When the last frame was due (ktime ns; 0 while not capturing).
     next_frame_ns: AtomicU64,
@@ -129,11 +161,16 @@ pub(crate) struct SimTvtop {
     overflow: AtomicU32,
     dma_error: AtomicU32,
     fps: AtomicU32,
+    not_ready: AtomicU32,
+    refused: AtomicU32,
+    line: SimIrqLine,
+    irq: u32,
+    clocks: CaptureClocks,
+    dev: ARef<Device>,
     knobs: Knobs,
 }
 
-// SAFETY: all state is atomic or locked; the work item is managed by the
-// workqueue.
+// SAFETY: all state is atomic; the work item is managed by the workqueue.
 unsafe impl Send for SimTvtop {}
 // SAFETY: as above.
 unsafe impl Sync for SimTvtop {}
@@ -141,17 +178,21 @@ unsafe impl Sync for SimTvtop {}
 impl TvtopIo for SimTvtop {
     fn read(&self, reg: Reg) -> Result<u32> {
         Ok(match reg {
-            Reg::Status => self.regs.status.load(Relaxed),
+            Reg::Ctrl => self.regs.ctrl.load(Relaxed),
+            Reg::Status => self.status().into_raw(),
             Reg::IrqStatus => self.regs.irq_status.load(Relaxed),
             Reg::Version => SIM_VERSION,
-            _ => self.regs.writable(reg).map_or(0, |r| r.load(Relaxed)),
+            _ => self.regs.plain(reg).map_or(0, |r| r.load(Relaxed)),
         })
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
+        let in_reset = CTRL::from(self.regs.ctrl.load(Relaxed)).reset().into_bool();
         match reg {
-            Reg::Ctrl if CTRL::from(value).reset().into_bool() => self.regs.reset(),
             Reg::Ctrl => {
+                if CTRL::from(value).reset().into_bool() {
+                    self.regs.reset();
+                }
                 // The frame counter restarts with each capture.
                 if self.regs.ctrl.swap(value, Relaxed) & CAPTURING != CAPTURING
                     && value & CAPTURING == CAPTURING
@@ -159,11 +200,13 @@ impl TvtopIo for SimTvtop {
                     self.counter.store(0, Relaxed);
                 }
             }
+            // In reset, only CTRL takes writes.
+            _ if in_reset => {}
             Reg::IrqStatus => {
                 self.regs.irq_status.fetch_and(!value, Relaxed);
             }
             _ => {
-                if let Some(r) = self.regs.writable(reg) {
+                if let Some(r) = self.regs.plain(reg) {
                     r.store(value, Relaxed);
                 }
             }
@@ -173,16 +216,22 @@ impl TvtopIo for SimTvtop {
 }
 
 impl SimTvtop {
-    pub(crate) fn new() -> Result<Arc<Self>> {
+    /// The block of `dev`, whose interrupt is irq_sim line `irq`; starts
+    /// its engine (nothing is raised before the driver requests the line:
+    /// irq_sim drops a raise on a line nobody enabled).
+    pub(crate) fn new(dev: &Device, irq: u32, clocks: CaptureClocks) -> Result<Arc<Self>> {
+        let not_ready = dev
+            .fwnode()
+            .is_some_and(|node| node.property_read_bool(c"hy300,not-ready"));
         let sim = Arc::pin_init(
             pin_init!(SimTvtop {
                 work <- Opaque::ffi_init(|slot: *mut bindings::delayed_work| {
                     // SAFETY: `slot` is valid for writes and pinned.
                     unsafe { hy300_tvcap_init_delayed_work(slot.cast(), Some(tick)) }
                 }),
-                sink <- kernel::new_spinlock!(None, "tvcap_sim_sink"),
-                running: AtomicBool::new(false),
+                running: AtomicBool::new(true),
                 regs: Registers::new(),
+                input: AtomicU32::new(0),
                 counter: AtomicU32::new(0),
                 next_frame_ns: AtomicU64::new(0),
                 connected: AtomicU32::new(1),
@@ -190,22 +239,42 @@ impl SimTvtop {
                 overflow: AtomicU32::new(0),
                 dma_error: AtomicU32::new(0),
                 fps: AtomicU32::new(30),
+                not_ready: AtomicU32::new(u32::from(not_ready)),
+                refused: AtomicU32::new(0),
+                line: SimIrqLine::new(irq),
+                irq,
+                clocks,
+                dev: dev.into(),
                 knobs: Knobs::new(),
             }),
             GFP_KERNEL,
         )?;
-        sim.regs.status.store(sim.input_status().into(), Relaxed);
+        sim.input.store(sim.input_status().into(), Relaxed);
         let knobs = [
             (c"connected", &sim.connected),
             (c"signal", &sim.signal),
             (c"overflow", &sim.overflow),
             (c"dma_error", &sim.dma_error),
             (c"fps", &sim.fps),
+            (c"not_ready", &sim.not_ready),
+            (c"refused", &sim.refused),
+            (c"irq_mask", &sim.regs.irq_mask),
         ];
         // SAFETY: the knobs are fields of `sim`, as is `knobs`, whose drop
         // removes the files.
         unsafe { sim.knobs.publish(c"hy300-tvcap-sim", &knobs) };
+        sim.schedule(IDLE_PERIOD_MS);
         Ok(sim)
+    }
+
+    /// STATUS: the input bits as last seen, READY out of reset (unless held
+    /// low), the engine's state.
+    fn status(&self) -> STATUS {
+        let ctrl = CTRL::from(self.regs.ctrl.load(Relaxed));
+        let ready = !ctrl.reset().into_bool() && self.not_ready.load(Relaxed) == 0;
+        STATUS::from(self.input.load(Relaxed))
+            .with_ready(ready)
+            .with_capturing(ctrl.into_raw() & CAPTURING == CAPTURING)
     }
 
     fn schedule(&self, ms: u32) {
@@ -245,29 +314,35 @@ impl SimTvtop {
         let connected = self.connected.load(Relaxed) != 0;
         let signal = connected && self.signal.load(Relaxed) != 0;
         STATUS::zeroed()
-            .with_ready(true)
             .with_hdmi_connected(connected)
             .with_signal(signal)
             .with_format_locked(signal)
     }
 
-    /// One tick: input changes, then (while capturing) one frame. Returns
-    /// whether the engine is capturing.
-    fn run_tick(&self, sink: &dyn InterruptSink) -> bool {
+    /// One tick: input changes, then (while capturing) one frame, then the
+    /// interrupt line. Returns whether the engine is capturing.
+    fn run_tick(&self) -> bool {
         let mut raised = 0;
-        let capturing = self.regs.ctrl.load(Relaxed) & CAPTURING == CAPTURING;
-        let new_status = self.input_status().with_capturing(capturing);
-        let old = STATUS::from(self.regs.status.swap(new_status.into(), Relaxed));
-        if old.hdmi_connected() != new_status.hdmi_connected() {
-            raised |= Irq::Hotplug.bit() | Irq::InputChange.bit();
-        } else if old.signal() != new_status.signal() {
+        let ctrl = self.regs.ctrl.load(Relaxed);
+        let capturing = ctrl & CAPTURING == CAPTURING && !CTRL::from(ctrl).reset().into_bool();
+        let new_input = self.input_status();
+        let old = STATUS::from(self.input.swap(new_input.into(), Relaxed));
+        let hpd = HDMI_CTRL::from(self.regs.hdmi_ctrl.load(Relaxed))
+            .hpd_enable()
+            .into_bool();
+        if old.hdmi_connected() != new_input.hdmi_connected() {
+            raised |= Irq::InputChange.bit();
+            if hpd {
+                raised |= Irq::Hotplug.bit();
+            }
+        } else if old.signal() != new_input.signal() {
             raised |= Irq::InputChange.bit();
         }
         if capturing {
             // One frame event per tick; the counter numbers them like the
             // driver's V4L2 sequence (lost frames included).
             let counter = self.counter.fetch_add(1, Relaxed);
-            let lost = !new_status.signal().into_bool() || take_one(&self.overflow);
+            let lost = !new_input.signal().into_bool() || take_one(&self.overflow);
             raised |= if lost {
                 Irq::BufferOverflow.bit()
             } else {
@@ -275,17 +350,43 @@ impl SimTvtop {
             };
         }
         let pending = raised & self.regs.irq_en.load(Relaxed);
-        if pending != 0 {
-            self.regs.irq_status.fetch_or(pending, Relaxed);
-            sink.interrupt();
+        let pending = self.regs.irq_status.fetch_or(pending, Relaxed) | pending;
+        // The line: a source pending, enabled and not masked (re-raised
+        // every tick while one is, as a level interrupt stays asserted).
+        if pending & self.regs.irq_en.load(Relaxed) & !self.regs.irq_mask.load(Relaxed) != 0 {
+            // Fails only before the driver requested the line.
+            let _ = self.line.raise();
         }
         capturing
     }
 
-    /// Writes frame `counter` to the armed buffer: FRAME_DONE, or
+    /// The frame the block is programmed for: (fourcc, width, height,
+    /// bytes); None for an unknown FORMAT code or a CAPTURE_SIZE the
+    /// format does not support (zero, odd, out of range).
+    fn programmed_frame(&self) -> Option<(u32, u32, u32, u32)> {
+        let pixel = by_hw_code(self.regs.format.load(Relaxed))?;
+        let size = CAPTURE_SIZE::from(self.regs.capture_size.load(Relaxed));
+        let (width, height) = (size.width().get(), size.height().get());
+        let f = negotiate(pixel.fourcc, width, height);
+        (f.width == width && f.height == height).then_some((
+            pixel.fourcc,
+            width,
+            height,
+            f.sizeimage,
+        ))
+    }
+
+    /// Writes frame `counter` to the armed buffer: FRAME_DONE; or
     /// BUFFER_OVERFLOW when nothing is armed, DMA_ERROR when the address
-    /// is not memory.
+    /// is not memory, HW_ERROR (refused) when the block is not programmed
+    /// for a frame that fits the buffer.
     fn write_frame(&self, counter: u32) -> u32 {
+        let Some((fourcc, width, height, bytes)) = self.programmed_frame() else {
+            return self.refuse(counter, "FORMAT or CAPTURE_SIZE");
+        };
+        if self.regs.dma_size.load(Relaxed) < bytes {
+            return self.refuse(counter, "DMA_SIZE");
+        }
         // The engine takes the armed buffer: ARMED is consumed.
         let armed = DMA_CTRL::ARMED_MASK;
         if self.regs.dma_ctrl.fetch_and(!armed, Relaxed) & armed == 0 {
@@ -295,7 +396,7 @@ impl SimTvtop {
             return Irq::DmaError.bit();
         }
         let addr = self.regs.dma_addr.load(Relaxed);
-        let len = self.regs.dma_size.load(Relaxed) as usize;
+        let len = bytes as usize;
         // SAFETY: mapping a physical range has no preconditions; RAM comes
         // back as its direct-map address.
         let base = unsafe {
@@ -308,23 +409,18 @@ impl SimTvtop {
         if base.is_null() || len == 0 {
             return Irq::DmaError.bit();
         }
-        // SAFETY: the driver armed a buffer of `len` bytes at `addr` that it
-        // owns until it handled the FRAME_DONE raised after this write.
+        // SAFETY: the driver armed a buffer of at least `len` bytes (DMA_SIZE,
+        // checked above) at `addr` that it owns until it handled the
+        // FRAME_DONE raised after this write.
         let frame = unsafe { core::slice::from_raw_parts_mut(base.cast::<u8>(), len) };
         for (k, block) in frame.chunks_mut(BLOCK).enumerate() {
             block.fill((counter as usize).wrapping_add(k) as u8);
         }
-        let resolution = RESOLUTION::from(self.regs.resolution.load(Relaxed));
-        let code = self.regs.format.load(Relaxed);
-        let fourcc = FORMATS
-            .iter()
-            .find(|f| f.hw_code == code)
-            .map_or(0, |f| f.fourcc);
         let header = [
             &HEADER_MAGIC[..],
             &counter.to_le_bytes(),
-            &resolution.width().get().to_le_bytes(),
-            &resolution.height().get().to_le_bytes(),
+            &width.to_le_bytes(),
+            &height.to_le_bytes(),
             &fourcc.to_le_bytes(),
         ];
         let mut at = 0;
@@ -337,6 +433,17 @@ impl SimTvtop {
         // SAFETY: mapped above, not used after.
         unsafe { bindings::memunmap(base) };
         Irq::FrameDone.bit()
+    }
+
+    /// Refuses frame `counter`: the block is not programmed (`what`).
+    fn refuse(&self, counter: u32, what: &str) -> u32 {
+        if self.refused.fetch_add(1, Relaxed) == 0 {
+            dev_warn!(
+                self.dev,
+                "simulated block: frame {counter} refused, {what} not programmed for it\n"
+            );
+        }
+        Irq::HwError.bit()
     }
 }
 
@@ -366,12 +473,7 @@ unsafe extern "C" fn tick(work: *mut raw::work_struct) {
     if !sim.running.load(Relaxed) {
         return;
     }
-    // A reference of our own, so the handler runs without the lock held;
-    // `shut_down` waits for this tick before it drops the attached one, so
-    // this is never the last.
-    let sink = sim.sink.lock().clone();
-    let capturing = sink.is_some_and(|sink| sim.run_tick(&*sink));
-    let delay_ms = if capturing {
+    let delay_ms = if sim.run_tick() {
         sim.next_frame_delay_ms()
     } else {
         sim.next_frame_ns.store(0, Relaxed);
@@ -382,18 +484,29 @@ unsafe extern "C" fn tick(work: *mut raw::work_struct) {
     }
 }
 
+impl SimTvtop {
+    fn synchronize_irq(&self) {
+        // SAFETY: `irq` is this block's interrupt line; with no handler
+        // (not yet requested, or freed) this returns at once.
+        unsafe { bindings::synchronize_irq(self.irq) };
+    }
+}
+
 impl TvtopBackend for SimTvtop {
-    /// Starts the engine; its interrupts go to `sink`.
-    fn attach(&self, sink: Arc<dyn InterruptSink>) {
-        *self.sink.lock() = Some(sink);
-        self.running.store(true, Relaxed);
-        self.schedule(IDLE_PERIOD_MS);
+    fn device(&self) -> &Device {
+        &self.dev
     }
 
-    /// Waits for a tick that may be writing a frame or in the handler.
+    fn capture_clocks(&self, on: bool) -> Result {
+        self.clocks.set(&self.dev, on)
+    }
+
+    /// Waits for a tick that may be writing a frame, then for a handler of
+    /// the interrupt it raised.
     fn synchronize(&self) {
         // SAFETY: the work item is initialised.
         unsafe { bindings::flush_delayed_work(self.work.get()) };
+        self.synchronize_irq();
     }
 
     fn shut_down(&self) {
@@ -401,10 +514,7 @@ impl TvtopBackend for SimTvtop {
         // SAFETY: the work item is initialised; `running` is false, so it
         // does not queue itself again.
         unsafe { bindings::cancel_delayed_work_sync(self.work.get()) };
-        // No tick runs any more: the driver may go once its sink is dropped
-        // (outside the lock).
-        let sink = self.sink.lock().take();
-        drop(sink);
+        self.synchronize_irq();
     }
 }
 

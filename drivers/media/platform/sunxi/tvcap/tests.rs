@@ -9,7 +9,7 @@ use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::engine;
-use crate::format::{default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
+use crate::format::{by_hw_code, default_format, negotiate, FORMATS, MAX_SIZEIMAGE};
 use crate::hw::TvtopIo;
 use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::ioctl::{detected_timings, DV_CAP};
@@ -19,12 +19,17 @@ use crate::metrics::{
 };
 use crate::prometheus::Writer;
 use crate::regs::{
-    decode, Irq, Reg, TvtopRegister, CAPTURE_IRQS, CTRL, DMA_ADDR, DMA_CTRL, DMA_SIZE, FORMAT,
-    INPUT_IRQS, IRQ_EN, IRQ_MASK, IRQ_STATUS, RESOLUTION, STATUS, STATUS_BITS, VERSION,
+    decode, Irq, Reg, TvtopRegister, CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_ADDR, DMA_CTRL,
+    DMA_SIZE, FORMAT, HDMI_CTRL, INPUT_IRQS, IRQ_EN, IRQ_MASK, IRQ_MASK_HANDLED, IRQ_SOURCES,
+    IRQ_STATUS, RESOLUTION, STATUS, STATUS_BITS, VERSION,
 };
 
+/// STATUS.READY (`TVTOP_STATUS_READY`, bit 6).
+const READY: u32 = 1 << 6;
+
 /// A plain register file with IRQ_STATUS write-1-to-clear, to check what
-/// the engine writes (the device backend gets the same writes). Each write
+/// the engine writes (the device backend gets the same writes); STATUS
+/// starts READY. Each write
 /// to IRQ_STATUS is recorded, and `raise_on_read` sources become pending
 /// right after IRQ_STATUS is read, as an event arriving while the handler
 /// runs would.
@@ -37,12 +42,14 @@ struct Registers {
 
 impl Registers {
     fn new() -> Self {
-        Registers {
+        let regs = Registers {
             file: [const { AtomicU32::new(0) }; 64],
             irq_status_writes: AtomicU32::new(0),
             last_irq_status_write: AtomicU32::new(0),
             raise_on_read: AtomicU32::new(0),
-        }
+        };
+        regs.set(Reg::Status, READY);
+        regs
     }
 
     fn get(&self, reg: Reg) -> u32 {
@@ -131,8 +138,28 @@ mod tvcap_tests {
     }
 
     #[test]
-    fn largest_image_is_1080p_rgb32() {
-        assert_eq!(MAX_SIZEIMAGE, 1920 * 1080 * 4);
+    fn create_bufs_bound_is_twice_1080p_rgb24() {
+        assert_eq!(MAX_SIZEIMAGE, 2 * 1920 * 1080 * 3);
+    }
+
+    #[test]
+    fn formats_are_the_c_originals_with_their_codes() {
+        // The original's table: YUYV 0x04, YUV420 (3-plane YU12) 0x02,
+        // RGB24 0x00 (TVTOP_FORMAT_RGB888; the original's second
+        // initialiser, 0x04, is YUYV's code). RGB32 has no code: not offered.
+        let table = FORMATS.map(|f| (f.name, f.hw_code));
+        assert_eq!(table, [("YUYV", 0x04), ("YU12", 0x02), ("RGB24", 0x00)]);
+        let fourcc = |c: &[u8; 4]| u32::from_le_bytes(*c);
+        assert_eq!(
+            FORMATS.map(|f| f.fourcc),
+            [fourcc(b"YUYV"), fourcc(b"YU12"), fourcc(b"RGB3")]
+        );
+        assert_eq!(by_hw_code(0x00).map(|f| f.name), Some("RGB24"));
+        for unknown in [0x01, 0x03, 0x05, 0x1234_5678] {
+            assert!(by_hw_code(unknown).is_none());
+        }
+        // RGB32 is refused: negotiation falls back to the default.
+        assert_eq!(negotiate(fourcc(b"XR24"), 640, 480).pixel.name, "YUYV");
     }
 
     #[test]
@@ -152,18 +179,19 @@ mod tvcap_tests {
             (f.bytesperline, f.sizeimage)
         };
         assert_eq!(size(0), (640, 640 * 240)); // YUYV
-        assert_eq!(size(1), (320, 320 * 240 * 3 / 2)); // NV12
+                                               // YU12: Y at 1 byte per pixel, then U and V at a quarter each.
+        assert_eq!(size(1), (320, 320 * 240 * 3 / 2));
         assert_eq!(size(2), (960, 960 * 240)); // RGB24: 3 bytes, not 4
-        assert_eq!(size(3), (1280, 1280 * 240)); // RGB32
     }
 
     #[test]
     fn registers_are_the_c_originals() {
-        // TVTOP_CTRL_REG .. TVTOP_RESOLUTION_REG, TVTOP_DMA_{CTRL,ADDR,SIZE}_REG,
-        // TVTOP_DEBUG_REG.
+        // TVTOP_CTRL_REG .. TVTOP_RESOLUTION_REG, TVTOP_IRQ_MASK_REG,
+        // TVTOP_DMA_{CTRL,ADDR,SIZE}_REG, TVTOP_CAPTURE_SIZE_REG,
+        // TVTOP_HDMI_CTRL_REG, TVTOP_DEBUG_REG.
         assert_eq!(
             Reg::ALL.map(Reg::offset),
-            [0x00, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x28, 0x2c, 0x30, 0xfc]
+            [0x00, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x28, 0x2c, 0x30, 0x38, 0x3c, 0xfc]
         );
         assert_eq!(
             [
@@ -173,9 +201,12 @@ mod tvcap_tests {
                 IRQ_STATUS::REG,
                 FORMAT::REG,
                 RESOLUTION::REG,
+                IRQ_MASK::REG,
                 DMA_CTRL::REG,
                 DMA_ADDR::REG,
                 DMA_SIZE::REG,
+                CAPTURE_SIZE::REG,
+                HDMI_CTRL::REG,
                 VERSION::REG,
             ],
             Reg::ALL
@@ -195,7 +226,8 @@ mod tvcap_tests {
         // A field written leaves the others alone.
         assert_eq!(one(CTRL::from(0xffff_ffff).with_dma(false)), !(1 << 3));
         // STATUS: TVTOP_STATUS_HDMI_CONNECTED BIT(0) .. _CAPTURE_ACTIVE
-        // BIT(3), _READY BIT(6); bits 4, 5 and 7 are none of them.
+        // BIT(3), _READY BIT(6); bits 4, 5 and 7 are none of them but
+        // _DMA_BUSY, _ERROR and _FIFO_FULL.
         let s = |bit: u32| {
             let v = STATUS::from(1 << bit);
             [
@@ -211,6 +243,21 @@ mod tvcap_tests {
         assert_eq!(s(2), [false, false, true, false, false]);
         assert_eq!(s(3), [false, false, false, true, false]);
         assert_eq!(s(6), [false, false, false, false, true]);
+        assert!(STATUS::from(1 << 4).dma_busy().into_bool());
+        assert!(STATUS::from(1 << 5).error().into_bool());
+        assert!(STATUS::from(1 << 7).fifo_full().into_bool());
+        assert_eq!(u32::from(STATUS::zeroed().with_ready(true)), READY);
+        // HDMI_CTRL: TVTOP_HDMI_HPD_ENABLE BIT(0), _EDID_READ BIT(1),
+        // _FORCE_DETECT BIT(2).
+        assert_eq!(u32::from(HDMI_CTRL::zeroed().with_hpd_enable(true)), 1 << 0);
+        assert_eq!(u32::from(HDMI_CTRL::zeroed().with_edid_read(true)), 1 << 1);
+        assert_eq!(
+            u32::from(HDMI_CTRL::zeroed().with_force_detect(true)),
+            1 << 2
+        );
+        // CAPTURE_SIZE: the layout of RESOLUTION (the original writes the
+        // same 0x04380780 to both).
+        assert_eq!(u32::from(CAPTURE_SIZE::of(1920, 1080)), 0x0438_0780);
         for undefined in [4, 5, 7, 31] {
             assert_eq!(s(undefined), [false; 5]);
         }
@@ -246,7 +293,9 @@ mod tvcap_tests {
         );
         assert!(IRQ_STATUS::from(1 << 3).buffer_overflow().into_bool());
         assert!(!IRQ_STATUS::from(1 << 3).buffer_underflow().into_bool());
-        assert_eq!(IRQ_MASK, 0x3ff);
+        assert_eq!(IRQ_SOURCES, 0x3ff);
+        // IRQ_MASK: exactly the ten handled sources unmasked.
+        assert_eq!(IRQ_MASK_HANDLED, 0xffff_fc00);
     }
 
     #[test]
@@ -258,7 +307,7 @@ mod tvcap_tests {
         assert_eq!(it.next(), Some(Irq::FrameDone));
         assert_eq!(it.next(), Some(Irq::Hotplug));
         assert_eq!(it.next(), None);
-        assert_eq!(decode(IRQ_STATUS::from(IRQ_MASK)).count(), 10);
+        assert_eq!(decode(IRQ_STATUS::from(IRQ_SOURCES)).count(), 10);
         assert_eq!(decode(IRQ_STATUS::zeroed()).count(), 0);
         assert!(Irq::DmaError.is_error());
         assert!(!Irq::FrameDone.is_error());
@@ -297,39 +346,70 @@ mod tvcap_tests {
     #[test]
     fn init_masks_interrupts_and_enables_the_block() -> Result {
         let regs = Registers::new();
-        regs.set(Reg::IrqEn, IRQ_MASK);
+        regs.set(Reg::IrqEn, IRQ_SOURCES);
         regs.set(Reg::IrqStatus, Irq::Hotplug.bit());
+        regs.set(Reg::IrqMask, u32::MAX);
         regs.set(Reg::Version, 0x0713_0001);
-        assert_eq!(engine::init(&regs)?, 0x0713_0001);
+        assert_eq!(engine::init(&regs).map_err(|(e, _)| e)?, 0x0713_0001);
         assert_eq!(regs.get(Reg::IrqEn), 0);
         assert_eq!(regs.get(Reg::IrqStatus), 0);
-        // ENABLE | HDMI_EN | AUTO_FORMAT, reset self-cleared by the write.
+        // Exactly the handled sources unmasked.
+        assert_eq!(regs.get(Reg::IrqMask), 0xffff_fc00);
+        // Hot-plug detection on.
+        assert_eq!(regs.get(Reg::HdmiCtrl), 1);
+        // The default format, YUYV (0x04) 1080p, in FORMAT, RESOLUTION and
+        // CAPTURE_SIZE; DMA cleared.
+        assert_eq!(regs.get(Reg::Format), 0x04);
+        assert_eq!(regs.get(Reg::Resolution), 0x0438_0780);
+        assert_eq!(regs.get(Reg::CaptureSize), 0x0438_0780);
+        assert_eq!(regs.get(Reg::DmaSize), 0);
+        // ENABLE | HDMI_EN | AUTO_FORMAT, the reset released.
         assert_eq!(regs.get(Reg::Ctrl), 0x15);
         engine::enable_irqs(&regs)?;
         // Input changes only: no frame event before a capture starts.
         assert_eq!(regs.get(Reg::IrqEn), INPUT_IRQS);
         assert!(!regs.reg::<IRQ_EN>().frame_done().into_bool());
-        assert_eq!(INPUT_IRQS | CAPTURE_IRQS, IRQ_MASK);
+        assert_eq!(INPUT_IRQS | CAPTURE_IRQS, IRQ_SOURCES);
+        Ok(())
+    }
+
+    #[test]
+    fn init_and_start_fail_with_etimedout_while_not_ready() -> Result {
+        let regs = Registers::new();
+        regs.set(Reg::Status, 0);
+        assert_eq!(engine::init(&regs).map_err(|(e, _)| e), Err(ETIMEDOUT));
+        // Connected with a signal, not ready: nothing armed or unmasked.
+        regs.set(Reg::Status, 0b11);
+        regs.set(Reg::IrqEn, INPUT_IRQS);
+        let first = Some((0x4000_0000, 4096));
+        assert_eq!(
+            engine::start(&regs, &default_format(), first),
+            Err(engine::StartError::NotReady(0b11))
+        );
+        assert_eq!(regs.get(Reg::DmaCtrl), 0);
+        assert_eq!(regs.get(Reg::IrqEn), INPUT_IRQS);
+        assert!(!regs.reg::<CTRL>().capture().into_bool());
         Ok(())
     }
 
     #[test]
     fn start_programs_format_size_buffer_and_capture() -> Result {
         let regs = Registers::new();
-        engine::init(&regs)?;
+        engine::init(&regs).map_err(|(e, _)| e)?;
         engine::enable_irqs(&regs)?;
-        regs.set(Reg::Status, 0b11); // HDMI connected, signal
-                                     // A frame event left over from an earlier capture.
+        regs.set(Reg::Status, READY | 0b11); // HDMI connected, signal
+                                             // A frame event left over from an earlier capture.
         regs.set(Reg::IrqStatus, Irq::FrameDone.bit());
-        let nv12 = negotiate(FORMATS[1].fourcc, 640, 480);
-        engine::start(&regs, &nv12, Some((0x4000_0000, 4096)))?;
-        assert_eq!(regs.get(Reg::Format), 1);
+        let yu12 = negotiate(FORMATS[1].fourcc, 640, 480);
+        engine::start(&regs, &yu12, Some((0x4000_0000, 4096))).map_err(Error::from)?;
+        assert_eq!(regs.get(Reg::Format), 0x02);
         assert_eq!(regs.get(Reg::Resolution), 480 << 16 | 640);
+        assert_eq!(regs.get(Reg::CaptureSize), 480 << 16 | 640);
         assert_eq!(regs.get(Reg::DmaAddr), 0x4000_0000);
         assert_eq!(regs.get(Reg::DmaSize), 4096);
         assert_eq!(regs.get(Reg::DmaCtrl), 1);
         assert_eq!(regs.get(Reg::IrqStatus), 0);
-        assert_eq!(regs.get(Reg::IrqEn), IRQ_MASK);
+        assert_eq!(regs.get(Reg::IrqEn), IRQ_SOURCES);
         assert_eq!(ctrl_bits(regs.reg()), (true, true, true));
         // ENABLE | CAPTURE | HDMI | DMA | AUTO_FORMAT.
         assert_eq!(regs.get(Reg::Ctrl), 0x1f);
@@ -339,10 +419,10 @@ mod tvcap_tests {
     #[test]
     fn stop_masks_capture_interrupts_and_disarms() -> Result {
         let regs = Registers::new();
-        engine::init(&regs)?;
+        engine::init(&regs).map_err(|(e, _)| e)?;
         engine::enable_irqs(&regs)?;
-        regs.set(Reg::Status, 0b11);
-        engine::start(&regs, &default_format(), Some((0x4000_0000, 4096)))?;
+        regs.set(Reg::Status, READY | 0b11);
+        engine::start(&regs, &default_format(), Some((0x4000_0000, 4096))).map_err(Error::from)?;
         // A frame completes while the stop runs.
         regs.set(Reg::IrqStatus, Irq::FrameDone.bit() | Irq::Hotplug.bit());
         engine::stop(&regs)?;
@@ -356,12 +436,16 @@ mod tvcap_tests {
     #[test]
     fn start_without_signal_changes_nothing() -> Result {
         let regs = Registers::new();
-        engine::init(&regs)?;
+        engine::init(&regs).map_err(|(e, _)| e)?;
         engine::enable_irqs(&regs)?;
-        regs.set(Reg::Status, 0b01); // HDMI connected, no signal
+        regs.set(Reg::Status, READY | 0b01); // HDMI connected, no signal
         let before = regs.get(Reg::Ctrl);
+        regs.set(Reg::Format, 0);
         let first = Some((0x4000_0000, 4096));
-        assert_eq!(engine::start(&regs, &default_format(), first), Err(ENOLINK));
+        assert_eq!(
+            engine::start(&regs, &default_format(), first).map_err(Error::from),
+            Err(ENOLINK)
+        );
         assert_eq!(regs.get(Reg::Ctrl), before);
         assert_eq!(regs.get(Reg::Format), 0);
         // Nothing armed, no capture source unmasked.

@@ -5,10 +5,11 @@
 //! health as Prometheus text in `/sys/class/hy300/tvcap`.
 //!
 //! The capture engine reports through its interrupt status register;
-//! `Tvcap`'s [`InterruptSink::interrupt`] is the one interrupt path, for
-//! the device's IRQ and the simulation alike (which only knows it as the
-//! sink this module attaches): it decodes the status, completes buffers and
-//! updates the counters (atomics only).
+//! [`Tvcap::interrupt`], run by [`TvcapIrq`], is the one interrupt path:
+//! the probe requests the node's interrupt the same way for both backends
+//! (the device's SPI; the simulation's irq_sim line, raised by the
+//! simulated block), and the handler decodes the status, completes buffers
+//! and updates the counters (atomics only).
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Core;
@@ -22,6 +23,7 @@ mod hw;
 mod ioctl;
 mod metrics;
 mod mmio;
+mod power;
 mod regs;
 #[cfg(hy300_sim)]
 mod sim;
@@ -47,7 +49,7 @@ mod hy300_bindings;
 mod v4l2;
 
 use format::Format;
-use hw::{InterruptSink, TvtopBackend};
+use hw::TvtopBackend;
 use hy300::class_device::{ClassAttributes, ClassDevice};
 use regs::{Irq, STATUS};
 use v4l2::{Buffer, DvTimings, State, VideoDevice};
@@ -324,8 +326,21 @@ impl Tvcap {
             b.active.as_ref().and_then(Self::dma_target)
         };
         self.streaming.store(true, Relaxed);
-        // The link is checked before the first buffer is armed.
-        if let Err(e) = engine::start(&*self.hw, &self.format.get(), target) {
+        // The capture clocks run from here to the stop; the link and READY
+        // are checked before the first buffer is armed.
+        let started = self.hw.capture_clocks(true).and_then(|()| {
+            engine::start(&*self.hw, &self.format.get(), target).map_err(|e| {
+                if let engine::StartError::NotReady(status) = e {
+                    dev_err!(
+                        self.hw.device(),
+                        "TVTOP not ready to capture (STATUS {status:#010x})\n"
+                    );
+                }
+                Error::from(e)
+            })
+        });
+        if let Err(e) = started {
+            let _ = self.hw.capture_clocks(false);
             self.buffers.lock().capturing = false;
             self.streaming.store(false, Relaxed);
             self.return_buffers(State::Queued);
@@ -344,16 +359,16 @@ impl Tvcap {
         let _ = engine::stop(&*self.hw);
         // Waits until no interrupt handler runs any more.
         self.hw.synchronize();
+        // Capture and DMA are off: their clocks can stop.
+        let _ = self.hw.capture_clocks(false);
         self.return_buffers(State::Error);
     }
 }
 
-/// The interrupt handler of every backend: the device's IRQ handler
-/// ([`TvcapIrq`]) calls it, the simulation's engine calls it as the sink
-/// attached to it.
-impl InterruptSink for Tvcap {
-    /// Takes the pending sources from IRQ_STATUS and acts on them. Returns
-    /// false when none was pending (the line is shared).
+impl Tvcap {
+    /// The interrupt handler of every backend (run by [`TvcapIrq`]): takes
+    /// the pending sources from IRQ_STATUS and acts on them. Returns false
+    /// when none was pending (the line is shared).
     fn interrupt(&self) -> bool {
         let pending = engine::take_irq_status(&*self.hw);
         let handled = pending.into_raw() != 0;
@@ -425,11 +440,11 @@ impl irq::Handler for TvcapIrq {
     }
 }
 
-/// What the device backend holds while bound: dropped after the capture
-/// device is gone, interrupt first, then reset and clocks.
+/// What a bound device holds besides the capture device: dropped after the
+/// capture device is gone, interrupt first, then reset and bus clock.
 struct DeviceResources<'bound> {
     _irq: Pin<KBox<irq::Registration<'bound, TvcapIrq>>>,
-    _power: mmio::Power,
+    _power: power::Power,
 }
 
 /// The platform driver.
@@ -443,16 +458,27 @@ struct TvcapBinding<'bound> {
 }
 
 impl TvcapDriver {
-    /// Brings up the device backend: clocks and reset, the register block,
-    /// the capture device, then its interrupt.
-    fn probe_mmio<'bound>(
+    /// Brings up the block on `kind`'s backend, the same way for both: bus
+    /// clock and reset, the capture clocks (off), the register block, the
+    /// capture device (which resets the block and waits for READY), then
+    /// the node's first interrupt with [`TvcapIrq`].
+    fn probe_backend<'bound>(
         pdev: &'bound platform::Device<Core<'_>>,
+        kind: BackendKind,
     ) -> Result<(Arc<Tvcap>, DeviceResources<'bound>)> {
         let dev = pdev.as_ref();
-        let power = mmio::Power::on(dev)?;
+        // The simulated block has no reset controller.
+        let power = power::Power::on(dev, !matches!(kind, BackendKind::Mmio))?;
+        let clocks = power::CaptureClocks::get(dev)?;
         let irq_line = pdev.irq_by_index(0)?.irq();
-        let tvtop = mmio::MmioTvtop::new(pdev, irq_line)?;
-        let tvcap = ioctl::create(dev, Arc::new(tvtop, GFP_KERNEL)?)?;
+        let backend: Arc<dyn TvtopBackend> = match kind {
+            BackendKind::Mmio => {
+                Arc::new(mmio::MmioTvtop::new(pdev, irq_line, clocks)?, GFP_KERNEL)?
+            }
+            #[cfg(hy300_sim)]
+            BackendKind::Sim => sim::SimTvtop::new(dev, irq_line, clocks)?,
+        };
+        let tvcap = ioctl::create(dev, backend)?;
         // SAFETY: the registration is kept in the binding and dropped with
         // it, never leaked.
         let registration = unsafe {
@@ -505,14 +531,8 @@ impl platform::Driver for TvcapDriver {
             )?;
             kernel::dma::Device::dma_set_max_seg_size(pdev, u32::MAX);
         }
-        let (tvcap, resources) = match info.copied().unwrap_or(BackendKind::Mmio) {
-            BackendKind::Mmio => {
-                let (tvcap, resources) = Self::probe_mmio(pdev)?;
-                (tvcap, Some(resources))
-            }
-            #[cfg(hy300_sim)]
-            BackendKind::Sim => (ioctl::create(dev, sim::SimTvtop::new()?)?, None),
-        };
+        let kind = info.copied().unwrap_or(BackendKind::Mmio);
+        let (tvcap, resources) = Self::probe_backend(pdev, kind)?;
         // Interrupts flow once the handler is in place.
         let class_device = engine::enable_irqs(&*tvcap.hw).and_then(|()| {
             ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())
@@ -528,7 +548,7 @@ impl platform::Driver for TvcapDriver {
         Ok(TvcapBinding {
             tvcap,
             class_device: Some(class_device),
-            resources,
+            resources: Some(resources),
         })
     }
 }

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The block's clocks and reset line, by the names of the factory device
+//! tree's `tvtop@5700000` node (see the DT binding for each clock and reset
+//! the C original names and why it is or is not taken).
+//!
+//! - `clk_bus_tvcap` (register bus) and the `reset_bus_tvcap` line: on
+//!   while the driver is bound ([`Power`]). Hot-plug detection, the signal
+//!   and format status and their interrupts (HOTPLUG, INPUT_CHANGE,
+//!   FORMAT_CHANGE) go through the register block, which needs them
+//!   whether or not a capture runs.
+//! - `cap_300m` (capture engine) and `vincap_dma_clk` (its DMA): only
+//!   capture needs them, so they run from the start of a capture to its
+//!   stop ([`CaptureClocks`]).
+//!
+//! Both backends use this module: on the QEMU guest the clocks are the
+//! board module's fixed-rate clocks (the clock core counts their enables,
+//! which `tests/vm/tvcap.sh` checks); the simulated block has no reset
+//! controller, so its reset line is optional.
+
+use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use kernel::clk::Clk;
+use kernel::device::Device;
+use kernel::prelude::*;
+
+use crate::v4l2::raw;
+
+/// The register bus clock, enabled while bound.
+const BUS_CLOCK: &CStr = c"clk_bus_tvcap";
+/// The clocks only a capture needs.
+const CAPTURE_CLOCKS: [&CStr; 2] = [c"cap_300m", c"vincap_dma_clk"];
+/// The capture block's reset line; shared with the rest of TVTOP.
+const RESET: &CStr = c"reset_bus_tvcap";
+
+/// Gets clock `name` of `dev`, with one message when it is missing.
+fn get_clock(dev: &Device, name: &CStr) -> Result<Clk> {
+    Clk::get(dev, Some(name)).inspect_err(|e| {
+        dev_err!(dev, "clock {:?} missing: error {}\n", name, e.to_errno());
+    })
+}
+
+/// Prepares and enables `clk`, with one message when it fails.
+fn enable(dev: &Device, clk: &Clk, name: &CStr) -> Result {
+    clk.prepare_enable().inspect_err(|e| {
+        dev_err!(
+            dev,
+            "clock {:?} cannot be enabled: error {}\n",
+            name,
+            e.to_errno()
+        );
+    })
+}
+
+/// A prepared and enabled clock; disabled and put on drop.
+struct EnabledClock(Clk);
+
+impl Drop for EnabledClock {
+    fn drop(&mut self) {
+        self.0.disable_unprepare();
+    }
+}
+
+/// A deasserted shared reset line; asserted and put on drop.
+///
+/// # Invariants
+///
+/// `rstc` is a reset control from `__reset_control_get` (NULL for an
+/// optional line that is absent, which the reset API ignores), deasserted
+/// once by this owner.
+struct DeassertedReset {
+    rstc: *mut raw::reset_control,
+}
+
+// SAFETY: reset controls are refcounted and usable from any thread.
+unsafe impl Send for DeassertedReset {}
+// SAFETY: `&DeassertedReset` gives no access to the control.
+unsafe impl Sync for DeassertedReset {}
+
+impl DeassertedReset {
+    fn get(dev: &Device, name: &CStr, optional: bool) -> Result<Self> {
+        // `Device` is a transparent wrapper of `struct device`.
+        let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
+        // SAFETY: `raw_dev` is a bound device; `name` is NUL-terminated.
+        let rstc = kernel::error::from_err_ptr(unsafe {
+            raw::__reset_control_get(
+                raw_dev,
+                name.as_char_ptr(),
+                0,
+                if optional {
+                    raw::reset_control_flags_RESET_CONTROL_OPTIONAL_SHARED
+                } else {
+                    raw::reset_control_flags_RESET_CONTROL_SHARED
+                },
+            )
+        })
+        .inspect_err(|e| dev_err!(dev, "reset {:?} missing: error {}\n", name, e.to_errno()))?;
+        // SAFETY: `rstc` was just obtained (NULL: a no-op).
+        let ret = unsafe { raw::reset_control_deassert(rstc) };
+        if let Err(e) = kernel::error::to_result(ret) {
+            dev_err!(
+                dev,
+                "reset {:?} cannot be deasserted: error {}\n",
+                name,
+                e.to_errno()
+            );
+            // SAFETY: obtained above, not used after.
+            unsafe { raw::reset_control_put(rstc) };
+            return Err(e);
+        }
+        // INVARIANT: obtained and deasserted above.
+        Ok(DeassertedReset { rstc })
+    }
+}
+
+impl Drop for DeassertedReset {
+    fn drop(&mut self) {
+        // SAFETY: deasserted once by this owner (type invariant); the
+        // shared count goes back and the control is released.
+        unsafe {
+            raw::reset_control_assert(self.rstc);
+            raw::reset_control_put(self.rstc);
+        }
+    }
+}
+
+/// What the block needs while bound: the bus clock on and the reset line
+/// deasserted; released on drop, reset first.
+pub(crate) struct Power {
+    _reset: DeassertedReset,
+    _bus: EnabledClock,
+}
+
+impl Power {
+    /// Enables the bus clock, then takes the block out of reset (a line the
+    /// node must have unless `reset_optional`).
+    pub(crate) fn on(dev: &Device, reset_optional: bool) -> Result<Self> {
+        let bus = get_clock(dev, BUS_CLOCK)?;
+        enable(dev, &bus, BUS_CLOCK)?;
+        let bus = EnabledClock(bus);
+        let reset = DeassertedReset::get(dev, RESET, reset_optional)?;
+        Ok(Power {
+            _reset: reset,
+            _bus: bus,
+        })
+    }
+}
+
+/// The capture clocks: got at probe, enabled by [`Self::set`] while a
+/// capture runs; disabled on drop if still on.
+pub(crate) struct CaptureClocks {
+    clocks: [Clk; 2],
+    on: AtomicBool,
+}
+
+impl CaptureClocks {
+    /// Gets the clocks (they stay off).
+    pub(crate) fn get(dev: &Device) -> Result<Self> {
+        Ok(CaptureClocks {
+            clocks: [
+                get_clock(dev, CAPTURE_CLOCKS[0])?,
+                get_clock(dev, CAPTURE_CLOCKS[1])?,
+            ],
+            on: AtomicBool::new(false),
+        })
+    }
+
+    /// Turns the clocks on or off; nothing when they already are. On a
+    /// failure to enable, those enabled are disabled again and the clocks
+    /// stay off.
+    pub(crate) fn set(&self, dev: &Device, on: bool) -> Result {
+        if self.on.swap(on, Relaxed) == on {
+            return Ok(());
+        }
+        if !on {
+            for clk in self.clocks.iter().rev() {
+                clk.disable_unprepare();
+            }
+            return Ok(());
+        }
+        for (i, (clk, name)) in self.clocks.iter().zip(CAPTURE_CLOCKS).enumerate() {
+            if let Err(e) = enable(dev, clk, name) {
+                for clk in self.clocks[..i].iter().rev() {
+                    clk.disable_unprepare();
+                }
+                self.on.store(false, Relaxed);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for CaptureClocks {
+    fn drop(&mut self) {
+        if *self.on.get_mut() {
+            for clk in self.clocks.iter().rev() {
+                clk.disable_unprepare();
+            }
+        }
+    }
+}
