@@ -15,17 +15,23 @@ fi
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 echo 1 >$SIM/connected || fail "cannot connect the simulated source"
+# A frame with no buffer armed is dropped and skips a sequence number,
+# which v4l2-compliance warns about: right for the driver, but a loaded
+# TCG host can be slow to requeue at 30 fps. 10 fps leaves it the time.
+fps=$(cat $SIM/fps) || fail "cannot read the simulated frame rate"
+echo 10 >$SIM/fps || fail "cannot set the simulated frame rate"
 usleep 200000
 status=0
 v4l2-compliance -d "$VIDEO" -s 10 >/tmp/compliance.txt 2>&1 || status=$?
 head -n 1 /tmp/compliance.txt | sed 's/^/v4l2-compliance: /'
 grep -E '^(Total|Grand Total)' /tmp/compliance.txt | sed 's/^/v4l2-compliance: /'
-grep -E '^\s+(fail|warn):' /tmp/compliance.txt | head -n 20 | sed 's/^/v4l2-compliance: /'
+grep -E '(^|[[:space:]])(fail|warn):' /tmp/compliance.txt | head -n 20 | sed 's/^/v4l2-compliance: /'
 # The receiver's parts are exercised, not skipped as unsupported.
 for t in 'VIDIOC_ENUM/G/S/QUERY_DV_TIMINGS' 'VIDIOC_DV_TIMINGS_CAP' 'VIDIOC_(UN)SUBSCRIBE_EVENT/DQEVENT'; do
 	grep -F "test $t: OK" /tmp/compliance.txt | sed 's/^\s*/v4l2-compliance: /'
 	grep -qxF "	test $t: OK" /tmp/compliance.txt || fail "$t: $(grep -F "test $t:" /tmp/compliance.txt)"
 done
+echo "$fps" >$SIM/fps || fail "cannot restore the simulated frame rate"
 grep -qE '^Total for .*Failed: 0, Warnings: 0$' /tmp/compliance.txt || fail "failures or warnings (exit status $status)"
 [ "$status" -eq 0 ] || fail "exit status $status"
 # Every buffer v4l2-compliance asked for must have fitted in the CMA pool
