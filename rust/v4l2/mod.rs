@@ -20,7 +20,8 @@
 //! - [`DvTimings`], [`DvTimingsCap`]: BT.656/1120 digital video timings and
 //!   the capabilities of a receiver, over the V4L2 core's helpers.
 //!
-//! Every `unsafe` block of the capture drivers lives here. A driver
+//! Every `unsafe` block of a capture driver's V4L2 side lives here, each
+//! with its `// SAFETY:` comment. A driver
 //! includes the layer as `crate::v4l2` with
 //! `#[path = ".../rust/v4l2/mod.rs"] mod v4l2;` and provides the raw
 //! the project's generated bindings as `crate::hy300_bindings`

@@ -157,10 +157,9 @@ pub struct Buffer {
 
 // SAFETY: a driver-owned vb2 buffer may be filled and completed from any
 // context (`vb2_buffer_done` is interrupt safe); `Buffer` is not `Clone`,
-// so one context at a time holds it.
+// so one context at a time holds it. It is not `Sync`: a shared reference
+// can set the payload.
 unsafe impl Send for Buffer {}
-// SAFETY: `&Buffer` only reads (DMA address, size).
-unsafe impl Sync for Buffer {}
 
 impl core::ops::Deref for Buffer {
     type Target = BufferRef;
