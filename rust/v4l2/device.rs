@@ -111,6 +111,10 @@ impl<T: Driver> VideoDevice<T> {
         // built for `T`. The `Arc` reference leaked here is released by
         // `release`, when the last user of the v4l2_device is gone.
         unsafe {
+            // First: `release` finds the state here, on every error path
+            // below too (the device core keeps `driver_data` when it
+            // registers the video device).
+            bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev).cast(), state);
             kernel::error::to_result(raw::v4l2_device_register(raw_dev, v4l2_dev))?;
             (*v4l2_dev).release = Some(Self::release);
             let _ = Arc::into_raw(this.clone());
@@ -175,7 +179,6 @@ impl<T: Driver> VideoDevice<T> {
             (*vdev).queue = queue;
             (*vdev).vfl_dir = raw::vfl_devnode_direction_VFL_DIR_RX;
             (*vdev).device_caps = config.device_caps;
-            bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev).cast(), state);
             let ret = raw::__video_register_device(
                 vdev,
                 raw::vfl_devnode_type_VFL_TYPE_VIDEO,
