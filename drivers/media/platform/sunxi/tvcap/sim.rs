@@ -22,8 +22,9 @@
 //!   format supports and a DMA_SIZE that holds the frame: otherwise the
 //!   block refuses it, raises HW_ERROR and counts it in `refused`.
 //!
-//! A delayed work item (`kernel::workqueue::DelayedWork`) plays the capture engine, in process context (it
-//! maps and fills up to 4 MiB per frame): on a grid of 1/fps seconds while
+//! A delayed work item (`kernel::workqueue::DelayedWork`) plays the
+//! capture engine, in process context (it maps and fills up to 4 MiB per
+//! frame): on a grid of 1/fps seconds while
 //! CTRL has ENABLE, CAPTURE and DMA set (every 20 ms otherwise) it writes a
 //! frame to the armed DMA address, as a bus master would, and sets
 //! FRAME_DONE, or BUFFER_OVERFLOW when nothing is armed; then it raises the
