@@ -42,7 +42,6 @@
 
 /* The project's own C: the prototypes of its glue, next to the glue. */
 #include "../../drivers/misc/hy300/hy300_class_exports.h"
-#include "../../drivers/media/platform/sunxi/tvcap/tvcap_glue.h"
 
 /* The project's UAPI: /dev/mipsloader's ioctl argument layouts. */
 #include "../../include/uapi/linux/hy300-mipsloader.h"

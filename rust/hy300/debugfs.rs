@@ -6,6 +6,7 @@
 use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// A debugfs directory of knobs; removed (with its files) on drop.
 pub struct Knobs(AtomicPtr<bindings::dentry>);
@@ -47,5 +48,35 @@ impl Drop for Knobs {
     fn drop(&mut self) {
         // SAFETY: removes what `publish` created (null and error safe).
         unsafe { bindings::debugfs_remove(self.0.load(Relaxed)) };
+    }
+}
+
+/// A debugfs directory of knobs that are atomics of an `Arc`'d `T`: the
+/// directory goes first on drop, then the reference that kept the
+/// atomics alive.
+pub struct OwnedKnobs<T> {
+    // Dropped first (declaration order): no file points at `_owner` after.
+    knobs: Knobs,
+    _owner: Arc<T>,
+}
+
+impl<T> OwnedKnobs<T> {
+    /// Creates `/sys/kernel/debug/<dir>/` with one 0600 file per knob
+    /// that `files` picks from `owner`. Failures are ignored: debugfs is
+    /// optional.
+    pub fn publish<const N: usize>(
+        dir: &CStr,
+        owner: Arc<T>,
+        files: fn(&T) -> [(&CStr, &AtomicU32); N],
+    ) -> Self {
+        let knobs = Knobs::new();
+        // SAFETY: the atomics are borrowed from `*owner` (or live longer),
+        // which `_owner` keeps alive until after `knobs`, whose drop
+        // removes the files, is dropped.
+        unsafe { knobs.publish(dir, &files(&owner)) };
+        OwnedKnobs {
+            knobs,
+            _owner: owner,
+        }
     }
 }

@@ -7,12 +7,17 @@
 
 pub mod class_device;
 pub mod debugfs;
+pub mod dma;
 pub mod input;
+pub mod irq;
 #[cfg(hy300_sim)]
 pub mod irq_sim;
+#[cfg(hy300_sim)]
+pub mod memremap;
 pub mod pm;
 pub mod ratelimit;
 pub mod registers;
+pub mod reset;
 #[cfg(CONFIG_KUNIT)]
 pub mod testing;
 pub mod workqueue;

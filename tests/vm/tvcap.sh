@@ -3,7 +3,8 @@
 # exactly N frames through mmap (pattern and sequence checked by the
 # capture tool), counters equal to N, hotplug and signal changes, frames
 # lost to overflow counted as dropped, DV timings and source-change events
-# (dvevents), rmmod refused while streaming (the
+# (dvevents), rmmod refused while streaming, the simulation's knobs
+# working after a rebind while a file of the old binding is open (the
 # V4L2 conformance is tests/vm/v4l2-compliance.sh), and the device backend's
 # probe refused on a node without clocks. The hardware sequence of the C
 # original on the simulated block: the interrupt through request_irq (an
@@ -186,6 +187,40 @@ echo "tvcap: streamcycle seed $seed"
 streamcycle "$VIDEO" 1000 "$seed" || fail "STREAMON/STREAMOFF cycles"
 expect hy300_tvcap_buffers_allocated 0
 expect hy300_tvcap_streaming 0
+
+# The simulation's knobs belong to the binding: unbound, they are gone; a
+# rebind while a file of the old binding is still open (its state lives on
+# until that file is closed) gets knobs of its own that act on the new
+# binding, and they stay when the old file closes.
+TVDRV=/sys/bus/platform/drivers/sunxi_tvcap
+TVDEV=hy300-tvcap
+# connected_is N: polls (bounded) until the new binding reports it.
+connected_is() {
+	i=0
+	while [ "$(value hy300_tvcap_hdmi_connected)" != "$1" ] && [ $i -lt 100 ]; do
+		usleep 50000
+		i=$((i + 1))
+	done
+	expect hy300_tvcap_hdmi_connected "$1"
+}
+exec 3<"$VIDEO"
+echo $TVDEV >$TVDRV/unbind || fail "unbind with a file open"
+[ ! -e $SIM ] || fail "$SIM left after unbind"
+echo $TVDEV >$TVDRV/bind || fail "bind while a file of the old binding is open"
+[ -w $SIM/connected ] || fail "no knobs after a rebind while a file of the old binding is open"
+echo 0 >$SIM/connected
+connected_is 0
+echo 1 >$SIM/connected
+connected_is 1
+exec 3<&-
+[ -w $SIM/connected ] || fail "the knobs went with the old binding's last file"
+echo 0 >$SIM/connected
+connected_is 0
+echo 1 >$SIM/connected
+connected_is 1
+VIDEO=$(tvcap_video)
+[ -c "$VIDEO" ] || fail "no video device after the rebind"
+echo "tvcap: rebind with a file of the old binding open: the knobs are the new binding's"
 
 capture "$VIDEO" 100000 320 240 >/dev/null 2>&1 & streamer=$!
 usleep 500000

@@ -2,8 +2,8 @@
 
 //! The V4L2 side of sunxi-tvcap on the typed layer (`crate::v4l2`,
 //! rust/v4l2/): the ioctls and vb2 queue callbacks as trait methods, the
-//! creation and removal of the capture device. No `unsafe` here: the
-//! layer holds the C edge.
+//! creation and removal of the capture device. Safe code only: the layer
+//! holds the C edge.
 
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::device::Device;

@@ -3,7 +3,6 @@
 //! The device backend: the TVTOP register block through `IoMem`, its
 //! interrupt (SPI 110, shared with the decoder) and its capture clocks.
 
-use kernel::bindings;
 use kernel::device::{Core, Device};
 use kernel::platform;
 use kernel::prelude::*;
@@ -44,9 +43,9 @@ impl MmioTvtop {
 
     /// Waits for a running handler of the block's interrupt.
     fn synchronize_irq(&self) {
-        // SAFETY: `irq` is this device's interrupt line; with no handler
-        // (not yet requested, or freed) this returns at once.
-        unsafe { bindings::synchronize_irq(self.irq) };
+        // With no handler (not yet requested, or freed) this returns at
+        // once.
+        crate::hy300::irq::synchronize(self.irq);
     }
 }
 

@@ -23,7 +23,7 @@ use kernel::clk::Clk;
 use kernel::device::Device;
 use kernel::prelude::*;
 
-use crate::v4l2::raw;
+use crate::hy300::reset::{DeassertedReset, SharedReset};
 
 /// The register bus clock, enabled while bound.
 const BUS_CLOCK: &CStr = c"clk_bus_tvcap";
@@ -60,67 +60,20 @@ impl Drop for EnabledClock {
     }
 }
 
-/// A deasserted shared reset line; asserted and put on drop.
-///
-/// # Invariants
-///
-/// `rstc` is a reset control from `__reset_control_get` (NULL for an
-/// optional line that is absent, which the reset API ignores), deasserted
-/// once by this owner.
-struct DeassertedReset {
-    rstc: *mut raw::reset_control,
-}
-
-// SAFETY: reset controls are refcounted and usable from any thread.
-unsafe impl Send for DeassertedReset {}
-// SAFETY: `&DeassertedReset` gives no access to the control.
-unsafe impl Sync for DeassertedReset {}
-
-impl DeassertedReset {
-    fn get(dev: &Device, name: &CStr, optional: bool) -> Result<Self> {
-        // `Device` is a transparent wrapper of `struct device`.
-        let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
-        // SAFETY: `raw_dev` is a bound device; `name` is NUL-terminated.
-        let rstc = kernel::error::from_err_ptr(unsafe {
-            raw::__reset_control_get(
-                raw_dev,
-                name.as_char_ptr(),
-                0,
-                if optional {
-                    raw::reset_control_flags_RESET_CONTROL_OPTIONAL_SHARED
-                } else {
-                    raw::reset_control_flags_RESET_CONTROL_SHARED
-                },
-            )
-        })
-        .inspect_err(|e| dev_err!(dev, "reset {:?} missing: error {}\n", name, e.to_errno()))?;
-        // SAFETY: `rstc` was just obtained (NULL: a no-op).
-        let ret = unsafe { raw::reset_control_deassert(rstc) };
-        if let Err(e) = kernel::error::to_result(ret) {
+/// Takes the shared reset line `name` of `dev` out of reset, with one
+/// message when that fails; asserted again and put on drop.
+fn deassert_reset(dev: &Device, name: &CStr, optional: bool) -> Result<DeassertedReset> {
+    SharedReset::get(dev, name, optional)
+        .inspect_err(|e| dev_err!(dev, "reset {:?} missing: error {}\n", name, e.to_errno()))?
+        .deassert()
+        .inspect_err(|e| {
             dev_err!(
                 dev,
                 "reset {:?} cannot be deasserted: error {}\n",
                 name,
                 e.to_errno()
             );
-            // SAFETY: obtained above, not used after.
-            unsafe { raw::reset_control_put(rstc) };
-            return Err(e);
-        }
-        // INVARIANT: obtained and deasserted above.
-        Ok(DeassertedReset { rstc })
-    }
-}
-
-impl Drop for DeassertedReset {
-    fn drop(&mut self) {
-        // SAFETY: deasserted once by this owner (type invariant); the
-        // shared count goes back and the control is released.
-        unsafe {
-            raw::reset_control_assert(self.rstc);
-            raw::reset_control_put(self.rstc);
-        }
-    }
+        })
 }
 
 /// What the block needs while bound: the bus clock on and the reset line
@@ -137,7 +90,7 @@ impl Power {
         let bus = get_clock(dev, BUS_CLOCK)?;
         enable(dev, &bus, BUS_CLOCK)?;
         let bus = EnabledClock(bus);
-        let reset = DeassertedReset::get(dev, RESET, reset_optional)?;
+        let reset = deassert_reset(dev, RESET, reset_optional)?;
         Ok(Power {
             _reset: reset,
             _bus: bus,

@@ -22,8 +22,9 @@
 //!   format supports and a DMA_SIZE that holds the frame: otherwise the
 //!   block refuses it, raises HW_ERROR and counts it in `refused`.
 //!
-//! A delayed work item plays the capture engine, in process context (it
-//! maps and fills up to 4 MiB per frame): on a grid of 1/fps seconds while
+//! A delayed work item (`kernel::workqueue::DelayedWork`) plays the
+//! capture engine, in process context (it maps and fills up to 4 MiB per
+//! frame): on a grid of 1/fps seconds while
 //! CTRL has ENABLE, CAPTURE and DMA set (every 20 ms otherwise) it writes a
 //! frame to the armed DMA address, as a bus master would, and sets
 //! FRAME_DONE, or BUFFER_OVERFLOW when nothing is armed; then it raises the
@@ -34,7 +35,10 @@
 //! width, height, fourcc of the FORMAT code, all little endian) and then
 //! every 4 KiB block `k` is filled with the byte `(counter + k) mod 256`.
 //!
-//! Knobs in debugfs (`/sys/kernel/debug/hy300-tvcap-sim/`): `connected`
+//! Knobs in debugfs (`/sys/kernel/debug/hy300-tvcap-sim/`, [`SimKnobs`],
+//! created when the device is bound and removed when it is unbound, so a
+//! rebind while a file of the old binding is still open gets its own):
+//! `connected`
 //! (1/0: HDMI cable; a change raises HOTPLUG and INPUT_CHANGE), `signal`
 //! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW),
 //! `dma_error` (fail that many armed frames with DMA_ERROR), `fps`,
@@ -43,24 +47,21 @@
 //! IRQ_MASK register).
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
-use kernel::bindings;
 use kernel::device::Device;
 use kernel::prelude::*;
 use kernel::sync::aref::ARef;
 use kernel::sync::Arc;
-use kernel::types::Opaque;
+use kernel::time::{msecs_to_jiffies, Instant, Monotonic};
+use kernel::workqueue::{self, impl_has_delayed_work, new_delayed_work, DelayedWork, WorkItem};
 
 use crate::format::{by_hw_code, negotiate};
 use crate::hw::{TvtopBackend, TvtopIo};
-use crate::hy300::debugfs::Knobs;
+use crate::hy300::debugfs::OwnedKnobs;
 use crate::hy300::irq_sim::SimIrqLine;
+use crate::hy300::memremap::PhysMapping;
+use crate::hy300::workqueue::{cancel_delayed_sync, flush_delayed};
 use crate::power::CaptureClocks;
 use crate::regs::{Irq, Reg, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
-
-// tvcap_glue.c (INIT_DELAYED_WORK is a macro), declared in the generated
-// bindings; their `delayed_work`/`work_struct` are not `kernel::bindings`'
-// types, so pointers are cast where they meet.
-use crate::hy300_bindings::{self as raw, hy300_tvcap_init_delayed_work};
 
 const HEADER_MAGIC: &[u8; 8] = b"HY300TVC";
 const BLOCK: usize = 4096;
@@ -144,18 +145,22 @@ impl Registers {
     }
 }
 
-/// The simulated block.
-#[pin_data(PinnedDrop)]
+/// The simulated block. Its work item, while queued, holds a reference:
+/// the block lives until [`TvtopBackend::shut_down`] stopped it.
+#[pin_data]
 pub(crate) struct SimTvtop {
     #[pin]
-    work: Opaque<bindings::delayed_work>,
+    work: DelayedWork<SimTvtop>,
     running: AtomicBool,
     regs: Registers,
     /// The input bits of STATUS as the engine last saw them.
     input: AtomicU32,
     counter: AtomicU32,
-    /// When the last frame was due (ktime ns; 0 while not capturing).
+    /// When the last frame was due (ns since `epoch`; 0 while not
+    /// capturing).
     next_frame_ns: AtomicU64,
+    /// The block's creation: the origin of its frame grid.
+    epoch: Instant<Monotonic>,
     connected: AtomicU32,
     signal: AtomicU32,
     overflow: AtomicU32,
@@ -167,13 +172,11 @@ pub(crate) struct SimTvtop {
     irq: u32,
     clocks: CaptureClocks,
     dev: ARef<Device>,
-    knobs: Knobs,
 }
 
-// SAFETY: all state is atomic; the work item is managed by the workqueue.
-unsafe impl Send for SimTvtop {}
-// SAFETY: as above.
-unsafe impl Sync for SimTvtop {}
+impl_has_delayed_work! {
+    impl HasDelayedWork<Self> for SimTvtop { self.work }
+}
 
 impl TvtopIo for SimTvtop {
     fn read(&self, reg: Reg) -> Result<u32> {
@@ -225,15 +228,13 @@ impl SimTvtop {
             .is_some_and(|node| node.property_read_bool(c"hy300,not-ready"));
         let sim = Arc::pin_init(
             pin_init!(SimTvtop {
-                work <- Opaque::ffi_init(|slot: *mut bindings::delayed_work| {
-                    // SAFETY: `slot` is valid for writes and pinned.
-                    unsafe { hy300_tvcap_init_delayed_work(slot.cast(), Some(tick)) }
-                }),
+                work <- new_delayed_work!("hy300_tvcap_sim"),
                 running: AtomicBool::new(true),
                 regs: Registers::new(),
                 input: AtomicU32::new(0),
                 counter: AtomicU32::new(0),
                 next_frame_ns: AtomicU64::new(0),
+                epoch: Instant::now(),
                 connected: AtomicU32::new(1),
                 signal: AtomicU32::new(1),
                 overflow: AtomicU32::new(0),
@@ -245,24 +246,10 @@ impl SimTvtop {
                 irq,
                 clocks,
                 dev: dev.into(),
-                knobs: Knobs::new(),
             }),
             GFP_KERNEL,
         )?;
         sim.input.store(sim.input_status().into(), Relaxed);
-        let knobs = [
-            (c"connected", &sim.connected),
-            (c"signal", &sim.signal),
-            (c"overflow", &sim.overflow),
-            (c"dma_error", &sim.dma_error),
-            (c"fps", &sim.fps),
-            (c"not_ready", &sim.not_ready),
-            (c"refused", &sim.refused),
-            (c"irq_mask", &sim.regs.irq_mask),
-        ];
-        // SAFETY: the knobs are fields of `sim`, as is `knobs`, whose drop
-        // removes the files.
-        unsafe { sim.knobs.publish(c"hy300-tvcap-sim", &knobs) };
         sim.schedule(IDLE_PERIOD_MS);
         Ok(sim)
     }
@@ -277,18 +264,9 @@ impl SimTvtop {
             .with_capturing(ctrl.into_raw() & CAPTURING == CAPTURING)
     }
 
-    fn schedule(&self, ms: u32) {
-        // SAFETY: the work item is initialised; the unbound workqueue lives
-        // forever; `msecs_to_jiffies` has no preconditions.
-        unsafe {
-            let delay = bindings::__msecs_to_jiffies(ms);
-            bindings::queue_delayed_work_on(
-                bindings::wq_misc_consts_WORK_CPU_UNBOUND as i32,
-                bindings::system_unbound_wq,
-                self.work.get(),
-                delay,
-            );
-        }
+    fn schedule(self: &Arc<Self>, ms: u32) {
+        // Already queued: nothing to do (the reference comes back).
+        let _ = workqueue::system_unbound().enqueue_delayed(self.clone(), msecs_to_jiffies(ms));
     }
 
     /// Milliseconds until the next frame is due. Frames are due on a fixed
@@ -297,8 +275,7 @@ impl SimTvtop {
     fn next_frame_delay_ms(&self) -> u32 {
         const NSEC_PER_SEC: u64 = 1_000_000_000;
         let period = NSEC_PER_SEC / u64::from(self.fps.load(Relaxed).clamp(1, 120));
-        // SAFETY: `ktime_get` has no preconditions.
-        let now = u64::try_from(unsafe { bindings::ktime_get() }).unwrap_or(0);
+        let now = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(0);
         let mut due = self.next_frame_ns.load(Relaxed).saturating_add(period);
         // First frame, or more than a frame behind: restart the grid
         // rather than deliver a burst.
@@ -396,25 +373,14 @@ impl SimTvtop {
             return Irq::DmaError.bit();
         }
         let addr = self.regs.dma_addr.load(Relaxed);
-        let len = bytes as usize;
-        // SAFETY: mapping a physical range has no preconditions; RAM comes
-        // back as its direct-map address.
-        let base = unsafe {
-            bindings::memremap(
-                addr.into(),
-                len,
-                bindings::MEMREMAP_WB as kernel::ffi::c_ulong,
-            )
-        };
-        if base.is_null() || len == 0 {
+        let Some(mut frame) = PhysMapping::map(addr.into(), bytes as usize) else {
             return Irq::DmaError.bit();
-        }
-        // SAFETY: the driver armed a buffer of at least `len` bytes (DMA_SIZE,
-        // checked above) at `addr` that it owns until it handled the
-        // FRAME_DONE raised after this write.
-        let frame = unsafe { core::slice::from_raw_parts_mut(base.cast::<u8>(), len) };
-        for (k, block) in frame.chunks_mut(BLOCK).enumerate() {
-            block.fill((counter as usize).wrapping_add(k) as u8);
+        };
+        // The driver armed a buffer of at least `bytes` (DMA_SIZE, checked
+        // above) at `addr` that it owns until it handled the FRAME_DONE
+        // raised after this write.
+        for k in 0..frame.len().div_ceil(BLOCK) {
+            frame.fill(k * BLOCK, BLOCK, (counter as usize).wrapping_add(k) as u8);
         }
         let header = [
             &HEADER_MAGIC[..],
@@ -425,13 +391,9 @@ impl SimTvtop {
         ];
         let mut at = 0;
         for part in header {
-            if let Some(dst) = frame.get_mut(at..at + part.len()) {
-                dst.copy_from_slice(part);
-            }
+            frame.write(at, part);
             at += part.len();
         }
-        // SAFETY: mapped above, not used after.
-        unsafe { bindings::memunmap(base) };
         Irq::FrameDone.bit()
     }
 
@@ -454,41 +416,30 @@ fn take_one(knob: &AtomicU32) -> bool {
 }
 
 /// The frame tick.
-///
-/// # Safety
-///
-/// Called by the workqueue only, for the work item of a live `SimTvtop`.
-unsafe extern "C" fn tick(work: *mut raw::work_struct) {
-    let work = work.cast::<bindings::work_struct>();
-    // SAFETY: `work` is the `work` member of the `delayed_work` inside a
-    // pinned `SimTvtop` (the only user of this callback).
-    let sim = unsafe {
-        let dwork = kernel::container_of!(work, bindings::delayed_work, work);
-        &*kernel::container_of!(
-            dwork.cast::<Opaque<bindings::delayed_work>>(),
-            SimTvtop,
-            work
-        )
-    };
-    if !sim.running.load(Relaxed) {
-        return;
-    }
-    let delay_ms = if sim.run_tick() {
-        sim.next_frame_delay_ms()
-    } else {
-        sim.next_frame_ns.store(0, Relaxed);
-        IDLE_PERIOD_MS
-    };
-    if sim.running.load(Relaxed) {
-        sim.schedule(delay_ms);
+impl WorkItem for SimTvtop {
+    type Pointer = Arc<SimTvtop>;
+
+    fn run(sim: Arc<Self>) {
+        if !sim.running.load(Relaxed) {
+            return;
+        }
+        let delay_ms = if sim.run_tick() {
+            sim.next_frame_delay_ms()
+        } else {
+            sim.next_frame_ns.store(0, Relaxed);
+            IDLE_PERIOD_MS
+        };
+        if sim.running.load(Relaxed) {
+            sim.schedule(delay_ms);
+        }
     }
 }
 
 impl SimTvtop {
     fn synchronize_irq(&self) {
-        // SAFETY: `irq` is this block's interrupt line; with no handler
-        // (not yet requested, or freed) this returns at once.
-        unsafe { bindings::synchronize_irq(self.irq) };
+        // With no handler (not yet requested, or freed) this returns at
+        // once.
+        crate::hy300::irq::synchronize(self.irq);
     }
 }
 
@@ -504,23 +455,39 @@ impl TvtopBackend for SimTvtop {
     /// Waits for a tick that may be writing a frame, then for a handler of
     /// the interrupt it raised.
     fn synchronize(&self) {
-        // SAFETY: the work item is initialised.
-        unsafe { bindings::flush_delayed_work(self.work.get()) };
+        flush_delayed(self);
         self.synchronize_irq();
     }
 
     fn shut_down(&self) {
         self.running.store(false, Relaxed);
-        // SAFETY: the work item is initialised; `running` is false, so it
-        // does not queue itself again.
-        unsafe { bindings::cancel_delayed_work_sync(self.work.get()) };
+        // `running` is false, so the tick does not queue itself again; a
+        // pending tick's reference is dropped.
+        cancel_delayed_sync(self);
         self.synchronize_irq();
     }
 }
 
-#[pinned_drop]
-impl PinnedDrop for SimTvtop {
-    fn drop(self: Pin<&mut Self>) {
-        self.shut_down();
+/// The simulation's knobs in debugfs, for as long as the device is bound.
+pub(crate) struct SimKnobs {
+    _knobs: OwnedKnobs<SimTvtop>,
+}
+
+impl SimKnobs {
+    /// Publishes the knobs of `sim`.
+    pub(crate) fn publish(sim: Arc<SimTvtop>) -> Self {
+        let knobs = OwnedKnobs::publish(c"hy300-tvcap-sim", sim, |sim| {
+            [
+                (c"connected", &sim.connected),
+                (c"signal", &sim.signal),
+                (c"overflow", &sim.overflow),
+                (c"dma_error", &sim.dma_error),
+                (c"fps", &sim.fps),
+                (c"not_ready", &sim.not_ready),
+                (c"refused", &sim.refused),
+                (c"irq_mask", &sim.regs.irq_mask),
+            ]
+        });
+        SimKnobs { _knobs: knobs }
     }
 }

@@ -443,8 +443,12 @@ impl irq::Handler for TvcapIrq {
 /// What a bound device holds besides the capture device: dropped after the
 /// capture device is gone, interrupt first, then reset and bus clock.
 struct DeviceResources<'bound> {
-    _irq: Pin<KBox<irq::Registration<'bound, TvcapIrq>>>,
+    _irq: hy300::irq::BoxedRegistration<'bound, TvcapIrq>,
     _power: power::Power,
+    /// The simulation's knobs: their debugfs directory belongs to the
+    /// binding (a rebind while a file of the old one is open gets its own).
+    #[cfg(hy300_sim)]
+    _knobs: Option<sim::SimKnobs>,
 }
 
 /// The platform driver.
@@ -471,25 +475,39 @@ impl TvcapDriver {
         let power = power::Power::on(dev, !matches!(kind, BackendKind::Mmio))?;
         let clocks = power::CaptureClocks::get(dev)?;
         let irq_line = pdev.irq_by_index(0)?.irq();
+        #[cfg(hy300_sim)]
+        let mut sim_block = None;
         let backend: Arc<dyn TvtopBackend> = match kind {
             BackendKind::Mmio => {
                 Arc::new(mmio::MmioTvtop::new(pdev, irq_line, clocks)?, GFP_KERNEL)?
             }
             #[cfg(hy300_sim)]
-            BackendKind::Sim => sim::SimTvtop::new(dev, irq_line, clocks)?,
+            BackendKind::Sim => {
+                let block = sim::SimTvtop::new(dev, irq_line, clocks)?;
+                sim_block = Some(block.clone());
+                block
+            }
         };
-        let tvcap = ioctl::create(dev, backend)?;
-        // SAFETY: the registration is kept in the binding and dropped with
-        // it, never leaked.
-        let registration = unsafe {
-            pdev.request_irq_by_index(
-                irq::Flags::SHARED,
-                0,
-                c"sunxi-tvcap",
-                Ok::<_, Error>(TvcapIrq(tvcap.clone())),
-            )
+        let tvcap = match ioctl::create(dev, backend) {
+            Ok(tvcap) => tvcap,
+            Err(e) => {
+                // The simulated engine runs until shut down.
+                #[cfg(hy300_sim)]
+                if let Some(block) = &sim_block {
+                    block.shut_down();
+                }
+                return Err(e);
+            }
         };
-        let irq = match KBox::pin_init(registration, GFP_KERNEL) {
+        // Kept in the binding and dropped with it.
+        let irq = hy300::irq::request_by_index(
+            pdev,
+            irq::Flags::SHARED,
+            0,
+            c"sunxi-tvcap",
+            Ok::<_, Error>(TvcapIrq(tvcap.clone())),
+        );
+        let irq = match irq {
             Ok(irq) => irq,
             Err(e) => {
                 dev_err!(
@@ -506,6 +524,8 @@ impl TvcapDriver {
             DeviceResources {
                 _irq: irq,
                 _power: power,
+                #[cfg(hy300_sim)]
+                _knobs: sim_block.map(sim::SimKnobs::publish),
             },
         ))
     }
@@ -523,14 +543,9 @@ impl platform::Driver for TvcapDriver {
         let dev = pdev.as_ref();
         // DMA_ADDR holds 32 bits; behind the IOMMU a buffer may be mapped
         // from many pages as one segment.
-        // SAFETY: no DMA allocation or mapping of this device runs yet.
-        unsafe {
-            kernel::dma::Device::dma_set_mask_and_coherent(
-                pdev,
-                kernel::dma::DmaMask::new::<32>(),
-            )?;
-            kernel::dma::Device::dma_set_max_seg_size(pdev, u32::MAX);
-        }
+        // The probe's first step: nothing allocates or maps for the device
+        // before.
+        hy300::dma::configure(pdev, kernel::dma::DmaMask::new::<32>(), u32::MAX)?;
         let kind = info.copied().unwrap_or(BackendKind::Mmio);
         let (tvcap, resources) = Self::probe_backend(pdev, kind)?;
         // Interrupts flow once the handler is in place.

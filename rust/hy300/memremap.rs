@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Test support (simulation builds only): what a simulated bus master
+//! writes through. A [`PhysMapping`] maps a range of physical memory
+//! (`memremap(MEMREMAP_WB)`; RAM comes back as its direct-map address)
+//! and is unmapped on drop.
+//!
+//! A device's DMA writes memory the kernel gave it by address, outside the
+//! language's ownership rules; a simulated device does the same here. The
+//! writes go through raw pointers, within the mapping's bounds, and no
+//! Rust reference to the memory is ever made, so nothing in the kernel
+//! that holds one is invalidated beyond what a real device's write does.
+
+use core::ptr::NonNull;
+use kernel::bindings;
+
+/// A write-back mapping of `len` bytes of physical memory.
+///
+/// # Invariants
+///
+/// `base` is the mapping `memremap` returned for `len` (> 0) bytes; it is
+/// unmapped only by `drop`.
+pub struct PhysMapping {
+    base: NonNull<u8>,
+    len: usize,
+}
+
+impl PhysMapping {
+    /// Maps `len` bytes at physical address `phys`; None when `len` is 0
+    /// or the range cannot be mapped (not memory).
+    pub fn map(phys: u64, len: usize) -> Option<Self> {
+        if len == 0 {
+            return None;
+        }
+        // SAFETY: memremap() checks the range itself and returns NULL
+        // when it cannot map it; it has no other precondition.
+        let base =
+            unsafe { bindings::memremap(phys, len, bindings::MEMREMAP_WB as kernel::ffi::c_ulong) };
+        // INVARIANT: mapped above for `len` bytes.
+        NonNull::new(base.cast::<u8>()).map(|base| PhysMapping { base, len })
+    }
+
+    /// The length of the mapping.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Sets the bytes `offset..offset + count` (clamped to the mapping) to
+    /// `byte`.
+    pub fn fill(&mut self, offset: usize, count: usize, byte: u8) {
+        let offset = offset.min(self.len);
+        let count = count.min(self.len - offset);
+        // SAFETY: `offset + count <= len`, inside the mapping (type
+        // invariant); raw writes, no reference is made.
+        unsafe { self.base.as_ptr().add(offset).write_bytes(byte, count) };
+    }
+
+    /// Writes `bytes` at `offset`; false (nothing written) when they do
+    /// not fit the mapping there.
+    pub fn write(&mut self, offset: usize, bytes: &[u8]) -> bool {
+        if offset
+            .checked_add(bytes.len())
+            .is_none_or(|end| end > self.len)
+        {
+            return false;
+        }
+        // SAFETY: `offset + bytes.len() <= len`, inside the mapping (type
+        // invariant), which `bytes` (a Rust slice) cannot overlap.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                self.base.as_ptr().add(offset),
+                bytes.len(),
+            )
+        };
+        true
+    }
+}
+
+impl Drop for PhysMapping {
+    fn drop(&mut self) {
+        // SAFETY: mapped by `map` and not unmapped before (type
+        // invariant); not used after.
+        unsafe { bindings::memunmap(self.base.as_ptr().cast()) };
+    }
+}
