@@ -478,10 +478,62 @@ pub fn mips_topic_only(v: &PageValues, w: &mut Writer<'_>) {
     w.counter(&LOAD_SUCCESSES, &v.fw_successes);
 }
 
-/// The capture families in a topic file only (`signal_detection`), not in
-/// `metrics`.
+pub const INTERRUPTS: Family =
+    Family::counter("hy300_tvcap_interrupts_total", "Interrupt handler calls.");
+pub const STATUS_BIT: Family = Family::gauge("hy300_tvcap_status_bit", "TVTOP STATUS bits.");
+pub const IRQ_EN_BIT: Family = Family::gauge("hy300_tvcap_irq_enable_bit", "TVTOP IRQ_EN bits.");
+pub const IRQ_STATUS_BIT: Family =
+    Family::gauge("hy300_tvcap_irq_status_bit", "TVTOP IRQ_STATUS bits.");
+pub const RESULT: LabelName = LabelName::new("result");
+pub const BIT: LabelName = LabelName::new("bit");
+/// drivers/media/platform/sunxi/tvcap/regs.rs: STATUS_BITS, bit order.
+pub const STATUS_BITS: [(&str, u32); 8] = [
+    ("fifo_full", 1 << 7),
+    ("ready", 1 << 6),
+    ("error", 1 << 5),
+    ("dma_busy", 1 << 4),
+    ("capturing", 1 << 3),
+    ("format_locked", 1 << 2),
+    ("signal", 1 << 1),
+    ("hdmi_connected", 1 << 0),
+];
+/// drivers/media/platform/sunxi/tvcap/regs.rs: IRQ_EN_BITS and
+/// IRQ_STATUS_BITS, bit order.
+pub const IRQ_BITS: [(&str, u32); 10] = [
+    ("timeout", 1 << 9),
+    ("fifo_error", 1 << 8),
+    ("dma_error", 1 << 7),
+    ("hw_error", 1 << 6),
+    ("hotplug", 1 << 5),
+    ("buffer_underflow", 1 << 4),
+    ("buffer_overflow", 1 << 3),
+    ("format_change", 1 << 2),
+    ("input_change", 1 << 1),
+    ("frame_done", 1 << 0),
+];
+
+/// One gauge per bit of `value`, labelled with the bit's field name.
+fn bits(w: &mut Writer<'_>, family: &Family, bits: &[(&str, u32)], value: u32) {
+    w.family(family, |f| {
+        for (name, bit) in bits {
+            f.sample(&[(BIT, name)], u64::from(value & bit != 0));
+        }
+    });
+}
+
+/// The capture families in topic files only (`signal_detection`,
+/// `capture_stats`), not in `metrics`: the format changes, the interrupt
+/// handler calls and the register status (the input sources enabled,
+/// nothing pending).
 pub fn tvcap_topic_only(v: &PageValues, w: &mut Writer<'_>) {
     w.counter(&FORMAT_CHANGES, &v.format_changes);
+    w.family(&INTERRUPTS, |f| {
+        f.sample(&[(RESULT, "handled")], v.frames_captured.get());
+        f.sample(&[(RESULT, "none")], 0u64);
+    });
+    bits(w, &STATUS_BIT, &STATUS_BITS, v.hw_status);
+    bits(w, &IRQ_EN_BIT, &IRQ_BITS, (1 << 5) | (1 << 2) | (1 << 1));
+    bits(w, &IRQ_STATUS_BIT, &IRQ_BITS, 0);
 }
 
 fn counters<const N: usize>(base: u64, step: u64) -> [Counter; N] {
