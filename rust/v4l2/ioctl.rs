@@ -480,50 +480,30 @@ fn with_pix(p: &mut raw::v4l2_pix_format, op: impl FnOnce(&mut PixFormat) -> Res
     to_c(op(&mut f).map(|()| f.to_raw(p)))
 }
 
-/// The C callback of [`IoctlOps::g_fmt_vid_cap`].
-///
-/// # Safety
-///
-/// See the contract of the callbacks above.
-unsafe extern "C" fn g_fmt_vid_cap<T: Driver>(
-    file: *mut raw::file,
-    _fh: *mut c_void,
-    f: *mut raw::v4l2_format,
-) -> c_int {
-    // SAFETY: see the contract of the callbacks above.
-    let (t, p) = unsafe { (state::<T>(file), pix(f)) };
-    with_pix(p, |f| t.g_fmt_vid_cap(f))
+/// The C callbacks of the three format ioctls, alike but for the method
+/// of [`IoctlOps`] they call.
+macro_rules! fmt_callbacks {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The C callback of [`IoctlOps::", stringify!($name), "`].")]
+            ///
+            /// # Safety
+            ///
+            /// See the contract of the callbacks above.
+            unsafe extern "C" fn $name<T: Driver>(
+                file: *mut raw::file,
+                _fh: *mut c_void,
+                f: *mut raw::v4l2_format,
+            ) -> c_int {
+                // SAFETY: see the contract of the callbacks above.
+                let (t, p) = unsafe { (state::<T>(file), pix(f)) };
+                with_pix(p, |f| t.$name(f))
+            }
+        )*
+    };
 }
 
-/// The C callback of [`IoctlOps::try_fmt_vid_cap`].
-///
-/// # Safety
-///
-/// See the contract of the callbacks above.
-unsafe extern "C" fn try_fmt_vid_cap<T: Driver>(
-    file: *mut raw::file,
-    _fh: *mut c_void,
-    f: *mut raw::v4l2_format,
-) -> c_int {
-    // SAFETY: see the contract of the callbacks above.
-    let (t, p) = unsafe { (state::<T>(file), pix(f)) };
-    with_pix(p, |f| t.try_fmt_vid_cap(f))
-}
-
-/// The C callback of [`IoctlOps::s_fmt_vid_cap`].
-///
-/// # Safety
-///
-/// See the contract of the callbacks above.
-unsafe extern "C" fn s_fmt_vid_cap<T: Driver>(
-    file: *mut raw::file,
-    _fh: *mut c_void,
-    f: *mut raw::v4l2_format,
-) -> c_int {
-    // SAFETY: see the contract of the callbacks above.
-    let (t, p) = unsafe { (state::<T>(file), pix(f)) };
-    with_pix(p, |f| t.s_fmt_vid_cap(f))
-}
+fmt_callbacks!(g_fmt_vid_cap, try_fmt_vid_cap, s_fmt_vid_cap);
 
 /// The C callback of [`IoctlOps::enum_framesizes`].
 ///

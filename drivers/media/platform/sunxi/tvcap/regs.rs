@@ -474,33 +474,30 @@ pub(crate) const STATUS_BITS: &[Bit] = bits!(STATUS:
     hdmi_connected,
 );
 
+/// `[Bit]` of the interrupt register `$reg` (IRQ_EN and IRQ_STATUS have
+/// the same fields): the sources, highest bit first.
+macro_rules! irq_bits {
+    ($reg:ident) => {
+        bits!($reg:
+            timeout,
+            fifo_error,
+            dma_error,
+            hw_error,
+            hotplug,
+            buffer_underflow,
+            buffer_overflow,
+            format_change,
+            input_change,
+            frame_done,
+        )
+    };
+}
+
 /// The documented bits of IRQ_EN.
-pub(crate) const IRQ_EN_BITS: &[Bit] = bits!(IRQ_EN:
-    timeout,
-    fifo_error,
-    dma_error,
-    hw_error,
-    hotplug,
-    buffer_underflow,
-    buffer_overflow,
-    format_change,
-    input_change,
-    frame_done,
-);
+pub(crate) const IRQ_EN_BITS: &[Bit] = irq_bits!(IRQ_EN);
 
 /// The documented bits of IRQ_STATUS.
-pub(crate) const IRQ_STATUS_BITS: &[Bit] = bits!(IRQ_STATUS:
-    timeout,
-    fifo_error,
-    dma_error,
-    hw_error,
-    hotplug,
-    buffer_underflow,
-    buffer_overflow,
-    format_change,
-    input_change,
-    frame_done,
-);
+pub(crate) const IRQ_STATUS_BITS: &[Bit] = irq_bits!(IRQ_STATUS);
 
 const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
