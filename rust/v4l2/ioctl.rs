@@ -567,35 +567,30 @@ unsafe extern "C" fn s_input<T: Driver>(
     to_c(unsafe { state::<T>(file) }.s_input(i))
 }
 
-/// The C callback of [`IoctlOps::query_dv_timings`].
-///
-/// # Safety
-///
-/// See the contract of the callbacks above.
-unsafe extern "C" fn query_dv_timings<T: Driver>(
-    file: *mut raw::file,
-    _fh: *mut c_void,
-    timings: *mut raw::v4l2_dv_timings,
-) -> c_int {
-    // SAFETY: see the contract of the callbacks above.
-    let (t, timings) = unsafe { (state::<T>(file), &mut *timings) };
-    to_c(t.query_dv_timings().map(|d| *timings = d.into_raw()))
+/// The C callbacks of the two ioctls that report DV timings, alike but
+/// for the method of [`IoctlOps`] they call.
+macro_rules! dv_timings_callbacks {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The C callback of [`IoctlOps::", stringify!($name), "`].")]
+            ///
+            /// # Safety
+            ///
+            /// See the contract of the callbacks above.
+            unsafe extern "C" fn $name<T: Driver>(
+                file: *mut raw::file,
+                _fh: *mut c_void,
+                timings: *mut raw::v4l2_dv_timings,
+            ) -> c_int {
+                // SAFETY: see the contract of the callbacks above.
+                let (t, timings) = unsafe { (state::<T>(file), &mut *timings) };
+                to_c(t.$name().map(|d| *timings = d.into_raw()))
+            }
+        )*
+    };
 }
 
-/// The C callback of [`IoctlOps::g_dv_timings`].
-///
-/// # Safety
-///
-/// See the contract of the callbacks above.
-unsafe extern "C" fn g_dv_timings<T: Driver>(
-    file: *mut raw::file,
-    _fh: *mut c_void,
-    timings: *mut raw::v4l2_dv_timings,
-) -> c_int {
-    // SAFETY: see the contract of the callbacks above.
-    let (t, timings) = unsafe { (state::<T>(file), &mut *timings) };
-    to_c(t.g_dv_timings().map(|d| *timings = d.into_raw()))
-}
+dv_timings_callbacks!(query_dv_timings, g_dv_timings);
 
 /// The C callback of [`IoctlOps::s_dv_timings`].
 ///

@@ -514,6 +514,19 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
+/// How many entries of `bits` are `name` at `mask`.
+const fn entries(bits: &[Bit], name: &str, mask: u32) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < bits.len() {
+        if bits[i].mask == mask && str_eq(bits[i].name, name) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
 /// Each table names distinct single bits; every interrupt source is in
 /// both interrupt tables under its metrics label with its bit.
 const fn bit_tables_are_consistent() -> bool {
@@ -535,24 +548,9 @@ const fn bit_tables_are_consistent() -> bool {
     let mut i = 0;
     while i < Irq::ALL.len() {
         let irq = Irq::ALL[i];
-        let mut found = 0;
-        let mut j = 0;
-        while j < IRQ_STATUS_BITS.len() {
-            let s = IRQ_STATUS_BITS[j];
-            if s.mask == irq.bit() && str_eq(s.name, irq.label()) {
-                found += 1;
-            }
-            j += 1;
-        }
-        let mut j = 0;
-        while j < IRQ_EN_BITS.len() {
-            let e = IRQ_EN_BITS[j];
-            if e.mask == irq.enable_bit() && str_eq(e.name, irq.label()) {
-                found += 1;
-            }
-            j += 1;
-        }
-        if found != 2 {
+        if entries(IRQ_STATUS_BITS, irq.label(), irq.bit()) != 1
+            || entries(IRQ_EN_BITS, irq.label(), irq.enable_bit()) != 1
+        {
             return false;
         }
         i += 1;
