@@ -79,18 +79,25 @@ pub trait ClassAttributes: Send + Sync + 'static {
     }
 }
 
-/// A sysfs device attribute that is never written after initialisation,
-/// with the truncation count of its file (shared by the devices of one
-/// driver, which have one device each).
+/// A sysfs device attribute of a device whose data is `T`, never written
+/// after initialisation, with the truncation count of its file (shared by
+/// the devices of one driver, which have one device each).
+///
+/// The type parameter follows the attribute into its [`AttributeList`],
+/// [`AttributeGroup`] and [`AttributeGroups`], and [`ClassDevice::register`]
+/// takes only groups of its own `T`: callbacks compiled for one type never
+/// see another type's data.
 ///
 /// # Invariants
 ///
 /// `attr` is the first field (`repr(C)`): the `device_attribute` pointer
-/// sysfs passes to the callbacks points to a whole `StaticAttribute`.
+/// sysfs passes to the callbacks points to a whole `StaticAttribute`. Its
+/// callbacks are `show_callback::<T>` (and `store_callback::<T>`).
 #[repr(C)]
-pub struct StaticAttribute {
+pub struct StaticAttribute<T> {
     attr: bindings::device_attribute,
     stats: FileStats,
+    _data: PhantomData<fn(&T)>,
 }
 
 /// Reads of one Prometheus file cut short to fit the page.
@@ -121,14 +128,15 @@ impl Default for FileStats {
     }
 }
 
-// SAFETY: `attr` is immutable after const initialisation and sysfs only
-// reads it, from any thread; the other fields are atomics.
-unsafe impl Sync for StaticAttribute {}
+// SAFETY: `attr` is immutable after const initialisation (no method
+// changes it) and sysfs only reads it, from any thread; the other fields
+// are atomics.
+unsafe impl<T> Sync for StaticAttribute<T> {}
 
-impl StaticAttribute {
+impl<T: ClassAttributes> StaticAttribute<T> {
     /// An attribute named `name` with `mode`, dispatching to `T`.
     /// Writable modes (any `0o222` bit) get the store callback.
-    pub const fn new<T: ClassAttributes>(name: &'static CStr, mode: u16) -> Self {
+    pub const fn new(name: &'static CStr, mode: u16) -> Self {
         // SAFETY: all-zero is a valid `device_attribute` (null pointers,
         // `None` callbacks).
         let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
@@ -141,61 +149,107 @@ impl StaticAttribute {
         StaticAttribute {
             attr,
             stats: FileStats::new(),
+            _data: PhantomData,
         }
     }
+}
 
-    /// Pointer to the embedded `struct attribute`, for an attribute list.
-    pub const fn as_attribute_ptr(&'static self) -> *mut bindings::attribute {
-        core::ptr::from_ref(&self.attr.attr).cast_mut()
-    }
-
+impl<T> StaticAttribute<T> {
     /// The truncation count of this file.
     pub fn stats(&self) -> &FileStats {
         &self.stats
     }
 }
 
-/// A NULL-terminated array of attribute pointers.
-#[repr(transparent)]
-pub struct AttributeList<const N: usize>(pub [*mut bindings::attribute; N]);
+/// A NULL-terminated array of pointers to the static attributes of a
+/// device whose data is `T`: `N` is their count plus one.
+///
+/// # Invariants
+///
+/// Each pointer but the last (NULL) is the `struct attribute` of a
+/// `&'static StaticAttribute<T>` (only [`AttributeList::new`] makes one).
+pub struct AttributeList<T, const N: usize> {
+    ptrs: [*mut bindings::attribute; N],
+    _data: PhantomData<fn(&T)>,
+}
 
-// SAFETY: points only to immutable statics.
-unsafe impl<const N: usize> Sync for AttributeList<N> {}
+// SAFETY: the pointers point only to immutable statics (type invariant),
+// which are `Sync`.
+unsafe impl<T, const N: usize> Sync for AttributeList<T, N> {}
 
-/// An attribute group over a static [`AttributeList`].
-#[repr(transparent)]
-pub struct AttributeGroup(bindings::attribute_group);
+impl<T: ClassAttributes, const N: usize> AttributeList<T, N> {
+    /// The list of `attrs` and a NULL; fails the build unless `N` is
+    /// `M + 1`.
+    pub const fn new<const M: usize>(attrs: &'static [StaticAttribute<T>; M]) -> Self {
+        assert!(
+            N == M + 1,
+            "an attribute list holds its attributes and a NULL"
+        );
+        let mut ptrs = [core::ptr::null_mut(); N];
+        let mut i = 0;
+        while i < M {
+            ptrs[i] = core::ptr::from_ref(&attrs[i].attr.attr).cast_mut();
+            i += 1;
+        }
+        // INVARIANT: each of `attrs`, static, then NULL.
+        AttributeList {
+            ptrs,
+            _data: PhantomData,
+        }
+    }
+}
 
-// SAFETY: immutable after const initialisation and points only to statics.
-unsafe impl Sync for AttributeGroup {}
+/// An attribute group over a static [`AttributeList`] of `T`.
+///
+/// # Invariants
+///
+/// `attrs` of the group is the list of an `&'static AttributeList<T, _>`.
+pub struct AttributeGroup<T> {
+    group: bindings::attribute_group,
+    _data: PhantomData<fn(&T)>,
+}
 
-impl AttributeGroup {
-    /// A group without a subdirectory over `attrs` (NULL-terminated).
-    pub const fn new<const N: usize>(attrs: &'static AttributeList<N>) -> Self {
+// SAFETY: immutable after const initialisation; points only to statics
+// (type invariant).
+unsafe impl<T> Sync for AttributeGroup<T> {}
+
+impl<T: ClassAttributes> AttributeGroup<T> {
+    /// A group without a subdirectory over `attrs`.
+    pub const fn new<const N: usize>(attrs: &'static AttributeList<T, N>) -> Self {
         // SAFETY: all-zero is a valid `attribute_group`.
         let mut group: bindings::attribute_group = unsafe { core::mem::zeroed() };
-        group.__bindgen_anon_2.attrs = attrs.0.as_ptr().cast_mut();
-        AttributeGroup(group)
+        group.__bindgen_anon_2.attrs = attrs.ptrs.as_ptr().cast_mut();
+        // INVARIANT: over a static list of `T`.
+        AttributeGroup {
+            group,
+            _data: PhantomData,
+        }
     }
 }
 
 /// The NULL-terminated group list for devices whose data is `T`.
 ///
 /// The type parameter ties the callbacks (compiled for `T`) to the data
-/// passed to [`ClassDevice::register`].
+/// passed to [`ClassDevice::register`]: the group, its list and its
+/// attributes are all of `T` (their constructors take nothing else).
+///
+/// # Invariants
+///
+/// `groups` is a static `AttributeGroup<T>` and NULL.
 pub struct AttributeGroups<T> {
     groups: [*const bindings::attribute_group; 2],
     _data: PhantomData<fn(&T)>,
 }
 
-// SAFETY: points only to immutable statics.
+// SAFETY: points only to immutable statics (type invariant).
 unsafe impl<T> Sync for AttributeGroups<T> {}
 
 impl<T: ClassAttributes> AttributeGroups<T> {
     /// The list holding `group`.
-    pub const fn new(group: &'static AttributeGroup) -> Self {
+    pub const fn new(group: &'static AttributeGroup<T>) -> Self {
+        // INVARIANT: a static group of `T`, then NULL.
         AttributeGroups {
-            groups: [core::ptr::from_ref(&group.0), core::ptr::null()],
+            groups: [core::ptr::from_ref(&group.group), core::ptr::null()],
             _data: PhantomData,
         }
     }
@@ -216,18 +270,10 @@ macro_rules! hy300_attributes {
         static $groups: $crate::hy300::class_device::AttributeGroups<$data> = {
             use $crate::hy300::class_device::{AttributeGroup, AttributeGroups, AttributeList, StaticAttribute};
             const COUNT: usize = [$($mode),+].len();
-            static ATTRIBUTES: [StaticAttribute; COUNT] =
-                [$(StaticAttribute::new::<$data>($name, $mode)),+];
-            static LIST: AttributeList<{ COUNT + 1 }> = {
-                let mut list = [core::ptr::null_mut(); COUNT + 1];
-                let mut i = 0;
-                while i < COUNT {
-                    list[i] = ATTRIBUTES[i].as_attribute_ptr();
-                    i += 1;
-                }
-                AttributeList(list)
-            };
-            static GROUP: AttributeGroup = AttributeGroup::new(&LIST);
+            static ATTRIBUTES: [StaticAttribute<$data>; COUNT] =
+                [$(StaticAttribute::<$data>::new($name, $mode)),+];
+            static LIST: AttributeList<$data, { COUNT + 1 }> = AttributeList::new(&ATTRIBUTES);
+            static GROUP: AttributeGroup<$data> = AttributeGroup::new(&LIST);
             AttributeGroups::new(&GROUP)
         };
     };
@@ -400,7 +446,7 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     }
     // SAFETY: `attr` is one of our `StaticAttribute`s (the type invariant:
     // it is their first field), which are statics.
-    let file = unsafe { &*attr.cast_const().cast::<StaticAttribute>() };
+    let file = unsafe { &*attr.cast_const().cast::<StaticAttribute<T>>() };
     // SAFETY: `dev` is a registered device, whose name is a NUL-terminated
     // string that lives as long as the device.
     let device = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_name(dev)) };

@@ -14,12 +14,14 @@
 use core::ptr::NonNull;
 use kernel::bindings;
 
-/// A write-back mapping of `len` bytes of physical memory.
+/// A write-back mapping of `len` bytes of physical memory that its holder
+/// may write.
 ///
 /// # Invariants
 ///
 /// `base` is the mapping `memremap` returned for `len` (> 0) bytes; it is
-/// unmapped only by `drop`.
+/// unmapped only by `drop`. Every byte of it may be written through the
+/// mapping while it lives (the contract of [`PhysMapping::map`]).
 pub struct PhysMapping {
     base: NonNull<u8>,
     len: usize,
@@ -28,7 +30,14 @@ pub struct PhysMapping {
 impl PhysMapping {
     /// Maps `len` bytes at physical address `phys`; None when `len` is 0
     /// or the range cannot be mapped (not memory).
-    pub fn map(phys: u64, len: usize) -> Option<Self> {
+    ///
+    /// # Safety
+    ///
+    /// The caller may write every byte of `phys..phys + len` until the
+    /// mapping is dropped, as a bus master may write a buffer its driver
+    /// handed it for DMA: memory that nothing reads or frees, and of which
+    /// no Rust reference exists, until the device reports the write done.
+    pub unsafe fn map(phys: u64, len: usize) -> Option<Self> {
         if len == 0 {
             return None;
         }
@@ -36,7 +45,8 @@ impl PhysMapping {
         // when it cannot map it; it has no other precondition.
         let base =
             unsafe { bindings::memremap(phys, len, bindings::MEMREMAP_WB as kernel::ffi::c_ulong) };
-        // INVARIANT: mapped above for `len` bytes.
+        // INVARIANT: mapped above for `len` bytes, which may be written
+        // (the function's contract).
         NonNull::new(base.cast::<u8>()).map(|base| PhysMapping { base, len })
     }
 
@@ -50,8 +60,8 @@ impl PhysMapping {
     pub fn fill(&mut self, offset: usize, count: usize, byte: u8) {
         let offset = offset.min(self.len);
         let count = count.min(self.len - offset);
-        // SAFETY: `offset + count <= len`, inside the mapping (type
-        // invariant); raw writes, no reference is made.
+        // SAFETY: `offset + count <= len`, inside the mapping, which may be
+        // written (type invariant); raw writes, no reference is made.
         unsafe { self.base.as_ptr().add(offset).write_bytes(byte, count) };
     }
 
@@ -64,8 +74,9 @@ impl PhysMapping {
         {
             return false;
         }
-        // SAFETY: `offset + bytes.len() <= len`, inside the mapping (type
-        // invariant), which `bytes` (a Rust slice) cannot overlap.
+        // SAFETY: `offset + bytes.len() <= len`, inside the mapping, which
+        // may be written (type invariant) and which `bytes` (a Rust slice:
+        // no reference into the mapping exists) cannot overlap.
         unsafe {
             core::ptr::copy_nonoverlapping(
                 bytes.as_ptr(),

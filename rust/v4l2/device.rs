@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! [`VideoDevice`]: the V4L2 objects of one video node, embedded (pinned)
-//! in the driver's state, and their registration.
+//! in the driver's state, and their [`Registration`].
 
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicU8, Ordering};
 use kernel::bindings;
-use kernel::device::Device;
+use kernel::device::{Bound, Device};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::types::Opaque;
 
 use super::ioctl::{IoctlOps, Tables};
 use super::raw;
-use super::vb2::{QueueOps, Vb2Table};
+use super::vb2::{Queue, QueueOps, Vb2Table, MAX_BUFFERS};
+
+/// `VideoDevice::state`: never registered.
+const UNUSED: u8 = 0;
+/// A [`Registration`] claimed the objects (registering, or failed: they
+/// are never registered again).
+const CLAIMED: u8 = 1;
+/// Registered: the video node's file and event lists are initialised.
+const LIVE: u8 = 2;
 
 /// A V4L2 capture driver: its ioctls, its vb2 queue, and where its state
 /// keeps the [`VideoDevice`].
@@ -22,7 +30,7 @@ pub trait Driver: IoctlOps + QueueOps {
     fn video_device(&self) -> &VideoDevice<Self>;
 }
 
-/// What [`VideoDevice::register`] sets up.
+/// What a [`Registration`] sets up.
 pub struct Config {
     /// The video device's name (sysfs `name`).
     pub name: &'static CStr,
@@ -32,7 +40,8 @@ pub struct Config {
     pub io_modes: u32,
     /// Buffers vb2 queues to the driver before it starts streaming.
     pub min_queued_buffers: u32,
-    /// Most buffers in the queue (at most VB2_MAX_FRAME).
+    /// Most buffers in the queue (at most [`MAX_BUFFERS`]: more is
+    /// clamped).
     pub max_num_buffers: u32,
 }
 
@@ -42,10 +51,14 @@ pub struct Config {
 ///
 /// # Invariants
 ///
-/// `registered` is set once the video device was registered (its event
-/// lists are initialised); from then until the `v4l2_device`'s release
-/// the objects hold one leaked reference of the `Arc<T>`, and the video
-/// device's drvdata and the queue's `drv_priv` are that `T`.
+/// `state` goes from `UNUSED` to `CLAIMED` once, when a [`Registration`]
+/// takes the objects, and to `LIVE` when the video device is registered
+/// (its event lists are initialised); it never goes back, so the objects
+/// are registered at most once. From `v4l2_device_register` until the
+/// `v4l2_device`'s release the objects hold one leaked reference of the
+/// `Arc<T>`, and the video device's drvdata and the queue's `drv_priv` are
+/// that `T`. Only the [`Registration`] that registered them unregisters
+/// them, once, when it drops.
 #[pin_data]
 pub struct VideoDevice<T: Driver> {
     #[pin]
@@ -53,19 +66,19 @@ pub struct VideoDevice<T: Driver> {
     #[pin]
     vdev: Opaque<raw::video_device>,
     #[pin]
-    queue: Opaque<raw::vb2_queue>,
+    queue: Queue,
     #[pin]
     lock: Opaque<bindings::mutex>,
     /// The controls (V4L2_CID_DV_RX_POWER_PRESENT), initialised by
     /// `register` when the driver has them; freed by `release`.
     #[pin]
     ctrls: Opaque<raw::v4l2_ctrl_handler>,
-    registered: AtomicBool,
+    state: AtomicU8,
     _driver: PhantomData<fn(&T)>,
 }
 
 // SAFETY: the C objects are used through the V4L2 core with their own
-// locking (`lock`, the core's refcounts and spinlocks); `registered` is
+// locking (`lock`, the core's refcounts and spinlocks); `state` is
 // atomic.
 unsafe impl<T: Driver> Send for VideoDevice<T> {}
 // SAFETY: as above.
@@ -77,7 +90,7 @@ impl<T: Driver> VideoDevice<T> {
         try_pin_init!(VideoDevice {
             v4l2_dev: Opaque::zeroed(),
             vdev: Opaque::zeroed(),
-            queue: Opaque::zeroed(),
+            queue <- Queue::new(),
             lock <- Opaque::ffi_init(|slot: *mut bindings::mutex| {
                 // SAFETY: `slot` is valid and pinned; the key is static.
                 unsafe {
@@ -89,25 +102,45 @@ impl<T: Driver> VideoDevice<T> {
                 }
             }),
             ctrls: Opaque::zeroed(),
-            registered: AtomicBool::new(false),
+            state: AtomicU8::new(UNUSED),
             _driver: PhantomData,
         }? Error)
     }
 
+    /// The driver-side buffers and the vb2 queue.
+    pub fn buffers(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// `vb2_is_busy`: buffers are allocated, the format is fixed (`EBUSY`
+    /// for S_FMT, S_DV_TIMINGS).
+    pub fn is_busy(&self) -> bool {
+        self.queue.is_busy()
+    }
+
     /// Registers the `v4l2_device` of `dev`, the queue (single-planar
     /// capture, dma-contig, monotonic timestamps) and the video node of
-    /// `this`. The objects keep a reference of `this` until the last open
-    /// file is closed after [`Self::unregister`].
-    pub fn register(this: &Arc<T>, dev: &Device, config: &Config) -> Result {
+    /// `this`; `EBUSY` when the objects were claimed before. The objects
+    /// keep a reference of `this` until the last open file is closed after
+    /// [`Self::unregister`]. Only [`Registration::new`] calls it.
+    fn register(this: &Arc<T>, dev: &Device<Bound>, config: &Config) -> Result {
         let vd = this.video_device();
+        if vd
+            .state
+            .compare_exchange(UNUSED, CLAIMED, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return Err(EBUSY);
+        }
         let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
         let v4l2_dev = vd.v4l2_dev.get();
         let vdev = vd.vdev.get();
-        let queue = vd.queue.get();
+        let queue = vd.queue.vb2.get();
         let state = Arc::as_ptr(this).cast_mut().cast::<core::ffi::c_void>();
-        // SAFETY: the objects are zeroed and pinned inside `this` (not yet
-        // registered: `registered` is clear, and `register` is called once
-        // per state); `dev` is bound. The tables are `'static` consts
+        // SAFETY: the objects are zeroed and pinned inside `this`, never
+        // registered before (`state` was `UNUSED`, and is `CLAIMED` from
+        // now on: no other call gets here for them); `dev` is bound (the
+        // `Bound` context) for the call. The tables are `'static` consts
         // built for `T`. The `Arc` reference leaked here is released by
         // `release`, when the last user of the v4l2_device is gone.
         unsafe {
@@ -162,7 +195,7 @@ impl<T: Driver> VideoDevice<T> {
             (*queue).mem_ops = &raw::vb2_dma_contig_memops;
             (*queue).timestamp_flags = raw::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
             (*queue).min_queued_buffers = config.min_queued_buffers;
-            (*queue).max_num_buffers = config.max_num_buffers;
+            (*queue).max_num_buffers = config.max_num_buffers.min(MAX_BUFFERS);
             (*queue).lock = vd.lock.get().cast();
             if let Err(e) = kernel::error::to_result(raw::vb2_queue_init(queue)) {
                 raw::v4l2_device_unregister(v4l2_dev);
@@ -193,20 +226,23 @@ impl<T: Driver> VideoDevice<T> {
                 return Err(e);
             }
         }
-        vd.registered.store(true, Ordering::Release);
+        vd.state.store(LIVE, Ordering::Release);
         Ok(())
     }
 
     /// Unregisters the video node (stopping a stream: vb2 calls
     /// `stop_streaming`) and the `v4l2_device`. The state's reference goes
-    /// with the last open file. Does nothing unless registered.
-    pub fn unregister(&self) {
-        if !self.registered.load(Ordering::Acquire) {
-            return;
-        }
-        // SAFETY: registered (type invariant); `vb2_video_unregister_device`
-        // stops streaming and releases the queue of an open file. Called
-        // once: the driver's unbind path.
+    /// with the last open file.
+    ///
+    /// # Safety
+    ///
+    /// The objects were registered by [`Self::register`] (`state` is
+    /// `LIVE`) and this is the one call for them (the drop of the
+    /// [`Registration`] that registered them).
+    unsafe fn unregister(&self) {
+        // SAFETY: registered, unregistered once (the contract);
+        // `vb2_video_unregister_device` stops streaming and releases the
+        // queue of an open file.
         unsafe {
             raw::vb2_video_unregister_device(self.vdev.get());
             raw::v4l2_device_unregister(self.v4l2_dev.get());
@@ -218,7 +254,7 @@ impl<T: Driver> VideoDevice<T> {
     /// ([`super::SRC_CH_RESOLUTION`]) to every file subscribed to it. Any
     /// context, interrupts included; nothing before registration.
     pub fn source_change(&self, changes: u32) {
-        if !self.registered.load(Ordering::Acquire) {
+        if self.state.load(Ordering::Acquire) != LIVE {
             return;
         }
         let mut ev: raw::v4l2_event = pin_init::zeroed();
@@ -290,5 +326,54 @@ impl<T: Driver> VideoDevice<T> {
             raw::v4l2_ctrl_handler_free((*vd).ctrls.get());
             drop(Arc::<T>::from_raw(state.cast::<T>()));
         }
+    }
+}
+
+/// The registration of a driver's [`VideoDevice`], as
+/// `kernel::miscdevice::MiscDeviceRegistration`: registered in its
+/// pin-initializer from a bound device, unregistered when dropped
+/// ([`PinnedDrop`]). A `VideoDevice` is registered by at most one
+/// `Registration` in its life (a second one fails with `EBUSY`), and only
+/// that one unregisters it, once: no safe sequence of calls registers
+/// twice, unregisters twice or releases the objects early.
+///
+/// # Invariants
+///
+/// `state`'s video device was registered by this `Registration`.
+#[pin_data(PinnedDrop)]
+pub struct Registration<T: Driver> {
+    state: Arc<T>,
+}
+
+impl<T: Driver> Registration<T> {
+    /// Registers the video device of `state` on `dev` with `config`.
+    /// Keep it with the device's binding: dropping it (at the latest when
+    /// `dev` unbinds) unregisters the node and stops a stream.
+    pub fn new<'a>(
+        state: Arc<T>,
+        dev: &'a Device<Bound>,
+        config: &'a Config,
+    ) -> impl PinInit<Self, Error> + 'a {
+        // INVARIANT: registered by the initializer, or it fails.
+        try_pin_init!(Registration {
+            state: {
+                VideoDevice::register(&state, dev, config)?;
+                state
+            },
+        }? Error)
+    }
+
+    /// The driver state.
+    pub fn state(&self) -> &Arc<T> {
+        &self.state
+    }
+}
+
+#[pinned_drop]
+impl<T: Driver> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: registered by this `Registration` (type invariant), which
+        // drops once.
+        unsafe { self.state.video_device().unregister() };
     }
 }

@@ -8,7 +8,6 @@ use core::ffi::{c_int, c_uint, c_void};
 use kernel::error::VTABLE_DEFAULT_ERROR;
 use kernel::prelude::*;
 
-use super::device::Driver;
 use super::dv::{DvTimings, DvTimingsCap};
 use super::{copy_str, raw, to_c};
 
@@ -151,6 +150,41 @@ pub struct PixFormat {
     pub bytesperline: u32,
     /// Bytes of a whole image.
     pub sizeimage: u32,
+    /// The colorimetry, the driver's choice.
+    pub colorimetry: Colorimetry,
+}
+
+/// The colorimetry of a format (colorspace, Y'CbCr encoding,
+/// quantization, transfer function): the driver says what its source
+/// sends; the layer forces nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Colorimetry {
+    /// `V4L2_COLORSPACE_*`.
+    pub colorspace: u32,
+    /// `V4L2_YCBCR_ENC_*`.
+    pub ycbcr_enc: u32,
+    /// `V4L2_QUANTIZATION_*`.
+    pub quantization: u32,
+    /// `V4L2_XFER_FUNC_*`.
+    pub xfer_func: u32,
+}
+
+impl Colorimetry {
+    /// sRGB, full range: computer (IT) RGB.
+    pub const SRGB: Colorimetry = Colorimetry {
+        colorspace: raw::v4l2_colorspace_V4L2_COLORSPACE_SRGB,
+        ycbcr_enc: raw::v4l2_ycbcr_encoding_V4L2_YCBCR_ENC_601,
+        quantization: raw::v4l2_quantization_V4L2_QUANTIZATION_FULL_RANGE,
+        xfer_func: raw::v4l2_xfer_func_V4L2_XFER_FUNC_SRGB,
+    };
+    /// Rec. 709, limited range: Y'CbCr of a CE-timing (HD) HDMI source
+    /// by default (CTA-861).
+    pub const REC709_LIMITED: Colorimetry = Colorimetry {
+        colorspace: raw::v4l2_colorspace_V4L2_COLORSPACE_REC709,
+        ycbcr_enc: raw::v4l2_ycbcr_encoding_V4L2_YCBCR_ENC_709,
+        quantization: raw::v4l2_quantization_V4L2_QUANTIZATION_LIM_RANGE,
+        xfer_func: raw::v4l2_xfer_func_V4L2_XFER_FUNC_709,
+    };
 }
 
 impl PixFormat {
@@ -161,11 +195,18 @@ impl PixFormat {
             pixelformat: p.pixelformat,
             bytesperline: p.bytesperline,
             sizeimage: p.sizeimage,
+            colorimetry: Colorimetry {
+                colorspace: p.colorspace,
+                // SAFETY: both members of the union are `u32`s.
+                ycbcr_enc: unsafe { p.__bindgen_anon_1.ycbcr_enc },
+                quantization: p.quantization,
+                xfer_func: p.xfer_func,
+            },
         }
     }
 
-    /// Writes the format back: progressive (`V4L2_FIELD_NONE`), sRGB, no
-    /// private data or flags.
+    /// Writes the format back: progressive (`V4L2_FIELD_NONE`), the
+    /// driver's colorimetry, no private data or flags.
     pub(crate) fn to_raw(self, p: &mut raw::v4l2_pix_format) {
         p.width = self.width;
         p.height = self.height;
@@ -173,12 +214,12 @@ impl PixFormat {
         p.field = raw::v4l2_field_V4L2_FIELD_NONE;
         p.bytesperline = self.bytesperline;
         p.sizeimage = self.sizeimage;
-        p.colorspace = raw::v4l2_colorspace_V4L2_COLORSPACE_SRGB;
+        p.colorspace = self.colorimetry.colorspace;
         p.priv_ = 0;
         p.flags = 0;
-        p.__bindgen_anon_1.ycbcr_enc = 0;
-        p.quantization = 0;
-        p.xfer_func = 0;
+        p.__bindgen_anon_1.ycbcr_enc = self.colorimetry.ycbcr_enc;
+        p.quantization = self.colorimetry.quantization;
+        p.xfer_func = self.colorimetry.xfer_func;
     }
 }
 
@@ -297,10 +338,10 @@ impl Subscription<'_> {
     }
 }
 
-/// The tables of a [`Driver`], built at compile time.
+/// The tables of an [`IoctlOps`] implementation, built at compile time.
 pub(crate) struct Tables<T>(core::marker::PhantomData<T>);
 
-impl<T: Driver> Tables<T> {
+impl<T: IoctlOps> Tables<T> {
     pub(crate) const FOPS: raw::v4l2_file_operations = raw::v4l2_file_operations {
         owner: kernel::module::this_module::<<T as IoctlOps>::OwnerModule>()
             .as_ptr()
@@ -414,7 +455,7 @@ impl<T: Driver> Tables<T> {
 ///
 /// `file` is an open file of a video device registered by
 /// [`super::VideoDevice::register`] for a `T`.
-unsafe fn state<'a, T: Driver>(file: *mut raw::file) -> &'a T {
+unsafe fn state<'a, T: IoctlOps>(file: *mut raw::file) -> &'a T {
     // SAFETY: per the contract, the drvdata of the file's video device is
     // the `T` it was registered for, kept alive (a reference of its `Arc`)
     // until the v4l2_device's release, after the last file closed.
@@ -435,7 +476,7 @@ unsafe fn state<'a, T: Driver>(file: *mut raw::file) -> &'a T {
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn querycap<T: Driver>(
+unsafe extern "C" fn querycap<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     cap: *mut raw::v4l2_capability,
@@ -450,7 +491,7 @@ unsafe extern "C" fn querycap<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn enum_fmt_vid_cap<T: Driver>(
+unsafe extern "C" fn enum_fmt_vid_cap<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     f: *mut raw::v4l2_fmtdesc,
@@ -490,7 +531,7 @@ macro_rules! fmt_callbacks {
             /// # Safety
             ///
             /// See the contract of the callbacks above.
-            unsafe extern "C" fn $name<T: Driver>(
+            unsafe extern "C" fn $name<T: IoctlOps>(
                 file: *mut raw::file,
                 _fh: *mut c_void,
                 f: *mut raw::v4l2_format,
@@ -510,7 +551,7 @@ fmt_callbacks!(g_fmt_vid_cap, try_fmt_vid_cap, s_fmt_vid_cap);
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn enum_framesizes<T: Driver>(
+unsafe extern "C" fn enum_framesizes<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     fs: *mut raw::v4l2_frmsizeenum,
@@ -528,7 +569,7 @@ unsafe extern "C" fn enum_framesizes<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn enum_input<T: Driver>(
+unsafe extern "C" fn enum_input<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     input: *mut raw::v4l2_input,
@@ -543,7 +584,7 @@ unsafe extern "C" fn enum_input<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn g_input<T: Driver>(
+unsafe extern "C" fn g_input<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     i: *mut c_uint,
@@ -558,7 +599,7 @@ unsafe extern "C" fn g_input<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn s_input<T: Driver>(
+unsafe extern "C" fn s_input<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     i: c_uint,
@@ -577,7 +618,7 @@ macro_rules! dv_timings_callbacks {
             /// # Safety
             ///
             /// See the contract of the callbacks above.
-            unsafe extern "C" fn $name<T: Driver>(
+            unsafe extern "C" fn $name<T: IoctlOps>(
                 file: *mut raw::file,
                 _fh: *mut c_void,
                 timings: *mut raw::v4l2_dv_timings,
@@ -597,7 +638,7 @@ dv_timings_callbacks!(query_dv_timings, g_dv_timings);
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn s_dv_timings<T: Driver>(
+unsafe extern "C" fn s_dv_timings<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     timings: *mut raw::v4l2_dv_timings,
@@ -613,7 +654,7 @@ unsafe extern "C" fn s_dv_timings<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn enum_dv_timings<T: Driver>(
+unsafe extern "C" fn enum_dv_timings<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     e: *mut raw::v4l2_enum_dv_timings,
@@ -634,7 +675,7 @@ unsafe extern "C" fn enum_dv_timings<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn dv_timings_cap<T: Driver>(
+unsafe extern "C" fn dv_timings_cap<T: IoctlOps>(
     file: *mut raw::file,
     _fh: *mut c_void,
     cap: *mut raw::v4l2_dv_timings_cap,
@@ -652,7 +693,7 @@ unsafe extern "C" fn dv_timings_cap<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn subscribe_event<T: Driver>(
+unsafe extern "C" fn subscribe_event<T: IoctlOps>(
     fh: *mut raw::v4l2_fh,
     sub: *const raw::v4l2_event_subscription,
 ) -> c_int {

@@ -37,10 +37,10 @@ mod ioctl;
 mod tests;
 mod vb2;
 
-pub use device::{Config, Driver, VideoDevice};
+pub use device::{Config, Driver, Registration, VideoDevice};
 pub use dv::{BtCap, DvTimings, DvTimingsCap};
-pub use ioctl::{Capability, FrameSize, Input, IoctlOps, PixFormat, Subscription};
-pub use vb2::{Buffer, BufferRef, PlaneSizes, QueueOps, State};
+pub use ioctl::{Capability, Colorimetry, FrameSize, Input, IoctlOps, PixFormat, Subscription};
+pub use vb2::{BufferRef, Completion, DmaTarget, PlaneSizes, Queue, QueueOps, MAX_BUFFERS};
 
 use kernel::prelude::*;
 

@@ -9,7 +9,7 @@ use kernel::prelude::*;
 use super::device::Driver;
 use super::dv::BtCap;
 use super::ioctl::Tables;
-use super::vb2::Vb2Table;
+use super::vb2::{State, Vb2Table};
 use super::*;
 
 /// A driver with the least: QUERYCAP, G_INPUT and the required queue ops.
@@ -33,10 +33,8 @@ impl QueueOps for Minimal {
     fn queue_setup(&self, _n: &mut u32, _p: &mut PlaneSizes<'_>) -> Result {
         Ok(())
     }
-    fn buf_queue(&self, buf: Buffer) {
-        buf.error();
-    }
-    fn start_streaming(&self, _count: u32) -> Result {
+    fn arm(&self, _target: DmaTarget) {}
+    fn start_streaming(&self, _first: Option<DmaTarget>) -> Result {
         Ok(())
     }
     fn stop_streaming(&self) {}
@@ -74,10 +72,8 @@ impl QueueOps for Receiver {
     fn buf_prepare(&self, _buf: &BufferRef) -> Result {
         Ok(())
     }
-    fn buf_queue(&self, buf: Buffer) {
-        buf.error();
-    }
-    fn start_streaming(&self, _count: u32) -> Result {
+    fn arm(&self, _target: DmaTarget) {}
+    fn start_streaming(&self, _first: Option<DmaTarget>) -> Result {
         Ok(())
     }
     fn stop_streaming(&self) {}
@@ -165,7 +161,7 @@ mod v4l2_tests {
     }
 
     #[test]
-    fn pix_format_written_progressive_srgb() {
+    fn pix_format_written_progressive_with_drivers_colorimetry() {
         let mut p: raw::v4l2_pix_format = pin_init::zeroed();
         p.priv_ = 0xfeed_fe11;
         p.field = raw::v4l2_field_V4L2_FIELD_INTERLACED;
@@ -175,6 +171,7 @@ mod v4l2_tests {
             pixelformat: 0x5659_5559,
             bytesperline: 640,
             sizeimage: 640 * 240,
+            colorimetry: Colorimetry::REC709_LIMITED,
         };
         f.to_raw(&mut p);
         assert_eq!(
@@ -182,7 +179,11 @@ mod v4l2_tests {
             (320, 240, 640, 153600)
         );
         assert_eq!(p.field, raw::v4l2_field_V4L2_FIELD_NONE);
-        assert_eq!(p.colorspace, raw::v4l2_colorspace_V4L2_COLORSPACE_SRGB);
+        assert_eq!(p.colorspace, raw::v4l2_colorspace_V4L2_COLORSPACE_REC709);
+        assert_eq!(
+            p.quantization,
+            raw::v4l2_quantization_V4L2_QUANTIZATION_LIM_RANGE
+        );
         assert_eq!(p.priv_, 0);
     }
 
@@ -269,6 +270,38 @@ mod v4l2_tests {
         let mut t = DvTimings::from_raw(other);
         assert!(!CAP.valid(&t) && !CAP.find(&mut t, 0));
         assert_eq!(CAP.size_limits(), ((320, 1920), (240, 1080)));
+        Ok(())
+    }
+
+    /// The driver-side queue completes, arms and rearms only while
+    /// capturing (between the layer's start and stop), and a zeroed vb2
+    /// queue is not busy.
+    #[test]
+    fn queue_completes_only_while_capturing() -> Result {
+        let q = KBox::pin_init(Queue::new(), GFP_KERNEL)?;
+        let mut armed = 0;
+        assert!(!q.is_busy());
+        assert!(!q.is_capturing());
+        assert_eq!(
+            q.complete_active(1, 2, 3, |_| armed += 1),
+            Completion::Stopped
+        );
+        assert_eq!(q.start(), None);
+        assert!(q.is_capturing());
+        assert_eq!(
+            q.complete_active(1, 2, 3, |_| armed += 1),
+            Completion::NoBuffer
+        );
+        q.stop();
+        assert!(!q.is_capturing());
+        assert_eq!(
+            q.complete_active(1, 2, 3, |_| armed += 1),
+            Completion::Stopped
+        );
+        q.rearm_active(|_| armed += 1);
+        q.drain(State::Error);
+        assert_eq!(q.owned(), 0);
+        assert_eq!(armed, 0);
         Ok(())
     }
 }

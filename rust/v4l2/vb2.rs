@@ -7,15 +7,34 @@ use core::ffi::{c_int, c_uint};
 use core::ptr::NonNull;
 use kernel::error::VTABLE_DEFAULT_ERROR;
 use kernel::prelude::*;
+use kernel::sync::SpinLockIrq;
 use kernel::types::Opaque;
 
-use super::device::Driver;
 use super::{raw, to_c};
+
+/// Most buffers a queue holds (`VB2_MAX_FRAME`): the driver-side ring has
+/// room for all of them, so a queued buffer always finds a slot.
+pub const MAX_BUFFERS: u32 = 32;
+
+/// Where the hardware writes a buffer: plane 0's bus address and length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DmaTarget {
+    /// Bus address (`vb2_dma_contig_plane_dma_addr`).
+    pub addr: u64,
+    /// Plane length in bytes.
+    pub len: u32,
+}
 
 /// The vb2 queue callbacks of a driver, called by vb2 with the driver's
 /// state (the queue's `drv_priv`). Buffers are single-planar and
-/// dma-contig. vb2 serialises the callbacks other than `buf_queue`'s
-/// completions with the queue lock.
+/// dma-contig. vb2 serialises the callbacks with the queue lock.
+///
+/// The driver never holds a buffer: the layer keeps the buffers vb2 hands
+/// over in the [`Queue`] (queued, then the one active buffer the hardware
+/// writes), and the driver reaches them only through the `Queue`'s
+/// methods, which give back a [`DmaTarget`] (an address), never a handle.
+/// The layer gives every buffer back itself when streaming stops or fails
+/// to start.
 #[vtable]
 pub trait QueueOps: Sized + Send + Sync + 'static {
     /// REQBUFS/CREATE_BUFS: `num_buffers` asked for (the driver may change
@@ -40,22 +59,25 @@ pub trait QueueOps: Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// vb2 hands a buffer to the driver, which gives it back once through
-    /// [`Buffer::done`] or [`Buffer::error`].
-    fn buf_queue(&self, buf: Buffer);
+    /// A buffer became the active one while capturing, queued to an idle
+    /// engine: give `target` to the hardware. Called with the queue's
+    /// spinlock held (interrupts off): must not sleep.
+    fn arm(&self, target: DmaTarget);
 
-    /// Streaming starts with `count` buffers queued. On an error every
-    /// buffer the driver holds must go back with [`State::Queued`].
-    fn start_streaming(&self, count: u32) -> Result;
+    /// Streaming starts; `first` is the active buffer, if one was queued.
+    /// On an error the layer gives every buffer back queued.
+    fn start_streaming(&self, first: Option<DmaTarget>) -> Result;
 
-    /// Streaming stops: when this returns, every buffer the driver held has
-    /// gone back (in [`State::Error`]) and none is completed any more.
+    /// Streaming stops. The layer stopped completions before the call
+    /// ([`Queue::complete_active`] does nothing from then on) and gives
+    /// every buffer back after it returns: the driver stops the hardware
+    /// writing into them.
     fn stop_streaming(&self);
 }
 
-/// The state a buffer goes back to vb2 in.
+/// The state a buffer goes back to vb2 in (the layer decides it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     /// Filled: userspace dequeues it.
     Done,
     /// Failed or cancelled: dequeued with V4L2_BUF_FLAG_ERROR (or dropped
@@ -141,64 +163,62 @@ impl BufferRef {
     }
 }
 
-/// A buffer vb2 handed to the driver (`buf_queue`) and not yet given
-/// back. Its only exits are [`Buffer::done`] and [`Buffer::error`]
-/// (dropping it is `error`), each consuming it: a buffer goes back to vb2
-/// exactly once.
+/// A buffer vb2 handed to the driver side (`buf_queue`) and not yet given
+/// back: private to the layer, kept in a [`Queue`]. Its only exit is
+/// [`Buffer::done`], which consumes it (dropping it gives it back failed):
+/// a buffer goes back to vb2 exactly once.
 ///
 /// # Invariants
 ///
 /// `vb` is a buffer of a dma-contig queue that vb2 passed to `buf_queue`,
-/// owned by the driver (vb2 keeps it alive and does not touch it until
-/// `vb2_buffer_done`), with one plane.
-pub struct Buffer {
+/// owned by the driver side (vb2 keeps it alive and does not touch it
+/// until `vb2_buffer_done`), with one plane.
+struct Buffer {
     vb: NonNull<raw::vb2_buffer>,
 }
 
 // SAFETY: a driver-owned vb2 buffer may be filled and completed from any
 // context (`vb2_buffer_done` is interrupt safe); `Buffer` is not `Clone`,
-// so one context at a time holds it. It is not `Sync`: a shared reference
-// can set the payload.
+// so one context at a time holds it.
 unsafe impl Send for Buffer {}
 
-impl core::ops::Deref for Buffer {
-    type Target = BufferRef;
-
-    fn deref(&self) -> &BufferRef {
+impl Buffer {
+    fn as_ref(&self) -> &BufferRef {
         // SAFETY: live while owned (type invariant).
         unsafe { BufferRef::from_raw(self.vb.as_ptr()) }
     }
-}
 
-impl Buffer {
-    /// Plane 0's bus address (`vb2_dma_contig_plane_dma_addr`); None when
-    /// vb2 gave the buffer no memory.
-    pub fn dma_addr(&self) -> Option<u64> {
+    /// Where the hardware writes it; None when vb2 gave it no memory.
+    fn target(&self) -> Option<DmaTarget> {
         // SAFETY: a live buffer of a dma-contig queue (type invariant):
         // the plane cookie points at the plane's `dma_addr_t`.
-        unsafe {
+        let addr = unsafe {
             let cookie =
                 raw::vb2_plane_cookie(self.vb.as_ptr(), 0).cast::<kernel::bindings::dma_addr_t>();
             (!cookie.is_null()).then(|| *cookie)
-        }
+        }?;
+        Some(DmaTarget {
+            addr,
+            len: self.as_ref().plane_size(),
+        })
     }
 
     /// Gives the buffer back in `state`.
-    pub fn done(self, state: State) {
+    fn done(self, state: State) {
         let vb = self.vb.as_ptr();
         core::mem::forget(self);
-        // SAFETY: owned by the driver (type invariant), given back once:
-        // `self` is consumed and its drop skipped.
+        // SAFETY: owned (type invariant), given back once: `self` is
+        // consumed and its drop skipped.
         unsafe { raw::vb2_buffer_done(vb, state.into_raw()) };
     }
 
     /// Gives the buffer back filled: frame `sequence`, progressive,
     /// `bytes` of payload, captured at `timestamp_ns` (monotonic).
-    pub fn complete(self, sequence: u32, bytes: u32, timestamp_ns: u64) {
-        self.set_payload(bytes);
+    fn complete(self, sequence: u32, bytes: u32, timestamp_ns: u64) {
+        self.as_ref().set_payload(bytes);
         let vb = self.vb.as_ptr();
-        // SAFETY: owned by the driver (type invariant); the queue's buffers
-        // are `vb2_v4l2_buffer`s (`buf_struct_size`, set at registration),
+        // SAFETY: owned (type invariant); the queue's buffers are
+        // `vb2_v4l2_buffer`s (`buf_struct_size`, set at registration),
         // whose first field is the `vb2_buffer`.
         unsafe {
             let vbuf = vb.cast::<raw::vb2_v4l2_buffer>();
@@ -208,28 +228,234 @@ impl Buffer {
         }
         self.done(State::Done);
     }
-
-    /// Gives the buffer back failed.
-    pub fn error(self) {
-        self.done(State::Error);
-    }
 }
 
 impl Drop for Buffer {
-    /// A buffer the driver lets go of goes back failed: never lost.
+    /// A buffer let go of goes back failed: never lost.
     fn drop(&mut self) {
-        // SAFETY: owned by the driver (type invariant); `done` and
-        // `complete` skip this drop, so this is the one give-back.
+        // SAFETY: owned (type invariant); `done` skips this drop, so this
+        // is the one give-back.
         unsafe {
             raw::vb2_buffer_done(self.vb.as_ptr(), raw::vb2_buffer_state_VB2_BUF_STATE_ERROR)
         };
     }
 }
 
-/// The `vb2_ops` of a [`Driver`], built at compile time.
+/// The buffers of the driver side: queued by userspace in order, and the
+/// active one the hardware writes; `capturing` between start and stop.
+struct Ring {
+    ring: [Option<Buffer>; MAX_BUFFERS as usize],
+    head: usize,
+    len: usize,
+    active: Option<Buffer>,
+    capturing: bool,
+}
+
+impl Ring {
+    const fn new() -> Self {
+        Ring {
+            ring: [const { None }; MAX_BUFFERS as usize],
+            head: 0,
+            len: 0,
+            active: None,
+            capturing: false,
+        }
+    }
+
+    fn push(&mut self, vb: Buffer) -> core::result::Result<(), Buffer> {
+        if self.len >= self.ring.len() {
+            return Err(vb);
+        }
+        let slot = (self.head + self.len) % self.ring.len();
+        self.ring[slot] = Some(vb);
+        self.len += 1;
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Option<Buffer> {
+        if self.len == 0 {
+            return None;
+        }
+        let vb = self.ring[self.head].take();
+        self.head = (self.head + 1) % self.ring.len();
+        self.len -= 1;
+        vb
+    }
+}
+
+/// What [`Queue::complete_active`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Completion {
+    /// The active buffer went back filled.
+    Completed,
+    /// Capturing, but no buffer was active: the frame had nowhere to go.
+    NoBuffer,
+    /// Not capturing (stopped, or stopping): nothing was touched.
+    Stopped,
+}
+
+/// The vb2 queue of a video device and its driver-side buffers.
+///
+/// The layer owns every buffer vb2 hands over: `buf_queue` puts it here,
+/// the driver moves the queue on with [`Queue::complete_active`] (and
+/// [`Queue::rearm_active`]), and the layer gives all of them back when
+/// streaming stops or fails to start, before vb2 regains control. A
+/// buffer is completed only between start and stop (`capturing`, under
+/// the spinlock, cleared by the layer before `stop_streaming` runs) and
+/// inside the spinlock, so once the layer drained the ring nothing can
+/// reach a buffer any more: no buffer handle outlives `stop_streaming`.
+///
+/// # Invariants
+///
+/// `vb2` is initialised by [`super::VideoDevice`]'s registration (before
+/// that, `vb2_is_busy` reads a zeroed queue: not busy).
+#[pin_data]
+pub struct Queue {
+    #[pin]
+    pub(crate) vb2: Opaque<raw::vb2_queue>,
+    #[pin]
+    bufs: SpinLockIrq<Ring>,
+}
+
+// SAFETY: the vb2 queue is used through vb2 under its lock; the ring is
+// behind a spinlock; `Buffer` is `Send`.
+unsafe impl Send for Queue {}
+// SAFETY: as above.
+unsafe impl Sync for Queue {}
+
+impl Queue {
+    pub(super) fn new() -> impl PinInit<Self> {
+        pin_init!(Queue {
+            vb2: Opaque::zeroed(),
+            bufs <- kernel::new_spinlock_irq!(Ring::new(), "v4l2_buffers"),
+        })
+    }
+
+    /// `vb2_is_busy`: buffers are allocated on the queue (REQBUFS or
+    /// CREATE_BUFS of any memory type, DMABUF included), so the format
+    /// must not change. Exact under the queue lock, which every ioctl
+    /// holds.
+    pub fn is_busy(&self) -> bool {
+        // SAFETY: the queue lives as long as `self`; `is_busy_raw` reads
+        // the bitfield through the pointer without making a reference.
+        unsafe { raw::vb2_queue::is_busy_raw(self.vb2.get()) != 0 }
+    }
+
+    /// Buffers the driver side holds now (queued plus active).
+    pub fn owned(&self) -> usize {
+        let b = self.bufs.lock();
+        b.len + usize::from(b.active.is_some())
+    }
+
+    /// True between the start and the stop of streaming.
+    pub fn is_capturing(&self) -> bool {
+        self.bufs.lock().capturing
+    }
+
+    /// The hardware filled the active buffer: while capturing, gives it
+    /// back as frame `sequence` with `bytes` of payload taken at
+    /// `timestamp_ns`, and makes the next queued buffer active, giving its
+    /// target to `arm` (called with the spinlock held: must not sleep).
+    /// Does nothing once streaming stops.
+    pub fn complete_active(
+        &self,
+        sequence: u32,
+        bytes: u32,
+        timestamp_ns: u64,
+        arm: impl FnOnce(DmaTarget),
+    ) -> Completion {
+        let mut b = self.bufs.lock();
+        if !b.capturing {
+            return Completion::Stopped;
+        }
+        let done = b.active.take();
+        if let Some(next) = b.pop() {
+            if let Some(t) = next.target() {
+                arm(t);
+            }
+            b.active = Some(next);
+        }
+        match done {
+            Some(done) => {
+                // Inside the lock: the drain at stop cannot miss it.
+                done.complete(sequence, bytes, timestamp_ns);
+                Completion::Completed
+            }
+            None => Completion::NoBuffer,
+        }
+    }
+
+    /// While capturing, gives the active buffer's target to `arm` again
+    /// (the hardware gave up on a frame; called with the spinlock held).
+    pub fn rearm_active(&self, arm: impl FnOnce(DmaTarget)) {
+        let b = self.bufs.lock();
+        if b.capturing {
+            if let Some(t) = b.active.as_ref().and_then(Buffer::target) {
+                arm(t);
+            }
+        }
+    }
+
+    /// A buffer from vb2: active (and armed) when capturing with none
+    /// active, else queued.
+    fn push<T: QueueOps>(&self, t: &T, vb: Buffer) {
+        let mut b = self.bufs.lock();
+        if b.capturing && b.active.is_none() {
+            if let Some(target) = vb.target() {
+                t.arm(target);
+            }
+            b.active = Some(vb);
+        } else if let Err(vb) = b.push(vb) {
+            // The ring holds MAX_BUFFERS, the queue's limit: cannot
+            // happen; give it back rather than lose it.
+            vb.done(State::Error);
+        }
+    }
+
+    /// Streaming starts: the first queued buffer becomes active.
+    pub(super) fn start(&self) -> Option<DmaTarget> {
+        let mut b = self.bufs.lock();
+        b.capturing = true;
+        b.active = b.pop();
+        b.active.as_ref().and_then(Buffer::target)
+    }
+
+    /// No completion from here on.
+    pub(super) fn stop(&self) {
+        self.bufs.lock().capturing = false;
+    }
+
+    /// Gives every buffer back in `state` (capturing is off).
+    pub(super) fn drain(&self, state: State) {
+        loop {
+            let vb = {
+                let mut b = self.bufs.lock();
+                b.capturing = false;
+                match b.active.take() {
+                    Some(vb) => Some(vb),
+                    None => b.pop(),
+                }
+            };
+            let Some(vb) = vb else { break };
+            vb.done(state);
+        }
+    }
+}
+
+/// The queue of a vb2 queue pointer.
+///
+/// # Safety
+///
+/// `q` is the `vb2` field of a live [`Queue`].
+unsafe fn queue_of<'a>(q: *mut raw::vb2_queue) -> &'a Queue {
+    // SAFETY: per the contract.
+    unsafe { &*kernel::container_of!(q.cast::<Opaque<raw::vb2_queue>>(), Queue, vb2) }
+}
+
+/// The `vb2_ops` of a [`QueueOps`] implementation, built at compile time.
 pub(crate) struct Vb2Table<T>(core::marker::PhantomData<T>);
 
-impl<T: Driver> Vb2Table<T> {
+impl<T: QueueOps> Vb2Table<T> {
     pub(crate) const OPS: raw::vb2_ops = raw::vb2_ops {
         queue_setup: Some(queue_setup::<T>),
         buf_init: if T::HAS_BUF_INIT {
@@ -258,24 +484,25 @@ impl<T: Driver> Vb2Table<T> {
 ///
 /// # Safety
 ///
-/// `q` is a queue initialised by [`super::VideoDevice::register`] for a
-/// `T`.
-unsafe fn state<'a, T: Driver>(q: *mut raw::vb2_queue) -> &'a T {
+/// `q` is the queue of a [`Queue`] initialised by the registration of a
+/// [`super::VideoDevice`] for a `T`.
+unsafe fn state<'a, T: QueueOps>(q: *mut raw::vb2_queue) -> &'a T {
     // SAFETY: per the contract, `drv_priv` is the `T`, alive while its
     // queue is (the v4l2_device holds a reference of its `Arc`).
     unsafe { &*(*q).drv_priv.cast::<T>() }
 }
 
 // The callbacks. Each is only put in `Vb2Table<T>::OPS`, the ops of queues
-// registered for a `T`: vb2 calls them with that queue or a live buffer of
-// it (with one plane). That is the safety contract of each.
+// registered for a `T` (the `vb2` field of a `Queue` inside a
+// `VideoDevice<T>`): vb2 calls them with that queue or a live buffer of it
+// (with one plane). That is the safety contract of each.
 
 /// The C callback of [`QueueOps::queue_setup`].
 ///
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn queue_setup<T: Driver>(
+unsafe extern "C" fn queue_setup<T: QueueOps>(
     q: *mut raw::vb2_queue,
     num_buffers: *mut c_uint,
     num_planes: *mut c_uint,
@@ -300,7 +527,7 @@ unsafe extern "C" fn queue_setup<T: Driver>(
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn buf_init<T: Driver>(vb: *mut raw::vb2_buffer) -> c_int {
+unsafe extern "C" fn buf_init<T: QueueOps>(vb: *mut raw::vb2_buffer) -> c_int {
     // SAFETY: see the contract of the callbacks above.
     let (t, b) = unsafe { (state::<T>((*vb).vb2_queue), BufferRef::from_raw(vb)) };
     to_c(t.buf_init(b))
@@ -311,7 +538,7 @@ unsafe extern "C" fn buf_init<T: Driver>(vb: *mut raw::vb2_buffer) -> c_int {
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn buf_cleanup<T: Driver>(vb: *mut raw::vb2_buffer) {
+unsafe extern "C" fn buf_cleanup<T: QueueOps>(vb: *mut raw::vb2_buffer) {
     // SAFETY: see the contract of the callbacks above.
     let (t, b) = unsafe { (state::<T>((*vb).vb2_queue), BufferRef::from_raw(vb)) };
     t.buf_cleanup(b);
@@ -322,41 +549,56 @@ unsafe extern "C" fn buf_cleanup<T: Driver>(vb: *mut raw::vb2_buffer) {
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn buf_prepare<T: Driver>(vb: *mut raw::vb2_buffer) -> c_int {
+unsafe extern "C" fn buf_prepare<T: QueueOps>(vb: *mut raw::vb2_buffer) -> c_int {
     // SAFETY: see the contract of the callbacks above.
     let (t, b) = unsafe { (state::<T>((*vb).vb2_queue), BufferRef::from_raw(vb)) };
     to_c(t.buf_prepare(b))
 }
 
-/// The C callback of [`QueueOps::buf_queue`].
+/// The C callback of `buf_queue`: the buffer goes into the [`Queue`].
 ///
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn buf_queue<T: Driver>(vb: *mut raw::vb2_buffer) {
+unsafe extern "C" fn buf_queue<T: QueueOps>(vb: *mut raw::vb2_buffer) {
     // SAFETY: see the contract of the callbacks above: vb2 hands the
     // buffer over here, which makes the `Buffer` invariant hold (the
-    // queue is dma-contig, see `VideoDevice::register`).
-    let (t, vb) = unsafe { (state::<T>((*vb).vb2_queue), NonNull::new_unchecked(vb)) };
-    t.buf_queue(Buffer { vb });
+    // queue is dma-contig, see the registration); the queue is the `vb2`
+    // field of a `Queue`.
+    let (t, q, vb) = unsafe {
+        let q = (*vb).vb2_queue;
+        (state::<T>(q), queue_of(q), NonNull::new_unchecked(vb))
+    };
+    q.push(t, Buffer { vb });
 }
 
-/// The C callback of [`QueueOps::start_streaming`].
+/// The C callback of [`QueueOps::start_streaming`]: on an error every
+/// buffer goes back queued, as vb2 requires.
 ///
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn start_streaming<T: Driver>(q: *mut raw::vb2_queue, count: c_uint) -> c_int {
+unsafe extern "C" fn start_streaming<T: QueueOps>(q: *mut raw::vb2_queue, _count: c_uint) -> c_int {
     // SAFETY: see the contract of the callbacks above.
-    to_c(unsafe { state::<T>(q) }.start_streaming(count))
+    let (t, queue) = unsafe { (state::<T>(q), queue_of(q)) };
+    let first = queue.start();
+    let r = t.start_streaming(first);
+    if r.is_err() {
+        queue.drain(State::Queued);
+    }
+    to_c(r)
 }
 
-/// The C callback of [`QueueOps::stop_streaming`].
+/// The C callback of [`QueueOps::stop_streaming`]: completions stop
+/// before the driver's stop, every buffer goes back failed after it.
 ///
 /// # Safety
 ///
 /// See the contract of the callbacks above.
-unsafe extern "C" fn stop_streaming<T: Driver>(q: *mut raw::vb2_queue) {
+unsafe extern "C" fn stop_streaming<T: QueueOps>(q: *mut raw::vb2_queue) {
     // SAFETY: see the contract of the callbacks above.
-    unsafe { state::<T>(q) }.stop_streaming();
+    let (t, queue) = unsafe { (state::<T>(q), queue_of(q)) };
+    queue.stop();
+    t.stop_streaming();
+    queue.drain(State::Error);
 }

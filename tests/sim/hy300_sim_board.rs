@@ -38,6 +38,9 @@
 //! for the co-processor (`tests/vm/tvcap.sh` checks their enable counts).
 //! With `tvcap_not_ready=1` the node has `hy300,not-ready`: the simulated
 //! block never becomes ready, so the probe must fail with ETIMEDOUT.
+//! With `tvcap_slow_irq_enable=1` it has `hy300,slow-irq-enable`: the
+//! block takes 2 s over the probe's interrupt enable (the registration
+//! window of `tests/vm/tvcap.sh`).
 //! With `tvcap_device_node=1`, also the device's own node
 //! (`allwinner,sun50i-h713-tvcap`) without the clocks and reset a QEMU
 //! guest cannot provide: the device backend's probe must fail cleanly.
@@ -76,6 +79,10 @@ module! {
         tvcap_not_ready: bool {
             default: false,
             description: "The simulated TV capture block never becomes ready (probe fails)",
+        },
+        tvcap_slow_irq_enable: bool {
+            default: false,
+            description: "The simulated TV capture block takes 2 s over the probe's interrupt enable",
         },
     },
 }
@@ -299,7 +306,8 @@ const TVCAP_DEVICE_NODE: NodeSpec = NodeSpec {
 
 /// What the capture block's node needs besides its `NodeSpec`: marked
 /// populated, so that the OF core creates no device for it (it has none
-/// before it is attached); `hy300,not-ready` with `tvcap_not_ready=1`.
+/// before it is attached); `hy300,not-ready` with `tvcap_not_ready=1`,
+/// `hy300,slow-irq-enable` with `tvcap_slow_irq_enable=1`.
 fn tvcap_node(changeset: &mut bindings::of_changeset, np: *mut bindings::device_node) -> Result {
     // SAFETY: `np` was created by `changeset` and is not attached yet:
     // nobody else sees its flags.
@@ -308,6 +316,16 @@ fn tvcap_node(changeset: &mut bindings::of_changeset, np: *mut bindings::device_
         // SAFETY: `np` belongs to `changeset`; the name is NUL-terminated.
         kernel::error::to_result(unsafe {
             bindings::of_changeset_add_prop_bool(changeset, np, c"hy300,not-ready".as_char_ptr())
+        })?;
+    }
+    if module_parameters::tvcap_slow_irq_enable.value() {
+        // SAFETY: as above.
+        kernel::error::to_result(unsafe {
+            bindings::of_changeset_add_prop_bool(
+                changeset,
+                np,
+                c"hy300,slow-irq-enable".as_char_ptr(),
+            )
         })?;
     }
     Ok(())

@@ -4,6 +4,8 @@
 //! [`TvtopIo`] on the typed registers of [`crate::regs`] and used unchanged
 //! with every backend.
 
+#![forbid(unsafe_code)]
+
 use kernel::io::poll::read_poll_timeout;
 use kernel::prelude::*;
 use kernel::time::delay::fsleep;
@@ -182,6 +184,26 @@ pub(crate) fn stop<T: TvtopIo + ?Sized>(io: &T) -> Result {
     io.write_reg(ctrl.with_capture(false).with_dma(false))?;
     io.write_reg(DMA_CTRL::zeroed())?;
     io.write_reg(IRQ_STATUS::from(CAPTURE_IRQS))
+}
+
+/// Poll interval of STATUS.dma_busy at stop.
+const DMA_IDLE_POLL: Delta = Delta::from_micros(500);
+/// How long a stop waits for a frame still in flight: a 1080p frame takes
+/// 16.7 ms at 60 Hz, so 100 ms is six frames.
+pub(crate) const DMA_IDLE_TIMEOUT: Delta = Delta::from_millis(100);
+
+/// Waits (sleeping) until STATUS.dma_busy is clear, after [`stop`]: a
+/// frame still being written must land before its buffer goes back to
+/// user space and before the clocks stop. `ETIMEDOUT` after
+/// [`DMA_IDLE_TIMEOUT`]; another error when the device is gone.
+pub(crate) fn wait_dma_idle<T: TvtopIo + ?Sized>(io: &T) -> Result {
+    read_poll_timeout(
+        || io.read_reg::<STATUS>(),
+        |status: &STATUS| !status.dma_busy().into_bool(),
+        DMA_IDLE_POLL,
+        DMA_IDLE_TIMEOUT,
+    )
+    .map(|_| ())
 }
 
 /// Gives the engine the buffer at bus address `addr` (`len` bytes) for

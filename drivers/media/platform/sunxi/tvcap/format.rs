@@ -2,8 +2,10 @@
 
 //! Capture formats and size negotiation.
 
+#![forbid(unsafe_code)]
+
 /// `v4l2_fourcc(a, b, c, d)`.
-const fn fourcc(code: &[u8; 4]) -> u32 {
+pub(crate) const fn fourcc(code: &[u8; 4]) -> u32 {
     code[0] as u32 | (code[1] as u32) << 8 | (code[2] as u32) << 16 | (code[3] as u32) << 24
 }
 

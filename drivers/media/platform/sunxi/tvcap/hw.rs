@@ -11,6 +11,8 @@
 //! driver: both deliver the block's interrupt through the interrupt line
 //! the probe requests (the device's SPI, or the simulation's irq_sim line).
 
+#![forbid(unsafe_code)]
+
 use kernel::device::Device;
 use kernel::prelude::*;
 

@@ -5,6 +5,8 @@
 //! creation and removal of the capture device. Safe code only: the layer
 //! holds the C edge.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::device::Device;
 use kernel::prelude::*;
@@ -14,20 +16,27 @@ use crate::format::{self, FORMATS};
 use crate::hw::TvtopBackend;
 use crate::regs::STATUS;
 use crate::v4l2::{
-    caps, input_status, io_modes, BtCap, Buffer, BufferRef, Capability, Config, DvTimings,
-    DvTimingsCap, FrameSize, Input, IoctlOps, PixFormat, PlaneSizes, QueueOps, Subscription,
-    VideoDevice,
+    caps, input_status, io_modes, BtCap, BufferRef, Capability, Colorimetry, Config, DmaTarget,
+    DvTimings, DvTimingsCap, FrameSize, Input, IoctlOps, PixFormat, PlaneSizes, QueueOps,
+    Subscription, VideoDevice,
 };
-use crate::{engine, metrics, Buffers, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
+use crate::{engine, metrics, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
 
 /// The video node.
-const CONFIG: Config = Config {
+pub(crate) const CONFIG: Config = Config {
     name: c"sunxi-tvcap",
     device_caps: caps::VIDEO_CAPTURE | caps::STREAMING | caps::READWRITE,
     io_modes: io_modes::MMAP | io_modes::READ | io_modes::DMABUF,
     min_queued_buffers: 1,
-    max_num_buffers: crate::QUEUE_LIMIT as u32,
+    // vb2's least (VB2_MAX_FRAME); `queue_setup` holds the queue to
+    // MAX_BUFFERS and the budget.
+    max_num_buffers: crate::v4l2::MAX_BUFFERS,
 };
+
+/// The memory budget of a queue: [`MAX_BUFFERS`] images of the largest
+/// format at the largest size (8 x 1080p RGB24: 47.5 MiB). REQBUFS and
+/// CREATE_BUFS both get at most what fits beside the buffers allocated.
+pub(crate) const BUFFER_BUDGET: u64 = MAX_BUFFERS as u64 * (format::MAX_SIZEIMAGE as u64 / 2);
 
 /// The HDMI receiver's DV timings: progressive BT.656/1120 timings of the
 /// CEA-861 and DMT standards within the capture sizes of `format.rs`,
@@ -64,19 +73,21 @@ pub(crate) fn detected_timings(status: STATUS) -> Result<DvTimings> {
     DvTimings::cea861_vic(DETECTED_VIC).ok_or(ERANGE)
 }
 
-/// Creates the capture device of `dev` on `backend`: resets the engine,
-/// connects its interrupt path and registers the video device.
+/// Creates the capture device of `dev` on `backend` and resets the
+/// engine; the probe registers the video device last
+/// ([`crate::v4l2::Registration`]).
 pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc<Tvcap>> {
     let timings = DvTimings::cea861_vic(DETECTED_VIC).ok_or(EINVAL)?;
     let tvcap = Arc::pin_init(
         try_pin_init!(Tvcap {
             video <- VideoDevice::new(),
-            buffers <- kernel::new_spinlock_irq!(Buffers::new(), "tvcap_buffers"),
             format: CurrentFormat::new(format::default_format()),
             timings <- kernel::new_mutex!(timings, "tvcap_timings"),
             streaming: core::sync::atomic::AtomicBool::new(false),
             sequence: core::sync::atomic::AtomicU32::new(0),
             last_frame_ns: core::sync::atomic::AtomicU64::new(0),
+            dma_timeout_logged: core::sync::atomic::AtomicBool::new(false),
+            allocated_bytes: core::sync::atomic::AtomicU64::new(0),
             metrics: metrics::TvcapMetrics::new(),
             hw: backend,
         }? Error),
@@ -98,25 +109,16 @@ pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc
         }
     };
     dev_info!(dev, "TVTOP version {version:#010x}\n");
-    if let Err(e) = VideoDevice::register(&tvcap, dev, &CONFIG) {
-        shut_down(&tvcap);
-        return Err(e);
-    }
     Ok(tvcap)
 }
 
-/// Masks and disables the engine, then waits for its interrupt path.
-fn shut_down(tvcap: &Tvcap) {
+/// Masks and disables the engine, then waits for its interrupt path
+/// (after the video device's registration dropped, which stopped any
+/// stream). The state is freed when the last open file is closed.
+pub(crate) fn shut_down(tvcap: &Tvcap) {
     // A failure means the device is gone already.
     let _ = engine::shut_down(&*tvcap.hw);
     tvcap.hw.shut_down();
-}
-
-/// Unregisters the video device (stopping any stream), then shuts the
-/// engine down. The state is freed when the last open file is closed.
-pub(crate) fn destroy(tvcap: &Arc<Tvcap>) {
-    tvcap.video.unregister();
-    shut_down(tvcap);
 }
 
 #[vtable]
@@ -124,7 +126,7 @@ impl IoctlOps for Tvcap {
     fn querycap(&self, cap: &mut Capability<'_>) -> Result {
         cap.set_driver(c"sunxi-tvcap");
         cap.set_card(c"HY300 HDMI capture");
-        cap.set_bus_info(c"platform:sunxi-tvcap");
+        // bus_info: the core's, per instance ("platform:<device name>").
         Ok(())
     }
 
@@ -144,7 +146,7 @@ impl IoctlOps for Tvcap {
     }
 
     fn s_fmt_vid_cap(&self, f: &mut PixFormat) -> Result {
-        if self.metrics.buffers_allocated.get() > 0 {
+        if self.video.is_busy() {
             return Err(EBUSY);
         }
         let negotiated = format::negotiate(f.pixelformat, f.width, f.height);
@@ -218,7 +220,7 @@ impl IoctlOps for Tvcap {
         if current.matches(timings) {
             return Ok(());
         }
-        if self.metrics.buffers_allocated.get() > 0 {
+        if self.video.is_busy() {
             return Err(EBUSY);
         }
         *current = *timings;
@@ -251,7 +253,10 @@ impl IoctlOps for Tvcap {
     }
 }
 
-/// The V4L2 view of a negotiated format.
+/// The V4L2 view of a negotiated format. Colorimetry: the source is an
+/// HDMI input at CE (CTA-861) timings, which sends Y'CbCr as Rec. 709
+/// limited range by default (the block reports no AVI InfoFrame to say
+/// otherwise); RGB24 is taken as sRGB full range.
 fn pix_format(f: &format::Format) -> PixFormat {
     PixFormat {
         width: f.width,
@@ -259,33 +264,58 @@ fn pix_format(f: &format::Format) -> PixFormat {
         pixelformat: f.pixel.fourcc,
         bytesperline: f.bytesperline,
         sizeimage: f.sizeimage,
+        colorimetry: if f.pixel.fourcc == format::fourcc(b"RGB3") {
+            Colorimetry::SRGB
+        } else {
+            Colorimetry::REC709_LIMITED
+        },
     }
 }
 
 #[vtable]
 impl QueueOps for Tvcap {
+    /// One policy for REQBUFS and CREATE_BUFS: at most [`MAX_BUFFERS`]
+    /// in the queue, at least [`MIN_BUFFERS`] for REQBUFS, and no more
+    /// than fits the [`BUFFER_BUDGET`] beside the buffers allocated
+    /// (`ENOBUFS` when not one does). Allocated: initialised by vb2
+    /// (`buf_init`: MMAP buffers when allocated, DMABUF ones when first
+    /// queued; REQBUFS frees all before it asks).
     fn queue_setup(&self, num_buffers: &mut u32, planes: &mut PlaneSizes<'_>) -> Result {
         let image = self.format.sizeimage.load(Relaxed);
-        if let Some(sizes) = planes.requested() {
+        let size = if let Some(sizes) = planes.requested() {
             // VIDIOC_CREATE_BUFS: at least the current image, at most the
             // largest one this block can produce.
-            return match sizes {
-                [size] if (image..=format::MAX_SIZEIMAGE).contains(size) => Ok(()),
-                _ => Err(EINVAL),
-            };
+            match sizes {
+                [size] if (image..=format::MAX_SIZEIMAGE).contains(size) => *size,
+                _ => return Err(EINVAL),
+            }
+        } else {
+            planes.set_single(image);
+            *num_buffers = (*num_buffers).clamp(MIN_BUFFERS, MAX_BUFFERS);
+            image
+        };
+        let left = BUFFER_BUDGET.saturating_sub(self.allocated_bytes.load(Relaxed));
+        let fit = u32::try_from(left / u64::from(size.max(1))).unwrap_or(u32::MAX);
+        let allocated = u32::try_from(self.metrics.buffers_allocated.get()).unwrap_or(0);
+        let room = MAX_BUFFERS.saturating_sub(allocated);
+        *num_buffers = (*num_buffers).min(fit).min(room);
+        if *num_buffers == 0 {
+            return Err(ENOBUFS);
         }
-        planes.set_single(image);
-        *num_buffers = (*num_buffers).clamp(MIN_BUFFERS, MAX_BUFFERS);
         Ok(())
     }
 
-    fn buf_init(&self, _buf: &BufferRef) -> Result {
+    fn buf_init(&self, buf: &BufferRef) -> Result {
         self.metrics.buffers_allocated.inc();
+        self.allocated_bytes
+            .fetch_add(u64::from(buf.plane_size()), Relaxed);
         Ok(())
     }
 
-    fn buf_cleanup(&self, _buf: &BufferRef) {
+    fn buf_cleanup(&self, buf: &BufferRef) {
         self.metrics.buffers_allocated.dec();
+        self.allocated_bytes
+            .fetch_sub(u64::from(buf.plane_size()), Relaxed);
     }
 
     fn buf_prepare(&self, buf: &BufferRef) -> Result {
@@ -297,12 +327,12 @@ impl QueueOps for Tvcap {
         Ok(())
     }
 
-    fn buf_queue(&self, buf: Buffer) {
-        self.queue_buffer(buf);
+    fn arm(&self, target: DmaTarget) {
+        Tvcap::arm(self, target);
     }
 
-    fn start_streaming(&self, _count: u32) -> Result {
-        Tvcap::start_streaming(self)
+    fn start_streaming(&self, first: Option<DmaTarget>) -> Result {
+        Tvcap::start_streaming(self, first)
     }
 
     fn stop_streaming(&self) {

@@ -3,6 +3,8 @@
 //! The capture metrics (updated from the interrupt path with atomics only)
 //! and which file shows which.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::format::FORMATS;
@@ -70,6 +72,13 @@ impl TvcapMetrics {
     /// source pending (the line is shared: else another device's).
     pub(crate) fn interrupt(&self, handled: bool) {
         self.interrupts[usize::from(!handled)].inc();
+    }
+
+    /// Counts a stop that found the DMA engine still busy after
+    /// [`crate::engine::DMA_IDLE_TIMEOUT`]: a capture error of kind
+    /// `timeout`, like the block's own TIMEOUT interrupt.
+    pub(crate) fn dma_idle_timeout(&self) {
+        self.irq(Irq::Timeout);
     }
 
     /// Counts an interrupt source that is a capture error.

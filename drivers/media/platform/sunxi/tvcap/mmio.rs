@@ -3,6 +3,8 @@
 //! The device backend: the TVTOP register block through `IoMem`, its
 //! interrupt (SPI 110, shared with the decoder) and its capture clocks.
 
+#![forbid(unsafe_code)]
+
 use kernel::device::{Core, Device};
 use kernel::platform;
 use kernel::prelude::*;

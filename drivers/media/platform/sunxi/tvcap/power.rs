@@ -18,6 +18,8 @@
 //! which `tests/vm/tvcap.sh` checks); the simulated block has no reset
 //! controller, so its reset line is optional.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use kernel::clk::Clk;
 use kernel::device::Device;

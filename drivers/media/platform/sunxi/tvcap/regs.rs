@@ -18,6 +18,8 @@
 //! This module is a leaf: the engine, both backends, the interrupt path
 //! and the metrics import it; it imports none of them.
 
+#![forbid(unsafe_code)]
+
 use kernel::io::register;
 use kernel::io::register::Register;
 use kernel::num::Bounded;

@@ -44,7 +44,28 @@
 //! `dma_error` (fail that many armed frames with DMA_ERROR), `fps`,
 //! `not_ready` (1: READY stays low; initially 1 when the node has
 //! `hy300,not-ready`), `refused` (frames refused so far), `irq_mask` (the
-//! IRQ_MASK register).
+//! IRQ_MASK register), `dma_latency_ms` and `dma_unclocked` (below).
+//!
+//! A frame in flight: with `dma_latency_ms` > 0 the engine takes the armed
+//! buffer at its tick, sets STATUS.DMA_BUSY, and the frame's write lands
+//! (with its FRAME_DONE, latched late) `dma_latency_ms` later, at the
+//! first tick after that, even when capture was disabled in between (the
+//! transfer in flight completes); no new frame starts meanwhile. A write
+//! that lands while the DMA clock is gated does not happen and is counted
+//! in `dma_unclocked`: a stop that gates the clocks (or gives the buffers
+//! back) without waiting for DMA_BUSY to clear shows there.
+//!
+//! The registration window: with the node's `hy300,slow-irq-enable`
+//! (`tvcap_slow_irq_enable=1` of the board), the first write to IRQ_EN
+//! that enables input sources and no capture source (the probe's
+//! interrupt enable) takes 2 s before it lands, so that a driver that
+//! registers its video node before that write lets a STREAMON into the
+//! window.
+//!
+//! Safe code but for one statement: the bus master's write into the armed
+//! buffer (`PhysMapping::map`, an `unsafe fn`), allowed where it is.
+
+#![deny(unsafe_code)]
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Device;
@@ -61,7 +82,7 @@ use crate::hy300::irq_sim::SimIrqLine;
 use crate::hy300::memremap::PhysMapping;
 use crate::hy300::workqueue::{cancel_delayed_sync, flush_delayed};
 use crate::power::CaptureClocks;
-use crate::regs::{Irq, Reg, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
+use crate::regs::{Irq, Reg, CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
 
 const HEADER_MAGIC: &[u8; 8] = b"HY300TVC";
 const BLOCK: usize = 4096;
@@ -168,10 +189,85 @@ pub(crate) struct SimTvtop {
     fps: AtomicU32,
     not_ready: AtomicU32,
     refused: AtomicU32,
+    dma_latency_ms: AtomicU32,
+    dma_unclocked: AtomicU32,
+    /// The frame in flight (`dma_latency_ms`), written when due.
+    inflight: InFlight,
+    /// The DMA clock runs (the driver's capture clocks).
+    dma_clock: AtomicBool,
+    /// The probe's interrupt enable is still to be slowed down.
+    slow_irq_enable: AtomicBool,
     line: SimIrqLine,
     irq: u32,
     clocks: CaptureClocks,
     dev: ARef<Device>,
+}
+
+/// A frame the engine took and writes later: set only by the tick.
+struct InFlight {
+    busy: AtomicBool,
+    due_ns: AtomicU64,
+    addr: AtomicU32,
+    counter: AtomicU32,
+    fourcc: AtomicU32,
+    width: AtomicU32,
+    height: AtomicU32,
+    bytes: AtomicU32,
+}
+
+/// A frame to write: where, and what.
+#[derive(Clone, Copy)]
+struct Frame {
+    addr: u32,
+    counter: u32,
+    fourcc: u32,
+    width: u32,
+    height: u32,
+    bytes: u32,
+}
+
+impl InFlight {
+    const fn new() -> Self {
+        InFlight {
+            busy: AtomicBool::new(false),
+            due_ns: AtomicU64::new(0),
+            addr: AtomicU32::new(0),
+            counter: AtomicU32::new(0),
+            fourcc: AtomicU32::new(0),
+            width: AtomicU32::new(0),
+            height: AtomicU32::new(0),
+            bytes: AtomicU32::new(0),
+        }
+    }
+
+    fn start(&self, f: Frame, due_ns: u64) {
+        self.addr.store(f.addr, Relaxed);
+        self.counter.store(f.counter, Relaxed);
+        self.fourcc.store(f.fourcc, Relaxed);
+        self.width.store(f.width, Relaxed);
+        self.height.store(f.height, Relaxed);
+        self.bytes.store(f.bytes, Relaxed);
+        self.due_ns.store(due_ns, Relaxed);
+        self.busy.store(true, Relaxed);
+    }
+
+    /// The frame in flight, once due at `now_ns` (it is then no longer in
+    /// flight).
+    fn take_due(&self, now_ns: u64) -> Option<Frame> {
+        if !self.busy.load(Relaxed) || self.due_ns.load(Relaxed) > now_ns {
+            return None;
+        }
+        let f = Frame {
+            addr: self.addr.load(Relaxed),
+            counter: self.counter.load(Relaxed),
+            fourcc: self.fourcc.load(Relaxed),
+            width: self.width.load(Relaxed),
+            height: self.height.load(Relaxed),
+            bytes: self.bytes.load(Relaxed),
+        };
+        self.busy.store(false, Relaxed);
+        Some(f)
+    }
 }
 
 impl_has_delayed_work! {
@@ -205,6 +301,16 @@ impl TvtopIo for SimTvtop {
             }
             // In reset, only CTRL takes writes.
             _ if in_reset => {}
+            Reg::IrqEn
+                if value != 0
+                    && value & CAPTURE_IRQS == 0
+                    && self.slow_irq_enable.swap(false, Relaxed) =>
+            {
+                // The probe's interrupt enable, slowed down: the
+                // registration window (see the module's doc).
+                kernel::time::delay::fsleep(kernel::time::Delta::from_millis(2000));
+                self.regs.irq_en.store(value, Relaxed);
+            }
             Reg::IrqStatus => {
                 self.regs.irq_status.fetch_and(!value, Relaxed);
             }
@@ -226,6 +332,9 @@ impl SimTvtop {
         let not_ready = dev
             .fwnode()
             .is_some_and(|node| node.property_read_bool(c"hy300,not-ready"));
+        let slow_irq_enable = dev
+            .fwnode()
+            .is_some_and(|node| node.property_read_bool(c"hy300,slow-irq-enable"));
         let sim = Arc::pin_init(
             pin_init!(SimTvtop {
                 work <- new_delayed_work!("hy300_tvcap_sim"),
@@ -242,6 +351,11 @@ impl SimTvtop {
                 fps: AtomicU32::new(30),
                 not_ready: AtomicU32::new(u32::from(not_ready)),
                 refused: AtomicU32::new(0),
+                dma_latency_ms: AtomicU32::new(0),
+                dma_unclocked: AtomicU32::new(0),
+                inflight: InFlight::new(),
+                dma_clock: AtomicBool::new(false),
+                slow_irq_enable: AtomicBool::new(slow_irq_enable),
                 line: SimIrqLine::new(irq),
                 irq,
                 clocks,
@@ -262,6 +376,7 @@ impl SimTvtop {
         STATUS::from(self.input.load(Relaxed))
             .with_ready(ready)
             .with_capturing(ctrl.into_raw() & CAPTURING == CAPTURING)
+            .with_dma_busy(self.inflight.busy.load(Relaxed))
     }
 
     fn schedule(self: &Arc<Self>, ms: u32) {
@@ -315,7 +430,12 @@ impl SimTvtop {
         } else if old.signal() != new_input.signal() {
             raised |= Irq::InputChange.bit();
         }
-        if capturing {
+        // A frame in flight lands when due, capturing or not.
+        let now_ns = self.now_ns();
+        if let Some(frame) = self.inflight.take_due(now_ns) {
+            raised |= self.land(frame);
+        }
+        if capturing && !self.inflight.busy.load(Relaxed) {
             // One frame event per tick; the counter numbers them like the
             // driver's V4L2 sequence (lost frames included).
             let counter = self.counter.fetch_add(1, Relaxed);
@@ -372,13 +492,59 @@ impl SimTvtop {
         if take_one(&self.dma_error) {
             return Irq::DmaError.bit();
         }
-        let addr = self.regs.dma_addr.load(Relaxed);
-        let Some(mut frame) = PhysMapping::map(addr.into(), bytes as usize) else {
+        let frame = Frame {
+            addr: self.regs.dma_addr.load(Relaxed),
+            counter,
+            fourcc,
+            width,
+            height,
+            bytes,
+        };
+        let latency = self.dma_latency_ms.load(Relaxed);
+        if latency != 0 {
+            // In flight: DMA_BUSY until it lands (see the module's doc).
+            self.inflight
+                .start(frame, self.now_ns() + u64::from(latency) * 1_000_000);
+            return 0;
+        }
+        self.land(frame)
+    }
+
+    /// Nanoseconds since `epoch`.
+    fn now_ns(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(0)
+    }
+
+    /// Writes `frame` to its buffer: FRAME_DONE; DMA_ERROR when the
+    /// address is not memory; nothing (counted in `dma_unclocked`) when
+    /// the DMA clock is gated.
+    fn land(&self, frame: Frame) -> u32 {
+        if !self.dma_clock.load(Relaxed) {
+            self.dma_unclocked.fetch_add(1, Relaxed);
+            return 0;
+        }
+        let Frame {
+            addr,
+            counter,
+            fourcc,
+            width,
+            height,
+            bytes,
+        } = frame;
+        // The one unsafe call of the simulation: a bus master's write.
+        #[allow(unsafe_code)]
+        // SAFETY: the driver armed (DMA_CTRL.ARMED, consumed by
+        // `write_frame`) a buffer of at least `bytes` (DMA_SIZE, checked
+        // there) at `addr`: a vb2 buffer its V4L2 layer owns, and gives
+        // back only after the FRAME_DONE raised after this write was
+        // handled or, at a stop, after this tick is over (`synchronize`
+        // flushes it) and DMA_BUSY is clear (a frame in flight). Nothing
+        // reads or frees it meanwhile, and the mapping is dropped at the
+        // end of this function.
+        let mapping = unsafe { PhysMapping::map(addr.into(), bytes as usize) };
+        let Some(mut frame) = mapping else {
             return Irq::DmaError.bit();
         };
-        // The driver armed a buffer of at least `bytes` (DMA_SIZE, checked
-        // above) at `addr` that it owns until it handled the FRAME_DONE
-        // raised after this write.
         for k in 0..frame.len().div_ceil(BLOCK) {
             frame.fill(k * BLOCK, BLOCK, (counter as usize).wrapping_add(k) as u8);
         }
@@ -429,6 +595,18 @@ impl WorkItem for SimTvtop {
             sim.next_frame_ns.store(0, Relaxed);
             IDLE_PERIOD_MS
         };
+        // A frame in flight lands on time.
+        let delay_ms = if sim.inflight.busy.load(Relaxed) {
+            let left = sim
+                .inflight
+                .due_ns
+                .load(Relaxed)
+                .saturating_sub(sim.now_ns())
+                .div_ceil(1_000_000);
+            delay_ms.min(u32::try_from(left).unwrap_or(u32::MAX).max(1))
+        } else {
+            delay_ms
+        };
         if sim.running.load(Relaxed) {
             sim.schedule(delay_ms);
         }
@@ -449,7 +627,14 @@ impl TvtopBackend for SimTvtop {
     }
 
     fn capture_clocks(&self, on: bool) -> Result {
-        self.clocks.set(&self.dev, on)
+        if !on {
+            self.dma_clock.store(false, Relaxed);
+        }
+        self.clocks.set(&self.dev, on)?;
+        if on {
+            self.dma_clock.store(true, Relaxed);
+        }
+        Ok(())
     }
 
     /// Waits for a tick that may be writing a frame, then for a handler of
@@ -486,6 +671,8 @@ impl SimKnobs {
                 (c"not_ready", &sim.not_ready),
                 (c"refused", &sim.refused),
                 (c"irq_mask", &sim.regs.irq_mask),
+                (c"dma_latency_ms", &sim.dma_latency_ms),
+                (c"dma_unclocked", &sim.dma_unclocked),
             ]
         });
         SimKnobs { _knobs: knobs }

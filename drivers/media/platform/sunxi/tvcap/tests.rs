@@ -5,6 +5,8 @@
 //! write-1-to-clear, the engine's register sequences, the metrics page
 //! bound.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
 

@@ -10,11 +10,19 @@
 //! (the device's SPI; the simulation's irq_sim line, raised by the
 //! simulated block), and the handler decodes the status, completes buffers
 //! and updates the counters (atomics only).
+//!
+//! The driver is safe code, checked by the compiler: this crate root
+//! denies `unsafe_code` (allowed only in the shared layers it includes:
+//! rust/hy300, rust/v4l2, rust/prometheus and the bindings), and every
+//! driver module forbids it; the simulation allows it for one statement,
+//! its bus master's write.
+
+#![deny(unsafe_code)]
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
-use kernel::sync::{Arc, Mutex, SpinLockIrq};
+use kernel::sync::{Arc, Mutex};
 use kernel::{irq, of, platform};
 
 mod engine;
@@ -30,21 +38,23 @@ mod sim;
 #[cfg(CONFIG_KUNIT)]
 mod tests;
 
-// Shared libraries: each module uses only part of them.
-#[allow(dead_code, unused_imports, unreachable_pub)]
+// Shared libraries: each module uses only part of them. They hold the
+// driver's unsafe code.
+#[allow(dead_code, unused_imports, unreachable_pub, unsafe_code)]
 #[path = "../../../../../rust/prometheus/src/prometheus.rs"]
 mod prometheus;
 
-#[allow(dead_code, unused_imports, unreachable_pub)]
+#[allow(dead_code, unused_imports, unreachable_pub, unsafe_code)]
 #[path = "../../../../../rust/hy300/mod.rs"]
 mod hy300;
 
 // The project's generated C bindings (scripts/hy300-bindgen).
+#[allow(unsafe_code)]
 #[path = "../../../../../rust/bindings/mod.rs"]
 mod hy300_bindings;
 
 // The typed V4L2/vb2 layer.
-#[allow(dead_code, unreachable_pub)]
+#[allow(dead_code, unreachable_pub, unsafe_code)]
 #[path = "../../../../../rust/v4l2/mod.rs"]
 mod v4l2;
 
@@ -52,65 +62,12 @@ use format::Format;
 use hw::TvtopBackend;
 use hy300::class_device::{ClassAttributes, ClassDevice};
 use regs::{Irq, STATUS};
-use v4l2::{Buffer, DvTimings, State, VideoDevice};
+use v4l2::{Completion, DmaTarget, DvTimings, Registration, VideoDevice};
 
-/// Buffers per REQBUFS: 2..8, as the hardware's ring was sized.
+/// Buffers in the queue: 2..8 per REQBUFS, 8 in all with CREATE_BUFS, as
+/// the hardware's ring was sized.
 pub(crate) const MAX_BUFFERS: u32 = 8;
 pub(crate) const MIN_BUFFERS: u32 = 2;
-/// vb2's limit on the queue (VB2_MAX_FRAME; CREATE_BUFS may go past 8).
-pub(crate) const QUEUE_LIMIT: usize = 32;
-
-/// Buffers the driver owns: queued by userspace, not yet completed. Each
-/// is a [`Buffer`], given back to vb2 once by construction.
-pub(crate) struct Buffers {
-    ring: [Option<Buffer>; QUEUE_LIMIT],
-    head: usize,
-    len: usize,
-    /// The buffer the capture engine writes now.
-    active: Option<Buffer>,
-    /// Between the start and the stop of a capture: only then is a buffer
-    /// armed. Kept under the lock so that an interrupt handler racing the
-    /// stop cannot arm a buffer the stop is about to give back.
-    capturing: bool,
-}
-
-impl Buffers {
-    const fn new() -> Self {
-        Buffers {
-            ring: [const { None }; QUEUE_LIMIT],
-            head: 0,
-            len: 0,
-            active: None,
-            capturing: false,
-        }
-    }
-
-    /// Appends `vb`; gives it back when the ring is full.
-    fn push(&mut self, vb: Buffer) -> core::result::Result<(), Buffer> {
-        if self.len >= self.ring.len() {
-            return Err(vb);
-        }
-        let slot = (self.head + self.len) % self.ring.len();
-        self.ring[slot] = Some(vb);
-        self.len += 1;
-        Ok(())
-    }
-
-    fn pop(&mut self) -> Option<Buffer> {
-        if self.len == 0 {
-            return None;
-        }
-        let vb = self.ring[self.head].take();
-        self.head = (self.head + 1) % self.ring.len();
-        self.len -= 1;
-        vb
-    }
-
-    /// Buffers owned by the driver (queued plus active).
-    fn owned(&self) -> usize {
-        self.len + usize::from(self.active.is_some())
-    }
-}
 
 /// The negotiated format, readable without locks by the metrics.
 pub(crate) struct CurrentFormat {
@@ -153,8 +110,6 @@ pub(crate) struct Tvcap {
     /// The video node, its vb2 queue and their lock.
     #[pin]
     pub(crate) video: VideoDevice<Tvcap>,
-    #[pin]
-    pub(crate) buffers: SpinLockIrq<Buffers>,
     pub(crate) format: CurrentFormat,
     /// The DV timings set (S_DV_TIMINGS), 1080p60 at first.
     #[pin]
@@ -163,6 +118,10 @@ pub(crate) struct Tvcap {
     /// Frame events since streaming started (completed and lost).
     pub(crate) sequence: AtomicU32,
     last_frame_ns: AtomicU64,
+    /// A stop timed out waiting for DMA idle and said so (logged once).
+    dma_timeout_logged: AtomicBool,
+    /// Bytes of the buffers initialised (`buf_init`), for the budget.
+    pub(crate) allocated_bytes: AtomicU64,
     pub(crate) metrics: metrics::TvcapMetrics,
     /// The register block, chosen at probe. An `Arc` only because it can
     /// hold a pinned backend (the simulation's work item).
@@ -212,36 +171,31 @@ impl Tvcap {
     /// the buffer is armed again so streaming goes on.
     fn frame_failed(&self) {
         self.frame_lost();
-        let b = self.buffers.lock();
-        if b.capturing {
-            if let Some(vb) = &b.active {
-                self.arm(vb);
-            }
-        }
+        self.video.buffers().rearm_active(|t| self.arm(t));
     }
 
+    /// The engine filled the active buffer. The layer completes it only
+    /// while capturing: a FRAME_DONE taken after the stop began touches
+    /// no buffer.
     fn frame_done(&self) {
         let sequence = self.next_sequence();
         let now_ns = v4l2::monotonic_ns();
-        let done = {
-            let mut b = self.buffers.lock();
-            let done = b.active.take();
-            if b.capturing {
-                if let Some(next) = b.pop() {
-                    self.arm(&next);
-                    b.active = Some(next);
-                }
-            }
-            done
-        };
-        let Some(done) = done else {
-            // The engine had nowhere to write this frame.
-            self.metrics.frames_dropped.inc();
-            return;
-        };
         // Its plane holds `size` bytes (checked in buf_prepare).
         let size = self.format.sizeimage.load(Relaxed);
-        done.complete(sequence, size, now_ns);
+        match self
+            .video
+            .buffers()
+            .complete_active(sequence, size, now_ns, |t| self.arm(t))
+        {
+            Completion::Completed => {}
+            // The engine had nowhere to write this frame.
+            Completion::NoBuffer => {
+                self.metrics.frames_dropped.inc();
+                return;
+            }
+            // Streaming stops: the frame is nobody's.
+            Completion::Stopped => return,
+        }
         self.metrics.frames_captured.inc();
         self.metrics.bytes_captured.add(u64::from(size));
         let last = self.last_frame_ns.swap(now_ns, Relaxed);
@@ -251,34 +205,12 @@ impl Tvcap {
         }
     }
 
-    /// Takes a buffer from vb2; starts the engine on it if idle.
-    fn queue_buffer(&self, vb: Buffer) {
-        let mut b = self.buffers.lock();
-        if b.active.is_none() && b.capturing {
-            self.arm(&vb);
-            b.active = Some(vb);
-        } else if let Err(vb) = b.push(vb) {
-            drop(b);
-            // More buffers than vb2's queue limit: cannot happen; give it
-            // back rather than lose it.
-            vb.error();
-        }
-    }
-
-    /// The bus address and length the engine writes `vb` at; `None` for a
-    /// buffer vb2 gave no DMA memory.
-    fn dma_target(vb: &Buffer) -> Option<(u64, u32)> {
-        vb.dma_addr().map(|addr| (addr, vb.plane_size()))
-    }
-
-    /// Gives `vb` to the engine for the next frame. Called with the buffer
-    /// lock held and `capturing` set.
-    fn arm(&self, vb: &Buffer) {
-        // Fails only once the device is gone (or for a buffer vb2 gave no
-        // memory); `vb` is then returned when streaming stops.
-        if let Some((addr, len)) = Self::dma_target(vb) {
-            let _ = engine::arm(&*self.hw, addr, len);
-        }
+    /// Gives `target` to the engine for the next frame (called by the
+    /// layer's buffer queue with its lock held, while capturing).
+    fn arm(&self, target: DmaTarget) {
+        // Fails only once the device is gone; the buffer then goes back
+        // when streaming stops.
+        let _ = engine::arm(&*self.hw, target.addr, target.len);
     }
 
     /// The STATUS register (HDMI connected, signal, format locked...).
@@ -292,44 +224,28 @@ impl Tvcap {
         engine::observe(&*self.hw)
     }
 
-    /// Gives every owned buffer back to vb2 in `state`.
-    fn return_buffers(&self, state: State) {
-        loop {
-            let vb = {
-                let mut b = self.buffers.lock();
-                match b.active.take() {
-                    Some(vb) => Some(vb),
-                    None => b.pop(),
-                }
-            };
-            let Some(vb) = vb else { break };
-            vb.done(state);
-        }
-    }
-
-    /// Buffers owned by the driver now.
+    /// Buffers owned by the driver side now.
     pub(crate) fn buffers_queued(&self) -> usize {
-        self.buffers.lock().owned()
+        self.video.buffers().owned()
     }
 
-    /// Starts capture: called by vb2 with the buffers already queued.
-    fn start_streaming(&self) -> Result {
+    /// Starts capture into `first`: called by vb2 (through the layer,
+    /// which made `first` active) with the buffers already queued. On an
+    /// error the layer gives them back.
+    fn start_streaming(&self, first: Option<DmaTarget>) -> Result {
         self.sequence.store(0, Relaxed);
         self.last_frame_ns.store(0, Relaxed);
-        // The capture sources are masked until engine::start unmasks them,
-        // so no interrupt handler can see `capturing` before the engine
-        // runs; buf_queue is serialised with this by the queue lock.
-        let target = {
-            let mut b = self.buffers.lock();
-            b.active = b.pop();
-            b.capturing = true;
-            b.active.as_ref().and_then(Self::dma_target)
-        };
         self.streaming.store(true, Relaxed);
         // The capture clocks run from here to the stop; the link and READY
-        // are checked before the first buffer is armed.
+        // are checked before the first buffer is armed. The capture
+        // sources are masked until engine::start unmasks them.
         let started = self.hw.capture_clocks(true).and_then(|()| {
-            engine::start(&*self.hw, &self.format.get(), target).map_err(|e| {
+            engine::start(
+                &*self.hw,
+                &self.format.get(),
+                first.map(|t| (t.addr, t.len)),
+            )
+            .map_err(|e| {
                 if let engine::StartError::NotReady(status) = e {
                     dev_err!(
                         self.hw.device(),
@@ -340,28 +256,42 @@ impl Tvcap {
             })
         });
         if let Err(e) = started {
+            // engine::start may have armed the first buffer and unmasked
+            // sources before it failed: stop it, and wait for a handler
+            // that saw them, before the layer gives the buffers back.
+            let _ = engine::stop(&*self.hw);
+            self.hw.synchronize();
             let _ = self.hw.capture_clocks(false);
-            self.buffers.lock().capturing = false;
             self.streaming.store(false, Relaxed);
-            self.return_buffers(State::Queued);
             return Err(e);
         }
         Ok(())
     }
 
-    /// Stops capture and returns every buffer exactly once: called by vb2.
-    /// Once `capturing` is clear no handler arms a buffer; once the capture
-    /// sources are masked and the handler synchronised, none completes one.
+    /// Stops capture: called by vb2 through the layer, which stopped
+    /// completions before and gives every buffer back after. The capture
+    /// sources are masked and capture disabled; a frame the DMA engine
+    /// still writes is waited for (bounded: a timeout is counted and
+    /// logged once); a handler still running is waited for; then the
+    /// capture clocks stop.
     fn stop_streaming(&self) {
-        self.buffers.lock().capturing = false;
         self.streaming.store(false, Relaxed);
         // A failure means the device is gone: nothing captures any more.
         let _ = engine::stop(&*self.hw);
+        if engine::wait_dma_idle(&*self.hw).is_err() {
+            self.metrics.dma_idle_timeout();
+            if !self.dma_timeout_logged.swap(true, Relaxed) {
+                dev_warn!(
+                    self.hw.device(),
+                    "DMA still busy {} ms after stop; buffers given back anyway\n",
+                    engine::DMA_IDLE_TIMEOUT.as_millis()
+                );
+            }
+        }
         // Waits until no interrupt handler runs any more.
         self.hw.synchronize();
         // Capture and DMA are off: their clocks can stop.
         let _ = self.hw.capture_clocks(false);
-        self.return_buffers(State::Error);
     }
 }
 
@@ -458,6 +388,8 @@ struct TvcapDriver;
 struct TvcapBinding<'bound> {
     tvcap: Arc<Tvcap>,
     class_device: Option<ClassDevice<Tvcap>>,
+    /// The video node: unregistered (stopping a stream) when dropped.
+    video: Option<Pin<KBox<Registration<Tvcap>>>>,
     resources: Option<DeviceResources<'bound>>,
 }
 
@@ -515,7 +447,7 @@ impl TvcapDriver {
                     "cannot request interrupt {irq_line}: error {}\n",
                     e.to_errno()
                 );
-                ioctl::destroy(&tvcap);
+                ioctl::shut_down(&tvcap);
                 return Err(e);
             }
         };
@@ -541,21 +473,25 @@ impl platform::Driver for TvcapDriver {
         info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         let dev = pdev.as_ref();
-        // DMA_ADDR holds 32 bits; behind the IOMMU a buffer may be mapped
-        // from many pages as one segment.
-        // The probe's first step: nothing allocates or maps for the device
-        // before.
-        hy300::dma::configure(pdev, kernel::dma::DmaMask::new::<32>(), u32::MAX)?;
         let kind = info.copied().unwrap_or(BackendKind::Mmio);
         let (tvcap, resources) = Self::probe_backend(pdev, kind)?;
-        // Interrupts flow once the handler is in place.
-        let class_device = engine::enable_irqs(&*tvcap.hw).and_then(|()| {
-            ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())
+        // Interrupts flow once the handler is in place; the video node
+        // comes last, once the handler and the input sources are set up
+        // (enable_irqs rewrites IRQ_EN: a STREAMON before it would lose
+        // its capture sources).
+        let registered = engine::enable_irqs(&*tvcap.hw).and_then(|()| {
+            let class_device =
+                ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())?;
+            let video = KBox::pin_init(
+                Registration::new(tvcap.clone(), dev, &ioctl::CONFIG),
+                GFP_KERNEL,
+            )?;
+            Ok((class_device, video))
         });
-        let class_device = match class_device {
-            Ok(c) => c,
+        let (class_device, video) = match registered {
+            Ok(r) => r,
             Err(e) => {
-                ioctl::destroy(&tvcap);
+                ioctl::shut_down(&tvcap);
                 return Err(e);
             }
         };
@@ -563,6 +499,7 @@ impl platform::Driver for TvcapDriver {
         Ok(TvcapBinding {
             tvcap,
             class_device: Some(class_device),
+            video: Some(video),
             resources: Some(resources),
         })
     }
@@ -574,13 +511,22 @@ impl Drop for TvcapBinding<'_> {
         // engine, waits for the interrupt); then the interrupt, reset and
         // clocks. The state goes with the last open file.
         drop(self.class_device.take());
-        ioctl::destroy(&self.tvcap);
+        drop(self.video.take());
+        ioctl::shut_down(&self.tvcap);
         drop(self.resources.take());
     }
 }
 
+/// DMA_ADDR holds 32 bits; behind the IOMMU a buffer may be mapped from
+/// many pages as one segment. Set by [`hy300::dma::DmaFirst`] before the
+/// probe.
+impl hy300::dma::DmaDriver for TvcapDriver {
+    const DMA_MASK: kernel::dma::DmaMask = kernel::dma::DmaMask::new::<32>();
+    const MAX_SEG_SIZE: u32 = u32::MAX;
+}
+
 kernel::module_platform_driver! {
-    type: TvcapDriver,
+    type: hy300::dma::DmaFirst<TvcapDriver>,
     name: "sunxi_tvcap",
     authors: ["HY300 driver authors"],
     description: "Allwinner H713 HDMI/TV capture (V4L2)",
