@@ -4,7 +4,7 @@
 //! in the driver's state, and their [`Registration`].
 
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 use kernel::bindings;
 use kernel::device::{Bound, Device};
 use kernel::prelude::*;
@@ -58,8 +58,10 @@ pub struct Config {
 /// `v4l2_device`'s release the objects hold one leaked reference of the
 /// `Arc<T>`, and the video device's drvdata and the queue's `drv_priv` are
 /// that `T`. Only the [`Registration`] that registered them unregisters
-/// them, once, when it drops.
-#[pin_data]
+/// them, once, when it drops. `power`, when not null, is the
+/// DV_RX_POWER_PRESENT control of `ctrls`, which is freed only when the
+/// `VideoDevice` drops.
+#[pin_data(PinnedDrop)]
 pub struct VideoDevice<T: Driver> {
     #[pin]
     v4l2_dev: Opaque<raw::v4l2_device>,
@@ -70,9 +72,11 @@ pub struct VideoDevice<T: Driver> {
     #[pin]
     lock: Opaque<bindings::mutex>,
     /// The controls (V4L2_CID_DV_RX_POWER_PRESENT), initialised by
-    /// `register` when the driver has them; freed by `release`.
+    /// `register` when the driver has them; freed when this drops.
     #[pin]
     ctrls: Opaque<raw::v4l2_ctrl_handler>,
+    /// The DV_RX_POWER_PRESENT control of `ctrls` (null without it).
+    power: AtomicPtr<raw::v4l2_ctrl>,
     state: AtomicU8,
     _driver: PhantomData<fn(&T)>,
 }
@@ -102,6 +106,7 @@ impl<T: Driver> VideoDevice<T> {
                 }
             }),
             ctrls: Opaque::zeroed(),
+            power: AtomicPtr::new(core::ptr::null_mut()),
             state: AtomicU8::new(UNUSED),
             _driver: PhantomData,
         }? Error)
@@ -154,7 +159,7 @@ impl<T: Driver> VideoDevice<T> {
 
             if <T as IoctlOps>::HAS_DV_RX_POWER_PRESENT {
                 let hdl = vd.ctrls.get();
-                // Fails only for memory; `error` says so, and `release`
+                // Fails only for memory; `error` says so, and the drop
                 // frees what was allocated.
                 raw::v4l2_ctrl_handler_init_class(
                     hdl,
@@ -163,20 +168,20 @@ impl<T: Driver> VideoDevice<T> {
                     c"v4l2_ctrls".as_char_ptr(),
                 );
                 // A bitmask of the inputs with a source; read only (the
-                // core's flags for this control), volatile: read by
-                // `g_volatile_ctrl` from the driver each time.
+                // core's flags for this control), no ops: the value is
+                // the driver's as registered, then set by
+                // `set_rx_power_present`, which sends V4L2_EVENT_CTRL.
+                let present = this.dv_rx_power_present().unwrap_or(0).min(1);
                 let ctrl = raw::v4l2_ctrl_new_std(
                     hdl,
-                    &Self::CTRL_OPS,
+                    core::ptr::null(),
                     raw::V4L2_CID_DV_RX_POWER_PRESENT,
                     0,
                     1,
                     0,
-                    0,
+                    i64::from(present),
                 );
-                if !ctrl.is_null() {
-                    (*ctrl).flags |= raw::V4L2_CTRL_FLAG_VOLATILE as kernel::ffi::c_ulong;
-                }
+                vd.power.store(ctrl, Ordering::Release);
                 if let Err(e) = kernel::error::to_result((*hdl).error) {
                     raw::v4l2_device_unregister(v4l2_dev);
                     raw::v4l2_device_put(v4l2_dev);
@@ -266,43 +271,25 @@ impl<T: Driver> VideoDevice<T> {
         unsafe { raw::v4l2_event_queue(self.vdev.get(), &ev) };
     }
 
-    /// The controls' callbacks.
-    const CTRL_OPS: raw::v4l2_ctrl_ops = raw::v4l2_ctrl_ops {
-        g_volatile_ctrl: Some(Self::g_volatile_ctrl),
-        ..pin_init::zeroed()
-    };
-
-    /// Reads a volatile control from the driver.
-    ///
-    /// # Safety
-    ///
-    /// Called by the V4L2 control framework, with the handler's lock held,
-    /// for a control of the handler `register` set up in a
-    /// `VideoDevice<T>` (only `CTRL_OPS` points here).
-    unsafe extern "C" fn g_volatile_ctrl(ctrl: *mut raw::v4l2_ctrl) -> core::ffi::c_int {
-        // SAFETY: per the contract, the control's handler is the `ctrls`
-        // field of a registered `VideoDevice<T>`, whose video device's
-        // drvdata is its live `T` (the objects hold a reference).
-        let (state, ctrl) = unsafe {
-            let vd = kernel::container_of!(
-                (*ctrl).handler.cast::<Opaque<raw::v4l2_ctrl_handler>>(),
-                Self,
-                ctrls
-            );
-            let vdev = (*vd).vdev.get();
-            let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast());
-            (&*state.cast::<T>(), &mut *ctrl)
-        };
-        let value = match ctrl.id {
-            raw::V4L2_CID_DV_RX_POWER_PRESENT => state.dv_rx_power_present(),
-            _ => Err(EINVAL),
-        };
-        match value {
-            Ok(v) => {
-                ctrl.val = v as i32;
-                0
-            }
-            Err(e) => e.to_errno(),
+    /// Sets V4L2_CID_DV_RX_POWER_PRESENT to `present` (input 0 has a
+    /// source), which queues V4L2_EVENT_CTRL to the files subscribed to
+    /// it when the value changes (`v4l2_ctrl_s_ctrl`). Sleeps (the
+    /// handler's mutex): process context, e.g. a work item the interrupt
+    /// handler queued on a hotplug. Nothing without the control.
+    pub fn set_rx_power_present(&self, present: bool) {
+        let ctrl = self.power.load(Ordering::Acquire);
+        if ctrl.is_null() {
+            return;
+        }
+        // SAFETY: `ctrl` is a control of `ctrls` (type invariant), which
+        // is initialised and freed only when `self` drops; its handler's
+        // lock is the handler's own mutex, taken around the unlocked
+        // setter as `v4l2_ctrl_s_ctrl` does.
+        unsafe {
+            let lock = (*(*ctrl).handler).lock.cast::<bindings::mutex>();
+            bindings::mutex_lock(lock);
+            raw::__v4l2_ctrl_s_ctrl(ctrl, i32::from(present));
+            bindings::mutex_unlock(lock);
         }
     }
 
@@ -321,11 +308,20 @@ impl<T: Driver> VideoDevice<T> {
                 kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Self, v4l2_dev);
             let vdev = (*vd).vdev.get();
             let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast());
-            // No file is open any more (none holds a control event); a
-            // handler never initialised (no buckets) is left alone.
-            raw::v4l2_ctrl_handler_free((*vd).ctrls.get());
+            // The controls go with the `VideoDevice` (its drop).
             drop(Arc::<T>::from_raw(state.cast::<T>()));
         }
+    }
+}
+
+#[pinned_drop]
+impl<T: Driver> PinnedDrop for VideoDevice<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: dropping: the objects' release ran (their leaked
+        // reference of the state is gone) or they were never registered,
+        // so no file holds a control event and nothing else uses the
+        // handler; a handler never initialised (no buckets) is left alone.
+        unsafe { raw::v4l2_ctrl_handler_free(self.ctrls.get()) };
     }
 }
 

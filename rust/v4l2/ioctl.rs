@@ -108,9 +108,10 @@ pub trait IoctlOps: Sized + Send + Sync + 'static {
     /// The V4L2_CID_DV_RX_POWER_PRESENT control of a receiver: bit N set
     /// while input N sees a source (HDMI +5V, a cable plugged in). With
     /// this method the layer gives the node a control handler with that
-    /// one control, read only and volatile (this method is called on each
-    /// read), and control events can be subscribed to
-    /// ([`Subscription::ctrl`]).
+    /// one control, read only, whose value this method gives at
+    /// registration; the driver updates it with
+    /// [`super::VideoDevice::set_rx_power_present`] (hotplug), which sends
+    /// the control events files subscribed to ([`Subscription::ctrl`]).
     fn dv_rx_power_present(&self) -> Result<u32> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }

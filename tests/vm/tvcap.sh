@@ -12,6 +12,9 @@
 # enabled, every format's FORMAT code, CAPTURE_SIZE and DMA size programmed
 # (the block refuses a frame otherwise), READY waited for (bounded) at the
 # probe and at STREAMON, the capture clocks running only while streaming.
+# The races of issue 24: stops with a frame in flight (the stop waits for
+# DMA idle before the clocks stop), and a stream started as soon as the
+# video node appears (the node is registered last).
 # Prints "tvcap: ok" when all pass.
 T=/sys/class/hy300/tvcap
 SIM=/sys/kernel/debug/hy300-tvcap-sim
@@ -189,16 +192,17 @@ expect hy300_tvcap_buffers_allocated 0
 expect hy300_tvcap_streaming 0
 
 # A frame still in flight when streaming stops (issue 24): the simulated
-# DMA lands 30 ms after the engine took the buffer (DMA_BUSY meanwhile),
-# capture disabled or not. The stop must wait for DMA_BUSY to clear
-# (bounded) before it gates the clocks and gives the buffers back: a
-# write landing on a gated DMA clock counts in dma_unclocked, which only
-# a stop that timed out (counted as a capture error of kind timeout, and
-# logged) may leave behind. A streamer killed mid-stream, three times.
+# DMA lands 50 ms after the engine took the buffer (DMA_BUSY meanwhile,
+# about three quarters of the time at 30 fps), capture disabled or not.
+# The stop must wait for DMA_BUSY to clear (bounded) before it gates the
+# clocks and gives the buffers back: a write landing on a gated DMA clock
+# counts in dma_unclocked, which only a stop that timed out (counted as a
+# capture error of kind timeout, and logged) may leave behind. A streamer
+# killed mid-stream, eight times.
 timeouts() { value 'hy300_tvcap_capture_errors_total{kind="timeout"}'; }
 t0=$(timeouts)
-echo 30 >$SIM/dma_latency_ms
-for n in 1 2 3; do
+echo 50 >$SIM/dma_latency_ms
+for n in 1 2 3 4 5 6 7 8; do
 	capture "$VIDEO" 100000 320 240 >/dev/null 2>&1 & streamer=$!
 	i=0
 	while [ "$(value hy300_tvcap_streaming)" != 1 ] && [ $i -lt 300 ]; do

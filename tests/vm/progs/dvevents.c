@@ -9,7 +9,8 @@
  * - ENUM_DV_TIMINGS: every entry within those limits, 1080p60 and 720p60
  *   among them, EINVAL after the last.
  * - V4L2_CID_DV_RX_POWER_PRESENT: 1 with the cable in (signal or not), 0
- *   with it out.
+ *   with it out; a third file subscribed to its V4L2_EVENT_CTRL gets an
+ *   event with the new value on unplug and on plug (issue 24).
  * - QUERY_DV_TIMINGS with a signal: 1920x1080, 148.5 MHz; without one
  *   (cable out, or signal off): ENOLINK.
  * - S_DV_TIMINGS: 720p60 is taken (G_DV_TIMINGS and G_FMT follow),
@@ -78,6 +79,23 @@ static void expect_event(int fd, const char *what)
 			fail("%s: unexpected event type %u", what, ev.type);
 }
 
+/* Waits (bounded) for a V4L2_EVENT_CTRL of DV_RX_POWER_PRESENT with value on fd. */
+static void expect_power_event(int fd, int value, const char *what)
+{
+	struct pollfd p = { .fd = fd, .events = POLLPRI };
+	struct v4l2_event ev;
+
+	if (poll(&p, 1, 10000) != 1 || !(p.revents & POLLPRI))
+		fail("%s: no control event reported by poll (revents %#x)", what, p.revents);
+	memset(&ev, 0, sizeof(ev));
+	if (xioctl(fd, VIDIOC_DQEVENT, &ev))
+		fail("%s: DQEVENT: %s", what, strerror(errno));
+	if (ev.type != V4L2_EVENT_CTRL || ev.id != V4L2_CID_DV_RX_POWER_PRESENT ||
+	    !(ev.u.ctrl.changes & V4L2_EVENT_CTRL_CH_VALUE) || ev.u.ctrl.value != value)
+		fail("%s: event type %u id %#x changes %#x value %d, expected DV_RX_POWER_PRESENT %d", what,
+		     ev.type, ev.id, ev.u.ctrl.changes, ev.u.ctrl.value, value);
+}
+
 static void expect_no_event(int fd, const char *what)
 {
 	struct pollfd p = { .fd = fd, .events = POLLPRI };
@@ -143,14 +161,15 @@ int main(int argc, char **argv)
 	struct v4l2_event_subscription sub;
 	struct v4l2_format fmt;
 	unsigned n;
-	int fd, fd2;
+	int fd, fd2, fd3;
 
 	if (argc != 3)
 		return fprintf(stderr, "usage: dvevents DEVICE SIMDIR\n"), 2;
 	simdir = argv[2];
 	fd = open(argv[1], O_RDWR | O_NONBLOCK);
 	fd2 = open(argv[1], O_RDWR | O_NONBLOCK);
-	if (fd < 0 || fd2 < 0)
+	fd3 = open(argv[1], O_RDWR | O_NONBLOCK);
+	if (fd < 0 || fd2 < 0 || fd3 < 0)
 		fail("open %s: %s", argv[1], strerror(errno));
 
 	if (xioctl(fd, VIDIOC_ENUMINPUT, &in) || !(in.capabilities & V4L2_IN_CAP_DV_TIMINGS))
@@ -209,16 +228,26 @@ int main(int argc, char **argv)
 	if (xioctl(fd, VIDIOC_SUBSCRIBE_EVENT, &sub) || xioctl(fd2, VIDIOC_SUBSCRIBE_EVENT, &sub))
 		fail("SUBSCRIBE_EVENT(SOURCE_CHANGE): %s", strerror(errno));
 	expect_no_event(fd, "after subscribing");
+	memset(&sub, 0, sizeof(sub));
+	sub.type = V4L2_EVENT_CTRL;
+	sub.id = V4L2_CID_DV_RX_POWER_PRESENT;
+	if (xioctl(fd3, VIDIOC_SUBSCRIBE_EVENT, &sub))
+		fail("SUBSCRIBE_EVENT(CTRL DV_RX_POWER_PRESENT): %s", strerror(errno));
+	expect_no_event(fd3, "after subscribing to the control");
+	memset(&sub, 0, sizeof(sub));
+	sub.type = V4L2_EVENT_SOURCE_CHANGE;
 
 	knob("connected", "0");
 	expect_event(fd, "unplug");
 	expect_event(fd2, "unplug (second file)");
 	expect_nolink(fd, "unplugged");
+	expect_power_event(fd3, 0, "unplug");
 	expect_power(fd, 0, "unplugged");
 	knob("connected", "1");
 	expect_event(fd, "plug");
 	expect_event(fd2, "plug (second file)");
 	expect_1080p60(fd, "plugged again");
+	expect_power_event(fd3, 1, "plug");
 	expect_power(fd, 1, "plugged again");
 	knob("signal", "0");
 	expect_event(fd, "signal lost");
@@ -230,6 +259,7 @@ int main(int argc, char **argv)
 	expect_event(fd2, "signal back (second file)");
 	expect_1080p60(fd, "signal back");
 	printf("dvevents: source change on unplug, plug, signal loss and return; QUERY_DV_TIMINGS ENOLINK without signal\n");
+	printf("dvevents: DV_RX_POWER_PRESENT control event on unplug and plug\n");
 
 	if (xioctl(fd, VIDIOC_UNSUBSCRIBE_EVENT, &sub))
 		fail("UNSUBSCRIBE_EVENT: %s", strerror(errno));
@@ -240,6 +270,7 @@ int main(int argc, char **argv)
 	expect_event(fd2, "plug after the first file unsubscribed");
 	expect_no_event(fd, "unsubscribed file");
 	printf("dvevents: an unsubscribed file gets no event\n");
+	close(fd3);
 	close(fd2);
 	close(fd);
 	return 0;

@@ -89,6 +89,7 @@ pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc
             dma_timeout_logged: core::sync::atomic::AtomicBool::new(false),
             allocated_bytes: core::sync::atomic::AtomicU64::new(0),
             metrics: metrics::TvcapMetrics::new(),
+            power_work <- kernel::new_work!("tvcap_power"),
             hw: backend,
         }? Error),
         GFP_KERNEL,
@@ -247,7 +248,9 @@ impl IoctlOps for Tvcap {
     }
 
     /// Input 0 has a source while the HDMI cable is plugged in (STATUS:
-    /// the block reports the connection, not +5V as such).
+    /// the block reports the connection, not +5V as such). Read at
+    /// registration; a hotplug or input change updates the control
+    /// (`Tvcap::power_work`).
     fn dv_rx_power_present(&self) -> Result<u32> {
         Ok(u32::from(self.input_status().hdmi_connected().into_bool()))
     }

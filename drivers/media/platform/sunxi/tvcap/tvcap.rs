@@ -23,6 +23,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
+use kernel::workqueue::{self, impl_has_work, Work, WorkItem};
 use kernel::{irq, of, platform};
 
 mod engine;
@@ -123,6 +124,10 @@ pub(crate) struct Tvcap {
     /// Bytes of the buffers initialised (`buf_init`), for the budget.
     pub(crate) allocated_bytes: AtomicU64,
     pub(crate) metrics: metrics::TvcapMetrics,
+    /// Updates DV_RX_POWER_PRESENT after a hotplug (the control's setter
+    /// sleeps; the interrupt handler queues this).
+    #[pin]
+    pub(crate) power_work: Work<Tvcap>,
     /// The register block, chosen at probe. An `Arc` only because it can
     /// hold a pinned backend (the simulation's work item).
     pub(crate) hw: Arc<dyn TvtopBackend>,
@@ -133,28 +138,37 @@ impl Tvcap {
     /// a spinlock that is never held across anything that sleeps. A cable
     /// plugged or pulled, a signal or input format that changed: one
     /// V4L2_EVENT_SOURCE_CHANGE for the interrupt, to the files subscribed.
-    fn handle_irq(&self, irq_status: regs::IRQ_STATUS) {
+    fn handle_irq(this: &Arc<Self>, irq_status: regs::IRQ_STATUS) {
         let mut source_changed = false;
+        let mut power_changed = false;
         for irq in regs::decode(irq_status) {
-            self.metrics.irq(irq);
+            this.metrics.irq(irq);
             match irq {
-                Irq::FrameDone => self.frame_done(),
-                Irq::BufferOverflow => self.frame_lost(),
-                Irq::DmaError => self.frame_failed(),
+                Irq::FrameDone => this.frame_done(),
+                Irq::BufferOverflow => this.frame_lost(),
+                Irq::DmaError => this.frame_failed(),
                 Irq::Hotplug => {
-                    self.metrics.hotplug_events.inc();
+                    this.metrics.hotplug_events.inc();
                     source_changed = true;
+                    power_changed = true;
                 }
                 Irq::FormatChange => {
-                    self.metrics.format_changes.inc();
+                    this.metrics.format_changes.inc();
                     source_changed = true;
                 }
-                Irq::InputChange => source_changed = true,
+                Irq::InputChange => {
+                    source_changed = true;
+                    power_changed = true;
+                }
                 _ => {}
             }
         }
         if source_changed {
-            self.video.source_change(v4l2::SRC_CH_RESOLUTION);
+            this.video.source_change(v4l2::SRC_CH_RESOLUTION);
+        }
+        if power_changed {
+            // Already queued: that run reads the newest state.
+            let _ = workqueue::system().enqueue(this.clone());
         }
     }
 
@@ -299,15 +313,30 @@ impl Tvcap {
     /// The interrupt handler of every backend (run by [`TvcapIrq`]): takes
     /// the pending sources from IRQ_STATUS and acts on them. Returns false
     /// when none was pending (the line is shared).
-    fn interrupt(&self) -> bool {
-        let pending = engine::take_irq_status(&*self.hw);
+    fn interrupt(this: &Arc<Self>) -> bool {
+        let pending = engine::take_irq_status(&*this.hw);
         let handled = pending.into_raw() != 0;
-        self.metrics.interrupt(handled);
+        this.metrics.interrupt(handled);
         if !handled {
             return false;
         }
-        self.handle_irq(pending);
+        Self::handle_irq(this, pending);
         true
+    }
+}
+
+impl_has_work! {
+    impl HasWork<Self> for Tvcap { self.power_work }
+}
+
+/// DV_RX_POWER_PRESENT follows the cable (V4L2_EVENT_CTRL to the files
+/// subscribed when it changes).
+impl WorkItem for Tvcap {
+    type Pointer = Arc<Tvcap>;
+
+    fn run(this: Arc<Tvcap>) {
+        let present = this.input_status().hdmi_connected().into_bool();
+        this.video.set_rx_power_present(present);
     }
 }
 
@@ -362,7 +391,7 @@ struct TvcapIrq(Arc<Tvcap>);
 
 impl irq::Handler for TvcapIrq {
     fn handle(&self) -> irq::IrqReturn {
-        if self.0.interrupt() {
+        if Tvcap::interrupt(&self.0) {
             irq::IrqReturn::Handled
         } else {
             irq::IrqReturn::None
@@ -492,6 +521,8 @@ impl platform::Driver for TvcapDriver {
             Ok(r) => r,
             Err(e) => {
                 ioctl::shut_down(&tvcap);
+                drop(resources);
+                hy300::workqueue::flush(&tvcap.power_work);
                 return Err(e);
             }
         };
@@ -514,6 +545,8 @@ impl Drop for TvcapBinding<'_> {
         drop(self.video.take());
         ioctl::shut_down(&self.tvcap);
         drop(self.resources.take());
+        // The interrupt is freed: nothing queues the work any more.
+        hy300::workqueue::flush(&self.tvcap.power_work);
     }
 }
 
