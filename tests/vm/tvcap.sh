@@ -201,7 +201,9 @@ expect hy300_tvcap_streaming 0
 # killed mid-stream, eight times.
 timeouts() { value 'hy300_tvcap_capture_errors_total{kind="timeout"}'; }
 t0=$(timeouts)
-echo 50 >$SIM/dma_latency_ms
+[ -w $SIM/dma_latency_ms ] || fail "no dma_latency_ms knob in $SIM"
+[ -r $SIM/dma_unclocked ] || fail "no dma_unclocked knob in $SIM"
+echo 50 >$SIM/dma_latency_ms || fail "setting dma_latency_ms"
 for n in 1 2 3 4 5 6 7 8; do
 	capture "$VIDEO" 100000 320 240 >/dev/null 2>&1 & streamer=$!
 	i=0
@@ -214,8 +216,8 @@ for n in 1 2 3 4 5 6 7 8; do
 	wait $streamer 2>/dev/null
 	usleep 200000
 done
-echo 0 >$SIM/dma_latency_ms
-unclocked=$(cat $SIM/dma_unclocked)
+echo 0 >$SIM/dma_latency_ms || fail "clearing dma_latency_ms"
+unclocked=$(cat $SIM/dma_unclocked) || fail "reading dma_unclocked"
 [ "$unclocked" -le $(($(timeouts) - t0)) ] ||
 	fail "$unclocked DMA writes landed after the stop gated the clocks ($(($(timeouts) - t0)) stop timeouts)"
 expect hy300_tvcap_streaming 0
