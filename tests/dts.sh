@@ -101,6 +101,10 @@ fault() {
 fault "a motor without limit-gpios" -d "$out/fault.dtb" /keystone-motor limit-gpios
 fault "a mipsloader without memory-region" -d "$out/fault.dtb" /soc/mipsloader@3061000 memory-region
 fault "tvcap clock names of another driver" -t s "$out/fault.dtb" "$tvcap" clock-names bus mod dma
+fault "the factory tree's tvcap clock names" -t s "$out/fault.dtb" "$tvcap" clock-names clk_bus_tvcap cap_300m vincap_dma_clk
+fault "a motor property without the vendor prefix" -t u "$out/fault.dtb" /keystone-motor max-position 100
+fault "the generic fallback compatible" -t s "$out/fault.dtb" /soc/mipsloader@3061000 compatible \
+	allwinner,sun50i-h713-mipsloader allwinner,sunxi-mipsloader
 
 # The motor's "hy300," prefix is not a registered vendor: its binding
 # documents the vendor-prefixes.yaml entry.
@@ -111,4 +115,34 @@ desc = text.split('\ndescription:', 1)[1].split('\nproperties:', 1)[0]
 if not re.search(r'"\^hy300,\.\*":\n\s+description: \S', desc):
     sys.exit('dts: the motor binding does not document the "^hy300,.*" vendor-prefix entry in its description')
 print('dts: the motor binding documents the "^hy300,.*" vendor-prefix entry')
+EOP
+
+# Reviewers' conventions, for every binding: custom properties carry a
+# vendor prefix, clock-names and reset-names are short sunxi-style names
+# (no "clk", "reset" or "_" in them), and no compatible is a generic
+# fallback (allwinner,sunxi-*). dtschema's Python has the YAML parser.
+"$DTSCHEMA_BIN/python3" - "$bindings"/*/*.yaml <<'EOP'
+import re, sys
+from ruamel.yaml import YAML
+generic = {'compatible', 'reg', 'interrupts', 'clocks', 'clock-names', 'resets',
+           'reset-names', 'iommus', 'memory-region', 'firmware-name',
+           'assigned-clocks', 'assigned-clock-rates'}
+bad = []
+for path in sys.argv[1:]:
+    doc = YAML(typ='safe').load(open(path))
+    for prop, schema in doc.get('properties', {}).items():
+        if prop in generic or prop.endswith('-gpios'):
+            continue
+        if ',' not in prop:
+            bad.append(f'{path}: property {prop} has no vendor prefix')
+    for key in ('clock-names', 'reset-names'):
+        for item in (doc.get('properties', {}).get(key) or {}).get('items', []):
+            name = item.get('const', '')
+            if re.search(r'clk|reset|_', name):
+                bad.append(f'{path}: {key} entry "{name}" is not a short sunxi-style name')
+    if re.search(r'allwinner,sunxi-', repr(doc.get('properties', {}).get('compatible'))):
+        bad.append(f'{path}: a generic allwinner,sunxi-* compatible')
+if bad:
+    sys.exit('dts: ' + '\ndts: '.join(bad))
+print(f'dts: {len(sys.argv) - 1} bindings: custom properties vendor-prefixed, sunxi-style clock and reset names, no generic compatible')
 EOP

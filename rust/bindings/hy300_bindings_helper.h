@@ -40,6 +40,16 @@
 #include <linux/irq_sim.h>
 #include <linux/of_platform.h>
 
+/*
+ * Kernel library facilities the modules use instead of their own copies:
+ * CRC-32 (sunxi-mipsloader's firmware check), rate limits for log lines
+ * (rust/hy300/ratelimit.rs), strict integer parsing of control-file writes
+ * (rust/hy300/input.rs).
+ */
+#include <linux/crc32.h>
+#include <linux/kstrtox.h>
+#include <linux/ratelimit_types.h>
+
 /* The project's own C: the prototypes of its glue, next to the glue. */
 #include "../../drivers/misc/hy300/hy300_class_exports.h"
 

@@ -6,6 +6,7 @@
 //! and must also include the writer as `crate::prometheus`.
 
 pub mod class_device;
+pub mod crc32;
 pub mod debugfs;
 pub mod dma;
 pub mod input;

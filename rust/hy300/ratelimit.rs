@@ -1,52 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A lock-free log rate limit, like `printk_ratelimit`, for messages that
-//! userspace can trigger at will (invalid writes to control files).
+//! Rate limits for log lines that userspace can trigger at will (invalid
+//! writes to control files, moves stopped by the limit switch): the
+//! kernel's `struct ratelimit_state` and `___ratelimit()`
+//! (`include/linux/ratelimit.h`), what `dev_warn_ratelimited` uses. The
+//! kernel counts the suppressed lines and, when the next interval starts,
+//! prints "`<name>`: N callbacks suppressed" itself.
 
-use core::sync::atomic::{AtomicI64, AtomicU32, Ordering::Relaxed};
+use crate::hy300_bindings::{self as raw, hy300_ratelimit_init};
+use kernel::prelude::*;
+use kernel::types::Opaque;
 
-/// At most `burst` messages per `interval_ms`.
+/// At most `burst` messages per interval.
+#[pin_data]
 pub struct RateLimit {
-    burst: u32,
-    interval_ns: i64,
-    window_start_ns: AtomicI64,
-    printed: AtomicU32,
-    suppressed: AtomicU32,
+    #[pin]
+    state: Opaque<raw::ratelimit_state>,
+    name: &'static CStr,
 }
 
+// SAFETY: the state is only used through `___ratelimit`, which takes its
+// lock (or, contended, only touches its atomics); any thread may call it.
+unsafe impl Send for RateLimit {}
+// SAFETY: as above: `allow` only calls `___ratelimit`.
+unsafe impl Sync for RateLimit {}
+
 impl RateLimit {
-    /// A limit of `burst` messages per `interval_ms` milliseconds.
-    pub const fn new(burst: u32, interval_ms: i64) -> Self {
-        RateLimit {
-            burst,
-            interval_ns: interval_ms * 1_000_000,
-            window_start_ns: AtomicI64::new(i64::MIN),
-            printed: AtomicU32::new(0),
-            suppressed: AtomicU32::new(0),
-        }
+    /// A limit of `burst` messages per `interval_ms` milliseconds; `name`
+    /// prefixes the kernel's "callbacks suppressed" line.
+    pub fn new(name: &'static CStr, burst: u32, interval_ms: u32) -> impl PinInit<Self> {
+        pin_init!(RateLimit {
+            state <- Opaque::ffi_init(move |slot: *mut raw::ratelimit_state| {
+                // SAFETY: `slot` is valid for writes and pinned;
+                // `hy300_ratelimit_init` (`ratelimit_state_init`)
+                // initialises all of it.
+                unsafe { hy300_ratelimit_init(slot, interval_ms, burst) }
+            }),
+            name,
+        })
     }
 
-    /// Whether a message may be printed now. When a new window opens, also
-    /// returns how many were suppressed in the previous one.
-    pub fn check(&self) -> (bool, u32) {
-        // SAFETY: `ktime_get` has no preconditions.
-        let now = unsafe { kernel::bindings::ktime_get() };
-        let start = self.window_start_ns.load(Relaxed);
-        let mut suppressed = 0;
-        if now.saturating_sub(start) >= self.interval_ns
-            && self
-                .window_start_ns
-                .compare_exchange(start, now, Relaxed, Relaxed)
-                .is_ok()
-        {
-            self.printed.store(0, Relaxed);
-            suppressed = self.suppressed.swap(0, Relaxed);
-        }
-        if self.printed.fetch_add(1, Relaxed) < self.burst {
-            (true, suppressed)
-        } else {
-            self.suppressed.fetch_add(1, Relaxed);
-            (false, suppressed)
-        }
+    /// Whether a message may be printed now.
+    pub fn allow(&self) -> bool {
+        // SAFETY: the state was initialised by `new` and is pinned; `name`
+        // is a static NUL-terminated string.
+        unsafe { raw::___ratelimit(self.state.get(), self.name.as_char_ptr()) != 0 }
     }
 }

@@ -18,8 +18,8 @@
 //! MIPS loader: a node `hy300,h713-mipsloader-sim` with `firmware-name`;
 //! the mipsloader built with `HY300_SIM=y` binds it to its simulated
 //! register block and memory (`drivers/misc/sunxi-mipsloader/sim.rs`).
-//! Its two clocks, by the factory tree's names ("bus-clk", "mips-clk"),
-//! are fixed-rate clocks registered here and given to the device by clkdev
+//! Its two clocks, by the binding's names ("bus" and "mod": the factory
+//! tree's "bus-clk" and "mips-clk"), are fixed-rate clocks registered here and given to the device by clkdev
 //! lookups (`clk_get` falls back to them when the node has no `clocks`),
 //! so the driver's clock code runs in the guest as on the device; the
 //! clock core counts their enables in debugfs (`clk/<name>/clk_enable_count`),
@@ -129,26 +129,11 @@ const TVCAP_NODE: &CStr = c"hy300-tvcap";
 /// The co-processor's bus and core clocks; the capture block's bus,
 /// capture and DMA clocks.
 const CLOCKS: [(&CStr, &CStr, &CStr, kernel::ffi::c_ulong); 5] = [
-    (c"hy300-sim-mips-bus", c"bus-clk", MIPS_DEVICE, 24_000_000),
-    (
-        c"hy300-sim-mips-core",
-        c"mips-clk",
-        MIPS_DEVICE,
-        600_000_000,
-    ),
-    (
-        c"hy300-sim-tvcap-bus",
-        c"clk_bus_tvcap",
-        TVCAP_NODE,
-        200_000_000,
-    ),
-    (c"hy300-sim-tvcap-cap", c"cap_300m", TVCAP_NODE, 300_000_000),
-    (
-        c"hy300-sim-tvcap-dma",
-        c"vincap_dma_clk",
-        TVCAP_NODE,
-        300_000_000,
-    ),
+    (c"hy300-sim-mips-bus", c"bus", MIPS_DEVICE, 24_000_000),
+    (c"hy300-sim-mips-core", c"mod", MIPS_DEVICE, 600_000_000),
+    (c"hy300-sim-tvcap-bus", c"bus", TVCAP_NODE, 200_000_000),
+    (c"hy300-sim-tvcap-cap", c"mod", TVCAP_NODE, 300_000_000),
+    (c"hy300-sim-tvcap-dma", c"ram", TVCAP_NODE, 300_000_000),
 ];
 
 struct SimBoard {
@@ -275,9 +260,9 @@ const NODES: [NodeSpec; 3] = [
         compatible: c"hy300,keystone-motor",
         strings: &[],
         numbers: &[
-            (c"phase-delay-us", 100),
-            (c"step-delay-ms", 1),
-            (c"max-position", 200),
+            (c"hy300,phase-delay-us", 100),
+            (c"hy300,step-delay-ms", 1),
+            (c"hy300,max-position", 200),
         ],
     },
     // The co-processor with its simulated register block and memory.

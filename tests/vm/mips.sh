@@ -51,7 +51,8 @@ only_changed() { # only_changed "cmd/write control/write": the others stayed
 hex2dec() { printf '%d' "0x$1"; }
 # clocks BUS CORE WHEN: the enable counts of the co-processor's bus and
 # core clocks (fixed-rate clocks that tests/sim gives the node under the
-# factory tree's names "bus-clk" and "mips-clk"; the clock core counts).
+# binding's names "bus" and "mod", the factory tree's "bus-clk" and
+# "mips-clk"; the clock core counts).
 CLK=/sys/kernel/debug/clk
 clocks() {
 	for c in hy300-sim-mips-bus hy300-sim-mips-core; do
@@ -154,8 +155,8 @@ delta status read 3
 only_changed cmd/write status/read
 expect 'hy300_mips_memory_usage_bytes{region="debug"}' 32
 SNAP=$(snapshot)
-run "error: EINVAL" panel 0 0 0 0 0 0 0 101
-run "error: EINVAL" panel -101 0 0 0 0 0 0 0
+run "error: ERANGE" panel 0 0 0 0 0 0 0 101
+run "error: ERANGE" panel -101 0 0 0 0 0 0 0
 only_changed
 SNAP=$(snapshot)
 run ok load hy300-test/valid.bin
@@ -311,6 +312,15 @@ echo hy300-mipsloader >"$D/unbind" || fail "unbind without firmware"
 clocks 0 0 "after unbind without firmware"
 echo hy300-mipsloader >"$D/bind" || fail "bind again"
 expect hy300_mips_firmware_loaded 1
+# Every power down so far (ioctls, remove) was followed by the C original's
+# 100 ms wait before anything else the simulation saw.
+n=$(powerdowns)
+[ "$n" -ge 2 ] || fail "only $n power-down commands seen"
+dmesg | grep -o 'hy300-mips-sim: power down .*' | awk '
+	/ command$/ { if (open) bad = 1; open = 1; next }
+	/ settled after 100 ms$/ { if (!open) bad = 1; open = 0; next }
+	{ bad = 1 }
+	END { exit bad || open }' || fail "a power-down command without its 100 ms wait right after it"
 echo "mips: unbind powers down, open descriptors get ENODEV; the clocks run while bound (core: from a load to a power down)"
 
 # Random ioctls: commands, sizes, NULL/unmapped/kernel/short pointers.

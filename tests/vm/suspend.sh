@@ -222,6 +222,10 @@ accesses "$before" "cmd/write=1 control/write=2"
 # The power down came before the restart.
 dmesg | grep -e 'hy300-mips-sim: power down command' -e 'co-processor restarted after resume' | tail -n2 | head -n1 |
 	grep -q 'power down command' || fail "the power down did not come before the restart"
+# The C original's 100 ms wait followed the command, before the clock stop.
+dmesg | grep -o 'hy300-mips-sim: power down .*' | tail -n2 | tr '\n' '|' |
+	grep -qx 'hy300-mips-sim: power down command|hy300-mips-sim: power down settled after 100 ms|' ||
+	fail "the power down for suspend was not followed by its 100 ms wait"
 expect hy300_mips_firmware_loaded 1 "$C/metrics"
 mstatus 1
 echo "mips: with firmware, suspend powered the core down and resume restarted it"

@@ -20,8 +20,9 @@ T=/sys/class/hy300/tvcap
 SIM=/sys/kernel/debug/hy300-tvcap-sim
 fail() { echo "tvcap: FAIL: $*"; exit 1; }
 # clocks "BUS CAPTURE DMA" WHEN: the enable counts of the block's three
-# clocks (fixed-rate clocks tests/sim gives the node under the factory
-# tree's names clk_bus_tvcap, cap_300m and vincap_dma_clk).
+# clocks (fixed-rate clocks tests/sim gives the node under the binding's
+# names bus, mod and ram: the factory tree's clk_bus_tvcap, cap_300m and
+# vincap_dma_clk).
 CLK=/sys/kernel/debug/clk
 clocks() {
 	got=""
@@ -315,7 +316,7 @@ insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod with the device node"
 HW=/sys/bus/platform/devices/hy300-tvcap-device
 [ -e $HW ] || fail "device node not created"
 [ ! -e $HW/driver ] || fail "device backend bound without clocks"
-dmesg | grep -q 'hy300-tvcap-device: clock "clk_bus_tvcap" missing: error -2' ||
+dmesg | grep -q 'hy300-tvcap-device: clock "bus" missing: error -2' ||
 	fail "no clock error for the device node"
 [ -d $T ] || fail "simulated block not bound next to the device node"
 set -- /sys/class/video4linux/*

@@ -20,9 +20,9 @@ use crate::motion::{MotorHw, PHASE_LINES};
 #[cfg(hy300_sim)]
 use crate::hy300_bindings::gpiod_get_raw_value_cansleep;
 use crate::hy300_bindings::{
-    gpio_desc as GpioDesc, gpiod_flags_GPIOD_IN as GPIOD_IN,
-    gpiod_flags_GPIOD_OUT_LOW as GPIOD_OUT_LOW, gpiod_get_index, gpiod_get_value_cansleep,
-    gpiod_put, gpiod_set_value_cansleep, gpiod_to_irq,
+    gpio_desc as GpioDesc, gpiod_cansleep, gpiod_flags_GPIOD_IN as GPIOD_IN,
+    gpiod_flags_GPIOD_OUT_LOW as GPIOD_OUT_LOW, gpiod_get_index, gpiod_get_value,
+    gpiod_get_value_cansleep, gpiod_put, gpiod_set_value, gpiod_set_value_cansleep, gpiod_to_irq,
 };
 
 /// One requested GPIO line, released on drop.
@@ -70,6 +70,13 @@ impl GpioLine {
         Ok(ret != 0)
     }
 
+    /// Whether accessing the line may sleep (its chip is behind a slow
+    /// bus, or is gpio-sim).
+    fn can_sleep(&self) -> bool {
+        // SAFETY: `desc` is a requested line (type invariant).
+        unsafe { gpiod_cansleep(self.desc.as_ptr()) != 0 }
+    }
+
     /// The interrupt number of the line, if its chip has one.
     pub(crate) fn to_irq(&self) -> Result<u32> {
         // SAFETY: `desc` is a requested line (type invariant).
@@ -100,6 +107,9 @@ impl Drop for GpioLine {
 pub(crate) struct GpioMotor {
     phases: KVec<GpioLine>,
     limit: GpioLine,
+    /// No line may sleep: [`Atomic`] may use them from hard interrupt
+    /// context.
+    atomic: bool,
     /// Every change of the phase lines' levels on the chip.
     #[cfg(hy300_sim)]
     phase_log: crate::sim::PhaseLog,
@@ -114,12 +124,19 @@ impl GpioMotor {
             phases.push(GpioLine::request(dev, c"phase", idx, true)?, GFP_KERNEL)?;
         }
         let limit = GpioLine::request(dev, c"limit", 0, false)?;
+        let atomic = !limit.can_sleep() && !phases.iter().any(GpioLine::can_sleep);
         Ok(GpioMotor {
             phases,
             limit,
+            atomic,
             #[cfg(hy300_sim)]
             phase_log: crate::sim::PhaseLog::new()?,
         })
+    }
+
+    /// The lines for hard interrupt context, if none of them sleeps.
+    pub(crate) fn atomic(&self) -> Option<Atomic<'_>> {
+        self.atomic.then_some(Atomic(self))
     }
 
     /// The limit switch line's interrupt number, if it has one.
@@ -145,10 +162,39 @@ impl MotorHw for GpioMotor {
             #[cfg(hy300_sim)]
             self.phase_log.record(self.phase_levels()?);
         }
+        #[cfg(hy300_sim)]
+        if mask != 0 && self.limit.get()? {
+            self.phase_log.step_with_limit_closed();
+        }
         Ok(())
     }
 
     fn limit_active(&self) -> Result<bool> {
         self.limit.get()
+    }
+}
+
+/// The lines of a [`GpioMotor`] none of which sleeps, accessed with the
+/// non-sleeping calls: usable in hard interrupt context. (Not logged in
+/// the simulation, whose gpio-sim lines sleep: it never gets one.)
+pub(crate) struct Atomic<'a>(&'a GpioMotor);
+
+impl MotorHw for Atomic<'_> {
+    fn set_phases(&self, mask: u8) -> Result {
+        for (line, gpio) in self.0.phases.iter().enumerate() {
+            let active = mask & (1 << line) != 0;
+            // SAFETY: `desc` is a requested line (type invariant) that does
+            // not sleep (`GpioMotor::atomic`).
+            let ret = unsafe { gpiod_set_value(gpio.desc.as_ptr(), active.into()) };
+            kernel::error::to_result(ret)?;
+        }
+        Ok(())
+    }
+
+    fn limit_active(&self) -> Result<bool> {
+        // SAFETY: as above.
+        let ret = unsafe { gpiod_get_value(self.0.limit.desc.as_ptr()) };
+        kernel::error::to_result(ret)?;
+        Ok(ret != 0)
     }
 }

@@ -10,16 +10,23 @@
 //! `request_threaded_irq`/`free_irq` instead, and the only unsafe code of
 //! the interrupt.
 //!
-//! Only a thread function is registered (no hard handler): GPIO lines may
-//! sleep, so the line is read from the thread. The C original's hard
-//! handler called `gpiod_set_value`, which may sleep: a bug there.
+//! A hard handler and a thread function are registered. The hard handler
+//! runs in interrupt context and may do the whole job when it can do it
+//! without sleeping (the motor: when no line of its GPIO chip sleeps, as
+//! the C original's hard handler did); otherwise it wakes the thread,
+//! which may sleep (GPIO lines behind I2C, gpio-sim). The C original
+//! called `gpiod_set_value` from its hard handler unconditionally, which is
+//! a bug on a chip whose lines sleep.
 
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-/// What runs in the interrupt's thread.
+/// What runs in the interrupt (hard handler) and its thread.
 pub(crate) trait ThreadedHandler: Send + Sync + 'static {
+    /// Called in hard interrupt context: must not sleep. Returns whether
+    /// it handled the interrupt; `false` wakes the thread.
+    fn handle_hard(&self) -> bool;
     /// Called in process context (the IRQ thread), may sleep.
     fn handle_threaded(&self);
 }
@@ -50,15 +57,16 @@ impl<T: ThreadedHandler> ThreadedIrq<T> {
     ) -> Result<Self> {
         // `c_ulong` is at least 32 bits wide: the cast keeps every flag.
         let flags = (trigger | bindings::IRQF_ONESHOT) as kernel::ffi::c_ulong;
-        // SAFETY: `thread_fn::<T>` matches `irq_handler_t` and expects the
-        // cookie to point to a `T`; the cookie is the `T` in `data`, which
-        // this registration holds until `free_irq` has returned in `drop`.
-        // `name` is static. No primary handler: IRQF_ONESHOT keeps the line
-        // masked until the thread has run, as the core requires then.
+        // SAFETY: `hard_fn::<T>` and `thread_fn::<T>` match
+        // `irq_handler_t` and expect the cookie to point to a `T`; the
+        // cookie is the `T` in `data`, which this registration holds until
+        // `free_irq` has returned in `drop`. `name` is static. IRQF_ONESHOT
+        // keeps the line masked until the thread has run when the hard
+        // handler wakes it.
         let ret = unsafe {
             bindings::request_threaded_irq(
                 irq,
-                None,
+                Some(hard_fn::<T>),
                 Some(thread_fn::<T>),
                 flags,
                 name.as_char_ptr(),
@@ -77,6 +85,25 @@ impl<T: ThreadedHandler> Drop for ThreadedIrq<T> {
         // free_irq() returns only once no handler runs, so `data` may be
         // released after it.
         unsafe { bindings::free_irq(self.irq, Arc::as_ptr(&self.data).cast_mut().cast()) };
+    }
+}
+
+/// The hard handler of every [`ThreadedIrq<T>`].
+///
+/// # Safety
+///
+/// Called by the IRQ core only, with the cookie of a live [`ThreadedIrq<T>`].
+unsafe extern "C" fn hard_fn<T: ThreadedHandler>(
+    _irq: kernel::ffi::c_int,
+    cookie: *mut core::ffi::c_void,
+) -> bindings::irqreturn_t {
+    // SAFETY: the cookie points to the `T` held by the registration, which
+    // stays alive until free_irq() has waited for this function to return.
+    let data = unsafe { &*cookie.cast::<T>() };
+    if data.handle_hard() {
+        bindings::irqreturn::IRQ_HANDLED
+    } else {
+        bindings::irqreturn::IRQ_WAKE_THREAD
     }
 }
 

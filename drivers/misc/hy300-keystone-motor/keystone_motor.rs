@@ -40,6 +40,7 @@ use gpio::GpioMotor;
 use hy300::class_device::ClassDevice;
 use hy300::input::{parse_trigger, parse_u32};
 use hy300::pm::SystemSleep;
+use hy300::ratelimit::RateLimit;
 use irq::{ThreadedHandler, ThreadedIrq};
 use motion::{Motion, Timing};
 
@@ -52,17 +53,11 @@ const MAX_PHASE_DELAY_US: u32 = 100_000;
 const MAX_STEP_DELAY_MS: u32 = 1000;
 const MAX_MAX_POSITION: u32 = 100_000;
 
-/// Userspace can trigger these messages at will: at most 10 per 5 s.
-static INPUT_WARNINGS: hy300::ratelimit::RateLimit = hy300::ratelimit::RateLimit::new(10, 5000);
-
-/// `pr_warn!` for refused writes, rate limited.
+/// `pr_warn!` for refused writes, rate limited by `$motor`'s
+/// `input_warnings`.
 macro_rules! input_warn {
-    ($($arg:tt)*) => {{
-        let (print, suppressed) = INPUT_WARNINGS.check();
-        if suppressed > 0 {
-            pr_warn!("{suppressed} messages about refused writes suppressed\n");
-        }
-        if print {
+    ($motor:expr, $($arg:tt)*) => {{
+        if $motor.input_warnings.allow() {
             pr_warn!($($arg)*);
         }
     }};
@@ -142,6 +137,12 @@ pub(crate) struct Motor {
     phases_unknown: AtomicBool,
     /// What the worker does next: a target position or [`REQUEST_HOME`].
     request: AtomicU32,
+    /// Userspace can trigger these messages at will: at most 10 per 5 s
+    /// each, for refused writes and for moves stopped by the limit switch.
+    #[pin]
+    input_warnings: RateLimit,
+    #[pin]
+    limit_messages: RateLimit,
     #[pin]
     accelerometer_type: Mutex<AccelerometerType>,
     #[pin]
@@ -162,6 +163,14 @@ impl WorkItem for Motor {
         } else {
             this.motion.move_to(&this.hw, this.timing, request)
         };
+        if let Some(position) = this.motion.take_limit_stop() {
+            if this.limit_messages.allow() {
+                pr_info!(
+                    "limit switch reached at position {position} (target {request}): \
+                     move stopped, position is now 0\n"
+                );
+            }
+        }
         match result {
             Ok(()) => {}
             Err(e) if e == EINTR => pr_info!("move stopped\n"),
@@ -186,7 +195,10 @@ impl Motor {
             .compare_exchange(false, true, Relaxed, Relaxed)
             .is_err()
         {
-            input_warn!("busy: a move is in progress (write 1 to stop first)\n");
+            input_warn!(
+                self,
+                "busy: a move is in progress (write 1 to stop first)\n"
+            );
             return Err(EBUSY);
         }
         self.request.store(request, Relaxed);
@@ -306,13 +318,25 @@ impl Motor {
 }
 
 impl ThreadedHandler for Motor {
-    /// The limit switch's line changed: if it reads active, the move
-    /// running towards it stops before its next step. (Both edges are
-    /// requested and the logical level read here, so the switch's polarity
-    /// comes from the firmware description alone.)
+    /// The limit switch's line changed. When no line sleeps (an SoC GPIO
+    /// controller, the HY300's), the hard handler does all: if the switch
+    /// reads active, the move running towards it has its phases switched
+    /// off now, as in the C original. Otherwise the thread does the same.
+    /// (Both edges are requested and the logical level read, so the
+    /// switch's polarity comes from the firmware description alone.)
+    fn handle_hard(&self) -> bool {
+        let Some(lines) = self.hw.atomic() else {
+            return false;
+        };
+        if let Ok(true) = motion::MotorHw::limit_active(&lines) {
+            self.motion.limit_interrupt(&lines);
+        }
+        true
+    }
+
     fn handle_threaded(&self) {
         if let Ok(true) = motion::MotorHw::limit_active(&self.hw) {
-            self.motion.limit_interrupt();
+            self.motion.limit_interrupt(&self.hw);
         }
     }
 }
@@ -343,6 +367,7 @@ impl hy300::class_device::ClassAttributes for Motor {
                 let max = this.motion.max_position;
                 let target = parse_u32(input, max).inspect_err(|_| {
                     input_warn!(
+                        this,
                         "position: expected an integer 0..={max}, got {} bytes\n",
                         input.len()
                     )
@@ -350,12 +375,14 @@ impl hy300::class_device::ClassAttributes for Motor {
                 Arc::from(this).start(target)
             }
             b"home" => {
-                parse_trigger(input).inspect_err(|_| input_warn!("home: write 1 to home\n"))?;
+                parse_trigger(input)
+                    .inspect_err(|_| input_warn!(this, "home: write 1 to home\n"))?;
                 Arc::from(this).start(REQUEST_HOME)
             }
             b"accelerometer_type" => {
                 let value = AccelerometerType::parse(input).inspect_err(|_| {
                     input_warn!(
+                        this,
                         "accelerometer_type: expected 1..=31 of [A-Za-z0-9._-], got {} bytes\n",
                         input.len()
                     )
@@ -364,7 +391,8 @@ impl hy300::class_device::ClassAttributes for Motor {
                 Ok(())
             }
             b"stop" => {
-                parse_trigger(input).inspect_err(|_| input_warn!("stop: write 1 to stop\n"))?;
+                parse_trigger(input)
+                    .inspect_err(|_| input_warn!(this, "stop: write 1 to stop\n"))?;
                 this.motion.request_stop();
                 Ok(())
             }
@@ -427,19 +455,23 @@ impl platform::Driver for KeystoneMotorDriver {
         let timing = Timing {
             phase_delay_us: property_or(
                 dev,
-                c"phase-delay-us",
+                c"hy300,phase-delay-us",
                 DEFAULT_PHASE_DELAY_US,
                 MAX_PHASE_DELAY_US,
             )?,
             step_delay_ms: property_or(
                 dev,
-                c"step-delay-ms",
+                c"hy300,step-delay-ms",
                 DEFAULT_STEP_DELAY_MS,
                 MAX_STEP_DELAY_MS,
             )?,
         };
-        let max_position =
-            property_or(dev, c"max-position", DEFAULT_MAX_POSITION, MAX_MAX_POSITION)?;
+        let max_position = property_or(
+            dev,
+            c"hy300,max-position",
+            DEFAULT_MAX_POSITION,
+            MAX_MAX_POSITION,
+        )?;
         let hw = GpioMotor::request(dev)
             .inspect_err(|e| dev_err!(dev, "cannot get phase/limit GPIOs: {e:?}\n"))?;
         let motor = Arc::pin_init(
@@ -451,6 +483,8 @@ impl platform::Driver for KeystoneMotorDriver {
                 closed: AtomicBool::new(false),
                 phases_unknown: AtomicBool::new(false),
                 request: AtomicU32::new(0),
+                input_warnings <- RateLimit::new(c"hy300_keystone_motor: input", 10, 5000),
+                limit_messages <- RateLimit::new(c"hy300_keystone_motor: limit", 10, 5000),
                 accelerometer_type <- kernel::new_mutex!(AccelerometerType::unknown()),
                 work <- new_work!("Motor::work"),
             }),

@@ -6,7 +6,7 @@
 //! backend on the device and in the QEMU guest (gpio-sim). Every state and
 //! metric update is a relaxed atomic, so sysfs reads never wait for a move.
 
-use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 
@@ -51,11 +51,6 @@ pub(crate) const PHASE_LINES: usize = 4;
 /// Extra steps homing may take beyond `max-position` before giving up.
 pub(crate) const HOMING_MARGIN_STEPS: u32 = 100;
 
-/// A move stopped by the limit switch logs one line; moves are started
-/// from userspace, so at most 10 such lines per 5 s.
-static LIMIT_MESSAGES: crate::hy300::ratelimit::RateLimit =
-    crate::hy300::ratelimit::RateLimit::new(10, 5000);
-
 /// Upper bounds of the step duration histogram, in nanoseconds.
 pub(crate) static STEP_SECONDS_BOUNDS: [u64; 6] = [
     500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 50_000_000,
@@ -72,9 +67,9 @@ pub(crate) trait MotorHw: Send + Sync {
 /// Step timing from the device tree.
 #[derive(Clone, Copy)]
 pub(crate) struct Timing {
-    /// Time the phases are held after each change (`phase-delay-us`).
+    /// Time the phases are held after each change (`hy300,phase-delay-us`).
     pub(crate) phase_delay_us: u32,
-    /// Pause between steps (`step-delay-ms`).
+    /// Pause between steps (`hy300,step-delay-ms`).
     pub(crate) step_delay_ms: u32,
 }
 
@@ -149,6 +144,12 @@ pub(crate) struct Motion {
     /// Set by the interrupt when it found the switch active; cleared when
     /// a run towards the switch starts (which reads the line once).
     limit_event: AtomicBool,
+    /// The running move steps towards the switch (counter-clockwise): the
+    /// interrupt switches its phases off.
+    towards_limit: AtomicBool,
+    /// The position at which the last move was stopped by the limit
+    /// switch (-1: none since [`Motion::take_limit_stop`]).
+    limit_stop: AtomicI64,
     pub(crate) metrics: MotorMetrics,
 }
 
@@ -166,6 +167,8 @@ impl Motion {
             cancelled: AtomicBool::new(false),
             limit_irq: AtomicBool::new(false),
             limit_event: AtomicBool::new(false),
+            towards_limit: AtomicBool::new(false),
+            limit_stop: AtomicI64::new(-1),
             metrics: MotorMetrics::new(),
         }
     }
@@ -207,10 +210,17 @@ impl Motion {
         self.limit_irq.load(Relaxed)
     }
 
-    /// The limit switch's interrupt found the switch active: the running
-    /// move towards it stops before its next step.
-    pub(crate) fn limit_interrupt(&self) {
+    /// The limit switch's interrupt found the switch active: a move
+    /// running towards it has its phases switched off here, at once (as
+    /// the C original's interrupt handler did), and takes no further step
+    /// (it checks the flag before each). `hw` is what the caller's context
+    /// allows: the non-sleeping lines from the hard handler, the sleeping
+    /// calls from the thread.
+    pub(crate) fn limit_interrupt(&self, hw: &dyn MotorHw) {
         self.limit_event.store(true, Relaxed);
+        if self.towards_limit.load(Relaxed) && self.drive(hw, 0).is_err() {
+            self.metrics.step_errors.inc();
+        }
     }
 
     /// Whether the limit switch is active, checked before each step towards
@@ -233,6 +243,11 @@ impl Motion {
         self.metrics.limit_switch_triggers.inc();
         self.position.set(0);
         self.homed.store(true, Relaxed);
+    }
+
+    /// Where the last move was stopped by the limit switch, once.
+    pub(crate) fn take_limit_stop(&self) -> Option<i64> {
+        Some(self.limit_stop.swap(-1, Relaxed)).filter(|&p| p >= 0)
     }
 
     fn should_stop(&self) -> bool {
@@ -271,6 +286,7 @@ impl Motion {
     }
 
     fn end(&self, hw: &dyn MotorHw) {
+        self.towards_limit.store(false, Relaxed);
         // De-energise while idle; the phase index is kept.
         if self.drive(hw, 0).is_err() {
             self.metrics.step_errors.inc();
@@ -307,16 +323,8 @@ impl Motion {
             if direction == Direction::CounterClockwise {
                 if self.limit_reached(hw, first_towards_limit)? {
                     self.at_limit();
-                    let (print, suppressed) = LIMIT_MESSAGES.check();
-                    if suppressed > 0 {
-                        pr_info!("{suppressed} messages about the limit switch suppressed\n");
-                    }
-                    if print {
-                        pr_info!(
-                            "limit switch reached at position {position} (target {target}): \
-                             move stopped, position is now 0\n"
-                        );
-                    }
+                    // The driver logs it (rate limited) after the move.
+                    self.limit_stop.store(position, Relaxed);
                     return Ok(());
                 }
                 first_towards_limit = false;
@@ -325,7 +333,16 @@ impl Motion {
         }
     }
 
+    /// Homing; if it fails (switch not seen, stopped, an error) the motor
+    /// stays un-homed and its position reads 0, as `position` is
+    /// documented before homing, not the steps counted from wherever the
+    /// run started (which went below 0).
     fn run_homing(&self, hw: &dyn MotorHw, timing: Timing) -> Result {
+        self.seek_limit(hw, timing)
+            .inspect_err(|_| self.position.set(0))
+    }
+
+    fn seek_limit(&self, hw: &dyn MotorHw, timing: Timing) -> Result {
         self.metrics.homing_attempts.inc();
         self.homed.store(false, Relaxed);
         let budget = self.max_position.saturating_add(HOMING_MARGIN_STEPS);
@@ -372,9 +389,22 @@ impl Motion {
             Direction::CounterClockwise => (index + len - 1) % len,
         };
         let mask = HALF_STEP_SEQUENCE.get(next).copied().unwrap_or(0);
+        let towards_limit = direction == Direction::CounterClockwise;
+        self.towards_limit.store(towards_limit, Relaxed);
         if let Err(e) = self.drive(hw, mask) {
             self.metrics.step_errors.inc();
             return Err(e);
+        }
+        // The interrupt came while this step was being driven (after the
+        // check before it): it may have switched the phases off before
+        // this step switched them on again. Off again; the run stops at
+        // its next check.
+        if towards_limit
+            && self.limit_irq.load(Relaxed)
+            && self.limit_event.load(Relaxed)
+            && self.drive(hw, 0).is_err()
+        {
+            self.metrics.step_errors.inc();
         }
         self.phase_index.store(next, Relaxed);
         match direction {

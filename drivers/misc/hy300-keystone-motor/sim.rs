@@ -14,8 +14,15 @@
 //! `/sys/kernel/debug/hy300-motor-sim/phase_log` reads as the states in hex,
 //! oldest first, space-separated (`04 0c 08 00`), then ` overflow` if more
 //! than [`CAPACITY`] were logged. Writing anything empties it.
+//!
+//! `/sys/kernel/debug/hy300-motor-sim/steps_with_limit_closed` reads as the
+//! number of steps driven (a non-zero mask set) while the limit switch
+//! read closed: a move towards the switch that closes in its middle should
+//! take none (the interrupt switches the phases off and stops it); a move
+//! away from a closed switch takes some, by design. The guest test reads
+//! it around the closing to measure the steps taken after it.
 
-use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering::Relaxed};
+use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::debugfs::{Dir, File};
 use kernel::fmt;
 use kernel::prelude::*;
@@ -73,21 +80,34 @@ fn clear(log: &States, _input: &mut UserSliceReader) -> Result {
     Ok(())
 }
 
-/// The log and its debugfs file, removed on drop.
-pub(crate) struct PhaseLog(Pin<KBox<File<States>>>);
+/// The log, the count of steps with the switch closed, and their debugfs
+/// files, removed on drop.
+pub(crate) struct PhaseLog {
+    log: Pin<KBox<File<States>>>,
+    closed_steps: Pin<KBox<File<AtomicU32>>>,
+}
 
 impl PhaseLog {
     pub(crate) fn new() -> Result<Self> {
         let dir = Dir::new(c"hy300-motor-sim");
-        let file = KBox::pin_init(
+        let log = KBox::pin_init(
             dir.read_write_callback_file(c"phase_log", States::new(), &show, &clear),
             GFP_KERNEL,
         )?;
-        Ok(PhaseLog(file))
+        let closed_steps = KBox::pin_init(
+            dir.read_only_file(c"steps_with_limit_closed", AtomicU32::new(0)),
+            GFP_KERNEL,
+        )?;
+        Ok(PhaseLog { log, closed_steps })
     }
 
     /// Logs the phase lines' `state` read back from the chip, if it changed.
     pub(crate) fn record(&self, state: u8) {
-        self.0.record(state);
+        self.log.record(state);
+    }
+
+    /// Counts a step driven while the limit switch read closed.
+    pub(crate) fn step_with_limit_closed(&self) {
+        self.closed_steps.fetch_add(1, Relaxed);
     }
 }

@@ -6,11 +6,13 @@ use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
+use crate::hy300::ratelimit::RateLimit;
 use crate::hy300::testing::{
     bench_page, bench_render, truncated_pages_keep_whole_lines, worst_case_pages_fit,
 };
 use crate::metrics::FILES;
 use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS};
+use kernel::time::{delay::fsleep, Delta};
 
 /// Masks a test can have recorded: more than the longest test writes.
 const LOG_CAPACITY: usize = 256;
@@ -82,14 +84,16 @@ struct ActingHw<'a> {
     fake: FakeHw,
     motion: &'a Motion,
     after: usize,
-    action: fn(&Motion),
+    /// Called with the motion and the recording hardware (the interrupt
+    /// drives its lines through it).
+    action: fn(&Motion, &dyn MotorHw),
 }
 
 impl MotorHw for ActingHw<'_> {
     fn set_phases(&self, mask: u8) -> Result {
         self.fake.set_phases(mask)?;
         if self.fake.writes.load(Relaxed) == self.after {
-            (self.action)(self.motion);
+            (self.action)(self.motion, &self.fake);
         }
         Ok(())
     }
@@ -129,6 +133,9 @@ mod motion_tests {
         let m = Motion::new(50);
         assert_eq!(m.home(&hw, FAST), Err(ETIMEDOUT));
         assert!(!m.homed.load(Relaxed));
+        // Position 0 (as documented until homed), not -150 (every step
+        // counted down from where the run started).
+        assert_eq!(m.position.get(), 0);
         assert_eq!(m.metrics.homing_failures.get(), 1);
         // Exactly the documented budget (the failure message names it),
         // not one more.
@@ -210,10 +217,13 @@ mod motion_tests {
     }
 
     #[test]
-    fn move_towards_the_switch_stops_one_step_after_its_interrupt() -> Result {
+    fn move_towards_the_switch_stops_at_its_interrupt_phases_off() -> Result {
         // With an interrupt, the line is read once when the run starts
-        // (inactive here) and never again: the move stops before the step
-        // after the one during which the interrupt came.
+        // (inactive here) and never again. The interrupt comes while the
+        // 7th step is driven: it switches the phases off itself (the C
+        // original's hard handler did), the step sees it and switches them
+        // off again, and no step follows: every write after the 7th step's
+        // is 0, none energises a line.
         let m = Motion::new(100);
         m.use_limit_interrupt();
         m.homed.store(true, Relaxed);
@@ -222,7 +232,7 @@ mod motion_tests {
             fake: FakeHw::new(u32::MAX),
             motion: &m,
             after: 7,
-            action: Motion::limit_interrupt,
+            action: |m, hw| m.limit_interrupt(hw),
         };
         assert_eq!(m.move_to(&hw, FAST, 20), Ok(()));
         assert_eq!(m.metrics.steps_counter_clockwise.get(), 7);
@@ -230,8 +240,29 @@ mod motion_tests {
         assert_eq!(m.position.get(), 0);
         assert!(m.homed.load(Relaxed));
         assert_eq!(m.metrics.limit_switch_triggers.get(), 1);
-        assert_eq!(hw.fake.written()?.last(), Some(&0x00));
+        let written = hw.fake.written()?;
+        assert_eq!(written.len(), 10);
+        assert_eq!(written.get(6), Some(&0x0c));
+        assert_eq!(written.get(7..), Some(&[0x00, 0x00, 0x00][..]));
         Ok(())
+    }
+
+    #[test]
+    fn an_interrupt_away_from_the_switch_leaves_the_phases() {
+        // Moving clockwise (away from the switch), an interrupt does not
+        // switch the phases off: the move goes on to its target.
+        let m = Motion::new(100);
+        m.use_limit_interrupt();
+        m.homed.store(true, Relaxed);
+        let hw = ActingHw {
+            fake: FakeHw::new(u32::MAX),
+            motion: &m,
+            after: 2,
+            action: |m, hw| m.limit_interrupt(hw),
+        };
+        assert_eq!(m.move_to(&hw, FAST, 5), Ok(()));
+        assert_eq!(m.position.get(), 5);
+        assert_eq!(hw.fake.writes.load(Relaxed), 6);
     }
 
     #[test]
@@ -243,7 +274,7 @@ mod motion_tests {
         m.use_limit_interrupt();
         m.homed.store(true, Relaxed);
         m.position.set(50);
-        m.limit_interrupt();
+        m.limit_interrupt(&hw);
         assert_eq!(m.move_to(&hw, FAST, 20), Ok(()));
         assert_eq!(m.position.get(), 20);
         assert_eq!(m.metrics.limit_switch_triggers.get(), 0);
@@ -265,7 +296,9 @@ mod motion_tests {
     fn stop_or_unbind_mid_move_switches_the_phases_off() -> Result {
         // `stop` and unbinding (`cancel`) arriving during the third step:
         // the move ends before the fourth with every line off.
-        for action in [Motion::request_stop, Motion::cancel] {
+        let stop: fn(&Motion, &dyn MotorHw) = |m, _| m.request_stop();
+        let cancel: fn(&Motion, &dyn MotorHw) = |m, _| m.cancel();
+        for action in [stop, cancel] {
             let m = Motion::new(100);
             m.homed.store(true, Relaxed);
             let hw = ActingHw {
@@ -318,7 +351,7 @@ mod motion_tests {
             fake: FakeHw::new(u32::MAX),
             motion: &m,
             after: 3,
-            action: Motion::cancel,
+            action: |m, _| m.cancel(),
         };
         assert_eq!(m.move_to(&hw, FAST, 50), Err(EINTR));
         assert_eq!(m.position.get(), 3);
@@ -425,8 +458,34 @@ mod motion_tests {
             b"1a",
             b"99999999999",
             b"4294967296",
+            b"1\0",
+            b"\0",
+            b"00000000001\n\n",
         ] {
             assert_eq!(parse_u32(bad, 100), Err(EINVAL));
         }
+        assert_eq!(parse_u32(b"4294967295", u32::MAX), Ok(u32::MAX));
+    }
+
+    #[test]
+    fn rate_limit_keeps_its_burst_and_interval() -> Result {
+        // The kernel's ratelimit_state: `burst` lines, then none until the
+        // interval has passed (an hour here: never within the test).
+        let limit = KBox::pin_init(RateLimit::new(c"hy300 kunit", 3, 3_600_000), GFP_KERNEL)?;
+        assert!(limit.allow());
+        assert!(limit.allow());
+        assert!(limit.allow());
+        for _ in 0..10 {
+            assert!(!limit.allow());
+        }
+        // After the interval a new burst starts (the sleep is a lower
+        // bound: at least 50 ms pass, the interval is 10 ms).
+        let short = KBox::pin_init(RateLimit::new(c"hy300 kunit", 1, 10), GFP_KERNEL)?;
+        assert!(short.allow());
+        assert!(!short.allow());
+        fsleep(Delta::from_millis(50));
+        assert!(short.allow());
+        assert!(!short.allow());
+        Ok(())
     }
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The co-processor's own clocks, by the factory device tree's names.
+//! The co-processor's own clocks, by the binding's names.
 //!
 //! The factory tree (the vendor kernel's system.dtb) gives the mipsloader
 //! node `clocks` named "bus-clk" (the register block's bus gate) and
 //! "mips-clk" (the core clock), and `resets` named "bus-reset",
-//! "cold-reset" and "soft-reset". Both clocks are taken by name and
+//! "cold-reset" and "soft-reset"; the binding names them in the sunxi
+//! style, "bus" and "mod", and "bus", "cold" and "soft"
+//! (Documentation/hy300/devicetree.rst). Both clocks are taken by name and
 //! optional: the project's overlay and the QEMU simulation name none, and
 //! then they are no-ops on the same code path. The bus clock runs while the
 //! driver holds the hardware (every register access needs it); the core
@@ -34,8 +36,8 @@ impl Clocks {
     /// Takes both clocks (absent ones are no-ops) and enables the bus clock.
     pub(crate) fn get(dev: &Device) -> Result<Self> {
         let clocks = Clocks {
-            bus: OptionalClk::get(dev, Some(c"bus-clk"))?,
-            core: OptionalClk::get(dev, Some(c"mips-clk"))?,
+            bus: OptionalClk::get(dev, Some(c"bus"))?,
+            core: OptionalClk::get(dev, Some(c"mod"))?,
             bus_on: AtomicBool::new(false),
             core_on: AtomicBool::new(false),
         };

@@ -9,7 +9,7 @@ use kernel::firmware::Firmware;
 use kernel::prelude::*;
 use kernel::time::{Instant, Monotonic};
 
-use crate::crc32::crc32;
+use crate::hy300::crc32::crc32;
 use crate::layout::{FIRMWARE, REGIONS};
 use crate::prometheus::{Counter, Histogram};
 use crate::protocol::Protocol;

@@ -10,6 +10,7 @@
 //! driver's root module names the backends.
 
 use kernel::prelude::*;
+use kernel::time::{delay::fsleep, Delta};
 
 use crate::regs::Reg;
 
@@ -24,4 +25,10 @@ pub(crate) trait MipsHw: Send + Sync {
     /// Copies `data` to `offset` in the reserved memory and makes it
     /// visible to the co-processor (write barrier).
     fn write_memory(&self, offset: usize, data: &[u8]) -> Result;
+    /// Waits `delay` for the co-processor to act on a command that has no
+    /// completion bit (the power down). The device sleeps; the simulation
+    /// also logs the wait, so a guest test can see it on every path.
+    fn settle(&self, delay: Delta) {
+        fsleep(delay);
+    }
 }

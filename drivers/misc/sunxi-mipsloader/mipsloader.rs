@@ -20,7 +20,6 @@ use kernel::uaccess::{UserPtr, UserSlice};
 use kernel::{of, platform};
 
 mod clocks;
-mod crc32;
 mod firmware;
 mod hw;
 mod layout;
@@ -52,17 +51,15 @@ use firmware::FirmwareState;
 use hw::MipsHw;
 use hy300::class_device::{ClassAttributes, ClassDevice};
 use hy300::pm::SystemSleep;
+use hy300::ratelimit::RateLimit;
 use protocol::{Protocol, ProtocolMetrics};
 
 /// Firmware loaded at probe when the device tree names none.
 const DEFAULT_FIRMWARE: &CStr = c"display.bin";
 
-/// Log lines for invalid `panelparam` writes: at most 10 per 5 s.
-static INPUT_WARNINGS: hy300::ratelimit::RateLimit = hy300::ratelimit::RateLimit::new(10, 5000);
-
 /// The co-processor: counters, firmware state, and the hardware behind the
 /// operation lock.
-#[pin_data]
+#[pin_data(PinnedDrop)]
 pub(crate) struct Mips {
     pub(crate) metrics: ProtocolMetrics,
     pub(crate) firmware: FirmwareState,
@@ -77,6 +74,9 @@ pub(crate) struct Mips {
     /// fail with `EBUSY` and touch no register (none can run anyway:
     /// userspace is frozen from before the suspend to after the resume).
     asleep: AtomicBool,
+    /// Log lines for invalid `panelparam` writes: at most 10 per 5 s.
+    #[pin]
+    input_warnings: RateLimit,
     dev: ARef<Device>,
 }
 
@@ -238,6 +238,17 @@ impl Mips {
     }
 }
 
+/// The error path: driver data dropped without an unbind (a probe that
+/// fails after the firmware load, e.g. `/dev/mipsloader` not registered)
+/// powers the core down as an unbind does. After an unbind the hardware is
+/// gone and this does nothing.
+#[pinned_drop]
+impl PinnedDrop for Mips {
+    fn drop(self: Pin<&mut Self>) {
+        self.shut_down();
+    }
+}
+
 /// Whether the caller has `CAP_SYS_RAWIO`.
 fn capable_rawio() -> bool {
     // SAFETY: `capable` checks the current task's credentials; it may be
@@ -272,14 +283,9 @@ impl ClassAttributes for Mips {
         if !capable_rawio() {
             return Err(EPERM);
         }
-        let corners = panel::parse(input).inspect_err(|_| {
-            let (print, suppressed) = INPUT_WARNINGS.check();
-            if print {
-                dev_warn!(
-                    this.dev,
-                    "panelparam: invalid input ({} earlier messages suppressed)\n",
-                    suppressed
-                );
+        let corners = panel::parse(input).inspect_err(|e| {
+            if this.input_warnings.allow() {
+                dev_warn!(this.dev, "panelparam: invalid input ({e:?})\n");
             }
         })?;
         this.set_panel(&corners)
@@ -381,16 +387,10 @@ enum BackendKind {
 kernel::of_device_table!(
     OF_TABLE,
     <MipsLoaderDriver as platform::Driver>::IdInfo,
-    [
-        (
-            of::DeviceId::new(c"allwinner,sun50i-h713-mipsloader"),
-            BackendKind::Mmio
-        ),
-        (
-            of::DeviceId::new(c"allwinner,sunxi-mipsloader"),
-            BackendKind::Mmio
-        ),
-    ]
+    [(
+        of::DeviceId::new(c"allwinner,sun50i-h713-mipsloader"),
+        BackendKind::Mmio
+    ),]
 );
 
 #[cfg(hy300_sim)]
@@ -400,10 +400,6 @@ kernel::of_device_table!(
     [
         (
             of::DeviceId::new(c"allwinner,sun50i-h713-mipsloader"),
-            BackendKind::Mmio
-        ),
-        (
-            of::DeviceId::new(c"allwinner,sunxi-mipsloader"),
             BackendKind::Mmio
         ),
         (
@@ -443,6 +439,7 @@ impl MipsLoaderDriver {
                 firmware: FirmwareState::new(),
                 hw <- kernel::new_mutex!(Some(hw)),
                 asleep: AtomicBool::new(false),
+                input_warnings <- RateLimit::new(c"sunxi_mipsloader: panelparam", 10, 5000),
                 dev: dev.into(),
             }? Error),
             GFP_KERNEL,

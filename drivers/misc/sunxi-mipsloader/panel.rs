@@ -13,8 +13,9 @@ const KEYS: [&[u8]; 8] = [
 
 /// Parses `tl_x=N,tl_y=N,tr_x=N,tr_y=N,bl_x=N,bl_y=N,br_x=N,br_y=N` with
 /// one optional final newline: every key once, in this order, `N` an
-/// optional `-` and 1 to 3 decimal digits, each within the panel range;
-/// nothing else (no spaces, no `+`, no trailing garbage), else `EINVAL`.
+/// optional `-` and 1 to 3 decimal digits; nothing else (no spaces, no
+/// `+`, no trailing garbage), else `EINVAL`. Well-formed text with a value
+/// outside the panel range is `ERANGE`, as the C original answered.
 /// (The C original used `sscanf`, which accepts trailing text, spaces and
 /// out-of-int-range numbers.)
 pub(crate) fn parse(input: &[u8]) -> Result<[i32; 8]> {

@@ -18,6 +18,11 @@ pub(crate) const RESET_PULSE_MS: i64 = 10;
 /// Busy polling: period and timeout.
 pub(crate) const POLL_PERIOD_MS: i64 = 10;
 pub(crate) const POLL_TIMEOUT_MS: i64 = 1000;
+/// The wait after the power-down command, before anything else (the clock
+/// stop, the next command, the unmap): the C original's
+/// `mipsloader_powerdown` sleeps 100 ms "for acknowledgment"; STATUS has no
+/// bit for it. Bounded: one sleep, no polling.
+pub(crate) const POWER_DOWN_SETTLE_MS: i64 = 100;
 /// Limit of each panel coordinate.
 pub(crate) const PANEL_LIMIT: i32 = 100;
 
@@ -150,9 +155,13 @@ impl<'a> Protocol<'a> {
         self.release_reset()
     }
 
-    /// Power down: CMD = [`Command::PowerDown`] (one register write).
+    /// Power down: CMD = [`Command::PowerDown`] (one register write), then
+    /// [`POWER_DOWN_SETTLE_MS`] before the caller goes on. Every power-down
+    /// path (the ioctl, suspend, unbind, a failed probe) comes here.
     pub(crate) fn power_down(&self) -> Result {
-        self.write(CMD::zeroed().with_command(Command::PowerDown))
+        self.write(CMD::zeroed().with_command(Command::PowerDown))?;
+        self.hw.settle(Delta::from_millis(POWER_DOWN_SETTLE_MS));
+        Ok(())
     }
 
     /// Sends the keystone corners: checks them (no access if out of
@@ -199,7 +208,9 @@ impl<'a> Protocol<'a> {
     }
 }
 
-/// Every coordinate within `-PANEL_LIMIT..=PANEL_LIMIT`, else `EINVAL`.
+/// Every coordinate within `-PANEL_LIMIT..=PANEL_LIMIT`, else `ERANGE`
+/// (the C original's `validate_keystone_params` answer, for the ioctl and
+/// `panelparam` alike).
 pub(crate) fn validate_panel(corners: &[i32; 8]) -> Result {
     if corners
         .iter()
@@ -207,6 +218,6 @@ pub(crate) fn validate_panel(corners: &[i32; 8]) -> Result {
     {
         Ok(())
     } else {
-        Err(EINVAL)
+        Err(ERANGE)
     }
 }

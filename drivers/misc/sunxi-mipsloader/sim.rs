@@ -14,11 +14,13 @@
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
+use kernel::time::{delay::fsleep, Delta};
 
 use crate::hw::MipsHw;
-use crate::hy300::debugfs::Knobs;
+use crate::hy300::debugfs::knob;
 use crate::layout::RESERVED_SIZE;
 use crate::regs::{Command, Reg, CMD, STATUS};
+use kernel::debugfs::Scope;
 
 const FAULT_HANG: u32 = 1;
 const FAULT_ERROR: u32 = 2;
@@ -33,11 +35,17 @@ const STATUS_UNDEFINED: STATUS = STATUS::from_raw(0).with_const_undefined::<{ 1 
 pub(crate) struct SimHw {
     registers: [AtomicU32; 4],
     busy_reads_left: AtomicU32,
-    busy_reads: AtomicU32,
-    fault: AtomicU32,
     #[pin]
     memory: Mutex<VVec<u8>>,
-    knobs: Knobs,
+    /// The knobs and their debugfs files, removed before the knobs go.
+    #[pin]
+    knobs: Scope<Knobs>,
+}
+
+/// What a test can set.
+struct Knobs {
+    busy_reads: AtomicU32,
+    fault: AtomicU32,
 }
 
 impl SimHw {
@@ -47,21 +55,21 @@ impl SimHw {
             pin_init!(SimHw {
                 registers: [AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0)],
                 busy_reads_left: AtomicU32::new(0),
-                busy_reads: AtomicU32::new(2),
-                fault: AtomicU32::new(0),
                 memory <- kernel::new_mutex!(memory),
-                knobs: Knobs::new(),
+                knobs <- Scope::dir(
+                    Knobs {
+                        busy_reads: AtomicU32::new(2),
+                        fault: AtomicU32::new(0),
+                    },
+                    c"hy300-mips-sim",
+                    |knobs, dir| {
+                        knob(dir, c"busy_reads", &knobs.busy_reads);
+                        knob(dir, c"fault", &knobs.fault);
+                    },
+                ),
             }),
             GFP_KERNEL,
         )?;
-        // SAFETY: the knobs are fields of `sim`, as is `knobs`, whose drop
-        // removes the files.
-        unsafe {
-            sim.knobs.publish(
-                c"hy300-mips-sim",
-                &[(c"busy_reads", &sim.busy_reads), (c"fault", &sim.fault)],
-            )
-        };
         Ok(sim)
     }
 }
@@ -71,7 +79,7 @@ impl MipsHw for SimHw {
         if reg != Reg::Status {
             return Ok(self.registers[reg.index() % 4].load(Relaxed));
         }
-        let fault = self.fault.load(Relaxed);
+        let fault = self.knobs.fault.load(Relaxed);
         if fault == FAULT_HANG {
             return Ok(STATUS_BUSY.into());
         }
@@ -97,12 +105,22 @@ impl MipsHw for SimHw {
         match CMD::from(value).command() {
             Ok(Command::ApplyPanel) => self
                 .busy_reads_left
-                .store(self.busy_reads.load(Relaxed), Relaxed),
+                .store(self.knobs.busy_reads.load(Relaxed), Relaxed),
             // What the guest tests look for when the driver is removed.
             Ok(Command::PowerDown) => pr_info!("hy300-mips-sim: power down command\n"),
             Err(_) => {}
         }
         Ok(())
+    }
+
+    /// Sleeps as the device does, then logs the wait: the guest tests
+    /// count one such line per power-down command.
+    fn settle(&self, delay: Delta) {
+        fsleep(delay);
+        pr_info!(
+            "hy300-mips-sim: power down settled after {} ms\n",
+            delay.as_millis()
+        );
     }
 
     fn write_memory(&self, offset: usize, data: &[u8]) -> Result {

@@ -5,10 +5,10 @@
 
 use kernel::prelude::*;
 
-use crate::crc32::crc32;
 use crate::firmware::FirmwareState;
 use crate::firmware::{validate, LoadFailure};
 use crate::hw::MipsHw;
+use crate::hy300::crc32::crc32;
 use crate::hy300::testing::{bench_page, truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::layout::{layout_is_valid, Region, DEBUG, FIRMWARE, REGIONS, RESERVED_SIZE};
 use crate::metrics::FILES;
@@ -17,16 +17,20 @@ use crate::protocol::Protocol;
 use crate::protocol::ProtocolMetrics;
 use crate::regs::{Command, MipsRegister, Reg, CMD, CONTROL, DATA, STATUS};
 use crate::uapi::{self, LoadRequest};
-use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use core::sync::atomic::{AtomicI64, AtomicU32, Ordering::Relaxed};
+use kernel::time::Delta;
 
 /// A backend that remembers the last value written to each register and
 /// how often each was written, and reports STATUS busy for `busy_reads`
-/// reads after every write to CMD.
+/// reads after every write to CMD. Its waits return at once; it records
+/// the last one's length and how many CMD writes preceded it.
 struct FakeHw {
     last: [AtomicU32; 4],
     writes: [AtomicU32; 4],
     busy_reads: u32,
     busy_left: AtomicU32,
+    settled_ms: AtomicI64,
+    cmd_writes_at_settle: AtomicU32,
 }
 
 impl FakeHw {
@@ -36,6 +40,8 @@ impl FakeHw {
             writes: [const { AtomicU32::new(0) }; 4],
             busy_reads,
             busy_left: AtomicU32::new(0),
+            settled_ms: AtomicI64::new(0),
+            cmd_writes_at_settle: AtomicU32::new(0),
         }
     }
 
@@ -71,6 +77,12 @@ impl MipsHw for FakeHw {
 
     fn write_memory(&self, _offset: usize, _data: &[u8]) -> Result {
         Ok(())
+    }
+
+    fn settle(&self, delay: Delta) {
+        self.settled_ms.store(delay.as_millis(), Relaxed);
+        self.cmd_writes_at_settle
+            .store(self.writes(Reg::Cmd), Relaxed);
     }
 }
 
@@ -148,11 +160,11 @@ mod mips_tests {
     fn panel_parameters_are_range_checked() {
         assert_eq!(validate_panel(&[0; 8]), Ok(()));
         assert_eq!(validate_panel(&[100, -100, 0, 0, 0, 0, 0, 0]), Ok(()));
-        assert_eq!(validate_panel(&[101, 0, 0, 0, 0, 0, 0, 0]), Err(EINVAL));
-        assert_eq!(validate_panel(&[0, 0, 0, 0, 0, 0, 0, -101]), Err(EINVAL));
+        assert_eq!(validate_panel(&[101, 0, 0, 0, 0, 0, 0, 0]), Err(ERANGE));
+        assert_eq!(validate_panel(&[0, 0, 0, 0, 0, 0, 0, -101]), Err(ERANGE));
         assert_eq!(
             validate_panel(&[i32::MIN, 0, 0, 0, 0, 0, 0, 0]),
-            Err(EINVAL)
+            Err(ERANGE)
         );
     }
 
@@ -297,8 +309,6 @@ mod mips_tests {
             b"tl_x=1,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8 junk",
             b"tl_x=1,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8\n\n",
             b"tl_y=1,tl_x=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8",
-            b"tl_x=101,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8",
-            b"tl_x=1,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=-101",
             b"tl_x=+1,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8",
             b"tl_x= 1,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8",
             b"tl_x=,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8",
@@ -308,6 +318,14 @@ mod mips_tests {
             b"1,2,3,4,5,6,7,8",
         ] {
             assert_eq!(crate::panel::parse(bad), Err(EINVAL));
+        }
+        // Well formed but out of range: the C original's ERANGE.
+        for far in [
+            &b"tl_x=101,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=8"[..],
+            b"tl_x=1,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=-101",
+            b"tl_x=1,tl_y=2,tr_x=3,tr_y=4,bl_x=5,bl_y=6,br_x=7,br_y=999",
+        ] {
+            assert_eq!(crate::panel::parse(far), Err(ERANGE));
         }
     }
 
@@ -376,10 +394,14 @@ mod mips_tests {
         assert_eq!(hw.last(Reg::Cmd), 0x10);
         assert_eq!(counted(&m, Reg::Cmd), (0, 1));
         assert_eq!(counted(&m, Reg::Status), (3, 0));
-        // Power down: CMD = 0x02, one write.
+        // Power down: CMD = 0x02, one write, then the C original's 100 ms
+        // wait (after the write: the second CMD write preceded it).
+        assert_eq!(hw.settled_ms.load(Relaxed), 0);
         proto.power_down()?;
         assert_eq!(hw.last(Reg::Cmd), 0x02);
         assert_eq!(counted(&m, Reg::Cmd), (0, 2));
+        assert_eq!(hw.settled_ms.load(Relaxed), 100);
+        assert_eq!(hw.cmd_writes_at_settle.load(Relaxed), 2);
         // Status: one read, the raw value (busy again after the command).
         assert_eq!(proto.status()?, 1);
         assert_eq!(counted(&m, Reg::Status), (4, 0));

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The block's clocks and reset line, by the names of the factory device
-//! tree's `tvtop@5700000` node (see the DT binding for each clock and reset
-//! the C original names and why it is or is not taken).
+//! The block's clocks and reset line, by the binding's names (the sunxi
+//! style; Documentation/hy300/devicetree.rst maps them to the factory
+//! device tree's `tvtop@5700000` names, and the DT binding says for each
+//! clock and reset the C original names why it is or is not taken).
 //!
-//! - `clk_bus_tvcap` (register bus) and the `reset_bus_tvcap` line: on
-//!   while the driver is bound ([`Power`]). Hot-plug detection, the signal
-//!   and format status and their interrupts (HOTPLUG, INPUT_CHANGE,
-//!   FORMAT_CHANGE) go through the register block, which needs them
-//!   whether or not a capture runs.
-//! - `cap_300m` (capture engine) and `vincap_dma_clk` (its DMA): only
-//!   capture needs them, so they run from the start of a capture to its
-//!   stop ([`CaptureClocks`]).
+//! - `bus` (factory `clk_bus_tvcap`, register bus) and the `bus` reset
+//!   line (factory `reset_bus_tvcap`): on while the driver is bound
+//!   ([`Power`]). Hot-plug detection, the signal and format status and
+//!   their interrupts (HOTPLUG, INPUT_CHANGE, FORMAT_CHANGE) go through
+//!   the register block, which needs them whether or not a capture runs.
+//! - `mod` (factory `cap_300m`, capture engine) and `ram` (factory
+//!   `vincap_dma_clk`, its DMA): only capture needs them, so they run from
+//!   the start of a capture to its stop ([`CaptureClocks`]). Their rates
+//!   (300 and 200 MHz, the C original's `clk_set_rate` values) come from
+//!   the device tree's `assigned-clock-rates`, which the clock core
+//!   applies before probe: a board policy, not the driver's.
 //!
 //! Both backends use this module: on the QEMU guest the clocks are the
 //! board module's fixed-rate clocks (the clock core counts their enables,
@@ -28,11 +32,11 @@ use kernel::prelude::*;
 use crate::hy300::reset::{DeassertedReset, SharedReset};
 
 /// The register bus clock, enabled while bound.
-const BUS_CLOCK: &CStr = c"clk_bus_tvcap";
+const BUS_CLOCK: &CStr = c"bus";
 /// The clocks only a capture needs.
-const CAPTURE_CLOCKS: [&CStr; 2] = [c"cap_300m", c"vincap_dma_clk"];
+const CAPTURE_CLOCKS: [&CStr; 2] = [c"mod", c"ram"];
 /// The capture block's reset line; shared with the rest of TVTOP.
-const RESET: &CStr = c"reset_bus_tvcap";
+const RESET: &CStr = c"bus";
 
 /// Gets clock `name` of `dev`, with one message when it is missing.
 fn get_clock(dev: &Device, name: &CStr) -> Result<Clk> {

@@ -77,12 +77,13 @@ use kernel::workqueue::{self, impl_has_delayed_work, new_delayed_work, DelayedWo
 
 use crate::format::{by_hw_code, negotiate};
 use crate::hw::{TvtopBackend, TvtopIo};
-use crate::hy300::debugfs::OwnedKnobs;
+use crate::hy300::debugfs::knob;
 use crate::hy300::irq_sim::SimIrqLine;
 use crate::hy300::memremap::PhysMapping;
 use crate::hy300::workqueue::{cancel_delayed_sync, flush_delayed};
 use crate::power::CaptureClocks;
 use crate::regs::{Irq, Reg, CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
+use kernel::debugfs::Scope;
 
 const HEADER_MAGIC: &[u8; 8] = b"HY300TVC";
 const BLOCK: usize = 4096;
@@ -653,28 +654,31 @@ impl TvtopBackend for SimTvtop {
     }
 }
 
-/// The simulation's knobs in debugfs, for as long as the device is bound.
+/// The simulation's knobs in debugfs, for as long as the device is bound
+/// (`None` if they could not be created: debugfs is optional). The scope
+/// holds a reference to the block, so the files go before the state they
+/// point at.
 pub(crate) struct SimKnobs {
-    _knobs: OwnedKnobs<SimTvtop>,
+    _knobs: Option<Pin<KBox<Scope<Arc<SimTvtop>>>>>,
 }
 
 impl SimKnobs {
     /// Publishes the knobs of `sim`.
     pub(crate) fn publish(sim: Arc<SimTvtop>) -> Self {
-        let knobs = OwnedKnobs::publish(c"hy300-tvcap-sim", sim, |sim| {
-            [
-                (c"connected", &sim.connected),
-                (c"signal", &sim.signal),
-                (c"overflow", &sim.overflow),
-                (c"dma_error", &sim.dma_error),
-                (c"fps", &sim.fps),
-                (c"not_ready", &sim.not_ready),
-                (c"refused", &sim.refused),
-                (c"irq_mask", &sim.regs.irq_mask),
-                (c"dma_latency_ms", &sim.dma_latency_ms),
-                (c"dma_unclocked", &sim.dma_unclocked),
-            ]
+        let scope = Scope::dir(sim, c"hy300-tvcap-sim", |sim, dir| {
+            knob(dir, c"connected", &sim.connected);
+            knob(dir, c"signal", &sim.signal);
+            knob(dir, c"overflow", &sim.overflow);
+            knob(dir, c"dma_error", &sim.dma_error);
+            knob(dir, c"fps", &sim.fps);
+            knob(dir, c"not_ready", &sim.not_ready);
+            knob(dir, c"refused", &sim.refused);
+            knob(dir, c"irq_mask", &sim.regs.irq_mask);
+            knob(dir, c"dma_latency_ms", &sim.dma_latency_ms);
+            knob(dir, c"dma_unclocked", &sim.dma_unclocked);
         });
-        SimKnobs { _knobs: knobs }
+        SimKnobs {
+            _knobs: KBox::pin_init(scope, GFP_KERNEL).ok(),
+        }
     }
 }
