@@ -7,11 +7,16 @@
 # exporter is configured only when the user enables it.
 #
 # Two ways (Documentation/admin-guide/hy300-monitoring.rst):
-# - metrics.method = "symlink" (default): systemd-tmpfiles links
-#   <directory>/hy300-<device>.prom -> /sys/class/hy300/<device>/metrics;
-#   node_exporter reads the kernel's text at every scrape, no writer runs.
+# - metrics.method = "symlink" (default): on every add/remove of a
+#   /sys/class/hy300 device, a udev rule runs hy300-textfile-links, which
+#   links <directory>/hy300-<device>-<file>.prom to each topic file of the
+#   devices bound now; node_exporter reads the kernel's text at every
+#   scrape, no writer runs, an unbound device leaves no link.
 # - metrics.method = "collector": a timer runs hy300-textfile-collector,
 #   which merges and validates the files into <directory>/hy300.prom.
+# Off by default: monitoring.alertRules installs the alert and recording
+# rules into services.prometheus.rules, monitoring.grafanaDashboard the
+# dashboard into Grafana's provisioning.
 { config, lib, pkgs, ... }:
 
 let
@@ -20,6 +25,12 @@ let
   dir = cfg.metrics.directory;
   collector = pkgs.runCommand "hy300-textfile-collector" { } ''
     install -Dm755 ${../tools/monitoring/hy300-textfile-collector} $out/bin/hy300-textfile-collector
+  '';
+  links = pkgs.runCommand "hy300-textfile-links" { } ''
+    install -Dm755 ${../tools/monitoring/hy300-textfile-links} $out/bin/hy300-textfile-links
+  '';
+  dashboards = pkgs.runCommand "hy300-grafana-dashboards" { } ''
+    install -Dm644 ${../tools/monitoring/hy300-dashboard.json} $out/hy300-dashboard.json
   '';
   kernel = config.boot.kernelPackages.kernel;
   kernelHasRust = kernel ? config && kernel.config ? isYes && kernel.config.isYes "RUST";
@@ -74,8 +85,9 @@ in
         type = lib.types.enum [ "symlink" "collector" ];
         default = "symlink";
         description = ''
-          "symlink": tmpfiles links directory/hy300-<device>.prom to
-          /sys/class/hy300/<device>/metrics (read at scrape time, no writer).
+          "symlink": a udev rule links directory/hy300-<device>-<file>.prom
+          to each topic file of the devices bound now (read at scrape time,
+          no writer; an unbound device has no link).
           "collector": a timer writes one merged, validated hy300.prom.
         '';
       };
@@ -87,16 +99,6 @@ in
           The module's own textfile directory (only hy300 files). When
           configureNodeExporter is set, node_exporter reads it; otherwise
           point node_exporter's --collector.textfile.directory at it.
-        '';
-      };
-
-      devices = lib.mkOption {
-        type = lib.types.listOf (lib.types.enum [ "motor" "mips" "tvcap" ]);
-        default = [ "motor" "mips" ];
-        description = ''
-          Devices linked by the symlink way. A link to a device that is not
-          bound dangles and node_exporter reports node_textfile_scrape_error 1,
-          so tvcap (its DT node ships disabled) is not linked by default.
         '';
       };
 
@@ -117,9 +119,40 @@ in
         '';
       };
     };
+
+    monitoring = {
+      alertRules.enable = lib.mkOption {
+        type = lib.types.bool;
+        default = false;
+        description = ''
+          Add the hy300 alert and recording rules (tools/monitoring/hy300-alerts.yml)
+          to services.prometheus.rules, for the Prometheus of this host (which
+          this module never enables).
+        '';
+      };
+      grafanaDashboard.enable = lib.mkOption {
+        type = lib.types.bool;
+        default = false;
+        description = ''
+          Provision the hy300 Grafana dashboard (tools/monitoring/hy300-dashboard.json)
+          through services.grafana.provision (a file provider named hy300), for
+          the Grafana of this host (which this module never enables).
+        '';
+      };
+    };
   };
 
-  config = lib.mkIf cfg.enable (lib.mkMerge [
+  config = lib.mkMerge [
+    (lib.mkIf cfg.monitoring.alertRules.enable {
+      services.prometheus.rules = [ (builtins.readFile ../tools/monitoring/hy300-alerts.yml) ];
+    })
+    (lib.mkIf cfg.monitoring.grafanaDashboard.enable {
+      services.grafana.provision.enable = true;
+      services.grafana.provision.dashboards.settings.providers = [
+        { name = "hy300"; options.path = "${dashboards}"; }
+      ];
+    })
+    (lib.mkIf cfg.enable (lib.mkMerge [
     {
       assertions = [
         {
@@ -153,8 +186,11 @@ in
     }
 
     (lib.mkIf (cfg.metrics.method == "symlink") {
-      systemd.tmpfiles.rules = [ "d ${dir} 0755 root root -" ]
-        ++ map (d: "L+ ${dir}/hy300-${d}.prom - - - - /sys/class/hy300/${d}/metrics") cfg.metrics.devices;
+      systemd.tmpfiles.rules = [ "d ${dir} 0755 root root -" ];
+      services.udev.extraRules = ''
+        SUBSYSTEM=="hy300", ACTION=="add", RUN+="${links}/bin/hy300-textfile-links ${dir}"
+        SUBSYSTEM=="hy300", ACTION=="remove", RUN+="${links}/bin/hy300-textfile-links --remove %k ${dir}"
+      '';
     })
 
     (lib.mkIf (cfg.metrics.method == "collector") {
@@ -215,5 +251,6 @@ in
         };
       };
     })
-  ]);
+  ]))
+  ];
 }

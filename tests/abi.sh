@@ -48,5 +48,13 @@ while IFS= read -r line; do
 		status=1
 	fi
 done < <(grep -H '^Contact:' Documentation/ABI/testing/sysfs-class-hy300*)
+# The release build_info reports (rust/hy300/build_info.rs) is dkms.conf's
+# and nix/package.nix's.
+release=$(sed -n 's/^pub const VERSION: &str = "\(.*\)";$/\1/p' rust/hy300/build_info.rs)
+dkms=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+if [ -z "$release" ] || [ "$release" != "$dkms" ] || ! grep -q "version = \"$release-" nix/package.nix; then
+	echo "abi: build_info's version '$release' is not dkms.conf's '$dkms' and nix/package.nix's"
+	status=1
+fi
 [ $status -ne 0 ] || echo "abi: $(awk '!/^#/ && NF' "$manifest" | wc -l) files of the manifest documented with their modes"
 exit $status

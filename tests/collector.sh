@@ -395,10 +395,10 @@ case_full_target() {
 	[ "$succeeded" -ge 1 ] || fail "no run succeeded even with 4 free pages"
 	ok "$failures runs out of space failed cleanly, $succeeded succeeded"
 
-	# Free inodes 0..2: no temp file at all, the data temp file but not the
-	# device copy, both.
+	# Free inodes 0..3: no temp file at all, the data temp file but not the
+	# device copy, those two but not the topic file copy, all three.
 	failures=0 succeeded=0
-	for k in 0 1 2; do
+	for k in 0 1 2 3; do
 		mount_tmpfs "$mnt" size=64k,nr_inodes=8,mode=0755
 		cp "$work/old.prom" "$mnt/hy300.prom"
 		old_ino=$(stat -c %i "$mnt/hy300.prom")
@@ -414,10 +414,45 @@ case_full_target() {
 		if [ "$rc" -eq 0 ]; then succeeded=$((succeeded + 1)); else failures=$((failures + 1)); fi
 		umount "$mnt"
 	done
-	if [ "$failures" -ne 2 ] || [ "$succeeded" -ne 1 ]; then
-		fail "with 0, 1, 2 free inodes: $failures failed, $succeeded succeeded (expected 2 and 1)"
+	if [ "$failures" -ne 3 ] || [ "$succeeded" -ne 1 ]; then
+		fail "with 0, 1, 2, 3 free inodes: $failures failed, $succeeded succeeded (expected 3 and 1)"
 	fi
-	ok "out of inodes: both temp-file creations fail cleanly"
+	ok "out of inodes: the three temp-file creations fail cleanly"
+}
+
+# Topic files (issue 23): every family of a device's other Prometheus files
+# that metrics lacks is published once; the shared families
+# (hy300_metrics_truncated_total, hy300_build_info) are merged into one
+# family each; one-value and write-only files are not read as pages.
+case_topic_files() {
+	local d=$base/topic dev out
+	new_sysfs "$d/sys" mips motor
+	for dev in mips motor; do
+		{
+			grep -v '^hy300_metrics_truncated_total\|^# .* hy300_metrics_truncated_total' "$pages/$dev"
+			printf '# HELP hy300_%s_topic_only Only here.\n# TYPE hy300_%s_topic_only gauge\nhy300_%s_topic_only 7\n' "$dev" "$dev" "$dev"
+			printf '# HELP hy300_metrics_truncated_total Reads cut short to fit a page.\n# TYPE hy300_metrics_truncated_total counter\nhy300_metrics_truncated_total{device="%s",file="topic"} 0\n' "$dev"
+		} >"$d/sys/$dev/topic"
+		printf '# HELP hy300_build_info Driver build: 1, labelled with the device, its driver and the hy300 release.\n# TYPE hy300_build_info gauge\nhy300_build_info{device="%s",driver="d",version="0.1.0"} 1\n' "$dev" >"$d/sys/$dev/build_info"
+		echo 1 >"$d/sys/$dev/value"
+		printf '# HELP hy300_%s_secret S.\n' "$dev" >"$d/sys/$dev/control"
+		chmod 444 "$d/sys/$dev/topic" "$d/sys/$dev/build_info" "$d/sys/$dev/value"
+		chmod 200 "$d/sys/$dev/control"
+	done
+	mkdir "$d/out"
+	collect "$d/sys" "$d/out"
+	must_succeed
+	out=$d/out/hy300.prom
+	promtool check metrics <"$out" >&2 || [ $? -eq 3 ] || fail "promtool rejects the collector's output"
+	for dev in mips motor; do
+		[ "$(grep -c "^hy300_${dev}_topic_only 7\$" "$out")" = 1 ] || fail "hy300_${dev}_topic_only not published once"
+		grep -q "^hy300_metrics_truncated_total{device=\"$dev\",file=\"topic\"} 0\$" "$out" || fail "the topic file's truncation count of $dev is lost"
+		grep -q "^hy300_build_info{device=\"$dev\"," "$out" || fail "hy300_build_info of $dev not published"
+		! grep -q "hy300_${dev}_secret" "$out" || fail "a write-only file was read"
+	done
+	[ "$(grep -c '^# HELP hy300_build_info ' "$out")" = 1 ] || fail "hy300_build_info not declared exactly once"
+	[ "$(grep -c '^# TYPE hy300_mips_firmware_loaded ' "$out")" = 1 ] || fail "a family of metrics and a topic file declared twice"
+	ok "topic-only families published once, build_info and truncation counts merged, other files not read"
 }
 
 case_rename() {
@@ -728,7 +763,7 @@ run_case() {
 }
 
 # These cases under each shell, then those under /bin/sh only.
-cases=(all_good unreadable invalid_text missing_device missing_target full_target rename killed default_dir merged_invalid)
+cases=(all_good unreadable invalid_text missing_device missing_target full_target rename killed default_dir merged_invalid topic_files)
 sh_cases=(tool_failures scrape)
 selected=" ${*:-${cases[*]} ${sh_cases[*]}} "
 for name in $selected; do

@@ -22,7 +22,24 @@ inst = var.get('instance', {})
 if inst.get('type') != 'query' or inst.get('datasource', {}).get('uid') != '${datasource}' \
         or 'instance)' not in inst.get('definition', ''):
     bad.append('no query variable "instance" (label_values(..., instance) on ${datasource})')
+rows = [p['title'] for p in d['panels'] if p['type'] == 'row']
+if 'Fleet overview' not in rows:
+    bad.append('no "Fleet overview" row')
 for p in d['panels']:
+    if p['type'] == 'row':
+        continue
+    for t in p.get('targets', []):
+        e, legend = t['expr'], t.get('legendFormat', '')
+        # Per-projector series name their instance; fleet aggregates
+        # (count, count_values) have none.
+        fleet = re.match(r'count(_values)?[ (]', e) and not re.match(r'count[^(]*by \([^)]*instance', e)
+        if '{{instance}}' not in legend and not fleet:
+            bad.append(f"panel {p['title']!r}: legend {legend!r} without {{{{instance}}}}")
+        for w in re.findall(r'\[([^\]]+)\]', e):
+            if w != '$__rate_interval':
+                bad.append(f"panel {p['title']!r}: window [{w}], not [$__rate_interval]")
+        if 'histogram_quantile' in e and 'sum by (le, instance) (' not in e:
+            bad.append(f"panel {p['title']!r}: quantile without sum by (le, instance)")
     if p.get('datasource', {}).get('uid') != '${datasource}':
         bad.append(f"panel {p['title']!r}: datasource is not ${{datasource}}")
     if not p.get('targets'):
@@ -35,7 +52,8 @@ for b in bad:
     print('dashboard:', b)
 if bad:
     sys.exit(1)
-print(f"dashboard: datasource and instance variables; {len(d['panels'])} panels on ${{datasource}}, every selector filtered by $instance")
+print(f"dashboard: datasource and instance variables; {len(d['panels']) - len(rows)} panels on ${{datasource}} in {len(rows)} rows, every selector filtered by $instance, "
+      "instance in every per-projector legend, [$__rate_interval] windows, quantiles summed by (le, instance)")
 EOP
 known=$(mktemp)
 trap 'rm -f "$known"' EXIT
@@ -67,13 +85,57 @@ for unit in tools/monitoring/*.service; do
 	echo "monitoring: $unit: exposure $level (systemd-analyze security --offline=true)"
 done
 
-# The tmpfiles.d rule of the symlink way, applied by systemd-tmpfiles into
-# an empty root: Debian's textfile directory with one link per device file.
-root=$(mktemp -d)
-trap 'rm -f "$known"; rm -rf "$root"' EXIT
-systemd-tmpfiles --root="$root" --create "$PWD/tools/monitoring/hy300-textfile.conf"
-links=$(cd "$root" && find . -type l -printf '%p -> %l\n' | sort)
-[ "$links" = "./var/lib/prometheus/node-exporter/hy300-mips.prom -> /sys/class/hy300/mips/metrics
-./var/lib/prometheus/node-exporter/hy300-motor.prom -> /sys/class/hy300/motor/metrics" ] ||
-	{ echo "monitoring: systemd-tmpfiles made: $links"; exit 1; }
-echo "monitoring: tmpfiles.d rule: $(tr '\n' ';' <<<"$links")"
+# Every alert has a runbook_url into a section of the admin guide named
+# after it (docutils makes the anchor from the title, lower case).
+guide=Documentation/admin-guide/hy300-monitoring.rst
+python3 - tools/monitoring/hy300-alerts.yml "$guide" <<'EOP'
+import re, sys, yaml
+rules = yaml.safe_load(open(sys.argv[1]))
+titles = set()
+lines = open(sys.argv[2]).read().splitlines()
+for title, under in zip(lines, lines[1:]):
+    if title.strip() and re.fullmatch(r'([=~^"-])\1+', under) and len(under) >= len(title):
+        titles.add(re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-'))
+bad, n = [], 0
+prefix = 'file:///usr/share/doc/hy300/Documentation/admin-guide/hy300-monitoring.rst#'
+for group in rules['groups']:
+    for r in group['rules']:
+        if 'alert' not in r:
+            continue
+        n += 1
+        url = r.get('annotations', {}).get('runbook_url', '')
+        if not url.startswith(prefix) or url[len(prefix):] not in titles or url[len(prefix):] != r['alert'].lower():
+            bad.append(f"{r['alert']}: runbook_url {url!r} is not a section of the admin guide named after it")
+for b in bad:
+    print('monitoring:', b)
+if bad:
+    sys.exit(1)
+print(f'monitoring: all {n} alerts have a runbook_url into the admin guide')
+EOP
+
+# The default path's link helper on a fake /sys/class/hy300: it links the
+# topic files (not metrics, not one-value or write-only files) of the
+# devices present, removes the links of a removed device and dangling ones,
+# and leaves other files alone.
+fake=$(mktemp -d)
+trap 'rm -f "$known"; rm -rf "$fake"' EXIT
+mkdir -p "$fake/sys/motor" "$fake/sys/mips" "$fake/dir"
+page=$'# HELP hy300_x X.\n# TYPE hy300_x gauge\nhy300_x 1\n'
+for f in motor/metrics motor/position_status motor/gpio_status motor/home mips/firmware_status; do printf '%s' "$page" >"$fake/sys/$f"; done
+echo 1 >"$fake/sys/motor/homed"
+chmod 444 "$fake/sys/motor/"* "$fake/sys/mips/"*
+chmod 200 "$fake/sys/motor/home"
+ln -s "$fake/sys/tvcap/capture_stats" "$fake/dir/hy300-tvcap-capture_stats.prom"
+echo kept >"$fake/dir/hy300.prom"
+HY300_SYSFS=$fake/sys tools/monitoring/hy300-textfile-links "$fake/dir"
+got=$(cd "$fake/dir" && find . -printf '%f %l\n' | sed "s#$fake#FAKE#" | sort)
+want=". 
+hy300-mips-firmware_status.prom FAKE/sys/mips/firmware_status
+hy300-motor-gpio_status.prom FAKE/sys/motor/gpio_status
+hy300-motor-position_status.prom FAKE/sys/motor/position_status
+hy300.prom "
+[ "$got" = "$want" ] || { echo "monitoring: hy300-textfile-links made:"; echo "$got"; exit 1; }
+HY300_SYSFS=$fake/sys tools/monitoring/hy300-textfile-links --remove motor "$fake/dir"
+got=$(cd "$fake/dir" && find . -name '*.prom' -printf '%f\n' | sort | tr '\n' ' ')
+[ "$got" = "hy300-mips-firmware_status.prom hy300.prom " ] || { echo "monitoring: after --remove motor: $got"; exit 1; }
+echo "monitoring: hy300-textfile-links links the topic files of the devices present, drops removed and dangling ones"

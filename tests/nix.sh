@@ -25,22 +25,34 @@ python3 - "$json" <<'EOP'
 import json, sys
 r = json.loads(sys.argv[1])
 dir = "/var/lib/hy300/textfile"
-links = [f"d {dir} 0755 root root -",
-         f"L+ {dir}/hy300-motor.prom - - - - /sys/class/hy300/motor/metrics",
-         f"L+ {dir}/hy300-mips.prom - - - - /sys/class/hy300/mips/metrics"]
+links = [f"d {dir} 0755 root root -"]
+def udev(directory):
+    helper = "/nix/store/00000000000000000000000000000000-hy300-textfile-links/bin/hy300-textfile-links"
+    return (f'SUBSYSTEM=="hy300", ACTION=="add", RUN+="{helper} {directory}"\n'
+            f'SUBSYSTEM=="hy300", ACTION=="remove", RUN+="{helper} --remove %k {directory}"\n')
 off = {"enable": False, "enabledCollectors": [], "extraFlags": []}
-s, u, d, o, c, n = (r[k] for k in ("symlink", "userExporter", "duplicate", "ownDirectory", "collector", "noRust"))
+s, u, d, o, c, n, m = (r[k] for k in ("symlink", "userExporter", "duplicate", "ownDirectory", "collector", "noRust", "monitoring"))
 svc = c["services"].get("hy300-textfile-collector", {})
 checks = {
-    "options": r["options"] == ["deviceTree", "enable", "firmware", "metrics", "modules", "package"]
-        and r["metricsOptions"] == ["configureNodeExporter", "devices", "directory", "interval", "method"],
+    "options": r["options"] == ["deviceTree", "enable", "firmware", "metrics", "modules", "monitoring", "package"]
+        and r["metricsOptions"] == ["configureNodeExporter", "directory", "interval", "method"]
+        and r["monitoringOptions"] == ["alertRules", "grafanaDashboard"],
     "every option documented": r["undocumented"] == [],
     "disabled: no config": r["disabled"]["kernelModules"] == [] and r["disabled"]["tmpfiles"] == []
+        and r["disabled"]["udevRules"] == "" and r["disabled"]["prometheusRules"] == []
+        and r["disabled"]["grafanaProvision"] is False and r["disabled"]["grafanaProviders"] == []
         and r["disabled"]["overlays"] == [] and r["disabled"]["nodeExporter"] == off,
     "modules built for the kernel and loaded (core through depmod)": s["extraModulePackages"] == ["hy300-modules-0.1.0-7.3.4"]
         and s["kernelModules"] == ["hy300-keystone-motor", "sunxi-mipsloader", "sunxi-tvcap"],
     "node_exporter never enabled by the module, no flag added": s["nodeExporter"] == off,
-    "symlink way: tmpfiles links, no timer": s["tmpfiles"] == links and s["services"] == {} and s["timers"] == {},
+    "symlink way: udev rule running the link helper on add/remove, no timer": s["tmpfiles"] == links
+        and s["udevRules"] == udev(dir) and s["services"] == {} and s["timers"] == {},
+    "drivers alone: no rules, no dashboard (both off by default)": s["prometheusRules"] == [] and s["grafanaProviders"] == [],
+    "monitoring options: the shipped rules into services.prometheus.rules, the dashboard provisioned, no drivers":
+        m["prometheusRules"] == [r["alertsFile"]] and m["grafanaProvision"] is True
+        and m["grafanaProviders"] == [{"name": "hy300", "type": "file",
+            "path": "/nix/store/00000000000000000000000000000000-hy300-grafana-dashboards"}]
+        and m["kernelModules"] == [] and m["udevRules"] == "",
     "DT overlay through hardware.deviceTree.overlays": s["overlays"] == [{"name": "hy300-drivers",
         "dtsFile": s["overlays"][0]["dtsFile"] if s["overlays"] else None}]
         and s["overlays"][0]["dtsFile"].endswith("/arch/arm64/boot/dts/allwinner/sun50i-h713-hy300-drivers.dtso"),
@@ -52,7 +64,7 @@ checks = {
         and "--collector.textfile.directory" in d["failedAssertions"][0] and "configureNodeExporter" in d["failedAssertions"][0],
     "configureNodeExporter = false leaves the exporter alone": o["nodeExporter"] == {
         "enable": True, "enabledCollectors": [], "extraFlags": ["--collector.textfile.directory=/srv/textfile"]}
-        and "L+ /srv/textfile/hy300-motor.prom - - - - /sys/class/hy300/motor/metrics" in o["tmpfiles"],
+        and o["udevRules"] == udev("/srv/textfile"),
     "collector way: service as a dedicated user, timer": svc.get("ExecStart", "").endswith(f"/bin/hy300-textfile-collector {dir}")
         and svc.get("User") == "hy300-metrics" and svc.get("CapabilityBoundingSet") == ""
         and svc.get("RestrictAddressFamilies") == "none" and svc.get("SystemCallFilter", [None])[0] == "@system-service"
@@ -73,7 +85,7 @@ if not all(checks.values()):
     print(json.dumps(r, indent=1, sort_keys=True))
     sys.exit(1)
 EOP
-for wrong in method modules device firmware; do
+for wrong in method modules alertRules firmware; do
 	if out=$(nix --eval --strict --argstr wrong "$wrong" tests/nix/eval-module.nix 2>&1); then
 		echo "nix: FAIL: a badly typed value ($wrong) evaluated: $out"
 		exit 1

@@ -152,6 +152,22 @@ impl<T: ClassAttributes> StaticAttribute<T> {
             _data: PhantomData,
         }
     }
+
+    /// The `build_info` file (0444) that [`hy300_attributes!`] adds to
+    /// every device: served by the class core, not by the driver.
+    pub const fn build_info() -> Self {
+        // SAFETY: all-zero is a valid `device_attribute` (null pointers,
+        // `None` callbacks).
+        let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
+        attr.attr.name = kernel::str::as_char_ptr_in_const_context(c"build_info");
+        attr.attr.mode = 0o444;
+        attr.__bindgen_anon_1.show = Some(build_info_callback::<T>);
+        StaticAttribute {
+            attr,
+            stats: FileStats::new(),
+            _data: PhantomData,
+        }
+    }
 }
 
 impl<T> StaticAttribute<T> {
@@ -255,8 +271,10 @@ impl<T: ClassAttributes> AttributeGroups<T> {
     }
 }
 
-/// Declares the attribute files of a class device whose data is `$data`.
-/// The crate must include this file as `crate::hy300::class_device`.
+/// Declares the attribute files of a class device whose data is `$data`,
+/// and the `build_info` file every device has (served by the class core,
+/// [`crate::hy300::build_info`]). The crate must include this file as
+/// `crate::hy300::class_device`.
 ///
 /// ```ignore
 /// hy300_attributes!(MOTOR_GROUPS: MotorState => {
@@ -269,9 +287,11 @@ macro_rules! hy300_attributes {
     ($groups:ident : $data:ty => { $($name:literal => $mode:expr),+ $(,)? }) => {
         static $groups: $crate::hy300::class_device::AttributeGroups<$data> = {
             use $crate::hy300::class_device::{AttributeGroup, AttributeGroups, AttributeList, StaticAttribute};
-            const COUNT: usize = [$($mode),+].len();
-            static ATTRIBUTES: [StaticAttribute<$data>; COUNT] =
-                [$(StaticAttribute::<$data>::new($name, $mode)),+];
+            const COUNT: usize = [$($mode),+].len() + 1;
+            static ATTRIBUTES: [StaticAttribute<$data>; COUNT] = [
+                $(StaticAttribute::<$data>::new($name, $mode)),+,
+                StaticAttribute::<$data>::build_info(),
+            ];
             static LIST: AttributeList<$data, { COUNT + 1 }> = AttributeList::new(&ATTRIBUTES);
             static GROUP: AttributeGroup<$data> = AttributeGroup::new(&LIST);
             AttributeGroups::new(&GROUP)
@@ -454,6 +474,46 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     let file_name = name.to_str().unwrap_or("?");
     render_page(page, device, file_name, &file.stats, |out| {
         data.show(name, out)
+    }) as isize
+}
+
+/// The `show` of every device's `build_info` file.
+///
+/// # Safety
+///
+/// Called by sysfs only, for a device registered by [`ClassDevice::register`],
+/// with the attribute made by [`StaticAttribute::build_info`] and a
+/// `PAGE_SIZE` buffer.
+unsafe extern "C" fn build_info_callback<T>(
+    dev: *mut bindings::device,
+    attr: *mut bindings::device_attribute,
+    buf: *mut kernel::ffi::c_char,
+) -> isize {
+    // SAFETY: sysfs passes a buffer of PAGE_SIZE bytes that we may fill.
+    let page =
+        unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE) };
+    // SAFETY: `attr` is a `StaticAttribute` (the type invariant: it is
+    // their first field), which are statics.
+    let file = unsafe { &*attr.cast_const().cast::<StaticAttribute<T>>() };
+    // SAFETY: `dev` is a registered device, whose name is a NUL-terminated
+    // string that lives as long as the device.
+    let device = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_name(dev)) };
+    // SAFETY: `dev` is registered, so its `parent` field is set for good;
+    // a parent outlives its children (each holds a reference to it), and
+    // `dev_driver_string` reads the parent's driver once and returns a
+    // name that lives as long as the driver, which stays bound while our
+    // device exists (drivers create it in probe and remove it in remove).
+    let driver = unsafe {
+        let parent = (*dev).parent;
+        if parent.is_null() {
+            c""
+        } else {
+            <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_driver_string(parent))
+        }
+    };
+    let device = device.to_str().unwrap_or("?");
+    render_page(page, device, "build_info", &file.stats, |out| {
+        crate::hy300::build_info::render(device, driver.to_str().unwrap_or("?"), out)
     }) as isize
 }
 

@@ -5,6 +5,7 @@
 //! A module includes it with `#[path = ".../rust/hy300/mod.rs"] mod hy300;`
 //! and must also include the writer as `crate::prometheus`.
 
+pub mod build_info;
 pub mod class_device;
 pub mod crc32;
 pub mod debugfs;

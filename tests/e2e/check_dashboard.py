@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Runs every query of the Grafana dashboard against a Prometheus server.
 
-    check_dashboard.py DASHBOARD_JSON PROMETHEUS_URL
+    check_dashboard.py DASHBOARD_JSON PROMETHEUS_URL [INSTANCE_REGEX]
 
-$instance is replaced by '.*' (the variable's "All"). Passes when every
-panel has a query and every query succeeds with at least one series; prints
-one line per query.
+$instance is replaced by INSTANCE_REGEX (default '.*', the variable's
+"All"; one instance: that way of publishing alone), $__rate_interval by
+10s (Grafana's at least four scrape intervals; the test scrapes every
+second). Rows hold no query. Passes when every panel has a query and every
+query succeeds with at least one series; prints one line per query.
 """
 import json
 import sys
@@ -22,17 +24,19 @@ def query(base, expr):
 
 def main():
     dashboard, base = sys.argv[1], sys.argv[2].rstrip('/')
+    instance = sys.argv[3] if len(sys.argv) > 3 else '.*'
     d = json.load(open(dashboard))
     failures = 0
     n = 0
-    for panel in d['panels']:
+    panels = [p for p in d['panels'] if p.get('type') != 'row']
+    for panel in panels:
         targets = panel.get('targets', [])
         if not targets:
             print(f"FAIL panel {panel['title']!r}: no query")
             failures += 1
         for t in targets:
             n += 1
-            expr = t['expr'].replace('$instance', '.*')
+            expr = t['expr'].replace('$instance', instance).replace('$__rate_interval', '10s')
             try:
                 r = query(base, expr)
             except Exception as e:  # an HTTP 400 is a bad query
@@ -45,7 +49,7 @@ def main():
                 failures += 1
             else:
                 print(f"ok   panel {panel['title']!r}: {expr}: {len(result)} series")
-    print(f"{n} queries of {len(d['panels'])} panels, {failures} failures")
+    print(f"{n} queries of {len(panels)} panels ($instance={instance}), {failures} failures")
     sys.exit(1 if failures else 0)
 
 

@@ -32,6 +32,11 @@ let
       extraModulePackages = map (p: p.name) c.boot.extraModulePackages;
       kernelModules = c.boot.kernelModules;
       tmpfiles = c.systemd.tmpfiles.rules;
+      udevRules = c.services.udev.extraRules;
+      prometheusRules = c.services.prometheus.rules;
+      grafanaProvision = c.services.grafana.provision.enable;
+      grafanaProviders = if c.services.grafana.provision.dashboards.settings == null then [ ]
+        else map (p: { inherit (p) name type; path = toString p.options.path; }) c.services.grafana.provision.dashboards.settings.providers;
       overlays = map (o: { inherit (o) name; dtsFile = toString o.dtsFile; }) c.hardware.deviceTree.overlays;
       firmware = map (p: p.name) c.hardware.firmware;
       services = lib.mapAttrs (n: s: s.serviceConfig) c.systemd.services;
@@ -42,7 +47,7 @@ let
     # the module's own options
     method = { services.hy300.enable = true; services.hy300.metrics.method = "timer"; };
     modules = { services.hy300.enable = true; services.hy300.modules = "hy300-keystone-motor"; };
-    device = { services.hy300.enable = true; services.hy300.metrics.devices = [ "projector" ]; };
+    alertRules = { services.hy300.monitoring.alertRules.enable = "yes"; };
     # a NixOS option the module also defines: a string is not a firmware package
     firmware = { services.hy300.enable = true; hardware.firmware = [ "display.bin" ]; };
   };
@@ -58,6 +63,7 @@ if wrong != null then builtins.deepSeq (summary wrongTypes.${wrong}) "evaluated"
 else {
   options = builtins.attrNames (eval { }).options.services.hy300;
   metricsOptions = builtins.attrNames (eval { }).options.services.hy300.metrics;
+  monitoringOptions = builtins.attrNames (eval { }).options.services.hy300.monitoring;
   undocumented = lib.filter (o: (o.description or "") == "")
     (lib.collect lib.isOption (eval { }).options.services.hy300);
   disabled = summary { };
@@ -82,6 +88,9 @@ else {
   collector = summary {
     services.hy300 = { enable = true; metrics.method = "collector"; metrics.interval = "30s"; firmware = drv "hy300-firmware"; deviceTree.enable = false; };
   };
+  # a central Prometheus/Grafana host: rules and dashboard without the drivers.
+  monitoring = summary { services.hy300.monitoring = { alertRules.enable = true; grafanaDashboard.enable = true; }; };
+  alertsFile = builtins.readFile ../../tools/monitoring/hy300-alerts.yml;
   noRust = summary { services.hy300.enable = true; boot.kernelPackages = kernelPackages false; };
   package = { rust = (pkg true).meta; noRust = (pkg false).meta; };
 }

@@ -1,7 +1,9 @@
 # Declarations of the NixOS options nix/module.nix sets or reads, with the
 # types nixpkgs declares them with (nixos/modules/system/boot/kernel.nix,
 # hardware/device-tree.nix, hardware/firmware, services/monitoring/
-# prometheus/exporters{,/node}.nix, system/boot/systemd/tmpfiles.nix,
+# prometheus/exporters{,/node}.nix, services/monitoring/prometheus/default.nix
+# (rules), services/monitoring/grafana.nix (provision.dashboards),
+# services/hardware/udev.nix (extraRules), system/boot/systemd/tmpfiles.nix,
 # lib/systemd-unit-options.nix, config/users-groups.nix, misc/assertions.nix),
 # reduced to the options the module touches, so lib.evalModules from the real
 # nixpkgs lib type-checks and merges its definitions as NixOS would.
@@ -58,6 +60,26 @@ in
       disabledCollectors = mkOption { type = types.listOf types.str; default = [ ]; };
       extraFlags = mkOption { type = types.listOf types.str; default = [ ]; };
     };
+
+    services.prometheus.rules = mkOption { type = types.listOf types.str; default = [ ]; };
+    services.grafana.provision.enable = mkOption { type = types.bool; default = false; };
+    services.grafana.provision.dashboards.settings = mkOption {
+      type = types.nullOr (types.submodule {
+        options.apiVersion = mkOption { type = types.int; default = 1; };
+        options.providers = mkOption {
+          type = types.listOf (types.submodule {
+            options = {
+              name = mkOption { type = types.str; default = "default"; };
+              type = mkOption { type = types.str; default = "file"; };
+              options.path = mkOption { type = types.path; };
+            };
+          });
+          default = [ ];
+        };
+      });
+      default = null;
+    };
+    services.udev.extraRules = mkOption { type = types.lines; default = ""; };
 
     systemd.tmpfiles.rules = mkOption { type = types.listOf types.str; default = [ ]; };
     systemd.services = mkOption {

@@ -8,7 +8,10 @@ use crate::hy300::class_device::fits_page_budget;
 use crate::motion::{Motion, PHASE_LINES, STEP_SECONDS_BOUNDS};
 use crate::prometheus::{Family, Histogram, LabelName, Series, Writer};
 
-const POSITION: Family = Family::gauge("hy300_motor_position_steps", "Lens position.");
+const POSITION: Family = Family::gauge(
+    "hy300_motor_position_steps",
+    "Current motor position in steps",
+);
 const TARGET: Family = Family::gauge(
     "hy300_motor_target_position_steps",
     "Target of the last move.",
@@ -16,7 +19,7 @@ const TARGET: Family = Family::gauge(
 const MAX_POSITION: Family = Family::gauge("hy300_motor_max_position_steps", "Largest position.");
 const MOVING: Family = Family::gauge("hy300_motor_moving", "1 while moving or homing.");
 
-const HOMED: Family = Family::gauge("hy300_motor_homed", "1 once the position is known.");
+const HOMED: Family = Family::gauge("hy300_motor_homed", "Motor homing status");
 const HOMING_ATTEMPTS: Family =
     Family::counter("hy300_motor_homing_attempts_total", "Homing runs.");
 const HOMING_SUCCESSES: Family = Family::counter(
@@ -28,7 +31,7 @@ const HOMING_FAILURES: Family = Family::counter(
     "Homing runs that failed.",
 );
 
-const MOVEMENTS: Family = Family::counter("hy300_motor_movements_total", "Moves requested.");
+const MOVEMENTS: Family = Family::counter("hy300_motor_movements_total", "Total motor movements");
 const MOVES_STOPPED: Family =
     Family::counter("hy300_motor_moves_stopped_total", "Moves stopped early.");
 const STEPS: Family = Family::counter("hy300_motor_steps_total", "Half steps taken.");

@@ -535,6 +535,21 @@ hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"metrics\"} 0\n";
         assert_eq!(metrics.show(&mut page), expected.len() as isize);
         assert!(page.starts_with(expected));
 
+        // Every device has build_info, served by the class core (no parent
+        // here: no driver).
+        let build_info = SysfsFile::find(c"kunit_probe", c"build_info").ok_or(ENOENT)?;
+        assert_eq!(build_info.mode(), 0o444);
+        let expected: &[u8] =
+            b"# HELP hy300_build_info Driver build: 1, labelled with the device, its driver and the hy300 release.\n\
+# TYPE hy300_build_info gauge\n\
+hy300_build_info{device=\"kunit_probe\",driver=\"\",version=\"0.1.0\"} 1\n\
+# HELP hy300_metrics_truncated_total Reads cut short to fit a page.\n\
+# TYPE hy300_metrics_truncated_total counter\n\
+hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"build_info\"} 0\n";
+        assert_eq!(build_info.show(&mut page), expected.len() as isize);
+        assert!(page.starts_with(expected));
+        drop(build_info);
+
         assert_eq!(control.store(b"42\n"), 3);
         assert_eq!(dev.data().value.load(Relaxed), 42);
         // Bad input is refused and changes nothing.

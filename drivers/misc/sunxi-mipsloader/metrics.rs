@@ -18,15 +18,13 @@ const REGION_SIZE: Family = Family::gauge(
 );
 const REGION_USAGE: Family = Family::gauge(
     "hy300_mips_memory_usage_bytes",
-    "Bytes last written to each region.",
+    "Memory usage in MIPS regions",
 );
-const REGISTER_ACCESS: Family = Family::counter(
-    "hy300_mips_register_access_total",
-    "Register accesses, reads and writes.",
-);
+const REGISTER_ACCESS: Family =
+    Family::counter("hy300_mips_register_access_total", "Register access count");
 const REGISTER_WRITES: Family =
     Family::counter("hy300_mips_register_writes_total", "Register writes.");
-const LOADED: Family = Family::gauge("hy300_mips_firmware_loaded", "1 while firmware is loaded.");
+const LOADED: Family = Family::gauge("hy300_mips_firmware_loaded", "Firmware loading status");
 const FW_SIZE: Family = Family::gauge("hy300_mips_firmware_size_bytes", "Loaded firmware size.");
 const FW_CRC: Family = Family::gauge("hy300_mips_firmware_crc32", "Loaded firmware CRC32.");
 const LOAD_ATTEMPTS: Family = Family::counter(

@@ -126,7 +126,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     let c = &v.motor_counters;
     o.put(head!(
         "hy300_motor_position_steps",
-        "Lens position.",
+        "Current motor position in steps",
         "gauge",
         ""
     ));
@@ -157,7 +157,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.put(if g[3] != 0 { b"1\n" } else { b"0\n" });
     o.put(head!(
         "hy300_motor_homed",
-        "1 once the position is known.",
+        "Motor homing status",
         "gauge",
         ""
     ));
@@ -188,7 +188,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.put(b"\n");
     o.put(head!(
         "hy300_motor_movements_total",
-        "Moves requested.",
+        "Total motor movements",
         "counter",
         ""
     ));

@@ -91,7 +91,10 @@ pub struct PageValues {
 }
 
 // ---- motor (drivers/misc/hy300-keystone-motor/metrics.rs) ----
-pub const POSITION: Family = Family::gauge("hy300_motor_position_steps", "Lens position.");
+pub const POSITION: Family = Family::gauge(
+    "hy300_motor_position_steps",
+    "Current motor position in steps",
+);
 pub const TARGET: Family = Family::gauge(
     "hy300_motor_target_position_steps",
     "Target of the last move.",
@@ -99,7 +102,7 @@ pub const TARGET: Family = Family::gauge(
 pub const MAX_POSITION: Family =
     Family::gauge("hy300_motor_max_position_steps", "Largest position.");
 pub const MOVING: Family = Family::gauge("hy300_motor_moving", "1 while moving or homing.");
-pub const HOMED: Family = Family::gauge("hy300_motor_homed", "1 once the position is known.");
+pub const HOMED: Family = Family::gauge("hy300_motor_homed", "Motor homing status");
 pub const HOMING_ATTEMPTS: Family =
     Family::counter("hy300_motor_homing_attempts_total", "Homing runs.");
 pub const HOMING_SUCCESSES: Family = Family::counter(
@@ -110,7 +113,8 @@ pub const HOMING_FAILURES: Family = Family::counter(
     "hy300_motor_homing_failures_total",
     "Homing runs that failed.",
 );
-pub const MOVEMENTS: Family = Family::counter("hy300_motor_movements_total", "Moves requested.");
+pub const MOVEMENTS: Family =
+    Family::counter("hy300_motor_movements_total", "Total motor movements");
 pub const MOVES_STOPPED: Family =
     Family::counter("hy300_motor_moves_stopped_total", "Moves stopped early.");
 pub const STEPS: Family = Family::counter("hy300_motor_steps_total", "Half steps taken.");
@@ -256,16 +260,13 @@ pub const REGION_SIZE: Family = Family::gauge(
 );
 pub const REGION_USAGE: Family = Family::gauge(
     "hy300_mips_memory_usage_bytes",
-    "Bytes last written to each region.",
+    "Memory usage in MIPS regions",
 );
-pub const REGISTER_ACCESS: Family = Family::counter(
-    "hy300_mips_register_access_total",
-    "Register accesses, reads and writes.",
-);
+pub const REGISTER_ACCESS: Family =
+    Family::counter("hy300_mips_register_access_total", "Register access count");
 pub const REGISTER_WRITES: Family =
     Family::counter("hy300_mips_register_writes_total", "Register writes.");
-pub const LOADED: Family =
-    Family::gauge("hy300_mips_firmware_loaded", "1 while firmware is loaded.");
+pub const LOADED: Family = Family::gauge("hy300_mips_firmware_loaded", "Firmware loading status");
 pub const FW_SIZE: Family =
     Family::gauge("hy300_mips_firmware_size_bytes", "Loaded firmware size.");
 pub const FW_CRC: Family = Family::gauge("hy300_mips_firmware_crc32", "Loaded firmware CRC32.");
@@ -354,16 +355,19 @@ pub fn mips(v: &PageValues, w: &mut Writer<'_>) {
 
 // ---- tvcap (drivers/media/platform/sunxi/tvcap/metrics.rs) ----
 pub const FRAMES: Family =
-    Family::counter("hy300_tvcap_frames_captured_total", "Frames delivered.");
+    Family::counter("hy300_tvcap_frames_captured_total", "Total captured frames");
 pub const DROPPED: Family = Family::counter("hy300_tvcap_frames_dropped_total", "Frames lost.");
 pub const BYTES: Family = Family::counter("hy300_tvcap_bytes_captured_total", "Bytes delivered.");
 pub const ERRORS: Family = Family::counter("hy300_tvcap_capture_errors_total", "Capture errors.");
 pub const ALLOCATED: Family = Family::gauge("hy300_tvcap_buffers_allocated", "Buffers allocated.");
 pub const QUEUED: Family =
     Family::gauge("hy300_tvcap_buffers_queued", "Buffers held by the driver.");
-pub const USAGE: Family = Family::gauge("hy300_tvcap_buffer_usage_ratio", "Queued over allocated.");
+pub const USAGE: Family = Family::gauge("hy300_tvcap_buffer_usage_ratio", "Buffer usage ratio");
 pub const STREAMING: Family = Family::gauge("hy300_tvcap_streaming", "1 while streaming.");
-pub const SIGNAL: Family = Family::gauge("hy300_tvcap_signal_detected", "1 with an input signal.");
+pub const SIGNAL: Family = Family::gauge(
+    "hy300_tvcap_signal_detected",
+    "HDMI signal detection status",
+);
 pub const CONNECTED: Family = Family::gauge("hy300_tvcap_hdmi_connected", "1 with a cable.");
 pub const HOTPLUG: Family = Family::counter("hy300_tvcap_hotplug_events_total", "Hotplug events.");
 pub const FORMAT_CHANGES: Family =

@@ -89,15 +89,19 @@ impl TvcapMetrics {
     }
 }
 
-const FRAMES: Family = Family::counter("hy300_tvcap_frames_captured_total", "Frames delivered.");
+const FRAMES: Family =
+    Family::counter("hy300_tvcap_frames_captured_total", "Total captured frames");
 const DROPPED: Family = Family::counter("hy300_tvcap_frames_dropped_total", "Frames lost.");
 const BYTES: Family = Family::counter("hy300_tvcap_bytes_captured_total", "Bytes delivered.");
 const ERRORS: Family = Family::counter("hy300_tvcap_capture_errors_total", "Capture errors.");
 const ALLOCATED: Family = Family::gauge("hy300_tvcap_buffers_allocated", "Buffers allocated.");
 const QUEUED: Family = Family::gauge("hy300_tvcap_buffers_queued", "Buffers held by the driver.");
-const USAGE: Family = Family::gauge("hy300_tvcap_buffer_usage_ratio", "Queued over allocated.");
+const USAGE: Family = Family::gauge("hy300_tvcap_buffer_usage_ratio", "Buffer usage ratio");
 const STREAMING: Family = Family::gauge("hy300_tvcap_streaming", "1 while streaming.");
-const SIGNAL: Family = Family::gauge("hy300_tvcap_signal_detected", "1 with an input signal.");
+const SIGNAL: Family = Family::gauge(
+    "hy300_tvcap_signal_detected",
+    "HDMI signal detection status",
+);
 const CONNECTED: Family = Family::gauge("hy300_tvcap_hdmi_connected", "1 with a cable.");
 const HOTPLUG: Family = Family::counter("hy300_tvcap_hotplug_events_total", "Hotplug events.");
 const FORMAT_CHANGES: Family =
