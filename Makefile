@@ -30,12 +30,10 @@ all: modules
 modules modules_install clean: check-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(RUST_TOOLS) $@
 
+# A tree lacking an option the modules need or the kernel's Rust metadata
+# (a distribution's headers package) stops here, naming what is missing.
 check-kdir:
-	@test -f $(KDIR)/Makefile || { \
-		echo "hy300: no kernel build tree at KDIR=$(KDIR)" >&2; \
-		echo "hy300: install the headers of the running kernel (Debian: apt install linux-headers-$$(uname -r))" >&2; \
-		echo "hy300: or name a kernel build tree: make KDIR=/path/to/kernel/build" >&2; \
-		exit 1; }
+	@sh $(CURDIR)/scripts/check-kdir '$(KDIR)'
 
 help:
 	@echo 'hy300 out-of-tree modules: hy300_class, hy300-keystone-motor, sunxi-mipsloader, sunxi-tvcap'

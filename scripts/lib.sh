@@ -10,8 +10,6 @@ export HY300_ROOT
 KERNEL_SERIES=${KERNEL_SERIES:-7.3}
 # shellcheck disable=SC2034 # used by the scripts that source this file
 BINDGEN_VERSION=0.72.1
-# shellcheck disable=SC2034
-LIBCLANG_WHEEL_VERSION=18.1.1
 # The debug kernel (FLAVOR=debug) is built with LLVM: with GCC, KASAN and
 # Rust exclude each other; with clang, rustc instruments the Rust code too.
 # Debian 12's clang-19, lld-19 and llvm-19 (scripts/install-deps).
@@ -32,7 +30,8 @@ SRC_DIR=$HY300_CACHE/src
 # these are passed to the kernel's make only, never exported as RUSTC.
 KERNEL_RUSTC=/usr/bin/rustc
 BINDGEN=$TOOLS_DIR/bindgen/bin/bindgen
-export LIBCLANG_PATH=$TOOLS_DIR/libclang/clang/native
+# bindgen's libclang: Debian's libclang1-19 (with clang-19; 7.3 needs >= 17).
+export LIBCLANG_PATH=/usr/lib/llvm$DEBUG_LLVM/lib
 # shellcheck disable=SC2034
 DTSCHEMA_BIN=$TOOLS_DIR/dtschema/bin
 
@@ -55,7 +54,12 @@ fmt_elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 with_progress() {
 	local label=$1 detail=$2 pid ticker status=0
 	shift 2
-	"$@" &
+	# (bash runs the caller's EXIT trap in an async subshell that errexit
+	# ends: a cleanup trap would remove the caller's files mid-run)
+	{
+		trap - EXIT
+		"$@"
+	} &
 	pid=$!
 	progress_ticker "$label" "$detail" &
 	ticker=$!
@@ -76,6 +80,26 @@ progress_ticker() {
 		log "$label: $(fmt_elapsed $(($(date +%s) - start))) elapsed${phase:+, $phase}"
 	done
 }
+
+# run_logged LABEL LOG CMD...: runs CMD with its output (stdout and stderr)
+# in the file LOG, with with_progress's line every 30 s (the phase: LOG's
+# last line). On failure, LOG's last 30 lines go to stderr before the
+# status is returned: an install or download that fails says why. LOG is
+# kept.
+run_logged() {
+	local label=$1 status=0
+	run_logged_file=$2
+	shift 2
+	mkdir -p "$(dirname "$run_logged_file")"
+	with_progress "$label" run_logged_phase run_logged_cmd "$@" || status=$?
+	if [ "$status" -ne 0 ]; then
+		log "$label failed (exit $status); the end of its output ($run_logged_file):"
+		tail -n 30 "$run_logged_file" | sed 's/^/  | /' >&2
+	fi
+	return "$status"
+}
+run_logged_cmd() { "$@" >"$run_logged_file" 2>&1; }
+run_logged_phase() { awk 'NF { l = $0 } END { print substr(l, 1, 100) }' "$run_logged_file"; }
 
 # Make arguments shared by every kernel and module build.
 kmake_args() {

@@ -2,13 +2,17 @@
 # The Makefile as out-of-tree module users expect it:
 # - `make help` exits 0, lists the targets and shows the default KDIR, the
 #   running kernel's /lib/modules/$(uname -r)/build;
-# - a KDIR without a kernel build tree fails with a message naming it;
+# - a KDIR without a kernel build tree fails with a message naming it; a
+#   tree without the Rust metadata (a distribution's headers) or without
+#   an option the modules need stops with scripts/check-kdir's message
+#   naming what is missing;
 # - `make KDIR=<test kernel>` builds exactly the four drivers (the simulated
 #   board of tests/sim only with HY300_SIM=y: the modules-sim step checks
 #   that half);
 # - `make modules_install INSTALL_MOD_PATH=<staging>` installs them under
 #   lib/modules/<release>/updates/ and depmod records that every driver
-#   depends on the class core.
+#   depends on the class core;
+# - sunxi-mipsloader.ko declares its default firmware (modinfo: display.bin).
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$HY300_ROOT"
@@ -36,6 +40,31 @@ kver=$(make -s -C "$kdir" kernelrelease)
 stage=$(mktemp -d "${TMPDIR:-/tmp}/hy300-kbuild.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
+# A tree like a distribution's headers package (the kernel's Makefile and
+# .config, no Rust metadata), and one whose .config lacks an option the
+# modules need: make stops at once, naming what is missing
+# (scripts/check-kdir, which dkms.conf runs too).
+mkdir -p "$stage/headers" "$stage/novb2/rust/bindings"
+cp "$kdir/Makefile" "$kdir/.config" "$stage/headers/"
+if out=$(make -s KDIR="$stage/headers" modules 2>&1); then
+	fail "make against a tree without Rust metadata succeeded"
+fi
+grep -qF "hy300: the kernel build tree $stage/headers cannot build the hy300 modules: no Rust metadata: rust/libkernel.rmeta rust/libmacros.so rust/bindings/.bindings_generated.rs.cmd" <<<"$out" ||
+	fail "make against a tree without Rust metadata: $out"
+echo "kbuild: make against a tree without Rust metadata stops: $out"
+cp "$kdir/Makefile" "$stage/novb2/"
+grep -v '^CONFIG_VIDEOBUF2_DMA_CONTIG=' "$kdir/.config" >"$stage/novb2/.config"
+cp "$kdir/rust/libkernel.rmeta" "$kdir/rust/libmacros.so" "$stage/novb2/rust/"
+cp "$kdir/rust/bindings/.bindings_generated.rs.cmd" "$stage/novb2/rust/bindings/"
+if out=$(make -s KDIR="$stage/novb2" modules 2>&1); then
+	fail "make against a tree without CONFIG_VIDEOBUF2_DMA_CONTIG succeeded"
+fi
+grep -qF "hy300: the kernel build tree $stage/novb2 cannot build the hy300 modules: options not set: CONFIG_VIDEOBUF2_DMA_CONTIG;" <<<"$out" ||
+	fail "make against a tree without CONFIG_VIDEOBUF2_DMA_CONTIG: $out"
+if grep -qF 'no Rust metadata' <<<"$out"; then fail "check-kdir reports Rust metadata missing that is there: $out"; fi
+echo "kbuild: make against a tree without CONFIG_VIDEOBUF2_DMA_CONTIG stops, naming it"
+sh scripts/check-kdir "$kdir" || fail "scripts/check-kdir refuses the test kernel"
+
 make -s KDIR="$kdir" modules
 expected="drivers/media/platform/sunxi/tvcap/sunxi-tvcap
 drivers/misc/hy300-keystone-motor/hy300-keystone-motor
@@ -45,6 +74,12 @@ built=$(sed 's/\.[ok]*$//' modules.order | sort)
 [ "$built" = "$expected" ] || fail "make without HY300_SIM built:
 $built"
 echo "kbuild: make KDIR=<test kernel> builds the four drivers, no tests/sim"
+
+# The firmware the co-processor loader asks for by default is declared
+# (MODULE_FIRMWARE / module_firmware!): initramfs tools copy what modinfo lists.
+fw=$(modinfo -F firmware drivers/misc/sunxi-mipsloader/sunxi-mipsloader.ko) || fail "modinfo sunxi-mipsloader.ko failed"
+[ "$fw" = display.bin ] || fail "modinfo -F firmware sunxi-mipsloader.ko lists '${fw}', not display.bin"
+echo "kbuild: modinfo sunxi-mipsloader.ko: firmware display.bin"
 
 # One generated bindings file for every module (Documentation/hy300/
 # bindings.rst): no hand-written extern block or UAPI mirror in the Rust

@@ -54,8 +54,28 @@ use hy300::pm::SystemSleep;
 use hy300::ratelimit::RateLimit;
 use protocol::{Protocol, ProtocolMetrics};
 
+/// The name of the firmware loaded at probe when the device tree names
+/// none: one literal for [`DEFAULT_FIRMWARE`] and the module's declaration.
+macro_rules! default_firmware {
+    () => {
+        "display.bin"
+    };
+}
+
 /// Firmware loaded at probe when the device tree names none.
-const DEFAULT_FIRMWARE: &CStr = c"display.bin";
+const DEFAULT_FIRMWARE: &CStr = kernel::c_str!(default_firmware!());
+
+/// Declares [`DEFAULT_FIRMWARE`] in the module's `.modinfo`
+/// (`modinfo -F firmware`), so initramfs tools copy it with the module.
+struct FirmwareInfo<const N: usize>;
+
+impl<const N: usize> FirmwareInfo<N> {
+    const fn create(module_name: &'static CStr) -> kernel::firmware::ModInfoBuilder<N> {
+        kernel::firmware::ModInfoBuilder::new(module_name)
+            .new_entry()
+            .push(default_firmware!())
+    }
+}
 
 /// The co-processor: counters, firmware state, and the hardware behind the
 /// operation lock.
@@ -500,3 +520,5 @@ crate::module_platform_driver_sleep! {
     description: "Allwinner H713 MIPS display co-processor loader",
     license: "GPL",
 }
+
+kernel::module_firmware!(FirmwareInfo);
