@@ -7,7 +7,8 @@
 # - with the packages' dependencies installed, both install (dpkg -i); DKMS
 #   builds the four modules against the test kernel tree (KDIR) and
 #   sunxi-mipsloader.ko declares display.bin; the unit names the installed
-#   collector and documentation; the tmpfiles rule made its two links;
+#   collector and documentation; the udev rule's helper is installed and
+#   the postinst linked the topic file of a (stand-in) bound device;
 # - purging both leaves the root exactly as before they were installed
 #   (every file, link and directory outside apt's and dpkg's own state).
 #
@@ -17,6 +18,9 @@ src=${1:?usage: tests/deb.sh SRC KDIR}
 kdir=${2:?usage: tests/deb.sh SRC KDIR}
 
 fail() { echo "deb: FAIL: $*"; exit 1; }
+
+# The stand-in /sys/class/hy300 below needs a root without sysfs.
+! mountpoint -q /sys || fail "run inside tests/fresh.sh's root only (sysfs is mounted here)"
 
 cd "$src"
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
@@ -43,6 +47,14 @@ snapshot() {
 		-o -path /var/cache -o -path /var/log -o -path /var/lib/dpkg -o -path /var/lib/apt \) -prune -o \
 		-printf '%p %y %m %l\n' | sort
 }
+# What prometheus-node-exporter would bring (its textfile directory), and a
+# bound motor: this chroot has no sysfs, so /sys/class/hy300 is a stand-in
+# with one topic file and the summary `metrics` (not linked).
+mkdir -p /var/lib/prometheus/node-exporter /sys/class/hy300/motor
+printf '# HELP hy300_motor_phase_transitions_total Phase changes.\n# TYPE hy300_motor_phase_transitions_total counter\nhy300_motor_phase_transitions_total 0\n' \
+	>/sys/class/hy300/motor/gpio_status
+printf '# HELP hy300_motor_homed Homed.\n# TYPE hy300_motor_homed gauge\nhy300_motor_homed 0\n' >/sys/class/hy300/motor/metrics
+chmod 444 /sys/class/hy300/motor/gpio_status /sys/class/hy300/motor/metrics
 snapshot >../before.txt
 
 DEBIAN_FRONTEND=noninteractive dpkg -i "${debs[@]}" || fail "dpkg -i of the packages failed"
@@ -68,14 +80,22 @@ doc=$(sed -n 's#^Documentation=file://##p' "$unit")
 [ -f "$doc" ] || fail "the unit's Documentation=$doc is not installed"
 echo "deb: the unit's ExecStart ($exec_start) and Documentation ($doc) are installed"
 
+rules=/usr/lib/udev/rules.d/90-hy300-textfile.rules
+[ -f "$rules" ] || fail "no udev rule $rules"
+runs=$(sed -n 's/.*RUN+="\([^" ]*\).*/\1/p' "$rules" | sort -u)
+[ -n "$runs" ] || fail "the udev rule runs nothing"
+for r in $runs; do
+	[ -x "$r" ] || fail "the udev rule runs $r, which is not installed"
+done
 links=$(find /var/lib/prometheus/node-exporter -maxdepth 1 -name 'hy300-*.prom' -printf '%f -> %l\n' | sort)
-[ "$links" = "hy300-mips.prom -> /sys/class/hy300/mips/metrics
-hy300-motor.prom -> /sys/class/hy300/motor/metrics" ] || fail "after install, the tmpfiles rule's links are: $links"
-echo "deb: the tmpfiles rule made its links: $(tr '\n' ';' <<<"$links")"
+[ "$links" = "hy300-motor-gpio_status.prom -> /sys/class/hy300/motor/gpio_status" ] ||
+	fail "after install, the postinst's links of the bound devices are: $links"
+echo "deb: the udev rule runs $(tr '\n' ' ' <<<"$runs")(installed); the postinst linked the bound device's topic file: $links"
 
 DEBIAN_FRONTEND=noninteractive dpkg --purge hy300-monitoring hy300-dkms || fail "dpkg --purge failed"
 snapshot >../after.txt
 if ! diff -u ../before.txt ../after.txt; then
 	fail "purging left the root changed (diff above: - before install, + after purge)"
 fi
-echo "deb: purge removed every file ($(wc -l <../before.txt) paths compared)"
+echo "deb: purge removed every file and link ($(wc -l <../before.txt) paths compared)"
+rm -rf /sys/class/hy300
