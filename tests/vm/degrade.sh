@@ -131,7 +131,8 @@ echo pull-up >"$SIM/sim_gpio14/pull" || fail "cannot open the limit switch"
 echo "degrade: motor: after reload it moves"
 
 # --- leaks and splats ----------------------------------------------------------------
-kmemleak_judge || fail "kmemleak"
+# No probe fails here (each binds, degraded): no known leak either.
+kmemleak_judge 0 || fail "kmemleak"
 if ! dmesg | HY300_KMEMLEAK_JUDGED=1 splat_check; then
 	fail "kernel splat in dmesg"
 fi
