@@ -49,13 +49,14 @@ TAINT_ALLOWED=$(((1 << 12) | (1 << 13) | (1 << 18)))
 # /lib/hy300/splat.sh, which the caller sources), the taint mask gained no
 # bit but those above, and lockdep is still on; then starts section NAME
 # ("" starts none). On a finding, prints it and fails with the reason in
-# KLOG_REASON.
+# KLOG_REASON. The marks are numbered: a caller may rename the section under
+# way (SECTION=...) before ending it, to say what it covered.
 # shellcheck disable=SC2034 # KLOG_REASON is read by the caller
 klog_section() {
 	if [ -n "${SECTION:-}" ]; then
 		KLOG_REASON="the kernel log reader lost the marks of $SECTION"
-		klog_mark "end $SECTION" || return 1
-		klog_between "begin $SECTION" "end $SECTION" >/tmp/section.klog
+		klog_mark "end $SECTION_MARK $SECTION" || return 1
+		klog_between "begin $SECTION_MARK" "end $SECTION_MARK $SECTION" >/tmp/section.klog
 		if ! splat_check </tmp/section.klog >/tmp/section.splat; then
 			head -n 40 /tmp/section.splat
 			KLOG_REASON="kernel splat during $SECTION"
@@ -75,6 +76,7 @@ klog_section() {
 	SECTION=$1
 	[ -n "$SECTION" ] || return 0
 	SECTION_TAINT=$(cat /proc/sys/kernel/tainted)
+	SECTION_MARK=$((${SECTION_MARK:-0} + 1))
 	KLOG_REASON="the kernel log reader lost the marks of $SECTION"
-	klog_mark "begin $SECTION"
+	klog_mark "begin $SECTION_MARK"
 }
