@@ -476,14 +476,15 @@ mod tests {
         }
         drop(held);
         let snap = reader.join().expect("reader");
-        assert_eq!(snap.count, 2);
-        assert_eq!(snap.sum, 55);
+        let torn = "torn: a snapshot did not wait for the writer";
+        assert_eq!(snap.count, 2, "{torn}");
+        assert_eq!(snap.sum, 55, "{torn}");
+        assert_eq!(snap.cumulative, [1, 2, 2], "{torn}");
         assert_eq!(
-            snap.cumulative,
-            [1, 2, 2],
-            "torn: a snapshot did not wait for the writer"
+            H.snapshots_waited(),
+            1,
+            "the snapshot never waited: no overlap"
         );
-        assert_eq!(H.snapshots_waited(), 1);
     }
 
     /// Mixed values: `_sum` stays within what `_count` observations of the
