@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs tests/vm/fuzz.sh in the debug kernel (LLVM, KASAN, kmemleak,
-# lockdep, UBSAN, failslab, fail_page_alloc), then checks the whole kernel
-# log of the run for splats on the host (scripts/check-splat) and the
-# final dump of every hy300 file (scripts/check-metrics).
+# lockdep, UBSAN, failslab, fail_page_alloc), then judges it on the host as
+# tests/stress.sh does (scripts/guest-verdict: the guest test's verdict, a
+# skip fails; the boot's whole kernel log complete and without a splat) and
+# checks the final dump of every hy300 file (scripts/check-metrics).
 #   HY300_FUZZ_SEED    seed (default: the time); printed first, and again
 #                      on failure with the command that replays it
 #   FUZZ_MIPS_CALLS, FUZZ_V4L2_CALLS, FUZZ_WRITES, FUZZ_BIND_CYCLES: the
@@ -31,7 +32,9 @@ FLAVOR=debug HY300_VM_OUT=$out HY300_VM_APPEND="kunit.enable=0" HY300_VM_MEM=${H
 # kmemleak is judged by the guest from its report file (the V4L2 core's one
 # known leak counted apart, see tests/vm/lib/kmemleak.sh); every other
 # splat fails here.
-HY300_KMEMLEAK_JUDGED=1 scripts/check-splat "$out/dmesg.txt" || status=1
+export HY300_KMEMLEAK_JUDGED=1
+scripts/guest-verdict test --no-skip "$out" fuzz || status=1
+scripts/guest-verdict log "$out" || status=1
 if [ "$status" -eq 0 ]; then
 	scripts/check-metrics "$out/tests/fuzz.log" || status=1
 fi

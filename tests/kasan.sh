@@ -22,7 +22,10 @@ FLAVOR=debug HY300_VM_OUT=$out HY300_VM_APPEND="kunit.enable=0" HY300_VM_MEM=${H
 klog=$out/tests/kasan-fault.klog
 grep -m1 'KernelAddressSanitizer initialized' "$out/dmesg.txt" ||
 	{ echo "kasan: the debug kernel did not initialize KASAN"; exit 1; }
-[ "$status" -eq 0 ] || { echo "kasan: the guest test failed (status $status)"; exit 1; }
+[ "$status" -eq 0 ] || { echo "kasan: the guest test failed (scripts/vm status $status)"; exit 1; }
+# The guest test's own verdict as for every guest test (ran, returned 0, a
+# skip fails, printed something); its kernel log must hold the report.
+scripts/guest-verdict status --no-skip "$out" kasan-fault || exit 1
 [ -s "$klog" ] || { echo "kasan: no kernel log of the guest test"; exit 1; }
 grep -m1 'BUG: KASAN: slab-out-of-bounds in [^ ]*hy300_kasan_fault' "$klog" ||
 	{ echo "kasan: no KASAN report naming the Rust function in $klog"; exit 1; }

@@ -32,5 +32,9 @@ grep -qx 'hy300_tvcap_status_bit{bit="capturing"} 1' /tmp/dump.txt ||
 grep -qx 'hy300_tvcap_irq_enable_bit{bit="frame_done"} 1' /tmp/dump.txt ||
 	fail "the dump's IRQ_EN does not show the frame interrupt enabled"
 frames=$(grep '^hy300_tvcap_frames_captured_total ' /tmp/dump.txt | head -n 1 | cut -d' ' -f2)
-[ "${frames:-0}" -gt 0 ] || fail "no frames counted in the dump"
+# Taken after the first frame of this capture and before its end: more
+# than before it, at most its 150 frames more.
+if [ "${frames:-0}" -le "$before" ] || [ "$frames" -gt $((before + 150)) ]; then
+	fail "the dump counts ${frames:-no} frames: not between $((before + 1)) and $((before + 150)) for a capture of 150 after $before"
+fi
 echo "metrics-streaming: dumped while streaming ($frames frames counted)"

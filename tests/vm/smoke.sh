@@ -10,6 +10,9 @@ grep -q '^hy300_class ' /proc/modules || fail "hy300_class not in /proc/modules"
 
 # Drivers hold the core: rmmod of the core is refused while they are loaded.
 drivers=$(grep '^hy300_class ' /proc/modules | cut -d' ' -f4 | tr ',' ' ' | sed 's/-//')
+# The three drivers are loaded and use the core: a check with no user
+# listed would check nothing.
+[ -n "$drivers" ] || fail "/proc/modules lists no user of hy300_class"
 for d in $drivers; do
 	if rmmod hy300_class 2>/dev/null; then fail "rmmod hy300_class succeeded while $d is loaded"; fi
 	rmmod "$d" || fail "rmmod $d"

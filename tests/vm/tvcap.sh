@@ -81,6 +81,7 @@ grep sunxi-tvcap /proc/interrupts | grep -q irq_sim || fail "sunxi-tvcap has not
 # IRQ_MASK: the ten handled sources unmasked, every other bit masked.
 [ "$(cat $SIM/irq_mask)" = $((0xfffffc00)) ] || fail "IRQ_MASK is $(cat $SIM/irq_mask), expected $((0xfffffc00))"
 irqs_before=$(irqs)
+intervals=$(value hy300_tvcap_frame_interval_seconds_count)
 
 capture "$VIDEO" 30 320 240 || fail "streaming 30 frames"
 expect hy300_tvcap_frames_captured_total 30
@@ -88,7 +89,9 @@ expect hy300_tvcap_bytes_captured_total $((30 * 320 * 240 * 2))
 expect hy300_tvcap_width_pixels 320
 expect hy300_tvcap_buffers_allocated 0
 expect hy300_tvcap_streaming 0
-[ "$(value hy300_tvcap_frame_interval_seconds_count)" -ge 1 ] || fail "no frame interval observed"
+# One interval between each two of the 30 frames of one stream.
+[ $(($(value hy300_tvcap_frame_interval_seconds_count) - intervals)) = 29 ] ||
+	fail "$(($(value hy300_tvcap_frame_interval_seconds_count) - intervals)) frame intervals observed for one stream of 30 frames, expected 29"
 # At least one handled interrupt per frame; stop masked the capture sources.
 [ $(($(value 'hy300_tvcap_interrupts_total{result="handled"}' $T/capture_stats) - handled)) -ge 30 ] ||
 	fail "fewer handled interrupts than frames"
@@ -104,8 +107,13 @@ expect hy300_tvcap_buffers_allocated 0
 
 dropped=$(value hy300_tvcap_frames_dropped_total)
 echo 5 >$SIM/overflow
-capture "$VIDEO" 10 320 240 || fail "streaming with overflow"
+capture "$VIDEO" 10 320 240 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming with overflow"; }
+cat /tmp/capture.out
 expect hy300_tvcap_frames_captured_total 40
+[ "$(cat $SIM/overflow)" = 0 ] || fail "the simulation did not overflow the 5 frames asked for"
+# The 5 overflowed frames are the stream's first: 5 sequence numbers
+# skipped (capture checks each is counted as dropped).
+grep -q ' 5 sequence gaps ' /tmp/capture.out || fail "5 frames overflowed, but not 5 sequence gaps"
 [ $(($(value hy300_tvcap_frames_dropped_total) - dropped)) -ge 5 ] || fail "overflowed frames not counted as dropped"
 echo "tvcap: overflow counted as dropped frames"
 
@@ -114,7 +122,8 @@ echo "tvcap: overflow counted as dropped frames"
 dma_errors() { value 'hy300_tvcap_capture_errors_total{kind="dma_error"}'; }
 before=$(dma_errors)
 echo 3 >$SIM/dma_error
-capture "$VIDEO" 10 320 240 >/dev/null || fail "streaming through DMA errors"
+capture "$VIDEO" 10 320 240 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming through DMA errors"; }
+grep -q ' 3 sequence gaps ' /tmp/capture.out || fail "3 DMA errors, but not 3 sequence gaps: $(cat /tmp/capture.out)"
 expect hy300_tvcap_frames_captured_total 50
 [ $(($(dma_errors) - before)) = 3 ] || fail "DMA errors counted $(($(dma_errors) - before)), expected 3"
 echo "tvcap: DMA errors counted, streaming continued"

@@ -7,9 +7,7 @@ use kernel::prelude::*;
 
 use crate::hy300::input::parse_u32;
 use crate::hy300::ratelimit::RateLimit;
-use crate::hy300::testing::{
-    bench_page, bench_render, truncated_pages_keep_whole_lines, worst_case_pages_fit,
-};
+use crate::hy300::testing::{truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::metrics::FILES;
 use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS};
 use kernel::time::{delay::fsleep, Delta};
@@ -404,8 +402,13 @@ mod motion_tests {
 
     /// A benchmark (no assertion on time): the render time of each file,
     /// and of the one-value `position` file, logged for scripts/bench.
+    /// Built only for it (HY300_BENCH=y): a case that asserts nothing is no
+    /// test; the test build reports it skipped, declared in
+    /// tests/kunit-skips.
+    #[cfg(hy300_bench)]
     #[test]
     fn render_time_of_each_file() -> Result {
+        use crate::hy300::testing::{bench_page, bench_render};
         let m = Motion::new(1000);
         m.position.set(734);
         m.metrics.movements.add(1_234_567);

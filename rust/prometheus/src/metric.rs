@@ -165,6 +165,8 @@ pub struct Histogram<const N: usize> {
     halves: [Half<N>; 2],
     /// Set while a snapshot flips and folds the halves.
     reading: AtomicBool,
+    /// Snapshots that found an observation under way and waited for it.
+    waited: AtomicU64,
 }
 
 /// One half of a [`Histogram`]: per-bucket (non-cumulative) counts.
@@ -189,6 +191,21 @@ impl<const N: usize> Half<N> {
 
 /// The hot-half bit of `Histogram::state`.
 const HOT: u64 = 1 << 63;
+
+/// An observation under way (see [`Histogram::begin_observe`]): counted in
+/// `_count` and `_sum`; dropping it adds its bucket, which completes it.
+#[must_use = "dropping it completes the observation"]
+#[derive(Debug)]
+pub struct Observation<'a> {
+    bucket: &'a AtomicU64,
+}
+
+impl Drop for Observation<'_> {
+    fn drop(&mut self) {
+        // Release, and last: a snapshot that sees this count sees the sum.
+        self.bucket.fetch_add(1, Release);
+    }
+}
 
 /// A consistent view of a histogram taken by [`Histogram::snapshot`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -228,6 +245,7 @@ impl<const N: usize> Histogram<N> {
             state: AtomicU64::new(0),
             halves: [Half::new(), Half::new()],
             reading: AtomicBool::new(false),
+            waited: AtomicU64::new(0),
         }
     }
 
@@ -258,17 +276,30 @@ impl<const N: usize> Histogram<N> {
     /// Records one observation: never waits, any context.
     #[inline]
     pub fn observe(&self, value: u64) {
+        drop(self.begin_observe(value));
+    }
+
+    /// The first two of an observation's three adds (state, sum); the
+    /// third (its bucket) when the returned [`Observation`] is dropped.
+    /// [`Histogram::observe`] is exactly this and the drop; tests hold the
+    /// `Observation` to stop a writer in the middle of an update, where a
+    /// snapshot must wait for it.
+    #[inline]
+    pub fn begin_observe(&self, value: u64) -> Observation<'_> {
         let idx = self.bounds.partition_point(|&b| b < value);
         // Acquire: the zeroing of this half by the snapshot that made it
         // cold happens before these adds.
         let n = self.state.fetch_add(1, Acquire);
         let half = &self.halves[(n >> 63) as usize];
         half.sum.fetch_add(value, Relaxed);
-        // Release, and last: a snapshot that sees this count sees the sum.
-        half.buckets
-            .get(idx)
-            .unwrap_or(&half.above)
-            .fetch_add(1, Release);
+        Observation {
+            bucket: half.buckets.get(idx).unwrap_or(&half.above),
+        }
+    }
+
+    /// How many snapshots found an observation under way and waited for it.
+    pub fn snapshots_waited(&self) -> u64 {
+        self.waited.load(Relaxed)
     }
 
     /// The `_bucket{le="bound"}` texts, made at compile time.
@@ -293,6 +324,7 @@ impl<const N: usize> Histogram<N> {
         // Wait for the observations that picked the cold half.
         let mut buckets = [0u64; N];
         let mut above;
+        let mut waiting = false;
         loop {
             let mut total = 0u64;
             for (out, bucket) in buckets.iter_mut().zip(cold.buckets.iter()) {
@@ -303,6 +335,10 @@ impl<const N: usize> Histogram<N> {
             total = total.wrapping_add(above);
             if total & !HOT == count {
                 break;
+            }
+            if !waiting {
+                waiting = true;
+                self.waited.fetch_add(1, Relaxed);
             }
             core::hint::spin_loop();
         }
@@ -420,6 +456,35 @@ mod tests {
         let snap = H.snapshot();
         assert_eq!(snap.count, 4 * PER_WRITER);
         assert_eq!(snap.sum, 4 * PER_WRITER * V);
+    }
+
+    /// Issue 25, item 2: the race made deterministic. A writer is held in
+    /// the middle of an update (counted in `_count` and `_sum`, not yet in
+    /// its bucket) while a reader snapshots: the reader must wait for it
+    /// (the overlap is certain, and asserted through `snapshots_waited`)
+    /// and then see the whole observation. A snapshot that does not wait
+    /// returns `_count` 1 with no bucket: torn, every time.
+    #[test]
+    fn a_snapshot_waits_for_a_writer_held_mid_update() {
+        static H: Histogram<3> = Histogram::new(&BOUNDS, 0);
+        H.observe(5);
+        let held = H.begin_observe(50);
+        let reader = std::thread::spawn(|| H.snapshot());
+        // Until the reader waits for the held writer, or returns without.
+        while H.snapshots_waited() == 0 && !reader.is_finished() {
+            std::thread::yield_now();
+        }
+        drop(held);
+        let snap = reader.join().expect("reader");
+        let torn = "torn: a snapshot did not wait for the writer";
+        assert_eq!(snap.count, 2, "{torn}");
+        assert_eq!(snap.sum, 55, "{torn}");
+        assert_eq!(snap.cumulative, [1, 2, 2], "{torn}");
+        assert_eq!(
+            H.snapshots_waited(),
+            1,
+            "the snapshot never waited: no overlap"
+        );
     }
 
     /// Mixed values: `_sum` stays within what `_count` observations of the

@@ -27,6 +27,6 @@ pub mod number;
 pub mod writer;
 
 pub use desc::{Family, LabelName, MaxLen, MetricType, Series, MAX_VALUE_LEN};
-pub use metric::{Counter, Gauge, Histogram, HistogramSnapshot};
+pub use metric::{Counter, Gauge, Histogram, HistogramSnapshot, Observation};
 pub use number::Value;
 pub use writer::{FamilyWriter, Label, Truncated, Writer};

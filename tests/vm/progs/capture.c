@@ -5,8 +5,13 @@
  * have been queued in total) in FOURCC (default YUYV), and checks every
  * frame of the hy300 simulated source: header magic, frame counter equal to
  * the V4L2 sequence number, geometry, the pixel format the simulated block
- * was programmed with, and the fill pattern. Prints one summary line; exit 0 if all
- * frames check out.
+ * was programmed with, and the fill pattern; no frame may come back with
+ * V4L2_BUF_FLAG_ERROR. Sequence numbers only go up, and every number
+ * skipped (counted from 0, the first frame after STREAMON) must be a frame
+ * the driver counted as dropped: hy300_tvcap_frames_dropped_total (in
+ * $HY300_TVCAP_METRICS, default /sys/class/hy300/tvcap/metrics) must have
+ * grown by at least the number of gaps (more when another client streamed
+ * meanwhile); without that file (a degraded binding) no gap is allowed. Prints one summary line; exit 0 if all frames check out.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +44,25 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* hy300_tvcap_frames_dropped_total, or 0 when there is no such file. */
+static long dropped_total(void)
+{
+	const char *path = getenv("HY300_TVCAP_METRICS");
+	char line[256];
+	long v = -1;
+	FILE *f = fopen(path ? path : "/sys/class/hy300/tvcap/metrics", "r");
+
+	if (!f && errno == ENOENT)
+		return 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "hy300_tvcap_frames_dropped_total %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 static uint32_t le32(const unsigned char *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
@@ -52,7 +76,7 @@ int main(int argc, char **argv)
 	void *mem[NBUF];
 	size_t len[NBUF];
 	long n, queued = 0, got = 0, bad = 0, gaps = 0;
-	long prev_seq = -1;
+	long prev_seq = -1, dropped, after;
 	int fd;
 
 	uint32_t fourcc = V4L2_PIX_FMT_YUYV;
@@ -105,6 +129,11 @@ int main(int argc, char **argv)
 	}
 	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 
+	dropped = dropped_total();
+	if (dropped < 0) {
+		printf("capture: FAIL: no hy300_tvcap_frames_dropped_total to account for sequence gaps\n");
+		return 1;
+	}
 	if (xioctl(fd, VIDIOC_STREAMON, &type))
 		die("STREAMON");
 	while (got < n) {
@@ -121,16 +150,15 @@ int main(int argc, char **argv)
 		f = mem[b.index];
 		if (memcmp(f, "HY300TVC", 8) || le32(f + 8) != b.sequence || le32(f + 12) != fmt.fmt.pix.width ||
 		    le32(f + 16) != fmt.fmt.pix.height || le32(f + 20) != fourcc ||
-		    b.bytesused != fmt.fmt.pix.sizeimage)
+		    b.bytesused != fmt.fmt.pix.sizeimage || (b.flags & V4L2_BUF_FLAG_ERROR))
 			bad++;
 		for (size_t k = 1; k * 4096 < b.bytesused; k += 7)
 			if (f[k * 4096] != (unsigned char)(b.sequence + k))
 				bad++;
-		if (prev_seq >= 0) {
-			if ((long)b.sequence <= prev_seq)
-				bad++;
+		if ((long)b.sequence <= prev_seq)
+			bad++;
+		else
 			gaps += (long)b.sequence - prev_seq - 1;
-		}
 		prev_seq = b.sequence;
 		got++;
 		if (queued < n) {
@@ -147,7 +175,18 @@ int main(int argc, char **argv)
 	if (xioctl(fd, VIDIOC_REQBUFS, &req))
 		die("REQBUFS 0");
 	close(fd);
-	printf("capture: %ld frames %ux%u, %ld bad, %ld sequence gaps, last sequence %ld\n", got,
-	       fmt.fmt.pix.width, fmt.fmt.pix.height, bad, gaps, prev_seq);
+	after = dropped_total();
+	if (after < 0) {
+		printf("capture: FAIL: hy300_tvcap_frames_dropped_total unreadable after streaming\n");
+		return 1;
+	}
+	dropped = after - dropped;
+	printf("capture: %ld frames %ux%u, %ld bad, %ld sequence gaps (%ld frames counted as dropped meanwhile), last sequence %ld\n",
+	       got, fmt.fmt.pix.width, fmt.fmt.pix.height, bad, gaps, dropped, prev_seq);
+	if (gaps > dropped) {
+		printf("capture: FAIL: %ld sequence numbers skipped, but only %ld frames counted as dropped\n", gaps,
+		       dropped);
+		return 1;
+	}
 	return bad ? 1 : 0;
 }

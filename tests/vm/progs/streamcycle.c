@@ -4,11 +4,15 @@
  * frame interrupts of a V4L2 capture device (320x240 YUYV, 4 mmap buffers).
  * Each cycle queues every buffer, starts streaming, waits a random 0-30 ms
  * (the simulated source completes a frame every 20 ms) and sometimes
- * dequeues what is done, then stops. After each STREAMOFF every buffer
+ * dequeues what is done, then stops; every 100th cycle waits (poll, at
+ * most 5 s) for a frame and dequeues it, so at least CYCLES / 100 frames
+ * are dequeued whatever the timing. After each STREAMOFF every buffer
  * must be back with userspace: QUERYBUF shows none queued or done (vb2
  * warns on its own when the driver kept one), and every dequeued frame
- * must be a good one. Prints one summary line; exit 0 when all held.
+ * must be a good one: no V4L2_BUF_FLAG_ERROR, the whole image as payload.
+ * Prints one summary line; exit 0 when all held.
  */
+#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/videodev2.h>
@@ -51,7 +55,7 @@ int main(int argc, char **argv)
 	struct v4l2_format fmt;
 	struct v4l2_requestbuffers req;
 	int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	long cycles, frames = 0, errors = 0;
+	long cycles, frames = 0;
 
 	if (argc != 4)
 		return fprintf(stderr, "usage: streamcycle DEVICE CYCLES SEED\n"), 2;
@@ -83,13 +87,24 @@ int main(int argc, char **argv)
 		if (xioctl(VIDIOC_STREAMON, &type))
 			die(c, "STREAMON");
 		sleep_us(rand() % 30000);
-		if (rand() % 2) {
+		if (c % 100 == 0) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+
+			if (poll(&p, 1, 5000) != 1) {
+				printf("streamcycle: FAIL: cycle %ld: no frame within 5 s\n", c);
+				return 1;
+			}
+		}
+		if (c % 100 == 0 || rand() % 2) {
 			struct v4l2_buffer b = { .type = type, .memory = V4L2_MEMORY_MMAP };
 
 			while (!xioctl(VIDIOC_DQBUF, &b)) {
-				if (b.flags & V4L2_BUF_FLAG_ERROR)
-					errors++;
-				else if (b.bytesused != fmt.fmt.pix.sizeimage)
+				if (b.flags & V4L2_BUF_FLAG_ERROR) {
+					printf("streamcycle: FAIL: cycle %ld: buffer %u dequeued with V4L2_BUF_FLAG_ERROR\n", c,
+					       b.index);
+					return 1;
+				}
+				if (b.bytesused != fmt.fmt.pix.sizeimage)
 					die(c, "a done frame with a wrong payload");
 				frames++;
 			}
@@ -114,7 +129,12 @@ int main(int argc, char **argv)
 	if (xioctl(VIDIOC_REQBUFS, &req))
 		die(cycles, "REQBUFS 0");
 	close(fd);
-	printf("streamcycle: %ld STREAMON/STREAMOFF cycles, %ld frames dequeued (%ld with errors), every buffer back each time\n",
-	       cycles, frames, errors);
+	if (frames < cycles / 100) {
+		printf("streamcycle: FAIL: %ld frames dequeued in %ld cycles: fewer than the %ld waited for\n", frames,
+		       cycles, cycles / 100);
+		return 1;
+	}
+	printf("streamcycle: %ld STREAMON/STREAMOFF cycles, %ld good frames dequeued (at least %ld), every buffer back each time\n",
+	       cycles, frames, cycles / 100);
 	return 0;
 }
