@@ -17,7 +17,7 @@ out=${HY300_VM_OUT:-$work/vm}
 status=0
 # KUnit already ran on the test kernel; skip it on every reload here.
 FLAVOR=debug HY300_VM_OUT=$out HY300_VM_APPEND="kunit.enable=0" HY300_VM_MEM=${HY300_VM_MEM:-1024} \
-	HY300_VM_TIMEOUT=${HY300_VM_TIMEOUT:-1800} HY300_TEST_TIMEOUT=${HY300_TEST_TIMEOUT:-1700} \
+	HY300_VM_TIMEOUT=${HY300_VM_TIMEOUT:-2800} HY300_TEST_TIMEOUT=${HY300_TEST_TIMEOUT:-2700} \
 	scripts/vm run "$work/stress.sh" || status=$?
 # kmemleak is judged by the guest from its report file (tests/vm/lib/
 # kmemleak.sh); every other splat fails here.
