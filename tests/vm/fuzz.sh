@@ -241,7 +241,11 @@ for f in /sys/class/hy300/*/* /sys/kernel/debug/hy300-*/*; do
 done
 [ -n "$files" ] || fail "no writable file found"
 knobs=
-for f in /sys/kernel/debug/hy300-*/*; do knobs="$knobs $f=$(cat "$f")"; done
+# The writable knobs' values, restored after the writes (a read-only file,
+# such as the motor simulation's steps_with_limit_closed, refuses writes).
+for f in /sys/kernel/debug/hy300-*/*; do
+	case " $files " in *" $f "*) knobs="$knobs $f=$(cat "$f")" ;; esac
+done
 # Two writers, one a vCPU, each with half of the files (and its own seed
 # derived from SEED): the files' store() paths also run concurrently.
 half1='' half2='' k=0
