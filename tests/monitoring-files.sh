@@ -138,4 +138,8 @@ hy300.prom "
 HY300_SYSFS=$fake/sys tools/monitoring/hy300-textfile-links --remove motor "$fake/dir"
 got=$(cd "$fake/dir" && find . -name '*.prom' -printf '%f\n' | sort | tr '\n' ' ')
 [ "$got" = "hy300-mips-firmware_status.prom hy300.prom " ] || { echo "monitoring: after --remove motor: $got"; exit 1; }
-echo "monitoring: hy300-textfile-links links the topic files of the devices present, drops removed and dangling ones"
+ln -s /elsewhere "$fake/dir/hy300-other.prom"
+HY300_SYSFS=$fake/sys tools/monitoring/hy300-textfile-links --remove-all "$fake/dir"
+got=$(cd "$fake/dir" && find . -name '*.prom' -printf '%f\n' | sort | tr '\n' ' ')
+[ "$got" = "hy300-other.prom hy300.prom " ] || { echo "monitoring: after --remove-all: $got"; exit 1; }
+echo "monitoring: hy300-textfile-links links the topic files of the devices present, drops removed and dangling ones; --remove-all drops only its links"

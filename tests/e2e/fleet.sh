@@ -25,56 +25,9 @@
 cd "$HY300_ROOT"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hy300-fleet.XXXXXX")
-pids=()
-# Newest first: each agent stops while the central Prometheus still takes
-# its last remote_write (else it waits for its flush deadline, a minute).
-cleanup() {
-	local i pid
-	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-		pid=${pids[$i]}
-		if kill "$pid" 2>/dev/null; then
-			wait "$pid" 2>/dev/null || [ $? -ge 128 ]
-		fi
-	done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-between() { sed -n "/^$1\$/,/^$2\$/p" "$3" | sed '1d;$d'; }
-wait_http() {
-	local url=$1 log=$2
-	for _ in $(seq 100); do
-		python3 -c "import urllib.request; urllib.request.urlopen('$url', timeout=1)" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	die "$url does not answer (log: $(tail -n 5 "$log"))"
-}
-# promql EXPR: the central Prometheus's result as "labels=value" lines, sorted.
-promql() {
-	(
-		python3 - "$central_port" "$1" <<'EOP'
-import json, sys, urllib.parse, urllib.request
-url = f"http://127.0.0.1:{sys.argv[1]}/api/v1/query?" + urllib.parse.urlencode({'query': sys.argv[2]})
-try:
-    r = json.load(urllib.request.urlopen(url, timeout=2))
-except Exception:
-    sys.exit(0)
-for x in r['data']['result']:
-    labels = ','.join(f'{k}={v}' for k, v in sorted(x['metric'].items()) if k != '__name__')
-    print(f"{labels}={x['value'][1]}")
-EOP
-	) | sort
-}
-wait_promql() {
-	local got="" start=$SECONDS
-	while [ $((SECONDS - start)) -le "$3" ]; do
-		got=$(promql "$1")
-		[ "$got" != "$2" ] || { echo "fleet: $4 (after $((SECONDS - start)) s)"; return 0; }
-		sleep 0.5
-	done
-	die "$4: PromQL $1 = '$got', expected '$2' after $3 s"
-}
+E2E_NAME=fleet
+# shellcheck source=tests/e2e/lib.sh
+. tests/e2e/lib.sh
 
 if [ $# -ge 1 ]; then
 	cp "$1" "$work/guest.txt"
@@ -106,7 +59,7 @@ echo "fleet: p1, p3: $(find "$work/p1" -name '*.prom' | wc -l) pages of the idle
 sed 's/^\( *\)for: .*/\1for: 2s/' tools/monitoring/hy300-alerts.yml >"$work/rules.yml"
 promtool check rules "$work/rules.yml" >/dev/null || die "promtool rejects the rules"
 
-central_port=$(free_port)
+prom_port=$(free_port)
 cat >"$work/central.yml" <<EOC
 global:
   evaluation_interval: 1s
@@ -114,9 +67,9 @@ rule_files:
   - $work/rules.yml
 EOC
 prometheus --config.file="$work/central.yml" --storage.tsdb.path="$work/central-tsdb" \
-	--web.enable-remote-write-receiver --web.listen-address="127.0.0.1:$central_port" >"$work/central.log" 2>&1 &
+	--web.enable-remote-write-receiver --web.listen-address="127.0.0.1:$prom_port" >"$work/central.log" 2>&1 &
 pids+=($!)
-wait_http "http://127.0.0.1:$central_port/-/ready" "$work/central.log"
+wait_http "http://127.0.0.1:$prom_port/-/ready" "$work/central.log"
 
 for p in p1 p2 p3; do
 	ne=$(free_port)
@@ -138,14 +91,14 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:$ne']
 remote_write:
-  - url: http://127.0.0.1:$central_port/api/v1/write
+  - url: http://127.0.0.1:$prom_port/api/v1/write
 EOC
 	prometheus --enable-feature=agent --config.file="$work/$p-agent.yml" --storage.agent.path="$work/$p-wal" \
 		--web.listen-address="127.0.0.1:$agent" >"$work/$p-agent.log" 2>&1 &
 	pids+=($!)
 	wait_http "http://127.0.0.1:$agent/-/ready" "$work/$p-agent.log"
 done
-echo "fleet: central Prometheus on 127.0.0.1:$central_port; three agents, each scraping its projector's node_exporter"
+echo "fleet: central Prometheus on 127.0.0.1:$prom_port; three agents, each scraping its projector's node_exporter"
 
 wait_promql 'count by (projector, site) (node_textfile_scrape_error == 0)' \
 	"$(printf 'projector=%s,site=lab=1\n' p1 p2 p3)" 120 "all three projectors arrive through remote_write, no scrape error"

@@ -25,54 +25,9 @@
 cd "$HY300_ROOT"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hy300-e2e.XXXXXX")
-pids=()
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		if kill "$pid" 2>/dev/null; then
-			# The status of a process killed here (128 + signal) is no verdict.
-			wait "$pid" 2>/dev/null || [ $? -ge 128 ]
-		fi
-	done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# between BEGIN END FILE: the lines strictly between two marker lines.
-between() { sed -n "/^$1\$/,/^$2\$/p" "$3" | sed '1d;$d'; }
-wait_http() {
-	local url=$1 log=$2
-	for _ in $(seq 50); do
-		python3 -c "import urllib.request; urllib.request.urlopen('$url', timeout=1)" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	die "$url does not answer (log: $(tail -n 5 "$log"))"
-}
-# promql EXPR: the result as "labels=value" lines, sorted.
-promql() {
-	python3 - "$prom_port" "$1" <<'EOP'
-import json, sys, urllib.parse, urllib.request
-url = f"http://127.0.0.1:{sys.argv[1]}/api/v1/query?" + urllib.parse.urlencode({'query': sys.argv[2]})
-try:
-    r = json.load(urllib.request.urlopen(url, timeout=2))
-except Exception:
-    sys.exit(0)
-for x in r['data']['result']:
-    labels = ','.join(f'{k}={v}' for k, v in sorted(x['metric'].items()) if k != '__name__')
-    print(f"{labels}={x['value'][1]}")
-EOP
-}
-# wait_promql EXPR WANT SECONDS WHAT: polls until promql EXPR prints WANT.
-wait_promql() {
-	local got="" start=$SECONDS
-	while [ $((SECONDS - start)) -le "$3" ]; do
-		got=$(promql "$1")
-		[ "$got" != "$2" ] || { echo "e2e: $4 (after $((SECONDS - start)) s)"; return 0; }
-		sleep 0.5
-	done
-	die "$4: PromQL $1 = '$got', expected '$2' after $3 s"
-}
+E2E_NAME=e2e
+# shellcheck source=tests/e2e/lib.sh
+. tests/e2e/lib.sh
 
 guest_arch=${HY300_E2E_ARCH:-x86_64}
 ARCH=$guest_arch scripts/vm run tests/e2e/guest-collect.sh >"$work/guest.txt" || die "guest failed (log: $(tail -n 20 "$work/guest.txt"))"
