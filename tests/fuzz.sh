@@ -7,7 +7,7 @@
 #   HY300_FUZZ_SEED    seed (default: the time); printed first, and again
 #                      on failure with the command that replays it
 #   FUZZ_MIPS_CALLS, FUZZ_V4L2_CALLS, FUZZ_WRITES, FUZZ_BIND_CYCLES: the
-#                      counts (defaults 100,000, 50,000, 10,000, 50)
+#                      counts (defaults 30,000, 50,000, 10,000, 20)
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$HY300_ROOT"
@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 out=${HY300_VM_OUT:-$work/vm}
 {
 	echo "FUZZ_SEED=$seed"
-	echo "FUZZ_MIPS_CALLS=${FUZZ_MIPS_CALLS:-100000}"
+	echo "FUZZ_MIPS_CALLS=${FUZZ_MIPS_CALLS:-30000}"
 	echo "FUZZ_V4L2_CALLS=${FUZZ_V4L2_CALLS:-50000}"
 	echo "FUZZ_WRITES=${FUZZ_WRITES:-10000}"
 	echo "FUZZ_BIND_CYCLES=${FUZZ_BIND_CYCLES:-20}"
