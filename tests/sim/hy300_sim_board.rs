@@ -18,6 +18,11 @@
 //! MIPS loader: a node `hy300,h713-mipsloader-sim` with `firmware-name`;
 //! the mipsloader built with `HY300_SIM=y` binds it to its simulated
 //! register block and memory (`drivers/misc/sunxi-mipsloader/sim.rs`).
+//! With `mips_device=1` (and `mips_base`, the RAM that scripts/vm keeps
+//! from the kernel with `mem=`), the node is the device's instead
+//! (`allwinner,sun50i-h713-mipsloader`, a `reg` and a `memory-region` in
+//! that RAM), bound to the driver's device backend (`mmio.rs`), and
+//! `mips_model.rs` plays the co-processor's firmware on the same RAM.
 //! Its two clocks, by the binding's names ("bus" and "mod": the factory
 //! tree's "bus-clk" and "mips-clk"), are fixed-rate clocks registered here and given to the device by clkdev
 //! lookups (`clk_get` falls back to them when the node has no `clocks`),
@@ -65,6 +70,9 @@ use hy300_bindings::{
 #[path = "../../rust/hy300/irq_sim.rs"]
 mod irq_sim;
 
+#[path = "mips_model.rs"]
+mod mips_model;
+
 module! {
     type: SimBoard,
     name: "hy300_sim_board",
@@ -83,6 +91,14 @@ module! {
         tvcap_slow_irq_enable: bool {
             default: false,
             description: "The simulated TV capture block takes 2 s over the probe's interrupt enable",
+        },
+        mips_device: bool {
+            default: false,
+            description: "The co-processor's device node (reg, memory-region) on the carve-out at mips_base, with a model of its firmware, instead of the -sim node",
+        },
+        mips_base: u64 {
+            default: 0,
+            description: "Physical address of the RAM above the kernel's mem= limit for mips_device (scripts/vm sets it)",
         },
     },
 }
@@ -144,6 +160,9 @@ struct SimBoard {
     _clocks: SimClocks,
     /// The capture block's interrupt line; removed after the devices too.
     _tvcap_irq: irq_sim::SimIrqDomain,
+    /// With `mips_device=1`, the co-processor's firmware model; stopped
+    /// after the devices are gone (the driver's remove talks to it).
+    _mips_model: Option<mips_model::MipsModel>,
 }
 
 /// The fixed-rate clocks and their clkdev lookups (see `CLOCKS`).
@@ -280,6 +299,107 @@ const NODES: [NodeSpec; 3] = [
         numbers: &[],
     },
 ];
+
+/// The co-processor as on the board (`mips_device=1`): its `reg` and
+/// `memory-region` are added by `mips_device_node`.
+const MIPS_DEVICE_NODE: NodeSpec = NodeSpec {
+    name: MIPS_DEVICE,
+    compatible: c"allwinner,sun50i-h713-mipsloader",
+    strings: &[(c"firmware-name", c"display.bin")],
+    numbers: &[],
+};
+
+/// The reserved memory's node (`mips_device=1`), target of the
+/// co-processor's `memory-region`.
+const MIPS_MEMORY_NODE: NodeSpec = NodeSpec {
+    name: c"hy300-mips-memory",
+    compatible: c"hy300,mips-reserved-memory",
+    strings: &[],
+    numbers: &[],
+};
+
+/// The phandle of [`MIPS_MEMORY_NODE`]: no other node of the guest's tree
+/// has it (QEMU's start at 0x8000, the x86 root has none).
+const MIPS_MEMORY_PHANDLE: u32 = 0x4859_3300;
+
+/// A `reg` of one range under the root (two address and two size cells,
+/// as QEMU's arm64 tree and the kernel's empty x86 root say).
+fn add_reg(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+    start: u64,
+    size: u64,
+) -> Result {
+    let cells = [
+        (start >> 32) as u32,
+        start as u32,
+        (size >> 32) as u32,
+        size as u32,
+    ];
+    // SAFETY: `np` belongs to `changeset`; `cells` holds 4 readable u32.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_u32_array(
+            changeset,
+            np,
+            c"reg".as_char_ptr(),
+            cells.as_ptr(),
+            cells.len(),
+        )
+    })
+}
+
+/// The reserved memory's node: the carve-out at `base`, `no-map`, with
+/// its phandle; marked populated (no device of its own).
+fn mips_memory_node(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+    base: u64,
+) -> Result {
+    // SAFETY: `np` was created by `changeset` and is not attached yet.
+    unsafe { (*np)._flags |= 1 << bindings::OF_POPULATED };
+    add_reg(changeset, np, base, mips_model::RESERVED_SIZE)?;
+    // SAFETY: `np` belongs to `changeset`; the names are NUL-terminated
+    // and the value is one readable u32.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_bool(changeset, np, c"no-map".as_char_ptr())
+    })?;
+    // SAFETY: as above.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_u32_array(
+            changeset,
+            np,
+            c"phandle".as_char_ptr(),
+            &MIPS_MEMORY_PHANDLE,
+            1,
+        )
+    })
+}
+
+/// The co-processor's device node: its register block after the reserved
+/// memory, and the reserved memory by phandle.
+fn mips_device_node(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+    base: u64,
+) -> Result {
+    add_reg(
+        changeset,
+        np,
+        base + mips_model::REGS_OFFSET,
+        mips_model::REGS_SIZE,
+    )?;
+    // SAFETY: `np` belongs to `changeset`; the name is NUL-terminated and
+    // the value is one readable u32.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_u32_array(
+            changeset,
+            np,
+            c"memory-region".as_char_ptr(),
+            &MIPS_MEMORY_PHANDLE,
+            1,
+        )
+    })
+}
 
 /// The capture block as on the board, minus what QEMU cannot provide.
 const TVCAP_DEVICE_NODE: NodeSpec = NodeSpec {
@@ -435,19 +555,42 @@ impl kernel::Module for SimBoard {
         let extra = module_parameters::tvcap_device_node
             .value()
             .then_some(&TVCAP_DEVICE_NODE);
+        // The model runs before the co-processor's device exists: its
+        // probe loads the firmware.
+        let mips_model = if module_parameters::mips_device.value() {
+            Some(mips_model::MipsModel::start(
+                module_parameters::mips_base.value(),
+            )?)
+        } else {
+            None
+        };
+        let mips_base = module_parameters::mips_base.value();
         let mut nodes = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
+        if mips_model.is_some() {
+            let described = describe(&mut changeset, &MIPS_MEMORY_NODE)
+                .and_then(|np| mips_memory_node(&mut changeset, np, mips_base));
+            if let Err(e) = described {
+                // SAFETY: initialised above, not applied.
+                unsafe { bindings::of_changeset_destroy(&mut *changeset) };
+                return Err(e);
+            }
+        }
         for spec in Iterator::chain(NODES.iter(), extra) {
-            match describe(&mut changeset, spec) {
-                Ok(np) => {
-                    if spec.name == TVCAP_NODE {
-                        if let Err(e) = tvcap_node(&mut changeset, np) {
-                            // SAFETY: initialised above, not applied.
-                            unsafe { bindings::of_changeset_destroy(&mut *changeset) };
-                            return Err(e);
-                        }
-                    }
-                    nodes.push((np, spec.name), GFP_KERNEL)?
+            let spec = if mips_model.is_some() && spec.name == MIPS_DEVICE {
+                &MIPS_DEVICE_NODE
+            } else {
+                spec
+            };
+            let described = describe(&mut changeset, spec).and_then(|np| {
+                if spec.name == TVCAP_NODE {
+                    tvcap_node(&mut changeset, np)?;
+                } else if mips_model.is_some() && spec.name == MIPS_DEVICE {
+                    mips_device_node(&mut changeset, np, mips_base)?;
                 }
+                Ok(np)
+            });
+            match described {
+                Ok(np) => nodes.push((np, spec.name), GFP_KERNEL)?,
                 Err(e) => {
                     // SAFETY: initialised above, not applied.
                     unsafe { bindings::of_changeset_destroy(&mut *changeset) };
@@ -489,6 +632,7 @@ impl kernel::Module for SimBoard {
             devices,
             _clocks: clocks,
             _tvcap_irq: tvcap_irq,
+            _mips_model: mips_model,
         };
         match failure {
             // Dropping the board releases what was set up.
