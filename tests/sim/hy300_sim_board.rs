@@ -382,6 +382,10 @@ fn mips_device_node(
     np: *mut bindings::device_node,
     base: u64,
 ) -> Result {
+    // Populated: its device is made here (`mips_device`), named as the
+    // clock lookups say, not by the OF core (which names it by address).
+    // SAFETY: `np` was created by `changeset` and is not attached yet.
+    unsafe { (*np)._flags |= 1 << bindings::OF_POPULATED };
     add_reg(
         changeset,
         np,
@@ -497,11 +501,6 @@ fn device_for(np: *mut bindings::device_node, name: &CStr) -> Result<Created> {
 /// The simulated capture block's platform device for `np`, with interrupt
 /// `irq` as its resource.
 fn tvcap_device(np: *mut bindings::device_node, irq: u32) -> Result<Created> {
-    // SAFETY: the name is NUL-terminated.
-    let pdev = unsafe { bindings::platform_device_alloc(TVCAP_NODE.as_char_ptr(), -1) };
-    if pdev.is_null() {
-        return Err(ENOMEM);
-    }
     let res = bindings::resource {
         start: irq.into(),
         end: irq.into(),
@@ -509,12 +508,41 @@ fn tvcap_device(np: *mut bindings::device_node, irq: u32) -> Result<Created> {
         flags: bindings::IORESOURCE_IRQ as kernel::ffi::c_ulong,
         ..Default::default()
     };
+    device_with(np, TVCAP_NODE, &res)
+}
+
+/// The co-processor's platform device (`mips_device=1`) for `np`, with
+/// its register block as its memory resource (its node's `reg`), named
+/// `hy300-mipsloader` as the clock lookups and the guest tests say.
+fn mips_device(np: *mut bindings::device_node, base: u64) -> Result<Created> {
+    let start = base + mips_model::REGS_OFFSET;
+    let res = bindings::resource {
+        start,
+        end: start + mips_model::REGS_SIZE - 1,
+        name: MIPS_DEVICE.as_char_ptr(),
+        flags: bindings::IORESOURCE_MEM as kernel::ffi::c_ulong,
+        ..Default::default()
+    };
+    device_with(np, MIPS_DEVICE, &res)
+}
+
+/// A platform device `name` for `np` with the one resource `res`.
+fn device_with(
+    np: *mut bindings::device_node,
+    name: &CStr,
+    res: &bindings::resource,
+) -> Result<Created> {
+    // SAFETY: the name is NUL-terminated.
+    let pdev = unsafe { bindings::platform_device_alloc(name.as_char_ptr(), -1) };
+    if pdev.is_null() {
+        return Err(ENOMEM);
+    }
     // SAFETY: `pdev` was just allocated and is not added; `np` is attached;
     // the device's release puts the node reference taken here (its
     // fwnode); the resources are copied.
     let ret = unsafe {
         bindings::device_set_node(&mut (*pdev).dev, &mut (*bindings::of_node_get(np)).fwnode);
-        kernel::error::to_result(bindings::platform_device_add_resources(pdev, &res, 1))
+        kernel::error::to_result(bindings::platform_device_add_resources(pdev, res, 1))
             .and_then(|()| kernel::error::to_result(bindings::platform_device_add(pdev)))
     };
     if let Err(e) = ret {
@@ -566,13 +594,19 @@ impl kernel::Module for SimBoard {
         };
         let mips_base = module_parameters::mips_base.value();
         let mut nodes = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
+        let mut mips_memory = None;
         if mips_model.is_some() {
-            let described = describe(&mut changeset, &MIPS_MEMORY_NODE)
-                .and_then(|np| mips_memory_node(&mut changeset, np, mips_base));
-            if let Err(e) = described {
-                // SAFETY: initialised above, not applied.
-                unsafe { bindings::of_changeset_destroy(&mut *changeset) };
-                return Err(e);
+            let described = describe(&mut changeset, &MIPS_MEMORY_NODE).and_then(|np| {
+                mips_memory_node(&mut changeset, np, mips_base)?;
+                Ok(np)
+            });
+            match described {
+                Ok(np) => mips_memory = Some(np),
+                Err(e) => {
+                    // SAFETY: initialised above, not applied.
+                    unsafe { bindings::of_changeset_destroy(&mut *changeset) };
+                    return Err(e);
+                }
             }
         }
         for spec in Iterator::chain(NODES.iter(), extra) {
@@ -610,11 +644,21 @@ impl kernel::Module for SimBoard {
             }
             return Err(e);
         }
+        if let Some(np) = mips_memory {
+            // The changeset attaches a node before it adds its properties,
+            // so attaching found no `phandle` property: the node gets its
+            // phandle here, before any device can look it up (none
+            // exists yet); detaching drops it from the phandle cache.
+            // SAFETY: `np` is attached and alive until the revert in `drop`.
+            unsafe { (*np).phandle = MIPS_MEMORY_PHANDLE };
+        }
         let mut devices = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         let mut failure = None;
         for (np, name) in nodes {
             let device = if name == TVCAP_NODE {
                 tvcap_device(np, tvcap_irq.irq())
+            } else if mips_model.is_some() && name == MIPS_DEVICE {
+                mips_device(np, mips_base)
             } else {
                 device_for(np, name)
             };
