@@ -18,6 +18,11 @@
 //! MIPS loader: a node `hy300,h713-mipsloader-sim` with `firmware-name`;
 //! the mipsloader built with `HY300_SIM=y` binds it to its simulated
 //! register block and memory (`drivers/misc/sunxi-mipsloader/sim.rs`).
+//! With `mips_device=1` (and `mips_base`, the RAM that scripts/vm keeps
+//! from the kernel with `mem=`), the node is the device's instead
+//! (`allwinner,sun50i-h713-mipsloader`, a `reg` and a `memory-region` in
+//! that RAM), bound to the driver's device backend (`mmio.rs`), and
+//! `mips_model.rs` plays the co-processor's firmware on the same RAM.
 //! Its two clocks, by the binding's names ("bus" and "mod": the factory
 //! tree's "bus-clk" and "mips-clk"), are fixed-rate clocks registered here and given to the device by clkdev
 //! lookups (`clk_get` falls back to them when the node has no `clocks`),
@@ -65,6 +70,9 @@ use hy300_bindings::{
 #[path = "../../rust/hy300/irq_sim.rs"]
 mod irq_sim;
 
+#[path = "mips_model.rs"]
+mod mips_model;
+
 module! {
     type: SimBoard,
     name: "hy300_sim_board",
@@ -83,6 +91,14 @@ module! {
         tvcap_slow_irq_enable: bool {
             default: false,
             description: "The simulated TV capture block takes 2 s over the probe's interrupt enable",
+        },
+        mips_device: bool {
+            default: false,
+            description: "The co-processor's device node (reg, memory-region) on the carve-out at mips_base, with a model of its firmware, instead of the -sim node",
+        },
+        mips_base: u64 {
+            default: 0,
+            description: "Physical address of the RAM above the kernel's mem= limit for mips_device (scripts/vm sets it)",
         },
     },
 }
@@ -144,6 +160,9 @@ struct SimBoard {
     _clocks: SimClocks,
     /// The capture block's interrupt line; removed after the devices too.
     _tvcap_irq: irq_sim::SimIrqDomain,
+    /// With `mips_device=1`, the co-processor's firmware model; stopped
+    /// after the devices are gone (the driver's remove talks to it).
+    _mips_model: Option<mips_model::MipsModel>,
 }
 
 /// The fixed-rate clocks and their clkdev lookups (see `CLOCKS`).
@@ -281,6 +300,111 @@ const NODES: [NodeSpec; 3] = [
     },
 ];
 
+/// The co-processor as on the board (`mips_device=1`): its `reg` and
+/// `memory-region` are added by `mips_device_node`.
+const MIPS_DEVICE_NODE: NodeSpec = NodeSpec {
+    name: MIPS_DEVICE,
+    compatible: c"allwinner,sun50i-h713-mipsloader",
+    strings: &[(c"firmware-name", c"display.bin")],
+    numbers: &[],
+};
+
+/// The reserved memory's node (`mips_device=1`), target of the
+/// co-processor's `memory-region`.
+const MIPS_MEMORY_NODE: NodeSpec = NodeSpec {
+    name: c"hy300-mips-memory",
+    compatible: c"hy300,mips-reserved-memory",
+    strings: &[],
+    numbers: &[],
+};
+
+/// The phandle of [`MIPS_MEMORY_NODE`]: no other node of the guest's tree
+/// has it (QEMU's start at 0x8000, the x86 root has none).
+const MIPS_MEMORY_PHANDLE: u32 = 0x4859_3300;
+
+/// A `reg` of one range under the root (two address and two size cells,
+/// as QEMU's arm64 tree and the kernel's empty x86 root say).
+fn add_reg(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+    start: u64,
+    size: u64,
+) -> Result {
+    let cells = [
+        (start >> 32) as u32,
+        start as u32,
+        (size >> 32) as u32,
+        size as u32,
+    ];
+    // SAFETY: `np` belongs to `changeset`; `cells` holds 4 readable u32.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_u32_array(
+            changeset,
+            np,
+            c"reg".as_char_ptr(),
+            cells.as_ptr(),
+            cells.len(),
+        )
+    })
+}
+
+/// The reserved memory's node: the carve-out at `base`, `no-map`, with
+/// its phandle; marked populated (no device of its own).
+fn mips_memory_node(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+    base: u64,
+) -> Result {
+    // SAFETY: `np` was created by `changeset` and is not attached yet.
+    unsafe { (*np)._flags |= 1 << bindings::OF_POPULATED };
+    add_reg(changeset, np, base, mips_model::RESERVED_SIZE)?;
+    // SAFETY: `np` belongs to `changeset`; the names are NUL-terminated
+    // and the value is one readable u32.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_bool(changeset, np, c"no-map".as_char_ptr())
+    })?;
+    // SAFETY: as above.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_u32_array(
+            changeset,
+            np,
+            c"phandle".as_char_ptr(),
+            &MIPS_MEMORY_PHANDLE,
+            1,
+        )
+    })
+}
+
+/// The co-processor's device node: its register block after the reserved
+/// memory, and the reserved memory by phandle.
+fn mips_device_node(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+    base: u64,
+) -> Result {
+    // Populated: its device is made here (`mips_device`), named as the
+    // clock lookups say, not by the OF core (which names it by address).
+    // SAFETY: `np` was created by `changeset` and is not attached yet.
+    unsafe { (*np)._flags |= 1 << bindings::OF_POPULATED };
+    add_reg(
+        changeset,
+        np,
+        base + mips_model::REGS_OFFSET,
+        mips_model::REGS_SIZE,
+    )?;
+    // SAFETY: `np` belongs to `changeset`; the name is NUL-terminated and
+    // the value is one readable u32.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_u32_array(
+            changeset,
+            np,
+            c"memory-region".as_char_ptr(),
+            &MIPS_MEMORY_PHANDLE,
+            1,
+        )
+    })
+}
+
 /// The capture block as on the board, minus what QEMU cannot provide.
 const TVCAP_DEVICE_NODE: NodeSpec = NodeSpec {
     name: c"hy300-tvcap-device",
@@ -377,11 +501,6 @@ fn device_for(np: *mut bindings::device_node, name: &CStr) -> Result<Created> {
 /// The simulated capture block's platform device for `np`, with interrupt
 /// `irq` as its resource.
 fn tvcap_device(np: *mut bindings::device_node, irq: u32) -> Result<Created> {
-    // SAFETY: the name is NUL-terminated.
-    let pdev = unsafe { bindings::platform_device_alloc(TVCAP_NODE.as_char_ptr(), -1) };
-    if pdev.is_null() {
-        return Err(ENOMEM);
-    }
     let res = bindings::resource {
         start: irq.into(),
         end: irq.into(),
@@ -389,12 +508,41 @@ fn tvcap_device(np: *mut bindings::device_node, irq: u32) -> Result<Created> {
         flags: bindings::IORESOURCE_IRQ as kernel::ffi::c_ulong,
         ..Default::default()
     };
+    device_with(np, TVCAP_NODE, &res)
+}
+
+/// The co-processor's platform device (`mips_device=1`) for `np`, with
+/// its register block as its memory resource (its node's `reg`), named
+/// `hy300-mipsloader` as the clock lookups and the guest tests say.
+fn mips_device(np: *mut bindings::device_node, base: u64) -> Result<Created> {
+    let start = base + mips_model::REGS_OFFSET;
+    let res = bindings::resource {
+        start,
+        end: start + mips_model::REGS_SIZE - 1,
+        name: MIPS_DEVICE.as_char_ptr(),
+        flags: bindings::IORESOURCE_MEM as kernel::ffi::c_ulong,
+        ..Default::default()
+    };
+    device_with(np, MIPS_DEVICE, &res)
+}
+
+/// A platform device `name` for `np` with the one resource `res`.
+fn device_with(
+    np: *mut bindings::device_node,
+    name: &CStr,
+    res: &bindings::resource,
+) -> Result<Created> {
+    // SAFETY: the name is NUL-terminated.
+    let pdev = unsafe { bindings::platform_device_alloc(name.as_char_ptr(), -1) };
+    if pdev.is_null() {
+        return Err(ENOMEM);
+    }
     // SAFETY: `pdev` was just allocated and is not added; `np` is attached;
     // the device's release puts the node reference taken here (its
     // fwnode); the resources are copied.
     let ret = unsafe {
         bindings::device_set_node(&mut (*pdev).dev, &mut (*bindings::of_node_get(np)).fwnode);
-        kernel::error::to_result(bindings::platform_device_add_resources(pdev, &res, 1))
+        kernel::error::to_result(bindings::platform_device_add_resources(pdev, res, 1))
             .and_then(|()| kernel::error::to_result(bindings::platform_device_add(pdev)))
     };
     if let Err(e) = ret {
@@ -435,19 +583,48 @@ impl kernel::Module for SimBoard {
         let extra = module_parameters::tvcap_device_node
             .value()
             .then_some(&TVCAP_DEVICE_NODE);
+        // The model runs before the co-processor's device exists: its
+        // probe loads the firmware.
+        let mips_model = if module_parameters::mips_device.value() {
+            Some(mips_model::MipsModel::start(
+                module_parameters::mips_base.value(),
+            )?)
+        } else {
+            None
+        };
+        let mips_base = module_parameters::mips_base.value();
         let mut nodes = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
-        for spec in Iterator::chain(NODES.iter(), extra) {
-            match describe(&mut changeset, spec) {
-                Ok(np) => {
-                    if spec.name == TVCAP_NODE {
-                        if let Err(e) = tvcap_node(&mut changeset, np) {
-                            // SAFETY: initialised above, not applied.
-                            unsafe { bindings::of_changeset_destroy(&mut *changeset) };
-                            return Err(e);
-                        }
-                    }
-                    nodes.push((np, spec.name), GFP_KERNEL)?
+        let mut mips_memory = None;
+        if mips_model.is_some() {
+            let described = describe(&mut changeset, &MIPS_MEMORY_NODE).and_then(|np| {
+                mips_memory_node(&mut changeset, np, mips_base)?;
+                Ok(np)
+            });
+            match described {
+                Ok(np) => mips_memory = Some(np),
+                Err(e) => {
+                    // SAFETY: initialised above, not applied.
+                    unsafe { bindings::of_changeset_destroy(&mut *changeset) };
+                    return Err(e);
                 }
+            }
+        }
+        for spec in Iterator::chain(NODES.iter(), extra) {
+            let spec = if mips_model.is_some() && spec.name == MIPS_DEVICE {
+                &MIPS_DEVICE_NODE
+            } else {
+                spec
+            };
+            let described = describe(&mut changeset, spec).and_then(|np| {
+                if spec.name == TVCAP_NODE {
+                    tvcap_node(&mut changeset, np)?;
+                } else if mips_model.is_some() && spec.name == MIPS_DEVICE {
+                    mips_device_node(&mut changeset, np, mips_base)?;
+                }
+                Ok(np)
+            });
+            match described {
+                Ok(np) => nodes.push((np, spec.name), GFP_KERNEL)?,
                 Err(e) => {
                     // SAFETY: initialised above, not applied.
                     unsafe { bindings::of_changeset_destroy(&mut *changeset) };
@@ -467,11 +644,21 @@ impl kernel::Module for SimBoard {
             }
             return Err(e);
         }
+        if let Some(np) = mips_memory {
+            // The changeset attaches a node before it adds its properties,
+            // so attaching found no `phandle` property: the node gets its
+            // phandle here, before any device can look it up (none
+            // exists yet); detaching drops it from the phandle cache.
+            // SAFETY: `np` is attached and alive until the revert in `drop`.
+            unsafe { (*np).phandle = MIPS_MEMORY_PHANDLE };
+        }
         let mut devices = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         let mut failure = None;
         for (np, name) in nodes {
             let device = if name == TVCAP_NODE {
                 tvcap_device(np, tvcap_irq.irq())
+            } else if mips_model.is_some() && name == MIPS_DEVICE {
+                mips_device(np, mips_base)
             } else {
                 device_for(np, name)
             };
@@ -489,6 +676,7 @@ impl kernel::Module for SimBoard {
             devices,
             _clocks: clocks,
             _tvcap_irq: tvcap_irq,
+            _mips_model: mips_model,
         };
         match failure {
             // Dropping the board releases what was set up.

@@ -1,11 +1,13 @@
 #!/bin/sh
-# Guest test of sunxi-mipsloader on its simulated backend: firmware loads
+# Guest test of sunxi-mipsloader, first on its simulated backend: firmware loads
 # (valid, missing, oversized, exactly 12 MiB, truncated, CRC mismatch),
 # exact register access counts, panel parameters (range, timeout, bad
 # status), EBUSY, access control (read-only descriptor, non-root user),
 # the panelparam file, the C original's ioctls (mipsorig), RESTART without
 # firmware, unbind with a descriptor open, ioctl fuzzing, and module
-# refcount with /dev/mipsloader open. Prints "mips: ok" when all pass.
+# refcount with /dev/mipsloader open; then the same driver on its device
+# backend (mmio.rs) with a model of the firmware (tests/sim/mips_model.rs).
+# Prints "mips: ok" when all pass.
 M=/sys/class/hy300/mips
 SIMDIR=/sys/kernel/debug/hy300-mips-sim
 FW=/lib/firmware/hy300-test
@@ -338,5 +340,100 @@ insmod "$HY300_MODULES/sunxi-mipsloader.ko" || fail "re-insmod"
 [ -d "$M" ] || fail "$M missing after re-insmod"
 expect hy300_mips_firmware_loaded 1
 echo "mips: module held while open, reload"
+
+# The device backend (mmio.rs), bound to the device's node: tests/sim gives
+# it a reg and a memory-region in the RAM that scripts/vm keeps from the
+# kernel (mem=), and a model of the firmware (tests/sim/mips_model.rs)
+# answers on the same RAM. What the driver copied (its memremap'd
+# write-combined mapping, then the barrier) is read back through the
+# model's own mapping; every command is taken by the model, which logs it.
+MODEL=/sys/kernel/debug/hy300-mips-model
+board_args=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^hy300_sim_board\.//p')
+case "$board_args" in *mips_base=*) ;; *) fail "no hy300_sim_board.mips_base on the kernel command line (scripts/vm)" ;; esac
+# model_lines TEXT: how many times the model logged "hy300-mips-model: TEXT".
+model_lines() { dmesg | grep -c "hy300-mips-model: $1\$"; }
+# taken TEXT N: waits (at most 10 s) until the model has logged TEXT N times.
+taken() {
+	i=0
+	while [ "$(model_lines "$1")" -lt "$2" ]; do
+		i=$((i + 1))
+		[ "$i" -le 200 ] || fail "the model logged '$1' $(model_lines "$1") times, expected $2"
+		usleep 50000
+	done
+}
+# seen FILE: the firmware region holds FILE, as the co-processor reads it.
+seen() {
+	n=$(stat -c %s "$1")
+	dd if="$MODEL/memory" bs=4096 skip=1 count=$(((n + 4095) / 4096)) 2>/dev/null | head -c "$n" | cmp -s - "$1"
+}
+# fault N: the model's STATUS fault, once the model has applied it.
+fault() {
+	echo "$1" >"$MODEL/fault"
+	i=0
+	until [ "$(cat "$MODEL/fault_applied")" = "$1" ]; do
+		i=$((i + 1))
+		[ "$i" -le 200 ] || fail "the model did not apply fault $1"
+		usleep 50000
+	done
+}
+rmmod sunxi_mipsloader || fail "rmmod before the device backend"
+rmmod hy300_sim_board || fail "rmmod board before the device backend"
+# shellcheck disable=SC2086 # one word per parameter
+insmod "$HY300_MODULES/hy300_sim_board.ko" mips_device=1 $board_args || fail "board with the co-processor's device node"
+[ -r "$MODEL/memory" ] || fail "no firmware model ($MODEL)"
+insmod "$HY300_MODULES/sunxi-mipsloader.ko" || fail "insmod on the device node"
+[ -d "$M" ] || fail "$M missing on the device backend"
+compat=$(tr -d '\0' </sys/bus/platform/devices/hy300-mipsloader/of_node/compatible)
+[ "$compat" = allwinner,sun50i-h713-mipsloader ] || fail "the co-processor's node is '$compat'"
+[ ! -e "$SIMDIR" ] || fail "the simulation backend is bound, not the device backend"
+expect hy300_mips_firmware_loaded 1
+expect hy300_mips_firmware_size_bytes "$size"
+seen /lib/firmware/display.bin || fail "the reserved memory does not hold display.bin after the probe"
+run ok load hy300-test/valid.bin "$vcrc"
+seen "$FW/valid.bin" || fail "the reserved memory does not hold valid.bin after its load"
+run ok load hy300-test/exact.bin
+seen "$FW/exact.bin" || fail "the reserved memory does not hold exact.bin (12 MiB) after its load"
+run ok load hy300-test/valid.bin
+seen "$FW/valid.bin" || fail "the reserved memory does not hold valid.bin after a reload"
+[ "$(mipsorig status | head -n1)" = "status=00000000" ] || fail "STATUS of an idle co-processor is not 0"
+n=$(model_lines 'panel 10 -10 20 -20 30 -30 100 -100')
+run ok panel 10 -10 20 -20 30 -30 100 -100
+taken 'panel 10 -10 20 -20 30 -30 100 -100' $((n + 1))
+debug=$(dd if="$MODEL/memory" bs=4 skip=$((0xC01000 / 4)) count=8 2>/dev/null | od -An -td4 | tr -s ' \n' ' ')
+[ "$debug" = " 10 -10 20 -20 30 -30 100 -100 " ] || fail "the DEBUG region holds '$debug'"
+echo "tl_x=1,tl_y=-2,tr_x=3,tr_y=-4,bl_x=5,bl_y=-6,br_x=7,br_y=-8" >"$M/panelparam" || fail "panelparam write"
+taken 'panel 1 -2 3 -4 5 -6 7 -8' 1
+fault 2
+run "error: EIO" panel 0 0 0 0 0 0 0 0
+[ "$(mipsorig status | head -n1)" = "status=40000000" ] || fail "STATUS with the model's undefined bit not read back"
+taken 'panel 0 0 0 0 0 0 0 0' 1
+fault 1
+run "error: ETIMEDOUT" panel 0 0 0 0 0 0 0 1
+run "error: EBUSY" load hy300-test/valid.bin
+taken 'panel 0 0 0 0 0 0 0 1' 1
+fault 0
+run ok status
+run ok restart
+expect hy300_mips_firmware_loaded 1
+n=$(model_lines 'power down command')
+run ok powerdown
+taken 'power down command' $((n + 1))
+expect hy300_mips_firmware_loaded 0
+run ok load hy300-test/valid.bin
+n=$(model_lines 'power down command')
+echo hy300-mipsloader >"$D/unbind" || fail "unbind on the device backend"
+taken 'power down command' $((n + 1))
+echo hy300-mipsloader >"$D/bind" || fail "bind on the device backend"
+expect hy300_mips_firmware_loaded 1
+seen /lib/firmware/display.bin || fail "the reserved memory does not hold display.bin after bind"
+rmmod sunxi_mipsloader || fail "rmmod on the device backend"
+rmmod hy300_sim_board || fail "rmmod board with the device node"
+[ ! -e "$MODEL" ] || fail "the firmware model outlived the board"
+# shellcheck disable=SC2086
+insmod "$HY300_MODULES/hy300_sim_board.ko" $board_args || fail "board reload after the device backend"
+insmod "$HY300_MODULES/sunxi-mipsloader.ko" || fail "insmod after the device backend"
+expect hy300_mips_firmware_loaded 1
+[ -d "$SIMDIR" ] || fail "the simulation backend is not back"
+echo "mips: device backend (mmio.rs): loads, panel, status, faults, power down and unbind through the reserved memory and registers"
 
 echo "mips: ok"

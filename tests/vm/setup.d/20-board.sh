@@ -9,4 +9,7 @@ mkdir "$cfg" "$cfg/gpio-bank0"
 echo 16 >"$cfg/gpio-bank0/num_lines"
 echo hy300-sim-gpio >"$cfg/gpio-bank0/label"
 echo 1 >"$cfg/live"
-insmod "$HY300_MODULES/hy300_sim_board.ko"
+# The board's parameters on the kernel command line (scripts/vm's
+# hy300_sim_board.mips_base), as modprobe would pass them.
+# shellcheck disable=SC2046 # one word per parameter
+insmod "$HY300_MODULES/hy300_sim_board.ko" $(tr ' ' '\n' </proc/cmdline | sed -n 's/^hy300_sim_board\.//p')
