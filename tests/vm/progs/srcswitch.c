@@ -93,8 +93,10 @@ static void expect_s_fmt_busy(int fd, unsigned w, unsigned h)
 	fmt.fmt.pix.width = w;
 	fmt.fmt.pix.height = h;
 	fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
-	if (xioctl(fd, VIDIOC_S_FMT, &fmt) == 0 || errno != EBUSY)
-		fail("S_FMT %ux%u while streaming: %s, expected EBUSY", w, h, strerror(errno));
+	int r = xioctl(fd, VIDIOC_S_FMT, &fmt);
+
+	if (r == 0 || errno != EBUSY)
+		fail("S_FMT %ux%u while streaming: %s, expected EBUSY", w, h, r ? strerror(errno) : "success");
 }
 
 int main(int argc, char **argv)
