@@ -110,23 +110,36 @@ mod tvcap_tests {
             .with_signal(true)
             .with_format_locked(true);
         let size = |d: Detected| match d {
-            // Reported timings are within the capability, and only they.
-            Detected::Timings(t) => (DV_CAP.valid(&t), t.width(), t.height(), t.pixelclock()),
-            Detected::OutOfRange(t) => (DV_CAP.valid(&t), t.width(), t.height(), t.pixelclock()),
+            // Which answer, and whether the timings are within the
+            // capability (reported ones are, out-of-range ones are not).
+            Detected::Timings(t) => (
+                "timings",
+                DV_CAP.valid(&t),
+                t.width(),
+                t.height(),
+                t.pixelclock(),
+            ),
+            Detected::OutOfRange(t) => (
+                "out of range",
+                DV_CAP.valid(&t),
+                t.width(),
+                t.height(),
+                t.pixelclock(),
+            ),
         };
         // What STATUS.VIC names, nothing else: 1080p60, 720p60.
         assert_eq!(
             size(detected_timings(locked.with_vic(vic(16)))?),
-            (true, 1920, 1080, 148_500_000)
+            ("timings", true, 1920, 1080, 148_500_000)
         );
         assert_eq!(
             size(detected_timings(locked.with_vic(vic(4)))?),
-            (true, 1280, 720, 74_250_000)
+            ("timings", true, 1280, 720, 74_250_000)
         );
         // 2160p30 is found, and out of range: ERANGE with it.
         assert_eq!(
             size(detected_timings(locked.with_vic(vic(95)))?),
-            (false, 3840, 2160, 297_000_000)
+            ("out of range", false, 3840, 2160, 297_000_000)
         );
         // Locked to no mode the block names: nothing claimed.
         assert_eq!(detected_timings(locked).err(), Some(ENOLCK));
