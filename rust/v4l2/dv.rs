@@ -110,6 +110,18 @@ impl DvTimingsCap {
 #[derive(Clone, Copy)]
 pub struct DvTimings(raw::v4l2_dv_timings);
 
+/// What `VIDIOC_QUERY_DV_TIMINGS` found on a locked input.
+#[derive(Clone, Copy)]
+pub enum Detected {
+    /// Timings the receiver supports.
+    Timings(DvTimings),
+    /// Timings found but out of the receiver's range: `ERANGE`, with
+    /// the timings written to the ioctl's argument as the specification
+    /// asks (the 7.3 core copies a read-only ioctl's argument back only
+    /// on success, so userspace sees the error alone).
+    OutOfRange(DvTimings),
+}
+
 impl DvTimings {
     /// The CEA-861 standard timings of Video Identification Code `vic`
     /// (16: 1920x1080p60), from the V4L2 core's presets.

@@ -8,7 +8,7 @@ use core::ffi::{c_int, c_uint, c_void};
 use kernel::error::VTABLE_DEFAULT_ERROR;
 use kernel::prelude::*;
 
-use super::dv::{DvTimings, DvTimingsCap};
+use super::dv::{Detected, DvTimings, DvTimingsCap};
 use super::{copy_str, raw, to_c};
 
 /// The V4L2 ioctls a driver supports: one method per ioctl, each called
@@ -70,8 +70,8 @@ pub trait IoctlOps: Sized + Send + Sync + 'static {
 
     /// VIDIOC_QUERY_DV_TIMINGS: the timings the receiver detects now;
     /// `ENOLINK` without a signal, `ENOLCK` when it cannot lock to it,
-    /// `ERANGE` when they are out of range.
-    fn query_dv_timings(&self) -> Result<DvTimings> {
+    /// `ERANGE` (with the timings found) when they are out of range.
+    fn query_dv_timings(&self) -> Result<Detected> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -632,7 +632,33 @@ macro_rules! dv_timings_callbacks {
     };
 }
 
-dv_timings_callbacks!(query_dv_timings, g_dv_timings);
+dv_timings_callbacks!(g_dv_timings);
+
+/// The C callback of [`IoctlOps::query_dv_timings`]: timings out of range
+/// are written to the argument too, with `ERANGE` (see
+/// [`Detected::OutOfRange`]).
+///
+/// # Safety
+///
+/// See the contract of the callbacks above.
+unsafe extern "C" fn query_dv_timings<T: IoctlOps>(
+    file: *mut raw::file,
+    _fh: *mut c_void,
+    timings: *mut raw::v4l2_dv_timings,
+) -> c_int {
+    // SAFETY: see the contract of the callbacks above.
+    let (t, timings) = unsafe { (state::<T>(file), &mut *timings) };
+    to_c(t.query_dv_timings().and_then(|found| match found {
+        Detected::Timings(d) => {
+            *timings = d.into_raw();
+            Ok(())
+        }
+        Detected::OutOfRange(d) => {
+            *timings = d.into_raw();
+            Err(ERANGE)
+        }
+    }))
+}
 
 /// The C callback of [`IoctlOps::s_dv_timings`].
 ///

@@ -38,7 +38,7 @@ mod tests;
 mod vb2;
 
 pub use device::{Config, Driver, Registration, VideoDevice};
-pub use dv::{BtCap, DvTimings, DvTimingsCap};
+pub use dv::{BtCap, Detected, DvTimings, DvTimingsCap};
 pub use ioctl::{Capability, Colorimetry, FrameSize, Input, IoctlOps, PixFormat, Subscription};
 pub use vb2::{BufferRef, Completion, DmaTarget, PlaneSizes, Queue, QueueOps, MAX_BUFFERS};
 

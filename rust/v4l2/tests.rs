@@ -53,7 +53,7 @@ struct Receiver {
 
 #[vtable]
 impl IoctlOps for Receiver {
-    fn query_dv_timings(&self) -> Result<DvTimings> {
+    fn query_dv_timings(&self) -> Result<Detected> {
         Err(ENOLINK)
     }
     fn subscribe_event(sub: &Subscription<'_>) -> Result {

@@ -64,7 +64,7 @@ phase idle
 
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
-capture "$VIDEO" 400 320 240 >/tmp/capture.txt 2>&1 &
+capture "$VIDEO" 400 1280 720 >/tmp/capture.txt 2>&1 &
 streamer=$!
 i=0
 until grep -qx 'hy300_tvcap_streaming 1' "$T/buffer_status"; do

@@ -98,12 +98,12 @@ mips ok status
 degrade sunxi_tvcap hy300-tvcap tvcap
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no video device while degraded"
-capture "$VIDEO" 10 320 240 || fail "streaming 10 frames while degraded"
+capture "$VIDEO" 10 1280 720 || fail "streaming 10 frames while degraded"
 echo "degrade: tvcap: $VIDEO streams"
 reload sunxi_tvcap sunxi-tvcap.ko tvcap
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no video device after reload"
-capture "$VIDEO" 2 320 240 >/dev/null || fail "streaming after reload"
+capture "$VIDEO" 2 1280 720 >/dev/null || fail "streaming after reload"
 
 # --- motor -------------------------------------------------------------------------
 for SIM in /sys/devices/platform/gpio-sim.*/gpiochip*; do break; done

@@ -97,7 +97,7 @@ VIDEO=$(tvcap_video)
 v4l2fuzz "$VIDEO" "$V4L2_CALLS" "$SEED" || fail "v4l2fuzz"
 [ "$(value hy300_tvcap_streaming $T/metrics)" = 0 ] || fail "still streaming after every file closed"
 [ "$(value hy300_tvcap_buffers_allocated $T/metrics)" = 0 ] || fail "buffers left allocated after every file closed"
-capture "$VIDEO" 10 320 240 || fail "streaming 10 frames after the V4L2 fuzzing"
+capture "$VIDEO" 10 1280 720 || fail "streaming 10 frames after the V4L2 fuzzing"
 no_splat "the V4L2 fuzzing"
 since "V4L2: $V4L2_CALLS random calls, then 10 checked frames"
 
@@ -289,7 +289,7 @@ crc=$(mipsctl crc /lib/firmware/display.bin)
 [ "$(mipsctl load display.bin "$crc")" = ok ] || fail "firmware load after fuzzing"
 [ "$(value hy300_mips_firmware_crc32 $P/firmware_status)" = "$(printf %d "0x$crc")" ] || fail "firmware CRC after fuzzing"
 mips_accounting "at the end"
-capture "$(tvcap_video)" 10 320 240 || fail "streaming after fuzzing"
+capture "$(tvcap_video)" 10 1280 720 || fail "streaming after fuzzing"
 echo "fuzz: motor homes and moves, firmware loads with its CRC, 10 frames stream"
 # The tvcap probe's page faults can reach the V4L2 core's known leak.
 # shellcheck source=tests/vm/lib/kmemleak.sh

@@ -14,7 +14,7 @@ value() { grep "^$1 " "$T/metrics" | cut -d' ' -f2; }
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 before=$(value hy300_tvcap_frames_captured_total)
-capture "$VIDEO" 150 320 240 >/tmp/capture.txt 2>&1 & streamer=$!
+capture "$VIDEO" 150 1280 720 >/tmp/capture.txt 2>&1 & streamer=$!
 i=0
 until [ "$(value hy300_tvcap_streaming)" = 1 ] && [ "$(value hy300_tvcap_frames_captured_total)" -gt "$before" ]; do
 	i=$((i + 1))

@@ -142,7 +142,7 @@ touch /tmp/stream
 (
 	n=0
 	while [ -e /tmp/stream ]; do
-		capture "$VIDEO" 30 320 240 >/tmp/capture.out || { cat /tmp/capture.out; exit 1; }
+		capture "$VIDEO" 30 1280 720 >/tmp/capture.out || { cat /tmp/capture.out; exit 1; }
 		n=$((n + 1))
 	done
 	echo $n >/tmp/streams
@@ -201,7 +201,7 @@ move_in_flight() {
 touch /tmp/run
 ( while [ -e /tmp/run ]; do cat /sys/class/hy300/*/metrics >/dev/null 2>&1; done ) & l1=$!
 ( while [ -e /tmp/run ]; do echo 5 >$M/position; mipsctl status >/dev/null; done ) 2>/dev/null & l2=$!
-( while [ -e /tmp/run ]; do for v in /dev/video*; do capture "$v" 3 320 240; done; done ) >/dev/null 2>&1 & l3=$!
+( while [ -e /tmp/run ]; do for v in /dev/video*; do capture "$v" 3 1280 720; done; done ) >/dev/null 2>&1 & l3=$!
 i=0
 while [ $i -lt "$CYCLES" ]; do
 	move_in_flight || fail "no motor move in flight before rmmod (cycle $i)"
@@ -232,7 +232,7 @@ next tvcap-bind-cycles
 # point of a capture (open, REQBUFS, mmap, streaming).
 touch /tmp/run
 ( while [ -e /tmp/run ]; do cat $T/* >/dev/null 2>&1; done ) & l1=$!
-( while [ -e /tmp/run ]; do capture "$(tvcap_video)" 3 320 240; done ) >/dev/null 2>&1 & l2=$!
+( while [ -e /tmp/run ]; do capture "$(tvcap_video)" 3 1280 720; done ) >/dev/null 2>&1 & l2=$!
 i=0
 while [ $i -lt "$CYCLES" ]; do
 	echo $TVDEV >$TVDRV/unbind || fail "unbind tvcap (cycle $i)"
@@ -248,7 +248,7 @@ echo "stress: $CYCLES bind/unbind cycles of $TVDEV under readers and clients"
 
 # A streaming client loses the device: its next ioctl fails with ENODEV
 # (no hang), and the device binds again and streams.
-capture "$(tvcap_video)" 100000 320 240 >/tmp/unbind.out 2>&1 & c=$!
+capture "$(tvcap_video)" 100000 1280 720 >/tmp/unbind.out 2>&1 & c=$!
 t=0
 until grep -q '^hy300_tvcap_streaming 1' $T/buffer_status; do
 	[ $t -lt 250 ] || fail "client not streaming after 5 s"
@@ -263,7 +263,7 @@ finished $c 5 || fail "the streaming client hangs after unbind"
 if wait $c; then fail "the client streamed on after unbind"; fi
 grep -q 'No such device' /tmp/unbind.out || fail "client after unbind: expected ENODEV, got: $(cat /tmp/unbind.out)"
 echo $TVDEV >$TVDRV/bind || fail "bind after unbind while streaming"
-capture "$(tvcap_video)" 30 320 240 >/dev/null || fail "streaming after rebind"
+capture "$(tvcap_video)" 30 1280 720 >/dev/null || fail "streaming after rebind"
 [ "$(tvcap_value hy300_tvcap_frames_captured_total)" = 30 ] || fail "frames_captured_total after rebind: $(tvcap_value hy300_tvcap_frames_captured_total), expected 30"
 echo "stress: unbind while streaming: client got ENODEV ($(cat /tmp/unbind.out)), device bound again and streams"
 
@@ -388,7 +388,7 @@ for step in open reqbufs qbuf streamon; do
 	echo "stress: fault injection: $step: $((n - 1)) allocations, $failed failed it with ENOMEM, $absorbed absorbed"
 done
 frames=$(tvcap_value hy300_tvcap_frames_captured_total)
-capture "$VIDEO" 30 320 240 >/dev/null || fail "capture after fault injection"
+capture "$VIDEO" 30 1280 720 >/dev/null || fail "capture after fault injection"
 [ $(($(tvcap_value hy300_tvcap_frames_captured_total) - frames)) = 30 ] || fail "frames_captured_total after fault injection"
 for v in buffers_allocated buffers_queued streaming; do
 	[ "$(tvcap_value hy300_tvcap_$v)" = 0 ] || fail "$v is $(tvcap_value hy300_tvcap_$v) after fault injection"

@@ -59,7 +59,7 @@ for f in metrics capture_stats buffer_status signal_detection frame_metrics; do
 done
 expect hy300_tvcap_signal_detected 1
 expect hy300_tvcap_hdmi_connected 1
-expect hy300_tvcap_width_pixels 1920
+expect hy300_tvcap_width_pixels 1280
 expect 'hy300_tvcap_format_info{format="YUYV"}' 1
 # The registers as the simulated block holds them: ready, input present,
 # not capturing; only the input sources enabled; nothing pending.
@@ -83,10 +83,10 @@ grep sunxi-tvcap /proc/interrupts | grep -q irq_sim || fail "sunxi-tvcap has not
 irqs_before=$(irqs)
 intervals=$(value hy300_tvcap_frame_interval_seconds_count)
 
-capture "$VIDEO" 30 320 240 || fail "streaming 30 frames"
+capture "$VIDEO" 30 1280 720 || fail "streaming 30 frames"
 expect hy300_tvcap_frames_captured_total 30
-expect hy300_tvcap_bytes_captured_total $((30 * 320 * 240 * 2))
-expect hy300_tvcap_width_pixels 320
+expect hy300_tvcap_bytes_captured_total $((30 * 1280 * 720 * 2))
+expect hy300_tvcap_width_pixels 1280
 expect hy300_tvcap_buffers_allocated 0
 expect hy300_tvcap_streaming 0
 # One interval between each two of the 30 frames of one stream.
@@ -107,7 +107,7 @@ expect hy300_tvcap_buffers_allocated 0
 
 dropped=$(value hy300_tvcap_frames_dropped_total)
 echo 5 >$SIM/overflow
-capture "$VIDEO" 10 320 240 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming with overflow"; }
+capture "$VIDEO" 10 1280 720 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming with overflow"; }
 cat /tmp/capture.out
 expect hy300_tvcap_frames_captured_total 40
 [ "$(cat $SIM/overflow)" = 0 ] || fail "the simulation did not overflow the 5 frames asked for"
@@ -122,7 +122,7 @@ echo "tvcap: overflow counted as dropped frames"
 dma_errors() { value 'hy300_tvcap_capture_errors_total{kind="dma_error"}'; }
 before=$(dma_errors)
 echo 3 >$SIM/dma_error
-capture "$VIDEO" 10 320 240 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming through DMA errors"; }
+capture "$VIDEO" 10 1280 720 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming through DMA errors"; }
 grep -q ' 3 sequence gaps ' /tmp/capture.out || fail "3 DMA errors, but not 3 sequence gaps: $(cat /tmp/capture.out)"
 expect hy300_tvcap_frames_captured_total 50
 [ $(($(dma_errors) - before)) = 3 ] || fail "DMA errors counted $(($(dma_errors) - before)), expected 3"
@@ -137,7 +137,7 @@ status_bit hdmi_connected 0
 status_bit signal 0
 status_bit format_locked 0
 irq_status_bit hotplug 0
-out=$(capture "$VIDEO" 1 320 240) && fail "streamed without a signal"
+out=$(capture "$VIDEO" 1 1280 720) && fail "streamed without a signal"
 case $out in
 *"STREAMON: Link has been severed"*) ;; # ENOLINK from the driver
 *) fail "streaming without a signal: expected ENOLINK at STREAMON, got: $out" ;;
@@ -173,7 +173,7 @@ expect hy300_tvcap_hotplug_events_total 6
 # header carries the format of the code), a CAPTURE_SIZE and a DMA size
 # programmed for the frame; it refuses anything else.
 for f in YU12 RGB3 YUYV; do
-	capture "$VIDEO" 10 640 480 $f || fail "streaming $f"
+	capture "$VIDEO" 10 1280 720 $f || fail "streaming $f"
 done
 [ "$(cat $SIM/refused)" = 0 ] || fail "the simulated block refused $(cat $SIM/refused) frames"
 echo "tvcap: YU12, RGB24 and YUYV captured with the original's FORMAT codes"
@@ -181,7 +181,7 @@ echo "tvcap: YU12, RGB24 and YUYV captured with the original's FORMAT codes"
 # READY at STREAMON: bounded, ETIMEDOUT, one message, nothing left on.
 n=$(dmesg | grep -c 'TVTOP not ready to capture')
 echo 1 >$SIM/not_ready
-out=$(capture "$VIDEO" 1 320 240) && fail "streamed from a block that is not ready"
+out=$(capture "$VIDEO" 1 1280 720) && fail "streamed from a block that is not ready"
 case $out in
 *"STREAMON: Connection timed out"*) ;;
 *) fail "STREAMON on a block that is not ready: expected ETIMEDOUT, got: $out" ;;
@@ -189,7 +189,7 @@ esac
 [ "$(dmesg | grep -c 'TVTOP not ready to capture')" = $((n + 1)) ] || fail "not one message for the block not ready"
 clocks "1 0 0" "after a STREAMON that timed out"
 echo 0 >$SIM/not_ready
-capture "$VIDEO" 2 320 240 >/dev/null || fail "streaming once ready again"
+capture "$VIDEO" 2 1280 720 >/dev/null || fail "streaming once ready again"
 echo "tvcap: STREAMON waits for READY, fails with ETIMEDOUT"
 
 # STREAMON/STREAMOFF racing the frame interrupts: every buffer back with
@@ -215,7 +215,7 @@ t0=$(timeouts)
 [ -r $SIM/dma_unclocked ] || fail "no dma_unclocked knob in $SIM"
 echo 50 >$SIM/dma_latency_ms || fail "setting dma_latency_ms"
 for n in 1 2 3 4 5 6 7 8; do
-	capture "$VIDEO" 100000 320 240 >/dev/null 2>&1 & streamer=$!
+	capture "$VIDEO" 100000 1280 720 >/dev/null 2>&1 & streamer=$!
 	i=0
 	while [ "$(value hy300_tvcap_streaming)" != 1 ] && [ $i -lt 300 ]; do
 		usleep 100000
@@ -268,7 +268,7 @@ VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no video device after the rebind"
 echo "tvcap: rebind with a file of the old binding open: the knobs are the new binding's"
 
-capture "$VIDEO" 100000 320 240 >/dev/null 2>&1 & streamer=$!
+capture "$VIDEO" 100000 1280 720 >/dev/null 2>&1 & streamer=$!
 usleep 500000
 # While streaming (polled for, not timed): capturing, the capture sources
 # enabled.
@@ -307,7 +307,7 @@ while [ -z "$(tvcap_video)" ] && [ $i -lt 1000 ]; do
 done
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no video device with a slow interrupt enable"
-capture "$VIDEO" 100 320 240 >/dev/null || fail "a stream started as the video node appeared got no frames"
+capture "$VIDEO" 100 1280 720 >/dev/null || fail "a stream started as the video node appeared got no frames"
 wait $loader || fail "insmod with a slow interrupt enable"
 echo "tvcap: the video node appears last: a stream started at once captures"
 rmmod sunxi_tvcap || fail "rmmod after the slow interrupt enable"

@@ -2,7 +2,7 @@
 /*
  * capfault DEVICE STEP N: allocation failure in one step of a capture.
  *
- * A session opens DEVICE, sets 320x240 YUYV, requests 4 mmap buffers
+ * A session opens DEVICE, sets YUYV (at the input's active size), requests 4 mmap buffers
  * (REQBUFS), maps and queues them, starts streaming, dequeues 2 frames of
  * the hy300 simulated source (header and sequence checked), stops, unmaps
  * and closes. /proc/self/fail-nth is set to N just before STEP (open,
@@ -144,8 +144,9 @@ static int session(const char *dev, enum step *failed, int *err)
 		*failed = OPEN;
 		return -1;
 	}
-	fmt.fmt.pix.width = 320;
-	fmt.fmt.pix.height = 240;
+	/* The size is the input's active one (no scaler): S_FMT returns it. */
+	fmt.fmt.pix.width = 0;
+	fmt.fmt.pix.height = 0;
 	fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
 	if (xioctl(fd, VIDIOC_S_FMT, &fmt))
 		fail("S_FMT: %s", strerror(errno));
@@ -200,7 +201,7 @@ static int session(const char *dev, enum step *failed, int *err)
 		if (xioctl(fd, VIDIOC_DQBUF, &b))
 			fail("DQBUF: %s", strerror(errno));
 		f = mem[b.index];
-		if (memcmp(f, "HY300TVC", 8) || le32(f + 8) != b.sequence || le32(f + 12) != 320 ||
+		if (memcmp(f, "HY300TVC", 8) || le32(f + 8) != b.sequence || le32(f + 12) != fmt.fmt.pix.width ||
 		    (long)b.sequence <= prev)
 			fail("%s", "bad frame");
 		prev = b.sequence;

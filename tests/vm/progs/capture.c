@@ -2,7 +2,9 @@
 /*
  * capture DEVICE N WIDTH HEIGHT [FOURCC]: streams exactly N frames from a
  * V4L2 capture device with mmap buffers (4 buffers, each requeued until N
- * have been queued in total) in FOURCC (default YUYV), and checks every
+ * have been queued in total) in FOURCC (default YUYV) at WIDTHxHEIGHT,
+ * which must be the size the driver takes (the active DV timings' size:
+ * the block has no scaler), and checks every
  * frame of the hy300 simulated source: header magic, frame counter equal to
  * the V4L2 sequence number, geometry, the pixel format the simulated block
  * was programmed with, and the fill pattern; no frame may come back with
@@ -104,6 +106,12 @@ int main(int argc, char **argv)
 		die("S_FMT");
 	if (fmt.fmt.pix.pixelformat != fourcc) {
 		printf("capture: FAIL: format %.4s not taken\n", argv[5]);
+		return 1;
+	}
+	/* The size is the input's active size (no scaler): a caller asks for it. */
+	if (fmt.fmt.pix.width != (unsigned)atoi(argv[3]) || fmt.fmt.pix.height != (unsigned)atoi(argv[4])) {
+		printf("capture: FAIL: %sx%s asked, %ux%u given (the active DV timings' size)\n", argv[3], argv[4],
+		       fmt.fmt.pix.width, fmt.fmt.pix.height);
 		return 1;
 	}
 	memset(&req, 0, sizeof(req));

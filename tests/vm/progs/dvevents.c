@@ -11,10 +11,16 @@
  * - V4L2_CID_DV_RX_POWER_PRESENT: 1 with the cable in (signal or not), 0
  *   with it out; a third file subscribed to its V4L2_EVENT_CTRL gets an
  *   event with the new value on unplug and on plug (issue 24).
- * - QUERY_DV_TIMINGS with a signal: 1920x1080, 148.5 MHz; without one
- *   (cable out, or signal off): ENOLINK.
- * - S_DV_TIMINGS: 720p60 is taken (G_DV_TIMINGS and G_FMT follow),
- *   3840x2160 is refused with EINVAL and changes nothing; 1080p60 back.
+ * - QUERY_DV_TIMINGS with a signal: the simulated source's mode (knob
+ *   `vic`): 1280x720 74.25 MHz at first, 1920x1080 148.5 MHz at VIC 16,
+ *   ERANGE at VIC 95 (3840x2160p30, out of range); without a signal
+ *   (cable out, or signal off): ENOLINK. Each mode change is a source-change
+ *   event. G_DV_TIMINGS at first: the detected 720p60.
+ * - The format is the active size of the timings set: G_FMT, TRY_FMT and
+ *   S_FMT of other sizes give it, ENUM_FRAMESIZES lists it alone (discrete).
+ * - S_DV_TIMINGS: 1080p60 and 720p60 are taken (G_DV_TIMINGS and the
+ *   format follow), 3840x2160 is refused with EINVAL and changes nothing;
+ *   720p60 (the source's) at the end.
  * - SUBSCRIBE_EVENT(SOURCE_CHANGE) on two files: nothing pending at first;
  *   unplugging, plugging and dropping the signal each queue one event
  *   (V4L2_EVENT_SRC_CH_RESOLUTION) that poll() reports as POLLPRI; after
@@ -135,16 +141,66 @@ static void expect_nolink(int fd, const char *what)
 		fail("%s: ENUMINPUT status %#x", what, in.status);
 }
 
-static void expect_1080p60(int fd, const char *what)
+/*
+ * QUERY_DV_TIMINGS gives w x h progressive at pclk Hz (err 0), or fails
+ * with err. The driver writes the timings found with ERANGE too, but the
+ * 7.3 core copies a read-only ioctl's argument back only on success
+ * (video_get_user sets always_copy only for ioctls that write), so
+ * userspace sees the error alone.
+ */
+static void expect_query(int fd, int err, unsigned w, unsigned h, unsigned long long pclk, const char *what)
 {
 	struct v4l2_dv_timings t;
+	int r = query(fd, &t);
 
-	if (query(fd, &t))
-		fail("%s: QUERY_DV_TIMINGS: %s", what, strerror(errno));
-	if (t.type != V4L2_DV_BT_656_1120 || t.bt.width != 1920 || t.bt.height != 1080 ||
-	    t.bt.pixelclock != 148500000 || t.bt.interlaced)
-		fail("%s: detected %ux%u%s at %llu Hz", what, t.bt.width, t.bt.height,
-		     t.bt.interlaced ? "i" : "p", (unsigned long long)t.bt.pixelclock);
+	if (err ? r == 0 || errno != err : r != 0)
+		fail("%s: QUERY_DV_TIMINGS: %s, expected %s", what, r ? strerror(errno) : "success",
+		     err ? strerror(err) : "success");
+	if (err)
+		return;
+	if (t.type != V4L2_DV_BT_656_1120 || t.bt.width != w || t.bt.height != h || t.bt.pixelclock != pclk ||
+	    t.bt.interlaced)
+		fail("%s: detected %ux%u%s at %llu Hz, expected %ux%up at %llu Hz", what, t.bt.width, t.bt.height,
+		     t.bt.interlaced ? "i" : "p", (unsigned long long)t.bt.pixelclock, w, h, pclk);
+}
+
+/* The source's mode (the simulation's vic knob), then its source-change event on fd. */
+static void source_mode(int fd, const char *vic, const char *what)
+{
+	knob("vic", vic);
+	expect_event(fd, what);
+}
+
+/*
+ * The format is the active size of the timings set (no scaler): G_FMT,
+ * TRY_FMT and S_FMT of another size, and ENUM_FRAMESIZES' one discrete size.
+ */
+static void expect_format_size(int fd, unsigned w, unsigned h, const char *what)
+{
+	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_frmsizeenum fs = { .index = 0, .pixel_format = V4L2_PIX_FMT_YUYV };
+	int r;
+
+	if (xioctl(fd, VIDIOC_G_FMT, &fmt) || fmt.fmt.pix.width != w || fmt.fmt.pix.height != h)
+		fail("%s: G_FMT %ux%u, expected %ux%u", what, fmt.fmt.pix.width, fmt.fmt.pix.height, w, h);
+	fmt.fmt.pix.width = 320;
+	fmt.fmt.pix.height = 240;
+	if (xioctl(fd, VIDIOC_TRY_FMT, &fmt) || fmt.fmt.pix.width != w || fmt.fmt.pix.height != h)
+		fail("%s: TRY_FMT 320x240 gave %ux%u, expected %ux%u", what, fmt.fmt.pix.width,
+		     fmt.fmt.pix.height, w, h);
+	fmt.fmt.pix.width = 640;
+	fmt.fmt.pix.height = 480;
+	if (xioctl(fd, VIDIOC_S_FMT, &fmt) || fmt.fmt.pix.width != w || fmt.fmt.pix.height != h)
+		fail("%s: S_FMT 640x480 gave %ux%u, expected %ux%u", what, fmt.fmt.pix.width,
+		     fmt.fmt.pix.height, w, h);
+	if (xioctl(fd, VIDIOC_ENUM_FRAMESIZES, &fs) || fs.type != V4L2_FRMSIZE_TYPE_DISCRETE ||
+	    fs.discrete.width != w || fs.discrete.height != h)
+		fail("%s: ENUM_FRAMESIZES 0: type %u %ux%u, expected discrete %ux%u", what, fs.type,
+		     fs.discrete.width, fs.discrete.height, w, h);
+	fs.index = 1;
+	r = xioctl(fd, VIDIOC_ENUM_FRAMESIZES, &fs);
+	if (r == 0 || errno != EINVAL)
+		fail("%s: ENUM_FRAMESIZES 1: %s, expected EINVAL (one size)", what, r ? strerror(errno) : "success");
 }
 
 static int is_p60(const struct v4l2_dv_timings *t, unsigned w, unsigned h, unsigned long long pclk)
@@ -200,7 +256,17 @@ int main(int argc, char **argv)
 		     p720.bt.width ? "found" : "missing", p1080.bt.width ? "found" : "missing");
 	printf("dvevents: input has DV timings, cap 320x240..1920x1080, %u timings enumerated\n", n);
 
-	expect_1080p60(fd, "with signal");
+	/* The simulated source starts at 720p60; the driver took it at probe. */
+	expect_query(fd, 0, 1280, 720, 74250000, "with signal");
+	memset(&g, 0, sizeof(g));
+	if (xioctl(fd, VIDIOC_G_DV_TIMINGS, &g) || !is_p60(&g, 1280, 720, 74250000))
+		fail("G_DV_TIMINGS: %ux%u, expected the detected 720p60", g.bt.width, g.bt.height);
+	expect_format_size(fd, 1280, 720, "at 720p60");
+	if (xioctl(fd, VIDIOC_S_DV_TIMINGS, &p1080))
+		fail("S_DV_TIMINGS 1080p60: %s", strerror(errno));
+	if (xioctl(fd, VIDIOC_G_DV_TIMINGS, &g) || !is_p60(&g, 1920, 1080, 148500000))
+		fail("G_DV_TIMINGS after 1080p60: %ux%u", g.bt.width, g.bt.height);
+	expect_format_size(fd, 1920, 1080, "after S_DV_TIMINGS 1080p60");
 	if (xioctl(fd, VIDIOC_S_DV_TIMINGS, &p720))
 		fail("S_DV_TIMINGS 720p60: %s", strerror(errno));
 	memset(&g, 0, sizeof(g));
@@ -217,11 +283,9 @@ int main(int argc, char **argv)
 		fail("S_DV_TIMINGS 3840x2160: %s, expected EINVAL", strerror(errno));
 	if (xioctl(fd, VIDIOC_G_DV_TIMINGS, &g) || !is_p60(&g, 1280, 720, 74250000))
 		fail("a refused S_DV_TIMINGS changed the timings to %ux%u", g.bt.width, g.bt.height);
-	if (xioctl(fd, VIDIOC_S_DV_TIMINGS, &p1080) || xioctl(fd, VIDIOC_G_FMT, &fmt) ||
-	    fmt.fmt.pix.width != 1920 || fmt.fmt.pix.height != 1080)
-		fail("S_DV_TIMINGS 1080p60 back: %s, format %ux%u", strerror(errno), fmt.fmt.pix.width,
-		     fmt.fmt.pix.height);
-	printf("dvevents: S/G_DV_TIMINGS: 720p60 set and followed by the format, 2160p refused\n");
+	expect_format_size(fd, 1280, 720, "after S_DV_TIMINGS 720p60");
+	printf("dvevents: S/G_DV_TIMINGS: 1080p60 and 720p60 set and followed by the format, 2160p refused\n");
+	printf("dvevents: the format is the timings' active size (TRY/S_FMT, one discrete frame size)\n");
 
 	memset(&sub, 0, sizeof(sub));
 	sub.type = V4L2_EVENT_SOURCE_CHANGE;
@@ -246,7 +310,7 @@ int main(int argc, char **argv)
 	knob("connected", "1");
 	expect_event(fd, "plug");
 	expect_event(fd2, "plug (second file)");
-	expect_1080p60(fd, "plugged again");
+	expect_query(fd, 0, 1280, 720, 74250000, "plugged again");
 	expect_power_event(fd3, 1, "plug");
 	expect_power(fd, 1, "plugged again");
 	knob("signal", "0");
@@ -257,7 +321,17 @@ int main(int argc, char **argv)
 	knob("signal", "1");
 	expect_event(fd, "signal back");
 	expect_event(fd2, "signal back (second file)");
-	expect_1080p60(fd, "signal back");
+	expect_query(fd, 0, 1280, 720, 74250000, "signal back");
+	source_mode(fd, "16", "source switched to 1080p60");
+	expect_event(fd2, "source switched to 1080p60 (second file)");
+	expect_query(fd, 0, 1920, 1080, 148500000, "source at 1080p60");
+	source_mode(fd, "95", "source switched to 2160p30");
+	expect_event(fd2, "source switched to 2160p30 (second file)");
+	expect_query(fd, ERANGE, 0, 0, 0, "source at 2160p30 (out of range)");
+	source_mode(fd, "4", "source back at 720p60");
+	expect_event(fd2, "source back at 720p60 (second file)");
+	expect_query(fd, 0, 1280, 720, 74250000, "source back at 720p60");
+	printf("dvevents: QUERY_DV_TIMINGS is the source's mode: 720p60, 1080p60, ERANGE at 2160p30\n");
 	printf("dvevents: source change on unplug, plug, signal loss and return; QUERY_DV_TIMINGS ENOLINK without signal\n");
 	printf("dvevents: DV_RX_POWER_PRESENT control event on unplug and plug\n");
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * streamcycle DEVICE CYCLES SEED: STREAMON/STREAMOFF cycles racing the
- * frame interrupts of a V4L2 capture device (320x240 YUYV, 4 mmap buffers).
+ * frame interrupts of a V4L2 capture device (YUYV at the input's active size, 4 mmap buffers).
  * Each cycle queues every buffer, starts streaming, waits a random 0-30 ms
  * (the simulated source completes a frame every 20 ms) and sometimes
  * dequeues what is done, then stops; every 100th cycle waits (poll, at
@@ -66,8 +66,9 @@ int main(int argc, char **argv)
 		die(0, "open");
 	memset(&fmt, 0, sizeof(fmt));
 	fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	fmt.fmt.pix.width = 320;
-	fmt.fmt.pix.height = 240;
+	/* The input's active size (no scaler): S_FMT returns it. */
+	fmt.fmt.pix.width = 0;
+	fmt.fmt.pix.height = 0;
 	fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
 	if (xioctl(VIDIOC_S_FMT, &fmt))
 		die(0, "S_FMT");

@@ -16,9 +16,9 @@ use crate::format::{self, FORMATS};
 use crate::hw::TvtopBackend;
 use crate::regs::STATUS;
 use crate::v4l2::{
-    caps, input_status, io_modes, BtCap, BufferRef, Capability, Colorimetry, Config, DmaTarget,
-    DvTimings, DvTimingsCap, FrameSize, Input, IoctlOps, PixFormat, PlaneSizes, QueueOps,
-    Subscription, VideoDevice,
+    caps, input_status, io_modes, BtCap, BufferRef, Capability, Colorimetry, Config, Detected,
+    DmaTarget, DvTimings, DvTimingsCap, FrameSize, Input, IoctlOps, PixFormat, PlaneSizes,
+    QueueOps, Subscription, VideoDevice,
 };
 use crate::{engine, metrics, CurrentFormat, Tvcap, MAX_BUFFERS, MIN_BUFFERS};
 
@@ -49,39 +49,52 @@ pub(crate) const DV_CAP: DvTimingsCap = DvTimingsCap::bt(BtCap {
     progressive: true,
 });
 
-/// CEA-861 VIC 16, 1920x1080p60: the timings reported for a locked input
-/// and the ones set at probe.
-pub(crate) const DETECTED_VIC: u8 = 16;
+/// CEA-861 VIC 16, 1920x1080p60: the timings set at probe when the input
+/// is not locked to a mode then.
+pub(crate) const DEFAULT_VIC: u8 = 16;
 
-/// VIDIOC_QUERY_DV_TIMINGS from the STATUS register. `ENOLINK` without a
-/// cable or a signal, `ENOLCK` while the input's format is not locked
-/// (the C original's FORMAT_DETECTED), else the timings of a locked input.
-///
-/// The TVTOP block has no register of the detected timings: the C
-/// original reads RESOLUTION after a FORMAT_CHANGE interrupt but never
-/// parses it (a TODO), and RESOLUTION is the capture size the driver
-/// itself programs. A locked input is therefore reported as
-/// [`DETECTED_VIC`], the largest mode the block captures; the link and
-/// lock states, which the hardware does report, decide the errors.
-pub(crate) fn detected_timings(status: STATUS) -> Result<DvTimings> {
+/// VIDIOC_QUERY_DV_TIMINGS from the STATUS register: what the receiver
+/// detected, nothing else. `ENOLINK` without a cable or a signal,
+/// `ENOLCK` while the input's format is not locked (the C original's
+/// FORMAT_DETECTED) or locked to a mode the block does not name
+/// (STATUS.VIC 0, or a code the V4L2 core has no timings for: nothing
+/// can be claimed), `ERANGE` with the timings found when they are out of
+/// [`DV_CAP`], else those timings. Where STATUS.VIC comes from on the
+/// H713: Documentation/hy300/tvcap.rst.
+pub(crate) fn detected_timings(status: STATUS) -> Result<Detected> {
     if !(status.hdmi_connected().into_bool() && status.signal().into_bool()) {
         return Err(ENOLINK);
     }
     if !status.format_locked().into_bool() {
         return Err(ENOLCK);
     }
-    DvTimings::cea861_vic(DETECTED_VIC).ok_or(ERANGE)
+    let vic = u8::try_from(status.vic().get()).map_err(|_| ENOLCK)?;
+    let found = DvTimings::cea861_vic(vic).ok_or(ENOLCK)?;
+    Ok(if DV_CAP.valid(&found) {
+        Detected::Timings(found)
+    } else {
+        Detected::OutOfRange(found)
+    })
+}
+
+/// The timings the driver starts with: the detected ones when the input
+/// is locked to a supported mode at probe, else [`DEFAULT_VIC`].
+pub(crate) fn initial_timings(status: STATUS) -> Option<DvTimings> {
+    match detected_timings(status) {
+        Ok(Detected::Timings(t)) => Some(t),
+        _ => DvTimings::cea861_vic(DEFAULT_VIC),
+    }
 }
 
 /// Creates the capture device of `dev` on `backend` and resets the
 /// engine; the probe registers the video device last
 /// ([`crate::v4l2::Registration`]).
 pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc<Tvcap>> {
-    let timings = DvTimings::cea861_vic(DETECTED_VIC).ok_or(EINVAL)?;
+    let timings = DvTimings::cea861_vic(DEFAULT_VIC).ok_or(EINVAL)?;
     let tvcap = Arc::pin_init(
         try_pin_init!(Tvcap {
             video <- VideoDevice::new(),
-            format: CurrentFormat::new(format::default_format()),
+            format: CurrentFormat::new(format_at(format::FORMATS[0].fourcc, &timings)),
             timings <- kernel::new_mutex!(timings, "tvcap_timings"),
             streaming: core::sync::atomic::AtomicBool::new(false),
             sequence: core::sync::atomic::AtomicU32::new(0),
@@ -110,6 +123,12 @@ pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc
         }
     };
     dev_info!(dev, "TVTOP version {version:#010x}\n");
+    // The input as the block detects it once out of reset.
+    if let Some(t) = initial_timings(engine::status(&*tvcap.hw)) {
+        *tvcap.timings.lock() = t;
+        let fourcc = tvcap.format.fourcc.load(Relaxed);
+        tvcap.format.set(format_at(fourcc, &t));
+    }
     Ok(tvcap)
 }
 
@@ -141,32 +160,34 @@ impl IoctlOps for Tvcap {
         Ok(())
     }
 
+    /// The block has no scaler: any size asked for becomes the active
+    /// size of the DV timings set; only the pixel format is chosen.
     fn try_fmt_vid_cap(&self, f: &mut PixFormat) -> Result {
-        *f = pix_format(&format::negotiate(f.pixelformat, f.width, f.height));
+        *f = pix_format(&format_at(f.pixelformat, &self.timings.lock()));
         Ok(())
     }
 
+    /// As TRY_FMT; `EBUSY` while buffers are allocated (a stream's
+    /// format cannot change under it).
     fn s_fmt_vid_cap(&self, f: &mut PixFormat) -> Result {
         if self.video.is_busy() {
             return Err(EBUSY);
         }
-        let negotiated = format::negotiate(f.pixelformat, f.width, f.height);
+        let negotiated = format_at(f.pixelformat, &self.timings.lock());
         *f = pix_format(&negotiated);
         self.format.set(negotiated);
         Ok(())
     }
 
+    /// One discrete size, the active size of the DV timings set.
     fn enum_framesizes(&self, index: u32, fourcc: u32) -> Result<FrameSize> {
         if index != 0 || !FORMATS.iter().any(|p| p.fourcc == fourcc) {
             return Err(EINVAL);
         }
-        Ok(FrameSize::Stepwise {
-            min_width: format::MIN_WIDTH,
-            max_width: format::MAX_WIDTH,
-            step_width: 2,
-            min_height: format::MIN_HEIGHT,
-            max_height: format::MAX_HEIGHT,
-            step_height: 2,
+        let t = self.timings.lock();
+        Ok(FrameSize::Discrete {
+            width: t.width(),
+            height: t.height(),
         })
     }
 
@@ -202,7 +223,7 @@ impl IoctlOps for Tvcap {
         }
     }
 
-    fn query_dv_timings(&self) -> Result<DvTimings> {
+    fn query_dv_timings(&self) -> Result<Detected> {
         detected_timings(self.input_status())
     }
 
@@ -226,8 +247,7 @@ impl IoctlOps for Tvcap {
         }
         *current = *timings;
         let fourcc = self.format.fourcc.load(Relaxed);
-        self.format
-            .set(format::negotiate(fourcc, timings.width(), timings.height()));
+        self.format.set(format_at(fourcc, timings));
         Ok(())
     }
 
@@ -254,6 +274,12 @@ impl IoctlOps for Tvcap {
     fn dv_rx_power_present(&self) -> Result<u32> {
         Ok(u32::from(self.input_status().hdmi_connected().into_bool()))
     }
+}
+
+/// Pixel format `fourcc` (the default for an unknown one) at the active
+/// size of `timings`: the block has no scaler, so this is the only size.
+pub(crate) fn format_at(fourcc: u32, timings: &DvTimings) -> format::Format {
+    format::negotiate(fourcc, timings.width(), timings.height())
 }
 
 /// The V4L2 view of a negotiated format. Colorimetry: the source is an

@@ -49,6 +49,12 @@ register! {
     /// 0x04 (`TVTOP_STATUS_REG`, read only): input and engine state. The
     /// driver reads the input bits; the simulation models the others too.
     pub(crate) STATUS(u32) @ 0x04 {
+        /// The CTA-861 Video Identification Code of the mode the receiver
+        /// locked to, 0 when it knows none. Not in the C original (bits
+        /// 8 and up unnamed there): the place this driver reads the
+        /// detected timings from, as the simulation models it; see
+        /// Documentation/hy300/tvcap.rst on the H713 itself.
+        15:8 vic;
         /// Input FIFO full.
         7:7 fifo_full;
         /// The block is ready (out of reset, configuration taken).

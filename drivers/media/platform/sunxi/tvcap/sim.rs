@@ -19,8 +19,9 @@
 //! - HOTPLUG is only reported with HDMI_CTRL.HPD_ENABLE set.
 //! - DMA_CTRL.ARMED is consumed by the next frame.
 //! - A frame is only captured with a known FORMAT code, a CAPTURE_SIZE the
-//!   format supports and a DMA_SIZE that holds the frame: otherwise the
-//!   block refuses it, raises HW_ERROR and counts it in `refused`.
+//!   format supports that is the source's active size (no scaler) and a
+//!   DMA_SIZE that holds the frame: otherwise the block refuses it, raises
+//!   HW_ERROR and counts it in `refused`.
 //!
 //! A delayed work item (`kernel::workqueue::DelayedWork`) plays the
 //! capture engine, in process context (it maps and fills up to 4 MiB per
@@ -43,7 +44,10 @@
 //! (1/0), `overflow` (drop that many frames as BUFFER_OVERFLOW),
 //! `dma_error` (fail that many armed frames with DMA_ERROR), `fps`,
 //! `not_ready` (1: READY stays low; initially 1 when the node has
-//! `hy300,not-ready`), `refused` (frames refused so far), `irq_mask` (the
+//! `hy300,not-ready`), `vic` (the source's mode as a CTA-861 VIC: 4
+//! 1280x720p60 at first, 16 1920x1080p60, 95 3840x2160p30 out of the
+//! receiver's range; reported in STATUS.VIC while locked, a change raises
+//! FORMAT_CHANGE), `refused` (frames refused so far), `irq_mask` (the
 //! IRQ_MASK register), `dma_latency_ms` and `dma_unclocked` (below).
 //!
 //! A frame in flight: with `dma_latency_ms` > 0 the engine takes the armed
@@ -83,11 +87,16 @@ use crate::hy300::memremap::PhysMapping;
 use crate::hy300::workqueue::{cancel_delayed_sync, flush_delayed};
 use crate::power::CaptureClocks;
 use crate::regs::{Irq, Reg, CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
+use crate::v4l2::DvTimings;
 use kernel::debugfs::Scope;
+use kernel::num::Bounded;
 
 const HEADER_MAGIC: &[u8; 8] = b"HY300TVC";
 const BLOCK: usize = 4096;
 const IDLE_PERIOD_MS: u32 = 20;
+/// The source's mode at first: CTA-861 VIC 4, 1280x720p60 (a 1.8 MB YUYV
+/// frame, half of 1080p's, for the guests' time and memory).
+const DEFAULT_VIC: u32 = 4;
 /// VERSION of the simulated block.
 const SIM_VERSION: u32 = 0x5349_0001;
 /// IRQ_MASK after a reset: every source masked.
@@ -189,6 +198,8 @@ pub(crate) struct SimTvtop {
     dma_error: AtomicU32,
     fps: AtomicU32,
     not_ready: AtomicU32,
+    /// The source's mode: a CTA-861 VIC (STATUS.VIC while locked).
+    vic: AtomicU32,
     refused: AtomicU32,
     dma_latency_ms: AtomicU32,
     dma_unclocked: AtomicU32,
@@ -351,6 +362,7 @@ impl SimTvtop {
                 dma_error: AtomicU32::new(0),
                 fps: AtomicU32::new(30),
                 not_ready: AtomicU32::new(u32::from(not_ready)),
+                vic: AtomicU32::new(DEFAULT_VIC),
                 refused: AtomicU32::new(0),
                 dma_latency_ms: AtomicU32::new(0),
                 dma_unclocked: AtomicU32::new(0),
@@ -406,10 +418,16 @@ impl SimTvtop {
     fn input_status(&self) -> STATUS {
         let connected = self.connected.load(Relaxed) != 0;
         let signal = connected && self.signal.load(Relaxed) != 0;
+        let vic = if signal {
+            self.vic.load(Relaxed) & 0xff
+        } else {
+            0
+        };
         STATUS::zeroed()
             .with_hdmi_connected(connected)
             .with_signal(signal)
             .with_format_locked(signal)
+            .with_vic(Bounded::<u32, 8>::from_expr(vic))
     }
 
     /// One tick: input changes, then (while capturing) one frame, then the
@@ -430,6 +448,8 @@ impl SimTvtop {
             }
         } else if old.signal() != new_input.signal() {
             raised |= Irq::InputChange.bit();
+        } else if old.vic() != new_input.vic() {
+            raised |= Irq::FormatChange.bit();
         }
         // A frame in flight lands when due, capturing or not.
         let now_ns = self.now_ns();
@@ -460,11 +480,16 @@ impl SimTvtop {
 
     /// The frame the block is programmed for: (fourcc, width, height,
     /// bytes); None for an unknown FORMAT code or a CAPTURE_SIZE the
-    /// format does not support (zero, odd, out of range).
+    /// format does not support (zero, odd, out of range) or that is not
+    /// the source's active size (the block has no scaler).
     fn programmed_frame(&self) -> Option<(u32, u32, u32, u32)> {
         let pixel = by_hw_code(self.regs.format.load(Relaxed))?;
         let size = CAPTURE_SIZE::from(self.regs.capture_size.load(Relaxed));
         let (width, height) = (size.width().get(), size.height().get());
+        let source = DvTimings::cea861_vic(u8::try_from(self.vic.load(Relaxed)).ok()?)?;
+        if (source.width(), source.height()) != (width, height) {
+            return None;
+        }
         let f = negotiate(pixel.fourcc, width, height);
         (f.width == width && f.height == height).then_some((
             pixel.fourcc,
@@ -480,7 +505,7 @@ impl SimTvtop {
     /// for a frame that fits the buffer.
     fn write_frame(&self, counter: u32) -> u32 {
         let Some((fourcc, width, height, bytes)) = self.programmed_frame() else {
-            return self.refuse(counter, "FORMAT or CAPTURE_SIZE");
+            return self.refuse(counter, "FORMAT or CAPTURE_SIZE (the source's size)");
         };
         if self.regs.dma_size.load(Relaxed) < bytes {
             return self.refuse(counter, "DMA_SIZE");
@@ -672,6 +697,7 @@ impl SimKnobs {
             knob(dir, c"dma_error", &sim.dma_error);
             knob(dir, c"fps", &sim.fps);
             knob(dir, c"not_ready", &sim.not_ready);
+            knob(dir, c"vic", &sim.vic);
             knob(dir, c"refused", &sim.refused);
             knob(dir, c"irq_mask", &sim.regs.irq_mask);
             knob(dir, c"dma_latency_ms", &sim.dma_latency_ms);

@@ -22,6 +22,8 @@ use crate::regs::{
     DMA_SIZE, FORMAT, HDMI_CTRL, INPUT_IRQS, IRQ_EN, IRQ_MASK, IRQ_MASK_HANDLED, IRQ_SOURCES,
     IRQ_STATUS, RESOLUTION, STATUS, STATUS_BITS, VERSION,
 };
+use crate::v4l2::Detected;
+use kernel::num::Bounded;
 
 /// STATUS.READY (`TVTOP_STATUS_READY`, bit 6).
 const READY: u32 = 1 << 6;
@@ -102,16 +104,50 @@ mod tvcap_tests {
 
     #[test]
     fn query_dv_timings_follows_status() -> Result {
+        let vic = |v: u32| Bounded::<u32, 8>::from_expr(v);
         let locked = STATUS::zeroed()
             .with_hdmi_connected(true)
             .with_signal(true)
             .with_format_locked(true);
-        let t = detected_timings(locked)?;
+        let size = |d: Detected| match d {
+            // Which answer, and whether the timings are within the
+            // capability (reported ones are, out-of-range ones are not).
+            Detected::Timings(t) => (
+                "timings",
+                DV_CAP.valid(&t),
+                t.width(),
+                t.height(),
+                t.pixelclock(),
+            ),
+            Detected::OutOfRange(t) => (
+                "out of range",
+                DV_CAP.valid(&t),
+                t.width(),
+                t.height(),
+                t.pixelclock(),
+            ),
+        };
+        // What STATUS.VIC names, nothing else: 1080p60, 720p60.
         assert_eq!(
-            (t.width(), t.height(), t.pixelclock()),
-            (1920, 1080, 148_500_000)
+            size(detected_timings(locked.with_vic(vic(16)))?),
+            ("timings", true, 1920, 1080, 148_500_000)
         );
-        assert!(DV_CAP.valid(&t));
+        assert_eq!(
+            size(detected_timings(locked.with_vic(vic(4)))?),
+            ("timings", true, 1280, 720, 74_250_000)
+        );
+        // 2160p30 is found, and out of range: ERANGE with it.
+        assert_eq!(
+            size(detected_timings(locked.with_vic(vic(95)))?),
+            ("out of range", false, 3840, 2160, 297_000_000)
+        );
+        // Locked to no mode the block names: nothing claimed.
+        assert_eq!(detected_timings(locked).err(), Some(ENOLCK));
+        assert_eq!(
+            detected_timings(locked.with_vic(vic(255))).err(),
+            Some(ENOLCK)
+        );
+        let locked = locked.with_vic(vic(16));
         assert_eq!(detected_timings(STATUS::zeroed()).err(), Some(ENOLINK));
         assert_eq!(
             detected_timings(locked.with_hdmi_connected(false)).err(),
