@@ -30,6 +30,13 @@ pub trait Driver: IoctlOps + QueueOps {
     fn video_device(&self) -> &VideoDevice<Self>;
 }
 
+#[cfg(hy300_sim)]
+impl<T: Driver> super::vb2::HasQueue for T {
+    fn queue(&self) -> &Queue {
+        self.video_device().buffers()
+    }
+}
+
 /// What a [`Registration`] sets up.
 pub struct Config {
     /// The video device's name (sysfs `name`).
