@@ -149,7 +149,8 @@ impl Registers {
             Reg::DmaSize => Some(&self.dma_size),
             Reg::CaptureSize => Some(&self.capture_size),
             Reg::HdmiCtrl => Some(&self.hdmi_ctrl),
-            Reg::Ctrl | Reg::Status | Reg::IrqStatus | Reg::Version => None,
+            // CTRL, STATUS, IRQ_STATUS, VERSION; and no register.
+            _ => None,
         }
     }
 
