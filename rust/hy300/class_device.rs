@@ -334,9 +334,10 @@ fn create_device<T: ClassAttributes>(
     groups: &'static AttributeGroups<T>,
     data: &Arc<T>,
 ) -> Result<NonNull<raw::device>> {
-    // `Device` is a transparent wrapper of `struct device`.
+    // `Device` is a transparent wrapper of the kernel's `struct device`,
+    // which these bindings use too (`Device::as_raw` is crate-private).
     let parent = parent.map_or(core::ptr::null_mut(), |p| {
-        core::ptr::from_ref(p).cast_mut().cast()
+        core::ptr::from_ref(p).cast_mut().cast::<raw::device>()
     });
     let mut dev = core::ptr::null_mut();
     // SAFETY: `name` and `groups` are static; `data` outlives the device

@@ -31,7 +31,8 @@ impl SharedReset {
     /// Gets the shared reset line `name` of `dev`; with `optional`, a
     /// line the node does not have is a no-op line rather than an error.
     pub fn get(dev: &Device, name: &CStr, optional: bool) -> Result<Self> {
-        // `Device` is a transparent wrapper of `struct device`.
+        // `Device` is a transparent wrapper of the kernel's `struct device`,
+        // which these bindings use too (`Device::as_raw` is crate-private).
         let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
         let flags = if optional {
             raw::reset_control_flags_RESET_CONTROL_OPTIONAL_SHARED

@@ -30,6 +30,13 @@ pub trait Driver: IoctlOps + QueueOps {
     fn video_device(&self) -> &VideoDevice<Self>;
 }
 
+#[cfg(hy300_sim)]
+impl<T: Driver> super::vb2::HasQueue for T {
+    fn queue(&self) -> &Queue {
+        self.video_device().buffers()
+    }
+}
+
 /// What a [`Registration`] sets up.
 pub struct Config {
     /// The video device's name (sysfs `name`).
@@ -137,6 +144,8 @@ impl<T: Driver> VideoDevice<T> {
         {
             return Err(EBUSY);
         }
+        // `Device` is a transparent wrapper of the kernel's `struct device`,
+        // which these bindings use too (`Device::as_raw` is crate-private).
         let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
         let v4l2_dev = vd.v4l2_dev.get();
         let vdev = vd.vdev.get();
@@ -152,7 +161,7 @@ impl<T: Driver> VideoDevice<T> {
             // First: `release` finds the state here, on every error path
             // below too (the device core keeps `driver_data` when it
             // registers the video device).
-            bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev).cast(), state);
+            bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev), state);
             kernel::error::to_result(raw::v4l2_device_register(raw_dev, v4l2_dev))?;
             (*v4l2_dev).release = Some(Self::release);
             let _ = Arc::into_raw(this.clone());
@@ -164,7 +173,7 @@ impl<T: Driver> VideoDevice<T> {
                 raw::v4l2_ctrl_handler_init_class(
                     hdl,
                     1,
-                    kernel::static_lock_class!().as_ptr().cast(),
+                    kernel::static_lock_class!().as_ptr(),
                     c"v4l2_ctrls".as_char_ptr(),
                 );
                 // A bitmask of the inputs with a source; read only (the
@@ -201,7 +210,7 @@ impl<T: Driver> VideoDevice<T> {
             (*queue).timestamp_flags = raw::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
             (*queue).min_queued_buffers = config.min_queued_buffers;
             (*queue).max_num_buffers = config.max_num_buffers.min(MAX_BUFFERS);
-            (*queue).lock = vd.lock.get().cast();
+            (*queue).lock = vd.lock.get();
             if let Err(e) = kernel::error::to_result(raw::vb2_queue_init(queue)) {
                 raw::v4l2_device_unregister(v4l2_dev);
                 raw::v4l2_device_put(v4l2_dev);
@@ -213,7 +222,7 @@ impl<T: Driver> VideoDevice<T> {
             (*vdev).fops = &Tables::<T>::FOPS;
             (*vdev).ioctl_ops = &Tables::<T>::IOCTL_OPS;
             (*vdev).release = Some(raw::video_device_release_empty);
-            (*vdev).lock = vd.lock.get().cast();
+            (*vdev).lock = vd.lock.get();
             (*vdev).queue = queue;
             (*vdev).vfl_dir = raw::vfl_devnode_direction_VFL_DIR_RX;
             (*vdev).device_caps = config.device_caps;
@@ -286,7 +295,7 @@ impl<T: Driver> VideoDevice<T> {
         // lock is the handler's own mutex, taken around the unlocked
         // setter as `v4l2_ctrl_s_ctrl` does.
         unsafe {
-            let lock = (*(*ctrl).handler).lock.cast::<bindings::mutex>();
+            let lock = (*(*ctrl).handler).lock;
             bindings::mutex_lock(lock);
             raw::__v4l2_ctrl_s_ctrl(ctrl, i32::from(present));
             bindings::mutex_unlock(lock);
@@ -307,7 +316,7 @@ impl<T: Driver> VideoDevice<T> {
             let vd =
                 kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Self, v4l2_dev);
             let vdev = (*vd).vdev.get();
-            let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast());
+            let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev));
             // The controls go with the `VideoDevice` (its drop).
             drop(Arc::<T>::from_raw(state.cast::<T>()));
         }

@@ -344,9 +344,7 @@ pub(crate) struct Tables<T>(core::marker::PhantomData<T>);
 
 impl<T: IoctlOps> Tables<T> {
     pub(crate) const FOPS: raw::v4l2_file_operations = raw::v4l2_file_operations {
-        owner: kernel::module::this_module::<<T as IoctlOps>::OwnerModule>()
-            .as_ptr()
-            .cast(),
+        owner: kernel::module::this_module::<<T as IoctlOps>::OwnerModule>().as_ptr(),
         open: Some(raw::v4l2_fh_open),
         release: Some(raw::vb2_fop_release),
         read: Some(raw::vb2_fop_read),
@@ -462,7 +460,7 @@ unsafe fn state<'a, T: IoctlOps>(file: *mut raw::file) -> &'a T {
     // until the v4l2_device's release, after the last file closed.
     unsafe {
         let vdev = raw::video_devdata(file);
-        &*kernel::bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev).cast()).cast::<T>()
+        &*kernel::bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev)).cast::<T>()
     }
 }
 

@@ -41,6 +41,8 @@ pub use device::{Config, Driver, Registration, VideoDevice};
 pub use dv::{BtCap, Detected, DvTimings, DvTimingsCap};
 pub use ioctl::{Capability, Colorimetry, FrameSize, Input, IoctlOps, PixFormat, Subscription};
 pub use vb2::{BufferRef, Completion, DmaTarget, PlaneSizes, Queue, QueueOps, MAX_BUFFERS};
+#[cfg(hy300_sim)]
+pub use vb2::{BusWrite, HasQueue};
 
 use kernel::prelude::*;
 

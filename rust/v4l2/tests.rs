@@ -304,4 +304,27 @@ mod v4l2_tests {
         assert_eq!(armed, 0);
         Ok(())
     }
+
+    /// A simulated bus master writes only into the buffer the layer
+    /// handed to the hardware: with none active (before start, while
+    /// capturing with an empty queue, after the drain) the write is
+    /// refused and its closure never runs, whatever the address (here
+    /// physical page 1, RAM).
+    #[test]
+    fn bus_write_only_into_handed_buffer() -> Result {
+        #[cfg(hy300_sim)]
+        {
+            use crate::v4l2::BusWrite;
+            let q = KBox::pin_init(Queue::new(), GFP_KERNEL)?;
+            let mut ran = 0;
+            assert_eq!(q.bus_write(4096, 64, |_| ran += 1), BusWrite::NotHanded);
+            assert_eq!(q.start(), None);
+            assert_eq!(q.bus_write(4096, 64, |_| ran += 1), BusWrite::NotHanded);
+            q.stop();
+            q.drain(State::Error);
+            assert_eq!(q.bus_write(4096, 64, |_| ran += 1), BusWrite::NotHanded);
+            assert_eq!(ran, 0);
+        }
+        Ok(())
+    }
 }

@@ -442,6 +442,86 @@ impl Queue {
     }
 }
 
+/// A driver state that holds a [`Queue`] (every [`super::Driver`]): what
+/// a simulated bus master keeps to write through [`Queue::bus_write`].
+#[cfg(hy300_sim)]
+pub trait HasQueue: Send + Sync {
+    /// The driver-side buffers.
+    fn queue(&self) -> &Queue;
+}
+
+/// What [`Queue::bus_write`] did.
+#[cfg(hy300_sim)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BusWrite {
+    /// The write went into the buffer the hardware was handed.
+    Written,
+    /// No buffer the layer holds was handed to the hardware at that
+    /// address with that many bytes (none active, or already given back):
+    /// nothing was written.
+    NotHanded,
+    /// The buffer's DMA address is not its physical address (an IOMMU or
+    /// a DMA offset), or it could not be mapped: nothing was written.
+    NotMapped,
+}
+
+#[cfg(hy300_sim)]
+impl Queue {
+    /// A simulated bus master's write (test builds only): runs `write`
+    /// over a mapping of the first `len` bytes at DMA address `addr`, but
+    /// only while that is the buffer the layer handed to the hardware (the
+    /// active one, whose target went to [`QueueOps::arm`] or
+    /// [`QueueOps::start_streaming`]) and it holds `len` bytes. The
+    /// spinlock is held across the write, so the buffer cannot go back to
+    /// vb2 (completion, the drain at stop or a failed start) while it is
+    /// written: a write that comes after the give-back is refused
+    /// ([`BusWrite::NotHanded`]), never made. `write` runs with the
+    /// spinlock held (interrupts off): it must not sleep.
+    pub fn bus_write(
+        &self,
+        addr: u64,
+        len: usize,
+        write: impl FnOnce(&mut crate::hy300::memremap::PhysMapping),
+    ) -> BusWrite {
+        let b = self.bufs.lock();
+        let Some(target) = b.active.as_ref().and_then(Buffer::target) else {
+            return BusWrite::NotHanded;
+        };
+        if target.addr != addr || len > target.len as usize {
+            return BusWrite::NotHanded;
+        }
+        // SAFETY: the queue was registered (a buffer is active only after
+        // vb2's start_streaming), so `dev` is its device, live while the
+        // queue is; its DMA fields are read, not changed.
+        let identity = unsafe {
+            let dev = (*self.vb2.get()).dev;
+            !dev.is_null() && (*dev).dma_range_map.is_null() && (*dev).iommu_group.is_null()
+        };
+        if !identity {
+            return BusWrite::NotMapped;
+        }
+        // SAFETY: `addr..addr + len` is plane 0 of the active buffer (its
+        // DMA address, checked above, and at most its length): a buffer vb2
+        // handed to the driver side and the layer handed to the hardware,
+        // which nothing reads or frees until it goes back to vb2, and of
+        // which no Rust reference exists (user or vb2 memory). Without an
+        // IOMMU or a DMA offset (checked above) the DMA address is the
+        // physical one. It cannot go back while the mapping lives: every
+        // give-back (`complete_active`, `drain`) first takes the buffer
+        // out of the ring under the spinlock held here until the mapping
+        // is dropped. RAM maps to its direct-map address, which does not
+        // sleep.
+        let Some(mut mapping) = (unsafe { crate::hy300::memremap::PhysMapping::map(addr, len) })
+        else {
+            return BusWrite::NotMapped;
+        };
+        write(&mut mapping);
+        drop(mapping);
+        drop(b);
+        BusWrite::Written
+    }
+}
+
 /// The queue of a vb2 queue pointer.
 ///
 /// # Safety

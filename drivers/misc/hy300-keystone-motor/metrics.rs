@@ -2,6 +2,8 @@
 
 //! The motor's metric families and which file shows which.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::hy300::class_device::fits_page_budget;

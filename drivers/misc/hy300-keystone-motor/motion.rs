@@ -6,6 +6,8 @@
 //! backend on the device and in the QEMU guest (gpio-sim). Every state and
 //! metric update is a relaxed atomic, so sysfs reads never wait for a move.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};

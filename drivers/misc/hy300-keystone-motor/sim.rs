@@ -22,6 +22,8 @@
 //! away from a closed switch takes some, by design. The guest test reads
 //! it around the closing to measure the steps taken after it.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::debugfs::{Dir, File};
 use kernel::fmt;

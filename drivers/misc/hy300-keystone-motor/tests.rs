@@ -2,6 +2,8 @@
 
 //! KUnit suite of the motion logic against a recording hardware double.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use kernel::prelude::*;
 

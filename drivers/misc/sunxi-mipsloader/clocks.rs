@@ -19,6 +19,8 @@
 //! shared with the whole SoC, and gating or asserting them would stop all
 //! DRAM traffic. See the binding.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use kernel::clk::OptionalClk;
 use kernel::device::Device;

@@ -3,6 +3,8 @@
 //! Firmware loading: request, validate, copy into the firmware region,
 //! start the core. Every attempt is counted, failures by reason.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Device;
 use kernel::firmware::Firmware;

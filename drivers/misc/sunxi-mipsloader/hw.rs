@@ -9,6 +9,8 @@
 //! trait imports `regs` only, each backend imports the trait, and only the
 //! driver's root module names the backends.
 
+#![forbid(unsafe_code)]
+
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
 

@@ -2,6 +2,8 @@
 
 //! The co-processor's reserved memory: one table, checked at build time.
 
+#![forbid(unsafe_code)]
+
 /// A region of the reserved memory.
 #[derive(Clone, Copy)]
 pub(crate) struct Region {

@@ -2,6 +2,8 @@
 
 //! The co-processor's metric families and which file shows which.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::firmware::FirmwareState;

@@ -12,7 +12,7 @@ use kernel::prelude::*;
 use crate::hw::MipsHw;
 use crate::hy300::registers::RegisterBlock;
 use crate::layout::RESERVED_SIZE;
-use crate::regs::{self, Reg, CMD, CONTROL, DATA, REG_BLOCK_SIZE, STATUS};
+use crate::regs::{Reg, REG_BLOCK_SIZE};
 
 // `<linux/of_address.h>` is not in 7.3's generated bindings; it is in the
 // project's (rust/bindings), whose `device_node` and `resource` are their
@@ -110,24 +110,15 @@ impl MmioHw {
     }
 }
 
-/// Each register through its typed location.
+/// Each register at its typed offset (`Reg::offset`, the `register!`
+/// type's `OFFSET`): one access, no dispatch on the register.
 impl MipsHw for MmioHw {
     fn read(&self, reg: Reg) -> Result<u32> {
-        match reg {
-            Reg::Cmd => self.regs.read(CMD).map(u32::from),
-            Reg::Status => self.regs.read(STATUS).map(u32::from),
-            Reg::Data => self.regs.read(DATA).map(u32::from),
-            Reg::Control => self.regs.read(CONTROL).map(u32::from),
-        }
+        self.regs.read::<u32, usize>(reg.offset())
     }
 
     fn write(&self, reg: Reg, value: u32) -> Result {
-        match reg {
-            Reg::Cmd => self.regs.write(CMD, regs::CMD::from(value)),
-            Reg::Status => self.regs.write(STATUS, regs::STATUS::from(value)),
-            Reg::Data => self.regs.write(DATA, regs::DATA::from(value)),
-            Reg::Control => self.regs.write(CONTROL, regs::CONTROL::from(value)),
-        }
+        self.regs.write::<u32, usize>(reg.offset(), value)
     }
 
     fn write_memory(&self, offset: usize, data: &[u8]) -> Result {

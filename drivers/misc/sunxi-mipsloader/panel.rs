@@ -2,6 +2,8 @@
 
 //! The C original's `panelparam` text, parsed strictly.
 
+#![forbid(unsafe_code)]
+
 use kernel::prelude::*;
 
 use crate::protocol::validate_panel;

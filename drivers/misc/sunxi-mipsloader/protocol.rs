@@ -4,6 +4,8 @@
 //! status) over [`MipsHw`], on typed registers ([`crate::regs`]), counting
 //! every register access.
 
+#![forbid(unsafe_code)]
+
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 

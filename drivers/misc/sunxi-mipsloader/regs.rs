@@ -10,6 +10,8 @@
 //! This module is a leaf: the protocol, both backends and the metrics
 //! import it; it imports none of them.
 
+#![forbid(unsafe_code)]
+
 use kernel::io::register;
 use kernel::io::register::Register;
 use kernel::num::Bounded;

@@ -11,6 +11,8 @@
 //! command is logged, so a test can see the remove path send one. The
 //! driver drops this backend on unbind (the knobs go with it).
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};

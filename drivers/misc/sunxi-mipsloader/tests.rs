@@ -3,6 +3,8 @@
 //! KUnit suite: CRC32, the memory layout, panel and firmware validation,
 //! the register encodings and the protocol's register accesses.
 
+#![forbid(unsafe_code)]
+
 use kernel::prelude::*;
 
 use crate::firmware::FirmwareState;

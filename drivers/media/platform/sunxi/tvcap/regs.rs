@@ -194,25 +194,31 @@ impl CAPTURE_SIZE {
     }
 }
 
-/// A register's identity: what a backend is asked to access.
+/// A register's identity: its byte offset in the block, taken from its
+/// `register!` definition. A backend reads and writes the offset it is
+/// given (the device through `IoMem`, no dispatch on the register);
+/// the simulation and the test fake decode it as the hardware does.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Reg {
-    Ctrl,
-    Status,
-    IrqEn,
-    IrqStatus,
-    Format,
-    Resolution,
-    IrqMask,
-    DmaCtrl,
-    DmaAddr,
-    DmaSize,
-    CaptureSize,
-    HdmiCtrl,
-    Version,
-}
+pub(crate) struct Reg(usize);
 
+// Named as the registers' identities always were (`Reg::Ctrl`...), so the
+// simulation's and the fakes' decoding reads the same.
+#[allow(non_upper_case_globals)]
 impl Reg {
+    pub(crate) const Ctrl: Reg = Reg(CTRL::OFFSET);
+    pub(crate) const Status: Reg = Reg(STATUS::OFFSET);
+    pub(crate) const IrqEn: Reg = Reg(IRQ_EN::OFFSET);
+    pub(crate) const IrqStatus: Reg = Reg(IRQ_STATUS::OFFSET);
+    pub(crate) const Format: Reg = Reg(FORMAT::OFFSET);
+    pub(crate) const Resolution: Reg = Reg(RESOLUTION::OFFSET);
+    pub(crate) const IrqMask: Reg = Reg(IRQ_MASK::OFFSET);
+    pub(crate) const DmaCtrl: Reg = Reg(DMA_CTRL::OFFSET);
+    pub(crate) const DmaAddr: Reg = Reg(DMA_ADDR::OFFSET);
+    pub(crate) const DmaSize: Reg = Reg(DMA_SIZE::OFFSET);
+    pub(crate) const CaptureSize: Reg = Reg(CAPTURE_SIZE::OFFSET);
+    pub(crate) const HdmiCtrl: Reg = Reg(HDMI_CTRL::OFFSET);
+    pub(crate) const Version: Reg = Reg(VERSION::OFFSET);
+
     /// Every register, in offset order.
     pub(crate) const ALL: [Reg; 13] = [
         Reg::Ctrl,
@@ -232,21 +238,7 @@ impl Reg {
 
     /// Byte offset in the block, from the typed definition.
     pub(crate) const fn offset(self) -> usize {
-        match self {
-            Reg::Ctrl => CTRL::OFFSET,
-            Reg::Status => STATUS::OFFSET,
-            Reg::IrqEn => IRQ_EN::OFFSET,
-            Reg::IrqStatus => IRQ_STATUS::OFFSET,
-            Reg::Format => FORMAT::OFFSET,
-            Reg::Resolution => RESOLUTION::OFFSET,
-            Reg::IrqMask => IRQ_MASK::OFFSET,
-            Reg::DmaCtrl => DMA_CTRL::OFFSET,
-            Reg::DmaAddr => DMA_ADDR::OFFSET,
-            Reg::DmaSize => DMA_SIZE::OFFSET,
-            Reg::CaptureSize => CAPTURE_SIZE::OFFSET,
-            Reg::HdmiCtrl => HDMI_CTRL::OFFSET,
-            Reg::Version => VERSION::OFFSET,
-        }
+        self.0
     }
 }
 

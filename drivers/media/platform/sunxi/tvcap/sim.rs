@@ -66,16 +66,21 @@
 //! registers its video node before that write lets a STREAMON into the
 //! window.
 //!
-//! Safe code but for one statement: the bus master's write into the armed
-//! buffer (`PhysMapping::map`, an `unsafe fn`), allowed where it is.
+//! The bus master writes through the V4L2 layer
+//! ([`crate::v4l2::Queue::bus_write`]): only into the buffer the layer
+//! handed to the hardware, and only while the layer still holds it (a
+//! write after the buffer went back is refused and counted in
+//! `dma_unclocked`, as a write to a gated engine is). The probe attaches
+//! the driver's state ([`SimTvtop::attach`]); [`TvtopBackend::shut_down`]
+//! lets it go. This module has no unsafe code: the compiler forbids it.
 
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Device;
 use kernel::prelude::*;
 use kernel::sync::aref::ARef;
-use kernel::sync::Arc;
+use kernel::sync::{Arc, Mutex};
 use kernel::time::{msecs_to_jiffies, Instant, Monotonic};
 use kernel::workqueue::{self, impl_has_delayed_work, new_delayed_work, DelayedWork, WorkItem};
 
@@ -83,11 +88,10 @@ use crate::format::{by_hw_code, negotiate};
 use crate::hw::{TvtopBackend, TvtopIo};
 use crate::hy300::debugfs::knob;
 use crate::hy300::irq_sim::SimIrqLine;
-use crate::hy300::memremap::PhysMapping;
 use crate::hy300::workqueue::{cancel_delayed_sync, flush_delayed};
 use crate::power::CaptureClocks;
 use crate::regs::{Irq, Reg, CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
-use crate::v4l2::DvTimings;
+use crate::v4l2::{BusWrite, DvTimings, HasQueue};
 use kernel::debugfs::Scope;
 use kernel::num::Bounded;
 
@@ -153,7 +157,8 @@ impl Registers {
             Reg::DmaSize => Some(&self.dma_size),
             Reg::CaptureSize => Some(&self.capture_size),
             Reg::HdmiCtrl => Some(&self.hdmi_ctrl),
-            Reg::Ctrl | Reg::Status | Reg::IrqStatus | Reg::Version => None,
+            // CTRL, STATUS, IRQ_STATUS, VERSION; and no register.
+            _ => None,
         }
     }
 
@@ -213,6 +218,10 @@ pub(crate) struct SimTvtop {
     irq: u32,
     clocks: CaptureClocks,
     dev: ARef<Device>,
+    /// The driver state whose buffers the engine writes, from
+    /// [`SimTvtop::attach`] to [`TvtopBackend::shut_down`].
+    #[pin]
+    bus: Mutex<Option<Arc<dyn HasQueue>>>,
 }
 
 /// A frame the engine took and writes later: set only by the tick.
@@ -373,12 +382,19 @@ impl SimTvtop {
                 irq,
                 clocks,
                 dev: dev.into(),
+                bus <- kernel::new_mutex!(None),
             }),
             GFP_KERNEL,
         )?;
         sim.input.store(sim.input_status().into(), Relaxed);
         sim.schedule(IDLE_PERIOD_MS);
         Ok(sim)
+    }
+
+    /// The engine writes frames into the buffers of `state` (the driver
+    /// state that holds the block), until [`TvtopBackend::shut_down`].
+    pub(crate) fn attach(&self, state: Arc<dyn HasQueue>) {
+        *self.bus.lock() = Some(state);
     }
 
     /// STATUS: the input bits as last seen, READY out of reset (unless held
@@ -542,8 +558,8 @@ impl SimTvtop {
     }
 
     /// Writes `frame` to its buffer: FRAME_DONE; DMA_ERROR when the
-    /// address is not memory; nothing (counted in `dma_unclocked`) when
-    /// the DMA clock is gated.
+    /// buffer cannot be mapped; nothing (counted in `dma_unclocked`) when
+    /// the DMA clock is gated or the buffer went back before the write.
     fn land(&self, frame: Frame) -> u32 {
         if !self.dma_clock.load(Relaxed) {
             self.dma_unclocked.fetch_add(1, Relaxed);
@@ -557,34 +573,38 @@ impl SimTvtop {
             height,
             bytes,
         } = frame;
-        // The one unsafe call of the simulation: a bus master's write.
-        #[allow(unsafe_code)]
-        // SAFETY: the driver armed (DMA_CTRL.ARMED, consumed by
-        // `write_frame`) a buffer of at least `bytes` (DMA_SIZE, checked
-        // there) at `addr`: a vb2 buffer its V4L2 layer owns, and gives
-        // back only after the FRAME_DONE raised after this write was
-        // handled or, at a stop, after this tick is over (`synchronize`
-        // flushes it) and DMA_BUSY is clear (a frame in flight). Nothing
-        // reads or frees it meanwhile, and the mapping is dropped at the
-        // end of this function.
-        let mapping = unsafe { PhysMapping::map(addr.into(), bytes as usize) };
-        let Some(mut frame) = mapping else {
-            return Irq::DmaError.bit();
+        // A bus master's write, through the layer: only into the buffer
+        // it handed to the hardware and still holds.
+        let Some(bus) = self.bus.lock().clone() else {
+            self.dma_unclocked.fetch_add(1, Relaxed);
+            return 0;
         };
-        for k in 0..frame.len().div_ceil(BLOCK) {
-            frame.fill(k * BLOCK, BLOCK, (counter as usize).wrapping_add(k) as u8);
-        }
-        let header = [
-            &HEADER_MAGIC[..],
-            &counter.to_le_bytes(),
-            &width.to_le_bytes(),
-            &height.to_le_bytes(),
-            &fourcc.to_le_bytes(),
-        ];
-        let mut at = 0;
-        for part in header {
-            frame.write(at, part);
-            at += part.len();
+        let written = bus.queue().bus_write(addr.into(), bytes as usize, |frame| {
+            for k in 0..frame.len().div_ceil(BLOCK) {
+                frame.fill(k * BLOCK, BLOCK, (counter as usize).wrapping_add(k) as u8);
+            }
+            let header = [
+                &HEADER_MAGIC[..],
+                &counter.to_le_bytes(),
+                &width.to_le_bytes(),
+                &height.to_le_bytes(),
+                &fourcc.to_le_bytes(),
+            ];
+            let mut at = 0;
+            for part in header {
+                frame.write(at, part);
+                at += part.len();
+            }
+        });
+        match written {
+            BusWrite::Written => {}
+            // The buffer went back before the write landed: a stop that
+            // did not wait for DMA_BUSY to clear.
+            BusWrite::NotHanded => {
+                self.dma_unclocked.fetch_add(1, Relaxed);
+                return 0;
+            }
+            BusWrite::NotMapped => return Irq::DmaError.bit(),
         }
         Irq::FrameDone.bit()
     }
@@ -672,6 +692,9 @@ impl TvtopBackend for SimTvtop {
 
     fn shut_down(&self) {
         self.running.store(false, Relaxed);
+        // The driver state goes (it holds this block: no cycle is left).
+        let state = self.bus.lock().take();
+        drop(state);
         // `running` is false, so the tick does not queue itself again; a
         // pending tick's reference is dropped.
         cancel_delayed_sync(self);

@@ -12,10 +12,12 @@
 //! and updates the counters (atomics only).
 //!
 //! The driver is safe code, checked by the compiler: this crate root
-//! denies `unsafe_code` (allowed only in the shared layers it includes:
-//! rust/hy300, rust/v4l2, rust/prometheus and the bindings), and every
-//! driver module forbids it; the simulation allows it for one statement,
-//! its bus master's write.
+//! denies `unsafe_code` (allowed only on the `mod` items of the shared
+//! layers it includes: rust/hy300, rust/v4l2, rust/prometheus and the
+//! bindings), and every other driver file, the simulation included,
+//! forbids it (`#![forbid(unsafe_code)]`: no `allow` inside can lift it).
+//! The simulation's bus master writes through the V4L2 layer's
+//! `Queue::bus_write`.
 
 #![deny(unsafe_code)]
 
@@ -450,7 +452,16 @@ impl TvcapDriver {
             }
         };
         let tvcap = match ioctl::create(dev, backend) {
-            Ok(tvcap) => tvcap,
+            Ok(tvcap) => {
+                // The simulated engine writes into the layer's buffers
+                // until `ioctl::shut_down` (every path below and the
+                // unbind) shuts it down.
+                #[cfg(hy300_sim)]
+                if let Some(block) = &sim_block {
+                    block.attach(tvcap.clone());
+                }
+                tvcap
+            }
             Err(e) => {
                 // The simulated engine runs until shut down.
                 #[cfg(hy300_sim)]
