@@ -6,13 +6,18 @@
 # run), printed something, no splat or new taint in its window of the
 # kernel log) and the boot's whole kernel log (complete, no splat: the
 # guest's own checks cannot see a splat printed after they ran).
-# STRESS_CYCLES (default 200) sets the load/unload cycles.
+# STRESS_CYCLES (default 200) sets the bind/unbind cycles, STRESS_RELOADS
+# (default 50) the load/unload cycles.
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$HY300_ROOT"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hy300-stress.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-{ echo "STRESS_CYCLES=${STRESS_CYCLES:-200}"; cat tests/vm/stress.sh; } >"$work/stress.sh"
+{
+	echo "STRESS_CYCLES=${STRESS_CYCLES:-200}"
+	echo "STRESS_RELOADS=${STRESS_RELOADS:-50}"
+	cat tests/vm/stress.sh
+} >"$work/stress.sh"
 out=${HY300_VM_OUT:-$work/vm}
 status=0
 # KUnit already ran on the test kernel; skip it on every reload here.

@@ -10,7 +10,7 @@
 #   FUZZ_V4L2_CALLS     random calls on the V4L2 node, 2 processes (50,000)
 #   FUZZ_WRITES         random writes to each writable file (10,000)
 #   FUZZ_BIND_CYCLES    unbind/bind cycles of motor and mips in use (20;
-#                       the stress step adds 200 reloads and unbinds)
+#                       the stress step adds 50 reloads and 400 unbinds)
 # Sections, in order: ioctl fuzzing of /dev/mipsloader; V4L2 fuzzing of
 # sunxi-tvcap; unbind/bind of the motor while it moves and is read, and of
 # the co-processor while /dev/mipsloader is open and in use; fail_page_alloc
