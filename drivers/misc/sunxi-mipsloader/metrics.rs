@@ -11,6 +11,7 @@ use crate::layout::REGIONS;
 use crate::prometheus::{Family, Histogram, LabelName, Writer};
 use crate::protocol::ProtocolMetrics;
 use crate::regs::Reg;
+use crate::MipsFile;
 
 const REGION_SIZE: Family = Family::gauge(
     "hy300_mips_memory_region_size_bytes",
@@ -102,22 +103,30 @@ const FIRMWARE_DETAIL_MAX: usize = FW_CRC.max_page_len_of::<u32>(1, 0)
 const COMMUNICATION_ERRORS_MAX: usize =
     COMM_ERRORS.max_page_len_of::<u64>(ERROR_KINDS.len(), KIND.max_pair_len(&ERROR_KINDS));
 
-/// The co-processor's Prometheus files and the longest text of each.
-pub(crate) const FILES: [(&str, usize); 5] = [
+/// The co-processor's Prometheus files: key, name and the longest text
+/// of each.
+pub(crate) const FILES: [(MipsFile, &str, usize); 5] = [
     (
+        MipsFile::Metrics,
         "metrics",
         MEMORY_STATS_MAX + REGISTER_ACCESS_MAX + FIRMWARE_SUMMARY_MAX + COMMUNICATION_ERRORS_MAX,
     ),
-    ("memory_stats", MEMORY_STATS_MAX),
+    (MipsFile::MemoryStats, "memory_stats", MEMORY_STATS_MAX),
     (
+        MipsFile::RegisterAccessCount,
         "register_access_count",
         REGISTER_ACCESS_MAX + REGISTER_WRITES_MAX,
     ),
     (
+        MipsFile::FirmwareStatus,
         "firmware_status",
         FIRMWARE_SUMMARY_MAX + FIRMWARE_DETAIL_MAX,
     ),
-    ("communication_errors", COMMUNICATION_ERRORS_MAX),
+    (
+        MipsFile::CommunicationErrors,
+        "communication_errors",
+        COMMUNICATION_ERRORS_MAX,
+    ),
 ];
 
 // Each file and its self-metric leave 10% of the page free, or the build
@@ -126,7 +135,7 @@ const _: () = {
     let mut i = 0;
     while i < FILES.len() {
         assert!(
-            fits_page_budget("mips", FILES[i].0, FILES[i].1),
+            fits_page_budget("mips", FILES[i].1, FILES[i].2),
             "a mips metrics file leaves less than 10% of the page free"
         );
         i += 1;
@@ -206,25 +215,26 @@ fn communication_errors(m: &ProtocolMetrics, w: &mut Writer<'_>) {
     });
 }
 
-/// Renders the file `attr`.
-pub(crate) fn render(m: &ProtocolMetrics, fw: &FirmwareState, attr: &[u8], w: &mut Writer<'_>) {
-    match attr {
-        b"memory_stats" => memory_stats(m, w),
-        b"register_access_count" => {
+/// Renders the Prometheus file `file` (`panelparam`, write-only, is no
+/// page).
+pub(crate) fn render(m: &ProtocolMetrics, fw: &FirmwareState, file: MipsFile, w: &mut Writer<'_>) {
+    match file {
+        MipsFile::MemoryStats => memory_stats(m, w),
+        MipsFile::RegisterAccessCount => {
             register_access(m, w);
             register_writes(m, w);
         }
-        b"firmware_status" => {
+        MipsFile::FirmwareStatus => {
             firmware_summary(fw, w);
             firmware_detail(fw, w);
         }
-        b"communication_errors" => communication_errors(m, w),
-        b"metrics" => {
+        MipsFile::CommunicationErrors => communication_errors(m, w),
+        MipsFile::Metrics => {
             memory_stats(m, w);
             register_access(m, w);
             firmware_summary(fw, w);
             communication_errors(m, w);
         }
-        _ => {}
+        MipsFile::Panelparam => {}
     }
 }

@@ -213,10 +213,8 @@ mod mips_tests {
         p.registers.reads[0].add(40_000);
         fw.attempts.add(12);
         fw.duration.observe(45_000_000);
-        for (file, _) in FILES {
-            bench_page("mips", file, |w| {
-                crate::metrics::render(&p, &fw, file.as_bytes(), w)
-            })?;
+        for (key, file, _) in FILES {
+            bench_page("mips", file, |w| crate::metrics::render(&p, &fw, key, w))?;
         }
         Ok(())
     }
@@ -230,7 +228,7 @@ mod mips_tests {
         p.errors.busy.add(3);
         fw.duration.observe(20_000_000);
         assert!(truncated_pages_keep_whole_lines("mips", "metrics", |w| {
-            crate::metrics::render(&p, &fw, b"metrics", w)
+            crate::metrics::render(&p, &fw, crate::MipsFile::Metrics, w)
         })?);
         Ok(())
     }

@@ -138,39 +138,31 @@ fn pc_registry(v: &PageValues) -> Registry {
         r.register(f.name().trim_end_matches("_total"), help(f), pc);
     };
     let g = &v.motor_gauges;
-    let c = &v.motor_counters;
+    let c = v.motor_counters();
     gauge(&mut r, &pages::POSITION, g[0]);
     gauge(&mut r, &pages::TARGET, g[1]);
     gauge(&mut r, &pages::MAX_POSITION, g[2]);
     gauge(&mut r, &pages::MOVING, g[3]);
     gauge(&mut r, &pages::HOMED, g[4]);
-    counter(&mut r, &pages::HOMING_ATTEMPTS, &c[0]);
-    counter(&mut r, &pages::HOMING_SUCCESSES, &c[1]);
-    counter(&mut r, &pages::HOMING_FAILURES, &c[2]);
-    counter(&mut r, &pages::MOVEMENTS, &c[3]);
-    counter(&mut r, &pages::MOVES_STOPPED, &c[4]);
+    counter(&mut r, &pages::HOMING_ATTEMPTS, c[0]);
+    counter(&mut r, &pages::HOMING_SUCCESSES, c[1]);
+    counter(&mut r, &pages::HOMING_FAILURES, c[2]);
+    counter(&mut r, &pages::MOVEMENTS, c[3]);
+    counter(&mut r, &pages::MOVES_STOPPED, c[4]);
     let steps = PcFamily::<Vec<(String, String)>, PcCounter>::default();
-    for (dir, c) in [("clockwise", &c[5]), ("counter_clockwise", &c[6])] {
+    for (dir, c) in [("clockwise", c[5]), ("counter_clockwise", c[6])] {
         steps
             .get_or_create(&vec![("direction".into(), dir.into())])
             .inc_by(c.get());
     }
     r.register("hy300_motor_steps", help(&pages::STEPS), steps);
-    counter(&mut r, &pages::LIMIT_TRIGGERS, &c[7]);
-    counter(&mut r, &pages::STEP_ERRORS, &c[8]);
+    counter(&mut r, &pages::LIMIT_TRIGGERS, c[7]);
+    counter(&mut r, &pages::STEP_ERRORS, c[8]);
     let levels = PcFamily::<Vec<(String, String)>, PcGauge>::default();
-    let transitions = PcFamily::<Vec<(String, String)>, PcCounter>::default();
-    for (i, (line, t)) in pages::LINE_NAMES
-        .iter()
-        .zip(&v.phase_transitions)
-        .enumerate()
-    {
+    for (i, line) in pages::LINE_NAMES.iter().enumerate() {
         levels
             .get_or_create(&vec![("line".into(), line.to_string())])
             .set(i64::from(v.phase_mask >> i & 1));
-        transitions
-            .get_or_create(&vec![("line".into(), line.to_string())])
-            .inc_by(t.get());
     }
     r.register(pages::PHASE_LEVEL.name(), help(&pages::PHASE_LEVEL), levels);
     gauge(
@@ -179,11 +171,6 @@ fn pc_registry(v: &PageValues) -> Registry {
         i64::from(v.limit_active == Some(true)),
     );
     gauge(&mut r, &pages::LIMIT_IRQ, 1);
-    r.register(
-        "hy300_motor_phase_transitions",
-        help(&pages::PHASE_TRANSITIONS),
-        transitions,
-    );
     let h = PcHistogram::new(pages::STEP_BOUNDS.iter().map(|&b| b as f64 / 1e9));
     for i in 0..100_000u64 {
         h.observe((800_000 + (i * 7919) % 4_000_000) as f64 / 1e9);
@@ -210,17 +197,17 @@ fn prom_registry(v: &PageValues) -> prometheus::Registry {
         r.register(Box::new(pc)).unwrap();
     };
     let g = &v.motor_gauges;
-    let c = &v.motor_counters;
+    let c = v.motor_counters();
     gauge(&pages::POSITION, g[0]);
     gauge(&pages::TARGET, g[1]);
     gauge(&pages::MAX_POSITION, g[2]);
     gauge(&pages::MOVING, g[3]);
     gauge(&pages::HOMED, g[4]);
-    counter(&pages::HOMING_ATTEMPTS, &c[0]);
-    counter(&pages::HOMING_SUCCESSES, &c[1]);
-    counter(&pages::HOMING_FAILURES, &c[2]);
-    counter(&pages::MOVEMENTS, &c[3]);
-    counter(&pages::MOVES_STOPPED, &c[4]);
+    counter(&pages::HOMING_ATTEMPTS, c[0]);
+    counter(&pages::HOMING_SUCCESSES, c[1]);
+    counter(&pages::HOMING_FAILURES, c[2]);
+    counter(&pages::MOVEMENTS, c[3]);
+    counter(&pages::MOVES_STOPPED, c[4]);
     let steps = IntCounterVec::new(
         Opts::new(pages::STEPS.name(), help(&pages::STEPS)),
         &["direction"],
@@ -231,30 +218,17 @@ fn prom_registry(v: &PageValues) -> prometheus::Registry {
         .with_label_values(&["counter_clockwise"])
         .inc_by(c[6].get());
     r.register(Box::new(steps)).unwrap();
-    counter(&pages::LIMIT_TRIGGERS, &c[7]);
-    counter(&pages::STEP_ERRORS, &c[8]);
+    counter(&pages::LIMIT_TRIGGERS, c[7]);
+    counter(&pages::STEP_ERRORS, c[8]);
     let levels = IntGaugeVec::new(
         Opts::new(pages::PHASE_LEVEL.name(), help(&pages::PHASE_LEVEL)),
         &["line"],
     )
     .unwrap();
-    let transitions = IntCounterVec::new(
-        Opts::new(
-            pages::PHASE_TRANSITIONS.name(),
-            help(&pages::PHASE_TRANSITIONS),
-        ),
-        &["line"],
-    )
-    .unwrap();
-    for (i, (line, t)) in pages::LINE_NAMES
-        .iter()
-        .zip(&v.phase_transitions)
-        .enumerate()
-    {
+    for (i, line) in pages::LINE_NAMES.iter().enumerate() {
         levels
             .with_label_values(&[*line])
             .set(i64::from(v.phase_mask >> i & 1));
-        transitions.with_label_values(&[*line]).inc_by(t.get());
     }
     r.register(Box::new(levels)).unwrap();
     gauge(
@@ -262,7 +236,6 @@ fn prom_registry(v: &PageValues) -> prometheus::Registry {
         i64::from(v.limit_active == Some(true)),
     );
     gauge(&pages::LIMIT_IRQ, 1);
-    r.register(Box::new(transitions)).unwrap();
     let h = PHistogram::with_opts(
         HistogramOpts::new(pages::STEP_DURATION.name(), help(&pages::STEP_DURATION))
             .buckets(pages::STEP_BOUNDS.iter().map(|&b| b as f64 / 1e9).collect()),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The floor: a hand-written renderer of exactly the motor page
-//! (tests/pages/mod.rs), what a render cannot beat: the static text in
+//! The floor: a hand-written renderer of exactly the motor `metrics` page
+//! (the driver's page.rs, through tests/pages/mod.rs), what a render cannot beat: the static text in
 //! whole blocks made by `concat!` (copied with lengths known at compile
 //! time), integers by a two-digit formatter, one bounds check per piece.
 
@@ -123,7 +123,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         overflow: false,
     };
     let g = &v.motor_gauges;
-    let c = &v.motor_counters;
+    let c = v.motor_counters();
     o.put(head!(
         "hy300_motor_position_steps",
         "Current motor position in steps",
@@ -258,22 +258,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         ""
     ));
     o.put(b"1\n");
-    let t = &v.phase_transitions;
-    o.put(head!(
-        "hy300_motor_phase_transitions_total",
-        "Phase line level changes.",
-        "counter",
-        "{line=\"0\"}"
-    ));
-    o.u64(t[0].get());
-    o.put(b"\nhy300_motor_phase_transitions_total{line=\"1\"} ");
-    o.u64(t[1].get());
-    o.put(b"\nhy300_motor_phase_transitions_total{line=\"2\"} ");
-    o.u64(t[2].get());
-    o.put(b"\nhy300_motor_phase_transitions_total{line=\"3\"} ");
-    o.u64(t[3].get());
-    o.put(b"\n");
-    let s = v.step_seconds.snapshot();
+    let s = v.motor.step_seconds.snapshot();
     o.put(head!(
         "hy300_motor_step_duration_seconds",
         "Half step time.",

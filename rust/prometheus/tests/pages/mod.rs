@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The three device `metrics` pages, rendered on the host from the same
-//! families, labels, label values, bucket bounds and order as the drivers
-//! (drivers/misc/hy300-keystone-motor/metrics.rs,
-//! drivers/misc/sunxi-mipsloader/metrics.rs,
-//! drivers/media/platform/sunxi/tvcap/metrics.rs) and served the same way
-//! (rust/hy300/class_device.rs: a bounded page and its self-metric,
-//! [`served`]). The drivers' metric cells need the kernel, so the values
-//! come from [`PageValues`]; the golden test checks that every family the
-//! drivers declare is rendered here with the same name and HELP text.
-//! Shared by tests/golden.rs and the bench, whose motor page ([`motor`])
-//! has every motor family (the `metrics` file, [`motor_metrics`], leaves
-//! the phase transitions to `gpio_status`).
+//! The three devices' pages on the host: each driver's own families and
+//! page layout (drivers/misc/hy300-keystone-motor/page.rs,
+//! drivers/misc/sunxi-mipsloader/page.rs,
+//! drivers/media/platform/sunxi/tvcap/page.rs, included by path: one
+//! source, no copies), served the same way (rust/hy300/class_device.rs: a
+//! bounded page and its self-metric, [`served`]). The drivers' metric
+//! cells need the kernel, so the values come from [`PageValues`], the
+//! pages' `Source` on the host. Shared by tests/golden.rs, tests/bounded.rs
+//! and the bench, whose motor page ([`motor`]) has every motor family (the
+//! `metrics` file, [`motor_metrics`], leaves the phase transitions to
+//! `gpio_status`).
 #![allow(dead_code)]
 
-use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, Series, Value, Writer};
+use hy300_prometheus::{Counter, Family, Gauge, Histogram, LabelName, Value, Writer};
+
+/// The writer, as the drivers' page files name it (`super::prometheus`).
+use hy300_prometheus as prometheus;
 
 // ---- the self-metric (rust/hy300/class_device.rs) ----
 pub const TRUNCATED: Family = Family::counter(
@@ -50,15 +52,11 @@ pub fn served(
 pub struct PageValues {
     /// Motor gauges: position, target, max position, moving, homed.
     pub motor_gauges: [i64; 5],
-    /// Motor counters in page order: homing attempts, successes, failures,
-    /// movements, moves stopped, steps clockwise, steps counter-clockwise,
-    /// limit switch triggers, step errors.
-    pub motor_counters: [Counter; 9],
+    /// Motor counters and histograms.
+    pub motor: MotorMetrics,
     /// Phase line levels (bit per line) and the limit switch.
     pub phase_mask: u8,
     pub limit_active: Option<bool>,
-    pub phase_transitions: [Counter; 4],
-    pub step_seconds: Histogram<6>,
     /// mips: bytes used per region, register reads and writes, firmware.
     pub memory_used: [u64; 4],
     pub register_reads: [Counter; 4],
@@ -90,151 +88,101 @@ pub struct PageValues {
     pub last_interval_ns: u64,
 }
 
-// ---- motor (drivers/misc/hy300-keystone-motor/metrics.rs) ----
-pub const POSITION: Family = Family::gauge(
-    "hy300_motor_position_steps",
-    "Current motor position in steps",
-);
-pub const TARGET: Family = Family::gauge(
-    "hy300_motor_target_position_steps",
-    "Target of the last move.",
-);
-pub const MAX_POSITION: Family =
-    Family::gauge("hy300_motor_max_position_steps", "Largest position.");
-pub const MOVING: Family = Family::gauge("hy300_motor_moving", "1 while moving or homing.");
-pub const HOMED: Family = Family::gauge("hy300_motor_homed", "Motor homing status");
-pub const HOMING_ATTEMPTS: Family =
-    Family::counter("hy300_motor_homing_attempts_total", "Homing runs.");
-pub const HOMING_SUCCESSES: Family = Family::counter(
-    "hy300_motor_homing_successes_total",
-    "Homing runs that succeeded.",
-);
-pub const HOMING_FAILURES: Family = Family::counter(
-    "hy300_motor_homing_failures_total",
-    "Homing runs that failed.",
-);
-pub const MOVEMENTS: Family =
-    Family::counter("hy300_motor_movements_total", "Total motor movements");
-pub const MOVES_STOPPED: Family =
-    Family::counter("hy300_motor_moves_stopped_total", "Moves stopped early.");
-pub const STEPS: Family = Family::counter("hy300_motor_steps_total", "Half steps taken.");
-pub const LIMIT_TRIGGERS: Family = Family::counter(
-    "hy300_motor_limit_switch_triggers_total",
-    "Limit switch hits.",
-);
-pub const STEP_ERRORS: Family = Family::counter("hy300_motor_step_errors_total", "GPIO errors.");
-pub const PHASE_LEVEL: Family = Family::gauge("hy300_motor_phase_line_level", "Phase line level.");
-pub const LIMIT_ACTIVE: Family = Family::gauge(
-    "hy300_motor_limit_switch_active",
-    "1 while the switch is active.",
-);
-pub const LIMIT_IRQ: Family = Family::gauge(
-    "hy300_motor_limit_switch_irq",
-    "1 if the switch has an interrupt, 0 if polled.",
-);
-pub const PHASE_TRANSITIONS: Family = Family::counter(
-    "hy300_motor_phase_transitions_total",
-    "Phase line level changes.",
-);
-pub const STEP_DURATION: Family =
-    Family::histogram("hy300_motor_step_duration_seconds", "Half step time.");
-pub const DIRECTION: LabelName = LabelName::new("direction");
-pub const LINE: LabelName = LabelName::new("line");
-pub const LINE_NAMES: [&str; 4] = ["0", "1", "2", "3"];
-/// drivers/misc/hy300-keystone-motor/motion.rs: STEP_SECONDS_BOUNDS.
-pub static STEP_BOUNDS: [u64; 6] = [
-    500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 50_000_000,
-];
+// ---- motor: the driver's own families and pages ----
+#[allow(dead_code)]
+#[path = "../../../../drivers/misc/hy300-keystone-motor/page.rs"]
+pub mod motor_page;
 
-/// Every motor family, in the driver's order: the bench's motor page.
+#[allow(unused_imports)]
+pub use motor_page::{
+    MotorMetrics, DIRECTION, HOMED, HOMING_ATTEMPTS, HOMING_FAILURES, HOMING_SUCCESSES,
+    LIMIT_ACTIVE, LIMIT_IRQ, LIMIT_TRIGGERS, LINE, LINE_NAMES, MAX_POSITION, MOVEMENTS,
+    MOVES_STOPPED, MOVING, PHASE_LEVEL, PHASE_TRANSITIONS, POSITION, STEPS, STEP_DURATION,
+    STEP_ERRORS, STEP_SECONDS_BOUNDS as STEP_BOUNDS, TARGET,
+};
+
+impl motor_page::Source for PageValues {
+    fn position(&self) -> i64 {
+        self.motor_gauges[0]
+    }
+    fn target(&self) -> i64 {
+        self.motor_gauges[1]
+    }
+    fn max_position(&self) -> u32 {
+        self.motor_gauges[2] as u32
+    }
+    fn moving(&self) -> bool {
+        self.motor_gauges[3] != 0
+    }
+    fn homed(&self) -> bool {
+        self.motor_gauges[4] != 0
+    }
+    fn phase_mask(&self) -> u8 {
+        self.phase_mask
+    }
+    fn limit_active(&self) -> Option<bool> {
+        self.limit_active
+    }
+    fn limit_irq(&self) -> bool {
+        true
+    }
+    fn metrics(&self) -> &MotorMetrics {
+        &self.motor
+    }
+}
+
+impl PageValues {
+    /// The motor's counters in page order: homing attempts, successes,
+    /// failures, movements, moves stopped, steps clockwise, steps
+    /// counter-clockwise, limit switch triggers, step errors.
+    pub fn motor_counters(&self) -> [&Counter; 9] {
+        let m = &self.motor;
+        [
+            &m.homing_attempts,
+            &m.homing_successes,
+            &m.homing_failures,
+            &m.movements,
+            &m.moves_stopped,
+            &m.steps_clockwise,
+            &m.steps_counter_clockwise,
+            &m.limit_switch_triggers,
+            &m.step_errors,
+        ]
+    }
+}
+
+/// The bench's motor page: the driver's `metrics` file.
 pub fn motor(v: &PageValues, w: &mut Writer<'_>) {
-    motor_page(v, w, true);
+    motor_metrics(v, w);
 }
 
-/// The motor's `metrics` file: every family but the phase transitions.
+/// The motor's `metrics` file, as the driver renders it.
 pub fn motor_metrics(v: &PageValues, w: &mut Writer<'_>) {
-    motor_page(v, w, false);
+    motor_page::render(v, motor_page::Page::Metrics, w);
 }
-
-fn motor_page(v: &PageValues, w: &mut Writer<'_>, transitions: bool) {
-    let g = &v.motor_gauges;
-    let c = &v.motor_counters;
-    // position_status
-    w.gauge(&POSITION, g[0]);
-    w.gauge(&TARGET, g[1]);
-    w.gauge(&MAX_POSITION, g[2] as u32);
-    w.gauge(&MOVING, g[3] != 0);
-    // calibration_state
-    w.gauge(&HOMED, g[4] != 0);
-    w.counter(&HOMING_ATTEMPTS, &c[0]);
-    w.counter(&HOMING_SUCCESSES, &c[1]);
-    w.counter(&HOMING_FAILURES, &c[2]);
-    // movement_counters
-    w.counter(&MOVEMENTS, &c[3]);
-    w.counter(&MOVES_STOPPED, &c[4]);
-    w.family(&STEPS, |f| {
-        f.series(&STEPS_CW, c[5].get());
-        f.series(&STEPS_CCW, c[6].get());
-    });
-    w.counter(&LIMIT_TRIGGERS, &c[7]);
-    w.counter(&STEP_ERRORS, &c[8]);
-    // gpio_status
-    let mask = v.phase_mask;
-    w.family(&PHASE_LEVEL, |f| {
-        for (line, series) in LEVELS.iter().enumerate() {
-            f.series(series, u64::from(mask >> line & 1));
-        }
-    });
-    if let Some(active) = v.limit_active {
-        w.gauge(&LIMIT_ACTIVE, active);
-    }
-    w.gauge(&LIMIT_IRQ, true);
-    if transitions {
-        motor_topic_only(v, w);
-    }
-    // step_timing
-    w.histogram(&STEP_DURATION, &v.step_seconds);
-}
-
-/// The motor's series with constant labels (the driver's `STEPS_CLOCKWISE`,
-/// `LEVELS`, `TRANSITIONS`).
-pub const STEPS_CW: Series = Series::new(&STEPS, &[(DIRECTION, "clockwise")]);
-pub const STEPS_CCW: Series = Series::new(&STEPS, &[(DIRECTION, "counter_clockwise")]);
-pub const LEVELS: [Series; 4] = [
-    Series::new(&PHASE_LEVEL, &[(LINE, "0")]),
-    Series::new(&PHASE_LEVEL, &[(LINE, "1")]),
-    Series::new(&PHASE_LEVEL, &[(LINE, "2")]),
-    Series::new(&PHASE_LEVEL, &[(LINE, "3")]),
-];
-pub const TRANSITIONS: [Series; 4] = [
-    Series::new(&PHASE_TRANSITIONS, &[(LINE, "0")]),
-    Series::new(&PHASE_TRANSITIONS, &[(LINE, "1")]),
-    Series::new(&PHASE_TRANSITIONS, &[(LINE, "2")]),
-    Series::new(&PHASE_TRANSITIONS, &[(LINE, "3")]),
-];
 
 /// The bench's motor page with its labels given at run time (`sample`:
 /// label pairs written and escaped per render) instead of constant
 /// series: the same bytes as [`motor`], the cost of the general path.
 pub fn motor_with_labels(v: &PageValues, w: &mut Writer<'_>) {
     let g = &v.motor_gauges;
-    let c = &v.motor_counters;
+    let c = v.motor_counters();
     w.gauge(&POSITION, g[0]);
     w.gauge(&TARGET, g[1]);
     w.gauge(&MAX_POSITION, g[2] as u32);
     w.gauge(&MOVING, g[3] != 0);
     w.gauge(&HOMED, g[4] != 0);
-    w.counter(&HOMING_ATTEMPTS, &c[0]);
-    w.counter(&HOMING_SUCCESSES, &c[1]);
-    w.counter(&HOMING_FAILURES, &c[2]);
-    w.counter(&MOVEMENTS, &c[3]);
-    w.counter(&MOVES_STOPPED, &c[4]);
+    w.counter(&HOMING_ATTEMPTS, c[0]);
+    w.counter(&HOMING_SUCCESSES, c[1]);
+    w.counter(&HOMING_FAILURES, c[2]);
+    w.counter(&MOVEMENTS, c[3]);
+    w.counter(&MOVES_STOPPED, c[4]);
     w.family(&STEPS, |f| {
         f.sample(&[(DIRECTION, "clockwise")], c[5].get());
         f.sample(&[(DIRECTION, "counter_clockwise")], c[6].get());
     });
-    w.counter(&LIMIT_TRIGGERS, &c[7]);
-    w.counter(&STEP_ERRORS, &c[8]);
+    w.counter(&LIMIT_TRIGGERS, c[7]);
+    w.counter(&STEP_ERRORS, c[8]);
     let mask = v.phase_mask;
     w.family(&PHASE_LEVEL, |f| {
         for (line, name) in LINE_NAMES.iter().enumerate() {
@@ -245,12 +193,7 @@ pub fn motor_with_labels(v: &PageValues, w: &mut Writer<'_>) {
         w.gauge(&LIMIT_ACTIVE, active);
     }
     w.gauge(&LIMIT_IRQ, true);
-    w.family(&PHASE_TRANSITIONS, |f| {
-        for (counter, name) in v.phase_transitions.iter().zip(LINE_NAMES.iter()) {
-            f.sample(&[(LINE, name)], counter.get());
-        }
-    });
-    w.histogram(&STEP_DURATION, &v.step_seconds);
+    w.histogram(&STEP_DURATION, &v.motor.step_seconds);
 }
 
 // ---- mips (drivers/misc/sunxi-mipsloader/metrics.rs) ----
@@ -459,16 +402,6 @@ pub fn tvcap(v: &PageValues, w: &mut Writer<'_>) {
     );
 }
 
-/// The motor families in a topic file only (`gpio_status`), not in
-/// `metrics`.
-pub fn motor_topic_only(v: &PageValues, w: &mut Writer<'_>) {
-    w.family(&PHASE_TRANSITIONS, |f| {
-        for (counter, series) in v.phase_transitions.iter().zip(TRANSITIONS.iter()) {
-            f.series(series, counter.get());
-        }
-    });
-}
-
 /// The co-processor families in a topic file only
 /// (`register_access_count`, `firmware_status`), not in `metrics`.
 pub fn mips_topic_only(v: &PageValues, w: &mut Writer<'_>) {
@@ -540,6 +473,13 @@ pub fn tvcap_topic_only(v: &PageValues, w: &mut Writer<'_>) {
     bits(w, &IRQ_STATUS_BIT, &IRQ_BITS, 0);
 }
 
+/// Adds `base + i * step` to the `i`th of `counters` (as [`counters`]).
+fn set_counts(counters: &[&Counter], base: u64, step: u64) {
+    for (i, c) in counters.iter().enumerate() {
+        c.add(base.wrapping_add(step.wrapping_mul(i as u64)));
+    }
+}
+
 fn counters<const N: usize>(base: u64, step: u64) -> [Counter; N] {
     core::array::from_fn(|i| {
         let c = Counter::new();
@@ -553,11 +493,9 @@ impl PageValues {
     pub fn typical() -> Self {
         let v = PageValues {
             motor_gauges: [734, 734, 1000, 0, 1],
-            motor_counters: counters(1_234_567, 1_234_567),
+            motor: MotorMetrics::new(),
             phase_mask: 0b0101,
             limit_active: Some(false),
-            phase_transitions: counters(987_654, 1),
-            step_seconds: Histogram::new(&STEP_BOUNDS, 9),
             memory_used: [512, 8_123_456, 0, 27_262_976],
             register_reads: counters(40_000, 3_333),
             register_writes: counters(20_000, 777),
@@ -586,8 +524,12 @@ impl PageValues {
             last_interval_ns: 33_366_700,
         };
         for i in 0..100_000u64 {
-            v.step_seconds.observe(800_000 + (i * 7919) % 4_000_000);
+            v.motor
+                .step_seconds
+                .observe(800_000 + (i * 7919) % 4_000_000);
         }
+        set_counts(&v.motor_counters(), 1_234_567, 1_234_567);
+        set_counts(&v.motor.phase_transitions.each_ref(), 987_654, 1);
         for ns in [
             45_000_000u64,
             120_000_000,
@@ -615,11 +557,9 @@ impl PageValues {
     pub fn worst_case() -> Self {
         let v = PageValues {
             motor_gauges: [i64::MIN, i64::MIN, i64::from(u32::MAX), 1, 1],
-            motor_counters: counters(u64::MAX, 0),
+            motor: MotorMetrics::new(),
             phase_mask: 0b1111,
             limit_active: Some(true),
-            phase_transitions: counters(u64::MAX, 0),
-            step_seconds: Histogram::new(&STEP_BOUNDS, 9),
             memory_used: [u64::MAX; 4],
             register_reads: counters(u64::MAX, 0),
             register_writes: counters(u64::MAX, 0),
@@ -650,7 +590,9 @@ impl PageValues {
         };
         // One observation of u64::MAX: the widest `_sum` (bucket counts
         // cannot reach u64::MAX through observe in a test's time).
-        v.step_seconds.observe(u64::MAX);
+        set_counts(&v.motor_counters(), u64::MAX, 0);
+        set_counts(&v.motor.phase_transitions.each_ref(), u64::MAX, 0);
+        v.motor.step_seconds.observe(u64::MAX);
         v.fw_duration.observe(u64::MAX);
         v.frame_interval.observe(u64::MAX);
         v.buffers_allocated.set(8);

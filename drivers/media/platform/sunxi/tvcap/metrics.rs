@@ -11,7 +11,7 @@ use crate::format::FORMATS;
 use crate::hy300::class_device::fits_page_budget;
 use crate::prometheus::{Counter, Family, Gauge, Histogram, LabelName, Series, Value, Writer};
 use crate::regs::{Bit, Irq, IRQ_EN_BITS, IRQ_STATUS_BITS, STATUS, STATUS_BITS};
-use crate::Tvcap;
+use crate::{Tvcap, TvcapFile};
 
 /// Upper bounds of the frame interval histogram, in nanoseconds.
 pub(crate) static INTERVAL_BOUNDS: [u64; 6] = [
@@ -219,19 +219,26 @@ const FRAME_METRICS_MAX: usize = INTERVAL.header_len()
     + Histogram::new(&INTERVAL_BOUNDS, 9).max_series_len(&INTERVAL, 0)
     + RATE.max_page_len(1, 0);
 
-/// The capture device's Prometheus files and the longest text of each.
-pub(crate) const FILES: [(&str, usize); 5] = [
+/// The capture device's Prometheus files: key, name and the longest text
+/// of each.
+pub(crate) const FILES: [(TvcapFile, &str, usize); 5] = [
     (
+        TvcapFile::Metrics,
         "metrics",
         CAPTURE_STATS_MAX + BUFFER_STATUS_MAX + SIGNAL_MAX + FRAME_METRICS_MAX,
     ),
-    ("capture_stats", CAPTURE_STATS_MAX + INTERRUPTS_MAX),
-    ("buffer_status", BUFFER_STATUS_MAX),
     (
+        TvcapFile::CaptureStats,
+        "capture_stats",
+        CAPTURE_STATS_MAX + INTERRUPTS_MAX,
+    ),
+    (TvcapFile::BufferStatus, "buffer_status", BUFFER_STATUS_MAX),
+    (
+        TvcapFile::SignalDetection,
         "signal_detection",
         SIGNAL_MAX + FORMAT_CHANGES_MAX + REGISTER_STATUS_MAX,
     ),
-    ("frame_metrics", FRAME_METRICS_MAX),
+    (TvcapFile::FrameMetrics, "frame_metrics", FRAME_METRICS_MAX),
 ];
 
 // Each file and its self-metric leave 10% of the page free, or the build
@@ -240,7 +247,7 @@ const _: () = {
     let mut i = 0;
     while i < FILES.len() {
         assert!(
-            fits_page_budget("tvcap", FILES[i].0, FILES[i].1),
+            fits_page_budget("tvcap", FILES[i].1, FILES[i].2),
             "a tvcap metrics file leaves less than 10% of the page free"
         );
         i += 1;
@@ -372,30 +379,29 @@ fn frame_metrics(m: &TvcapMetrics, w: &mut Writer<'_>) {
     );
 }
 
-/// Renders the file `attr`.
-pub(crate) fn render(t: &Tvcap, attr: &[u8], w: &mut Writer<'_>) {
+/// Renders the file `file`.
+pub(crate) fn render(t: &Tvcap, file: TvcapFile, w: &mut Writer<'_>) {
     let m = &t.metrics;
     let queued = || t.buffers_queued() as u64;
     let streaming = t.streaming.load(Relaxed);
-    match attr {
-        b"capture_stats" => {
+    match file {
+        TvcapFile::CaptureStats => {
             capture_stats(m, w);
             interrupts(m, w);
         }
-        b"buffer_status" => buffer_status(m, queued(), streaming, w),
-        b"signal_detection" => {
+        TvcapFile::BufferStatus => buffer_status(m, queued(), streaming, w),
+        TvcapFile::SignalDetection => {
             signal(m, t.input_status(), t.format.get(), w);
             format_changes(m, w);
             register_status(&RegisterStatus::of(t), w);
         }
-        b"frame_metrics" => frame_metrics(m, w),
-        b"metrics" => {
+        TvcapFile::FrameMetrics => frame_metrics(m, w),
+        TvcapFile::Metrics => {
             capture_stats(m, w);
             buffer_status(m, queued(), streaming, w);
             signal(m, t.input_status(), t.format.get(), w);
             frame_metrics(m, w);
         }
-        _ => {}
     }
 }
 
@@ -424,40 +430,39 @@ pub(crate) fn worst_case_metrics() -> TvcapMetrics {
     m
 }
 
-/// The file `attr` of `m` with 8 buffers queued, streaming, every status
+/// The file `file` of `m` with 8 buffers queued, streaming, every status
 /// bit set and the largest format (KUnit).
 #[cfg(CONFIG_KUNIT)]
-pub(crate) fn render_worst_case_of(m: &TvcapMetrics, attr: &[u8], w: &mut Writer<'_>) {
+pub(crate) fn render_worst_case_of(m: &TvcapMetrics, file: TvcapFile, w: &mut Writer<'_>) {
     let format = crate::format::negotiate(0, u32::MAX, u32::MAX);
     let registers = RegisterStatus {
         status: Some(u32::MAX),
         irq_en: Some(u32::MAX),
         irq_status: Some(u32::MAX),
     };
-    match attr {
-        b"capture_stats" => {
+    match file {
+        TvcapFile::CaptureStats => {
             capture_stats(m, w);
             interrupts(m, w);
         }
-        b"buffer_status" => buffer_status(m, 8, true, w),
-        b"signal_detection" => {
+        TvcapFile::BufferStatus => buffer_status(m, 8, true, w),
+        TvcapFile::SignalDetection => {
             signal(m, STATUS::from(u32::MAX), format, w);
             format_changes(m, w);
             register_status(&registers, w);
         }
-        b"frame_metrics" => frame_metrics(m, w),
-        b"metrics" => {
+        TvcapFile::FrameMetrics => frame_metrics(m, w),
+        TvcapFile::Metrics => {
             capture_stats(m, w);
             buffer_status(m, 8, true, w);
             signal(m, STATUS::from(u32::MAX), format, w);
             frame_metrics(m, w);
         }
-        _ => {}
     }
 }
 
-/// The file `attr` with every value at its widest (KUnit).
+/// The file `file` with every value at its widest (KUnit).
 #[cfg(CONFIG_KUNIT)]
-pub(crate) fn render_worst_case(attr: &[u8], w: &mut Writer<'_>) {
-    render_worst_case_of(&worst_case_metrics(), attr, w);
+pub(crate) fn render_worst_case(file: TvcapFile, w: &mut Writer<'_>) {
+    render_worst_case_of(&worst_case_metrics(), file, w);
 }

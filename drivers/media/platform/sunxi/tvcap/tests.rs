@@ -530,10 +530,8 @@ mod tvcap_tests {
         use crate::hy300::testing::bench_page;
         use crate::metrics::{render_worst_case_of, worst_case_metrics};
         let m = worst_case_metrics();
-        for (file, _) in FILES {
-            bench_page("tvcap", file, |w| {
-                render_worst_case_of(&m, file.as_bytes(), w)
-            })?;
+        for (key, file, _) in FILES {
+            bench_page("tvcap", file, |w| render_worst_case_of(&m, key, w))?;
         }
         Ok(())
     }
@@ -543,7 +541,7 @@ mod tvcap_tests {
     #[test]
     fn metrics_page_cut_short_keeps_whole_lines_and_counts() -> Result {
         assert!(truncated_pages_keep_whole_lines("tvcap", "metrics", |w| {
-            render_worst_case(b"metrics", w)
+            render_worst_case(crate::TvcapFile::Metrics, w)
         })?);
         Ok(())
     }
