@@ -25,6 +25,8 @@ mod hw;
 mod layout;
 mod metrics;
 mod mmio;
+#[allow(unreachable_pub)]
+mod page;
 mod panel;
 mod protocol;
 mod regs;
@@ -305,7 +307,9 @@ impl ClassAttributes for Mips {
     type File = MipsFile;
 
     fn show(&self, file: MipsFile, out: &mut prometheus::Writer<'_>) {
-        metrics::render(&self.metrics, &self.firmware, file, out);
+        if let Some(page) = metrics::page_of(file) {
+            metrics::render(&self.metrics, &self.firmware, page, out);
+        }
     }
 
     /// `panelparam` (the C original's, write-only here): strict

@@ -32,6 +32,8 @@ mod hw;
 mod ioctl;
 mod metrics;
 mod mmio;
+#[allow(unreachable_pub)]
+mod page;
 mod power;
 mod regs;
 #[cfg(hy300_sim)]
