@@ -214,7 +214,7 @@ mod mips_tests {
         fw.attempts.add(12);
         fw.duration.observe(45_000_000);
         for (page, file, _) in PAGES {
-            bench_page("mips", file, |w| crate::metrics::render(&p, &fw, key, w))?;
+            bench_page("mips", file, |w| crate::metrics::render(&p, &fw, page, w))?;
         }
         Ok(())
     }
