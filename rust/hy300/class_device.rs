@@ -54,34 +54,44 @@ pub const fn fits_page_budget(device: &str, file: &str, max: usize) -> bool {
 
 /// What a driver provides for its class device files.
 ///
-/// Both methods run in process context (a `read`/`write` of the sysfs file)
+/// Each file carries its key ([`Self::File`], an enum the driver declares
+/// with one variant per file), given to [`hy300_attributes!`] with the
+/// file's name and mode; the callbacks receive the key and match on it,
+/// so no read or write compares names, and the macro fails the build
+/// unless every key has a file.
+///
+/// The methods run in process context (a `read`/`write` of the sysfs file)
 /// and may be called concurrently with each other and with the driver's hot
 /// paths; they must not block on anything a hot path holds.
 pub trait ClassAttributes: Send + Sync + 'static {
-    /// Renders the file named `attr` into `out` (one sysfs page).
-    fn show(&self, attr: &CStr, out: &mut Writer<'_>);
+    /// The driver's files: one variant each.
+    type File: Copy + Send + Sync + 'static;
+
+    /// Renders the Prometheus file `file` into `out` (one sysfs page).
+    fn show(&self, file: Self::File, out: &mut Writer<'_>);
 
     /// Renders a one-value file (sysfs convention: one value and a
-    /// newline) named `attr` into `out` and returns `true`; returns `false`
+    /// newline) `file` into `out` and returns `true`; returns `false`
     /// for the Prometheus files, which [`Self::show`] renders. The default
     /// has no one-value file.
-    fn show_value(&self, attr: &CStr, out: &mut kernel::str::Formatter<'_>) -> bool {
-        let _ = (attr, out);
+    fn show_value(&self, file: Self::File, out: &mut kernel::str::Formatter<'_>) -> bool {
+        let _ = (file, out);
         false
     }
 
-    /// Handles a write of `input` to the file named `attr`; `this` can be
-    /// turned into an `Arc` (e.g. to queue work). The default refuses: only
-    /// files declared writable ever reach this.
-    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
-        let _ = (this, attr, input);
+    /// Handles a write of `input` to `file`; `this` can be turned into an
+    /// `Arc` (e.g. to queue work). The default refuses: only files declared
+    /// writable ever reach this.
+    fn store(this: ArcBorrow<'_, Self>, file: Self::File, input: &[u8]) -> Result {
+        let _ = (this, file, input);
         Err(EACCES)
     }
 }
 
 /// A sysfs device attribute of a device whose data is `T`, never written
-/// after initialisation, with the truncation count of its file (shared by
-/// the devices of one driver, which have one device each).
+/// after initialisation, with its key (`None` for `build_info`, which the
+/// class core serves) and the truncation count of its file (shared by the
+/// devices of one driver, which have one device each).
 ///
 /// The type parameter follows the attribute into its [`AttributeList`],
 /// [`AttributeGroup`] and [`AttributeGroups`], and [`ClassDevice::register`]
@@ -94,8 +104,9 @@ pub trait ClassAttributes: Send + Sync + 'static {
 /// sysfs passes to the callbacks points to a whole `StaticAttribute`. Its
 /// callbacks are `show_callback::<T>` (and `store_callback::<T>`).
 #[repr(C)]
-pub struct StaticAttribute<T> {
+pub struct StaticAttribute<T: ClassAttributes> {
     attr: bindings::device_attribute,
+    file: Option<T::File>,
     stats: FileStats,
     _data: PhantomData<fn(&T)>,
 }
@@ -129,14 +140,14 @@ impl Default for FileStats {
 }
 
 // SAFETY: `attr` is immutable after const initialisation (no method
-// changes it) and sysfs only reads it, from any thread; the other fields
-// are atomics.
-unsafe impl<T> Sync for StaticAttribute<T> {}
+// changes it) and sysfs only reads it, from any thread; `file` is
+// immutable and `Sync`; the other fields are atomics.
+unsafe impl<T: ClassAttributes> Sync for StaticAttribute<T> {}
 
 impl<T: ClassAttributes> StaticAttribute<T> {
-    /// An attribute named `name` with `mode`, dispatching to `T`.
+    /// The attribute `file` named `name` with `mode`, dispatching to `T`.
     /// Writable modes (any `0o222` bit) get the store callback.
-    pub const fn new(name: &'static CStr, mode: u16) -> Self {
+    pub const fn new(file: T::File, name: &'static CStr, mode: u16) -> Self {
         // SAFETY: all-zero is a valid `device_attribute` (null pointers,
         // `None` callbacks).
         let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
@@ -148,6 +159,7 @@ impl<T: ClassAttributes> StaticAttribute<T> {
         }
         StaticAttribute {
             attr,
+            file: Some(file),
             stats: FileStats::new(),
             _data: PhantomData,
         }
@@ -164,13 +176,14 @@ impl<T: ClassAttributes> StaticAttribute<T> {
         attr.__bindgen_anon_1.show = Some(build_info_callback::<T>);
         StaticAttribute {
             attr,
+            file: None,
             stats: FileStats::new(),
             _data: PhantomData,
         }
     }
 }
 
-impl<T> StaticAttribute<T> {
+impl<T: ClassAttributes> StaticAttribute<T> {
     /// The truncation count of this file.
     pub fn stats(&self) -> &FileStats {
         &self.stats
@@ -272,24 +285,35 @@ impl<T: ClassAttributes> AttributeGroups<T> {
 }
 
 /// Declares the attribute files of a class device whose data is `$data`,
-/// and the `build_info` file every device has (served by the class core,
-/// [`crate::hy300::build_info`]). The crate must include this file as
-/// `crate::hy300::class_device`.
+/// each with its key (a variant of `$data`'s [`ClassAttributes::File`]),
+/// name and mode, and the `build_info` file every device has (served by
+/// the class core, [`crate::hy300::build_info`]). The build fails unless
+/// every key has a file (the keys are matched exhaustively) and each has
+/// one (a repeated key is an unreachable pattern). The crate must include
+/// this file as `crate::hy300::class_device`.
 ///
 /// ```ignore
 /// hy300_attributes!(MOTOR_GROUPS: MotorState => {
-///     c"metrics" => 0o444,
-///     c"position" => 0o644,
+///     MotorFile::Metrics: c"metrics" => 0o444,
+///     MotorFile::Position: c"position" => 0o644,
 /// });
 /// ```
 #[macro_export]
 macro_rules! hy300_attributes {
-    ($groups:ident : $data:ty => { $($name:literal => $mode:expr),+ $(,)? }) => {
+    ($groups:ident : $data:ty => { $($key:path : $name:literal => $mode:expr),+ $(,)? }) => {
         static $groups: $crate::hy300::class_device::AttributeGroups<$data> = {
-            use $crate::hy300::class_device::{AttributeGroup, AttributeGroups, AttributeList, StaticAttribute};
+            use $crate::hy300::class_device::{
+                AttributeGroup, AttributeGroups, AttributeList, ClassAttributes, StaticAttribute,
+            };
+            // Every key has a file, each one only (`deny`: a repeated key
+            // fails the build).
+            #[deny(unreachable_patterns)]
+            const _: fn(<$data as ClassAttributes>::File) = |file| match file {
+                $($key => {}),+
+            };
             const COUNT: usize = [$($mode),+].len() + 1;
             static ATTRIBUTES: [StaticAttribute<$data>; COUNT] = [
-                $(StaticAttribute::<$data>::new($name, $mode)),+,
+                $(StaticAttribute::<$data>::new($key, $name, $mode)),+,
                 StaticAttribute::<$data>::build_info(),
             ];
             static LIST: AttributeList<$data, { COUNT + 1 }> = AttributeList::new(&ATTRIBUTES);
@@ -423,7 +447,7 @@ impl<T: ClassAttributes> Drop for ClassDevice<T> {
     }
 }
 
-/// Recovers the driver data and attribute name of a sysfs callback.
+/// Recovers the driver data and the attribute of a sysfs callback.
 ///
 /// # Safety
 ///
@@ -432,15 +456,15 @@ impl<T: ClassAttributes> Drop for ClassDevice<T> {
 unsafe fn callback_args<'a, T: ClassAttributes>(
     dev: *mut bindings::device,
     attr: *mut bindings::device_attribute,
-) -> (ArcBorrow<'a, T>, &'a CStr) {
+) -> (ArcBorrow<'a, T>, &'a StaticAttribute<T>) {
     // SAFETY: per the contract, drvdata is `Arc::as_ptr` of the `Arc<T>`
     // held by the `ClassDevice` until the device is unregistered, which
     // waits for callbacks to return.
     let data = unsafe { ArcBorrow::from_raw(bindings::dev_get_drvdata(dev).cast::<T>()) };
-    // SAFETY: `attr` is one of our `StaticAttribute`s, whose name is a
-    // static NUL-terminated string.
-    let name = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr((*attr).attr.name) };
-    (data, name)
+    // SAFETY: `attr` is one of our `StaticAttribute<T>`s (the type
+    // invariant: it is their first field), which are statics.
+    let file = unsafe { &*attr.cast_const().cast::<StaticAttribute<T>>() };
+    (data, file)
 }
 
 /// The `show` of every [`StaticAttribute`] for `T`.
@@ -455,26 +479,31 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     buf: *mut kernel::ffi::c_char,
 ) -> isize {
     // SAFETY: sysfs calls this for our devices only.
-    let (data, name) = unsafe { callback_args::<T>(dev, attr) };
+    let (data, file) = unsafe { callback_args::<T>(dev, attr) };
+    // Only `build_info` has no key, and it has its own callback.
+    let Some(key) = file.file else {
+        return 0;
+    };
     // SAFETY: sysfs passes a buffer of PAGE_SIZE bytes that we may fill.
     let page =
         unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE) };
     {
         let mut value = kernel::str::Formatter::new(page);
-        if data.show_value(name, &mut value) {
+        if data.show_value(key, &mut value) {
             return value.bytes_written().min(kernel::page::PAGE_SIZE) as isize;
         }
     }
-    // SAFETY: `attr` is one of our `StaticAttribute`s (the type invariant:
-    // it is their first field), which are statics.
-    let file = unsafe { &*attr.cast_const().cast::<StaticAttribute<T>>() };
     // SAFETY: `dev` is a registered device, whose name is a NUL-terminated
     // string that lives as long as the device.
     let device = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_name(dev)) };
+    // SAFETY: the attribute's name is a static NUL-terminated string
+    // (`StaticAttribute::new` takes a `&'static CStr`).
+    let name = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(file.attr.attr.name) };
+    // The names label the self-metric only: the file is found by its key.
     let device = device.to_str().unwrap_or("?");
     let file_name = name.to_str().unwrap_or("?");
     render_page(page, device, file_name, &file.stats, |out| {
-        data.show(name, out)
+        data.show(key, out)
     }) as isize
 }
 
@@ -485,7 +514,7 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
 /// Called by sysfs only, for a device registered by [`ClassDevice::register`],
 /// with the attribute made by [`StaticAttribute::build_info`] and a
 /// `PAGE_SIZE` buffer.
-unsafe extern "C" fn build_info_callback<T>(
+unsafe extern "C" fn build_info_callback<T: ClassAttributes>(
     dev: *mut bindings::device,
     attr: *mut bindings::device_attribute,
     buf: *mut kernel::ffi::c_char,
@@ -554,10 +583,14 @@ unsafe extern "C" fn store_callback<T: ClassAttributes>(
     count: usize,
 ) -> isize {
     // SAFETY: sysfs calls this for our devices only.
-    let (data, name) = unsafe { callback_args::<T>(dev, attr) };
+    let (data, file) = unsafe { callback_args::<T>(dev, attr) };
+    // Only `build_info` (read-only, no store) has no key.
+    let Some(key) = file.file else {
+        return EACCES.to_errno() as isize;
+    };
     // SAFETY: sysfs passes `count` readable bytes.
     let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
-    match T::store(data, name, input) {
+    match T::store(data, key, input) {
         Ok(()) => count as isize,
         Err(e) => e.to_errno() as isize,
     }

@@ -16,23 +16,21 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Renders each of `files` (name, compile-time longest text) of `device`
-/// with `render`, which must set every value at its widest, through the
-/// show path into a page. Returns whether every page is within its
-/// compile-time bound, below `PAGE_SIZE - 1`, whole (not cut short), and
-/// ends with its self-metric at 0; logs each size.
-pub fn worst_case_pages_fit(
+/// Renders each of `files` (key, name, compile-time longest text) of
+/// `device` with `render`, which must set every value at its widest,
+/// through the show path into a page. Returns whether every page is within
+/// its compile-time bound, below `PAGE_SIZE - 1`, whole (not cut short),
+/// and ends with its self-metric at 0; logs each size.
+pub fn worst_case_pages_fit<F: Copy>(
     device: &str,
-    files: &[(&str, usize)],
-    mut render: impl FnMut(&[u8], &mut Writer<'_>),
+    files: &[(F, &str, usize)],
+    mut render: impl FnMut(F, &mut Writer<'_>),
 ) -> Result<bool> {
     let mut page = KVec::from_elem(0u8, PAGE_SIZE, GFP_KERNEL)?;
     let mut ok = true;
-    for &(file, max) in files {
+    for &(key, file, max) in files {
         let stats = FileStats::new();
-        let len = render_page(&mut page, device, file, &stats, |w| {
-            render(file.as_bytes(), w)
-        });
+        let len = render_page(&mut page, device, file, &stats, |w| render(key, w));
         let text = page.get(..len).ok_or(EINVAL)?;
         let body = find(text, SELF_METRIC).unwrap_or(len);
         let mut tail = KVec::new();

@@ -5,9 +5,10 @@
 
 use core::ffi::{c_int, c_uint};
 use core::ptr::NonNull;
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use kernel::error::VTABLE_DEFAULT_ERROR;
 use kernel::prelude::*;
-use kernel::sync::SpinLockIrq;
+use kernel::sync::{SpinLockIrq, SpinLockIrqGuard};
 use kernel::types::Opaque;
 
 use super::{raw, to_c};
@@ -305,6 +306,10 @@ pub enum Completion {
 /// inside the spinlock, so once the layer drained the ring nothing can
 /// reach a buffer any more: no buffer handle outlives `stop_streaming`.
 ///
+/// The count of buffers the driver side holds is published to an atomic
+/// at every change under the spinlock, so a reader of it ([`Queue::owned`],
+/// the metrics) never takes the lock the interrupt path takes.
+///
 /// # Invariants
 ///
 /// `vb2` is initialised by [`super::VideoDevice`]'s registration (before
@@ -315,6 +320,11 @@ pub struct Queue {
     pub(crate) vb2: Opaque<raw::vb2_queue>,
     #[pin]
     bufs: SpinLockIrq<Ring>,
+    /// Queued plus active, as of the last change under `bufs`.
+    owned: AtomicUsize,
+    /// Acquisitions of `bufs` (KUnit: shows which calls take it).
+    #[cfg(CONFIG_KUNIT)]
+    ring_locks: AtomicUsize,
 }
 
 // SAFETY: the vb2 queue is used through vb2 under its lock; the ring is
@@ -328,7 +338,30 @@ impl Queue {
         pin_init!(Queue {
             vb2: Opaque::zeroed(),
             bufs <- kernel::new_spinlock_irq!(Ring::new(), "v4l2_buffers"),
+            owned: AtomicUsize::new(0),
+            #[cfg(CONFIG_KUNIT)]
+            ring_locks: AtomicUsize::new(0),
         })
+    }
+
+    /// The driver-side buffers, locked (interrupts off).
+    fn ring(&self) -> SpinLockIrqGuard<'_, Ring> {
+        #[cfg(CONFIG_KUNIT)]
+        self.ring_locks.fetch_add(1, Relaxed);
+        self.bufs.lock()
+    }
+
+    /// Publishes the count of `b` (called with the lock held, after each
+    /// change).
+    fn publish(&self, b: &Ring) {
+        self.owned
+            .store(b.len + usize::from(b.active.is_some()), Relaxed);
+    }
+
+    /// Acquisitions of the ring's lock so far (KUnit).
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn ring_locks(&self) -> usize {
+        self.ring_locks.load(Relaxed)
     }
 
     /// `vb2_is_busy`: buffers are allocated on the queue (REQBUFS or
@@ -341,15 +374,16 @@ impl Queue {
         unsafe { raw::vb2_queue::is_busy_raw(self.vb2.get()) != 0 }
     }
 
-    /// Buffers the driver side holds now (queued plus active).
+    /// Buffers the driver side holds (queued plus active), as of the last
+    /// change: read without the spinlock, so a reader (the metrics) never
+    /// delays the interrupt path.
     pub fn owned(&self) -> usize {
-        let b = self.bufs.lock();
-        b.len + usize::from(b.active.is_some())
+        self.owned.load(Relaxed)
     }
 
     /// True between the start and the stop of streaming.
     pub fn is_capturing(&self) -> bool {
-        self.bufs.lock().capturing
+        self.ring().capturing
     }
 
     /// The hardware filled the active buffer: while capturing, gives it
@@ -364,7 +398,7 @@ impl Queue {
         timestamp_ns: u64,
         arm: impl FnOnce(DmaTarget),
     ) -> Completion {
-        let mut b = self.bufs.lock();
+        let mut b = self.ring();
         if !b.capturing {
             return Completion::Stopped;
         }
@@ -375,6 +409,7 @@ impl Queue {
             }
             b.active = Some(next);
         }
+        self.publish(&b);
         match done {
             Some(done) => {
                 // Inside the lock: the drain at stop cannot miss it.
@@ -388,7 +423,7 @@ impl Queue {
     /// While capturing, gives the active buffer's target to `arm` again
     /// (the hardware gave up on a frame; called with the spinlock held).
     pub fn rearm_active(&self, arm: impl FnOnce(DmaTarget)) {
-        let b = self.bufs.lock();
+        let b = self.ring();
         if b.capturing {
             if let Some(t) = b.active.as_ref().and_then(Buffer::target) {
                 arm(t);
@@ -399,7 +434,7 @@ impl Queue {
     /// A buffer from vb2: active (and armed) when capturing with none
     /// active, else queued.
     fn push<T: QueueOps>(&self, t: &T, vb: Buffer) {
-        let mut b = self.bufs.lock();
+        let mut b = self.ring();
         if b.capturing && b.active.is_none() {
             if let Some(target) = vb.target() {
                 t.arm(target);
@@ -410,31 +445,35 @@ impl Queue {
             // happen; give it back rather than lose it.
             vb.done(State::Error);
         }
+        self.publish(&b);
     }
 
     /// Streaming starts: the first queued buffer becomes active.
     pub(super) fn start(&self) -> Option<DmaTarget> {
-        let mut b = self.bufs.lock();
+        let mut b = self.ring();
         b.capturing = true;
         b.active = b.pop();
+        self.publish(&b);
         b.active.as_ref().and_then(Buffer::target)
     }
 
     /// No completion from here on.
     pub(super) fn stop(&self) {
-        self.bufs.lock().capturing = false;
+        self.ring().capturing = false;
     }
 
     /// Gives every buffer back in `state` (capturing is off).
     pub(super) fn drain(&self, state: State) {
         loop {
             let vb = {
-                let mut b = self.bufs.lock();
+                let mut b = self.ring();
                 b.capturing = false;
-                match b.active.take() {
+                let vb = match b.active.take() {
                     Some(vb) => Some(vb),
                     None => b.pop(),
-                }
+                };
+                self.publish(&b);
+                vb
             };
             let Some(vb) = vb else { break };
             vb.done(state);

@@ -2,17 +2,37 @@
 # Guest half of scripts/bench: the in-kernel render time of each device
 # file (logged by the drivers' KUnit benchmark cases when the modules were
 # loaded: ktime around the show path's body, no syscall), then RUNS runs of
-# N open+read+close of each full metrics file and of the one-value files
-# motor/position and cpu/online, interleaved in each run.
+# N open+read+close of each device's metrics file and its platform
+# device's modalias, the motor's position_status and one-value files, and
+# cpu/online, interleaved in each run.
 fail() { echo "readbench: FAIL: $*"; exit 1; }
 log=$(dmesg) || fail "dmesg failed"
 lines=$(echo "$log" | grep 'hy300-bench: ') || fail "no hy300-bench line in the kernel log (KUnit off?)"
 echo "$lines" | sed 's/^.*hy300-bench: /render: /'
+# The kernel's own floor for each device: the modalias of the same platform
+# device (a one-value file the driver core renders), read by its real path
+# (no symlink), as are our files (the class device under the platform
+# device). "path:" lines name each real path for scripts/bench.
+files=""
+for dev in motor mips tvcap; do
+	class=$(readlink -f "/sys/class/hy300/$dev") || fail "no /sys/class/hy300/$dev"
+	pdev=$(readlink -f "/sys/class/hy300/$dev/device") || fail "$dev has no parent device"
+	[ -r "$pdev/modalias" ] || fail "no $pdev/modalias"
+	echo "path: $dev/metrics $class/metrics"
+	echo "path: $dev/modalias $pdev/modalias"
+	files="$files $class/metrics $pdev/modalias"
+	if [ "$dev" = motor ]; then
+		echo "path: motor/position_status $class/position_status"
+		echo "path: motor/position $class/position"
+		echo "path: motor/homed $class/homed"
+		files="$files $class/position_status $class/position $class/homed"
+	fi
+done
+echo "path: cpu/online /sys/devices/system/cpu/online"
 run=1
 while [ "$run" -le "${READBENCH_RUNS:-5}" ]; do
 	echo "run $run"
-	readbench "${READBENCH_N:-2000}" /sys/class/hy300/motor/metrics /sys/class/hy300/mips/metrics \
-		/sys/class/hy300/tvcap/metrics /sys/class/hy300/motor/position_status \
-		/sys/class/hy300/motor/position /sys/devices/system/cpu/online || fail "readbench failed"
+	# shellcheck disable=SC2086 # the paths have no spaces (sysfs names)
+	readbench "${READBENCH_N:-2000}" $files /sys/devices/system/cpu/online || fail "readbench failed"
 	run=$((run + 1))
 done

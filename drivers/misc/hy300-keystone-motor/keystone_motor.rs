@@ -18,6 +18,8 @@ mod gpio;
 mod irq;
 mod metrics;
 mod motion;
+#[allow(unreachable_pub)]
+mod page;
 #[cfg(hy300_sim)]
 mod sim;
 #[cfg(CONFIG_KUNIT)]
@@ -341,29 +343,60 @@ impl ThreadedHandler for Motor {
     }
 }
 
+/// The motor's files under `/sys/class/hy300/motor` (names and modes in
+/// [`MOTOR_ATTRIBUTES`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MotorFile {
+    Metrics,
+    PositionStatus,
+    CalibrationState,
+    MovementCounters,
+    GpioStatus,
+    StepTiming,
+    Position,
+    MaxPosition,
+    Homed,
+    AccelerometerType,
+    Home,
+    Stop,
+}
+
 impl hy300::class_device::ClassAttributes for Motor {
-    fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
-        let limit_active = || motion::MotorHw::limit_active(&self.hw).ok();
-        metrics::render(&self.motion, limit_active, attr.to_bytes(), out);
+    type File = MotorFile;
+
+    fn show(&self, file: MotorFile, out: &mut prometheus::Writer<'_>) {
+        if let Some(page) = metrics::page_of(file) {
+            let limit_active = || motion::MotorHw::limit_active(&self.hw).ok();
+            metrics::render(&self.motion, limit_active, page, out);
+        }
     }
 
-    fn show_value(&self, attr: &CStr, out: &mut kernel::str::Formatter<'_>) -> bool {
+    fn show_value(&self, file: MotorFile, out: &mut kernel::str::Formatter<'_>) -> bool {
         use core::fmt::Write;
         let m = &self.motion;
         // A number or a 31-byte name and a newline always fit in the page.
-        let _ = match attr.to_bytes() {
-            b"position" => writeln!(out, "{}", m.position.get()),
-            b"max_position" => writeln!(out, "{}", m.max_position),
-            b"homed" => writeln!(out, "{}", u8::from(m.homed.load(Relaxed))),
-            b"accelerometer_type" => writeln!(out, "{}", self.accelerometer_type.lock().as_str()),
-            _ => return false,
+        let _ = match file {
+            MotorFile::Position => writeln!(out, "{}", m.position.get()),
+            MotorFile::MaxPosition => writeln!(out, "{}", m.max_position),
+            MotorFile::Homed => writeln!(out, "{}", u8::from(m.homed.load(Relaxed))),
+            MotorFile::AccelerometerType => {
+                writeln!(out, "{}", self.accelerometer_type.lock().as_str())
+            }
+            MotorFile::Metrics
+            | MotorFile::PositionStatus
+            | MotorFile::CalibrationState
+            | MotorFile::MovementCounters
+            | MotorFile::GpioStatus
+            | MotorFile::StepTiming
+            | MotorFile::Home
+            | MotorFile::Stop => return false,
         };
         true
     }
 
-    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
-        match attr.to_bytes() {
-            b"position" => {
+    fn store(this: ArcBorrow<'_, Self>, file: MotorFile, input: &[u8]) -> Result {
+        match file {
+            MotorFile::Position => {
                 let max = this.motion.max_position;
                 let target = parse_u32(input, max).inspect_err(|_| {
                     input_warn!(
@@ -374,12 +407,12 @@ impl hy300::class_device::ClassAttributes for Motor {
                 })?;
                 Arc::from(this).start(target)
             }
-            b"home" => {
+            MotorFile::Home => {
                 parse_trigger(input)
                     .inspect_err(|_| input_warn!(this, "home: write 1 to home\n"))?;
                 Arc::from(this).start(REQUEST_HOME)
             }
-            b"accelerometer_type" => {
+            MotorFile::AccelerometerType => {
                 let value = AccelerometerType::parse(input).inspect_err(|_| {
                     input_warn!(
                         this,
@@ -390,30 +423,38 @@ impl hy300::class_device::ClassAttributes for Motor {
                 *this.accelerometer_type.lock() = value;
                 Ok(())
             }
-            b"stop" => {
+            MotorFile::Stop => {
                 parse_trigger(input)
                     .inspect_err(|_| input_warn!(this, "stop: write 1 to stop\n"))?;
                 this.motion.request_stop();
                 Ok(())
             }
-            _ => Err(EACCES),
+            // Read-only: sysfs gives them no store.
+            MotorFile::Metrics
+            | MotorFile::PositionStatus
+            | MotorFile::CalibrationState
+            | MotorFile::MovementCounters
+            | MotorFile::GpioStatus
+            | MotorFile::StepTiming
+            | MotorFile::MaxPosition
+            | MotorFile::Homed => Err(EACCES),
         }
     }
 }
 
 crate::hy300_attributes!(MOTOR_ATTRIBUTES: Motor => {
-    c"metrics" => 0o444,
-    c"position_status" => 0o444,
-    c"calibration_state" => 0o444,
-    c"movement_counters" => 0o444,
-    c"gpio_status" => 0o444,
-    c"step_timing" => 0o444,
-    c"position" => 0o644,
-    c"max_position" => 0o444,
-    c"homed" => 0o444,
-    c"accelerometer_type" => 0o644,
-    c"home" => 0o200,
-    c"stop" => 0o200,
+    MotorFile::Metrics: c"metrics" => 0o444,
+    MotorFile::PositionStatus: c"position_status" => 0o444,
+    MotorFile::CalibrationState: c"calibration_state" => 0o444,
+    MotorFile::MovementCounters: c"movement_counters" => 0o444,
+    MotorFile::GpioStatus: c"gpio_status" => 0o444,
+    MotorFile::StepTiming: c"step_timing" => 0o444,
+    MotorFile::Position: c"position" => 0o644,
+    MotorFile::MaxPosition: c"max_position" => 0o444,
+    MotorFile::Homed: c"homed" => 0o444,
+    MotorFile::AccelerometerType: c"accelerometer_type" => 0o644,
+    MotorFile::Home: c"home" => 0o200,
+    MotorFile::Stop: c"stop" => 0o200,
 });
 
 /// The bound driver: owns the class device (and through it the motor).

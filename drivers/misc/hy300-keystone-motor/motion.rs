@@ -12,7 +12,7 @@ use core::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, AtomicUsize, Ordering:
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 
-use crate::prometheus::{Counter, Gauge, Histogram};
+use crate::prometheus::Gauge;
 
 /// Half-step sequence; bit `i` drives phase line `i` (PH4 + `i`). A clockwise
 /// step (position + 1) drives the next entry, a counter-clockwise step
@@ -47,16 +47,10 @@ use crate::prometheus::{Counter, Gauge, Histogram};
 /// `tests.rs` and `tests/vm/motor.sh` check this exact order.
 pub(crate) const HALF_STEP_SEQUENCE: [u8; 8] = [0x04, 0x0c, 0x08, 0x09, 0x01, 0x03, 0x02, 0x06];
 
-/// Number of phase lines.
-pub(crate) const PHASE_LINES: usize = 4;
+pub(crate) use crate::page::PHASE_LINES;
 
 /// Extra steps homing may take beyond `max-position` before giving up.
 pub(crate) const HOMING_MARGIN_STEPS: u32 = 100;
-
-/// Upper bounds of the step duration histogram, in nanoseconds.
-pub(crate) static STEP_SECONDS_BOUNDS: [u64; 6] = [
-    500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 50_000_000,
-];
 
 /// The motor hardware: four phase outputs and a limit switch input.
 pub(crate) trait MotorHw: Send + Sync {
@@ -82,43 +76,7 @@ pub(crate) enum Direction {
     CounterClockwise,
 }
 
-/// Counters and histograms of the motor.
-pub(crate) struct MotorMetrics {
-    pub(crate) movements: Counter,
-    pub(crate) moves_stopped: Counter,
-    pub(crate) steps_clockwise: Counter,
-    pub(crate) steps_counter_clockwise: Counter,
-    pub(crate) limit_switch_triggers: Counter,
-    pub(crate) step_errors: Counter,
-    pub(crate) homing_attempts: Counter,
-    pub(crate) homing_successes: Counter,
-    pub(crate) homing_failures: Counter,
-    pub(crate) phase_transitions: [Counter; PHASE_LINES],
-    pub(crate) step_seconds: Histogram<6>,
-}
-
-impl MotorMetrics {
-    const fn new() -> Self {
-        MotorMetrics {
-            movements: Counter::new(),
-            moves_stopped: Counter::new(),
-            steps_clockwise: Counter::new(),
-            steps_counter_clockwise: Counter::new(),
-            limit_switch_triggers: Counter::new(),
-            step_errors: Counter::new(),
-            homing_attempts: Counter::new(),
-            homing_successes: Counter::new(),
-            homing_failures: Counter::new(),
-            phase_transitions: [
-                Counter::new(),
-                Counter::new(),
-                Counter::new(),
-                Counter::new(),
-            ],
-            step_seconds: Histogram::new(&STEP_SECONDS_BOUNDS, 9),
-        }
-    }
-}
+pub(crate) use crate::page::MotorMetrics;
 
 /// Position, homing state and phase of the motor.
 ///

@@ -10,8 +10,8 @@ use kernel::prelude::*;
 use crate::hy300::input::parse_u32;
 use crate::hy300::ratelimit::RateLimit;
 use crate::hy300::testing::{truncated_pages_keep_whole_lines, worst_case_pages_fit};
-use crate::metrics::FILES;
 use crate::motion::{Motion, MotorHw, Timing, HOMING_MARGIN_STEPS};
+use crate::page::{Page, PAGES};
 use kernel::time::{delay::fsleep, Delta};
 
 /// Masks a test can have recorded: more than the longest test writes.
@@ -396,8 +396,8 @@ mod motion_tests {
         // The sum at its widest; the bound also counts 20-digit bucket
         // counts, which no test can observe that often.
         mm.step_seconds.observe(u64::MAX);
-        assert!(worst_case_pages_fit("motor", &FILES, |file, w| {
-            crate::metrics::render(&m, || Some(true), file, w)
+        assert!(worst_case_pages_fit("motor", &PAGES, |page, w| {
+            crate::metrics::render(&m, || Some(true), page, w)
         })?);
         Ok(())
     }
@@ -419,9 +419,9 @@ mod motion_tests {
                 .step_seconds
                 .observe(800_000 + (i * 7919) % 4_000_000);
         }
-        for (file, _) in FILES {
+        for (page, file, _) in PAGES {
             bench_page("motor", file, |w| {
-                crate::metrics::render(&m, || Some(false), file.as_bytes(), w)
+                crate::metrics::render(&m, || Some(false), page, w)
             })?;
         }
         // The show of `position` (keystone_motor.rs: show_value).
@@ -441,7 +441,7 @@ mod motion_tests {
         m.metrics.movements.add(12);
         m.metrics.step_seconds.observe(700_000);
         assert!(truncated_pages_keep_whole_lines("motor", "metrics", |w| {
-            crate::metrics::render(&m, || Some(false), b"metrics", w)
+            crate::metrics::render(&m, || Some(false), Page::Metrics, w)
         })?);
         Ok(())
     }

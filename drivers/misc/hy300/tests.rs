@@ -45,27 +45,38 @@ impl Probe {
     }
 }
 
+/// The probe's files.
+#[derive(Clone, Copy)]
+enum ProbeFile {
+    Metrics,
+    Control,
+    Flood,
+}
+
 impl ClassAttributes for Probe {
-    fn show(&self, attr: &CStr, out: &mut Writer<'_>) {
-        match attr.to_bytes() {
-            b"metrics" => {
+    type File = ProbeFile;
+
+    fn show(&self, file: ProbeFile, out: &mut Writer<'_>) {
+        match file {
+            ProbeFile::Metrics => {
                 self.reads.inc();
                 out.counter(&PROBE_READS, &self.reads);
                 out.gauge(&PROBE_VALUE, self.value.load(Relaxed));
             }
             // More than a page: cut short on every read.
-            b"flood" => out.family(&PROBE_VALUE, |f| {
+            ProbeFile::Flood => out.family(&PROBE_VALUE, |f| {
                 for i in 0..FLOOD_SAMPLES {
                     f.sample(&[(REGION, "r")], i);
                 }
             }),
-            _ => {}
+            ProbeFile::Control => {}
         }
     }
 
-    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
-        if attr.to_bytes() != b"control" {
-            return Err(EACCES);
+    fn store(this: ArcBorrow<'_, Self>, file: ProbeFile, input: &[u8]) -> Result {
+        match file {
+            ProbeFile::Control => {}
+            ProbeFile::Metrics | ProbeFile::Flood => return Err(EACCES),
         }
         let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
         let value = text
@@ -81,9 +92,9 @@ impl ClassAttributes for Probe {
 const FLOOD_SAMPLES: u64 = 200;
 
 crate::hy300_attributes!(PROBE_GROUPS: Probe => {
-    c"metrics" => 0o444,
-    c"control" => 0o200,
-    c"flood" => 0o444,
+    ProbeFile::Metrics: c"metrics" => 0o444,
+    ProbeFile::Control: c"control" => 0o200,
+    ProbeFile::Flood: c"flood" => 0o444,
 });
 
 /// A sysfs file of a class device, found the way sysfs finds it.

@@ -44,15 +44,9 @@ impl LoadFailure {
         LoadFailure::Io,
     ];
 
+    /// Label value in the metrics (`page.rs`: `LOAD_FAILURE_REASONS`).
     pub(crate) const fn label(self) -> &'static str {
-        match self {
-            LoadFailure::NotFound => "not_found",
-            LoadFailure::TooLarge => "too_large",
-            LoadFailure::Truncated => "truncated",
-            LoadFailure::CrcMismatch => "crc_mismatch",
-            LoadFailure::Busy => "busy",
-            LoadFailure::Io => "io",
-        }
+        crate::page::LOAD_FAILURE_REASONS[self.index()]
     }
 
     const fn index(self) -> usize {
@@ -71,9 +65,7 @@ impl LoadFailure {
     }
 }
 
-/// Upper bounds of the load duration histogram, in nanoseconds.
-pub(crate) static LOAD_SECONDS_BOUNDS: [u64; 4] =
-    [10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
+pub(crate) use crate::page::LOAD_SECONDS_BOUNDS;
 
 /// What is loaded, and the load counters.
 pub(crate) struct FirmwareState {

@@ -25,6 +25,8 @@ mod hw;
 mod layout;
 mod metrics;
 mod mmio;
+#[allow(unreachable_pub)]
+mod page;
 mod panel;
 mod protocol;
 mod regs;
@@ -289,16 +291,38 @@ fn may_change(file: &File) -> Result {
     Ok(())
 }
 
+/// The co-processor's files under `/sys/class/hy300/mips` (names and
+/// modes in [`MIPS_ATTRIBUTES`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MipsFile {
+    Metrics,
+    MemoryStats,
+    RegisterAccessCount,
+    FirmwareStatus,
+    CommunicationErrors,
+    Panelparam,
+}
+
 impl ClassAttributes for Mips {
-    fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
-        metrics::render(&self.metrics, &self.firmware, attr.to_bytes(), out);
+    type File = MipsFile;
+
+    fn show(&self, file: MipsFile, out: &mut prometheus::Writer<'_>) {
+        if let Some(page) = metrics::page_of(file) {
+            metrics::render(&self.metrics, &self.firmware, page, out);
+        }
     }
 
     /// `panelparam` (the C original's, write-only here): strict
     /// `tl_x=N,tl_y=N,tr_x=N,tr_y=N,bl_x=N,bl_y=N,br_x=N,br_y=N`.
-    fn store(this: ArcBorrow<'_, Self>, attr: &CStr, input: &[u8]) -> Result {
-        if attr.to_bytes() != b"panelparam" {
-            return Err(EACCES);
+    fn store(this: ArcBorrow<'_, Self>, file: MipsFile, input: &[u8]) -> Result {
+        match file {
+            MipsFile::Panelparam => {}
+            // Read-only: sysfs gives them no store.
+            MipsFile::Metrics
+            | MipsFile::MemoryStats
+            | MipsFile::RegisterAccessCount
+            | MipsFile::FirmwareStatus
+            | MipsFile::CommunicationErrors => return Err(EACCES),
         }
         if !capable_rawio() {
             return Err(EPERM);
@@ -313,12 +337,12 @@ impl ClassAttributes for Mips {
 }
 
 crate::hy300_attributes!(MIPS_ATTRIBUTES: Mips => {
-    c"metrics" => 0o444,
-    c"memory_stats" => 0o444,
-    c"register_access_count" => 0o444,
-    c"firmware_status" => 0o444,
-    c"communication_errors" => 0o444,
-    c"panelparam" => 0o200,
+    MipsFile::Metrics: c"metrics" => 0o444,
+    MipsFile::MemoryStats: c"memory_stats" => 0o444,
+    MipsFile::RegisterAccessCount: c"register_access_count" => 0o444,
+    MipsFile::FirmwareStatus: c"firmware_status" => 0o444,
+    MipsFile::CommunicationErrors: c"communication_errors" => 0o444,
+    MipsFile::Panelparam: c"panelparam" => 0o200,
 });
 
 /// `/dev/mipsloader`: each open file holds the co-processor state (not the

@@ -107,14 +107,9 @@ impl Reg {
         self as usize
     }
 
-    /// Label value in the metrics.
+    /// Label value in the metrics (`page.rs`: `REGISTER_NAMES`).
     pub(crate) const fn name(self) -> &'static str {
-        match self {
-            Reg::Cmd => "cmd",
-            Reg::Status => "status",
-            Reg::Data => "data",
-            Reg::Control => "control",
-        }
+        crate::page::REGISTER_NAMES[self.index()]
     }
 }
 

@@ -13,7 +13,7 @@ use crate::hw::MipsHw;
 use crate::hy300::crc32::crc32;
 use crate::hy300::testing::{truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::layout::{layout_is_valid, Region, DEBUG, FIRMWARE, REGIONS, RESERVED_SIZE};
-use crate::metrics::FILES;
+use crate::page::{Page, PAGES};
 use crate::protocol::validate_panel;
 use crate::protocol::Protocol;
 use crate::protocol::ProtocolMetrics;
@@ -196,8 +196,8 @@ mod mips_tests {
         fw.size.store(REGIONS[FIRMWARE].size as u64, Relaxed);
         fw.crc.store(u32::MAX, Relaxed);
         fw.duration.observe(u64::MAX);
-        assert!(worst_case_pages_fit("mips", &FILES, |file, w| {
-            crate::metrics::render(&p, &fw, file, w)
+        assert!(worst_case_pages_fit("mips", &PAGES, |page, w| {
+            crate::metrics::render(&p, &fw, page, w)
         })?);
         Ok(())
     }
@@ -215,10 +215,8 @@ mod mips_tests {
         p.registers.reads[0].add(40_000);
         fw.attempts.add(12);
         fw.duration.observe(45_000_000);
-        for (file, _) in FILES {
-            bench_page("mips", file, |w| {
-                crate::metrics::render(&p, &fw, file.as_bytes(), w)
-            })?;
+        for (page, file, _) in PAGES {
+            bench_page("mips", file, |w| crate::metrics::render(&p, &fw, page, w))?;
         }
         Ok(())
     }
@@ -232,7 +230,7 @@ mod mips_tests {
         p.errors.busy.add(3);
         fw.duration.observe(20_000_000);
         assert!(truncated_pages_keep_whole_lines("mips", "metrics", |w| {
-            crate::metrics::render(&p, &fw, b"metrics", w)
+            crate::metrics::render(&p, &fw, Page::Metrics, w)
         })?);
         Ok(())
     }

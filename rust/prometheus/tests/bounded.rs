@@ -12,29 +12,10 @@ use pages::*;
 const RESERVE: usize = self_metric_len("motor", "metrics");
 
 /// The motor `metrics` file's longest text, computed at compile time from
-/// its families, label values, value types and buckets, as the driver does
-/// (drivers/misc/hy300-keystone-motor/metrics.rs: FILES).
-const MOTOR_MAX: usize = POSITION.max_page_len_of::<i64>(1, 0)
-    + TARGET.max_page_len_of::<i64>(1, 0)
-    + MAX_POSITION.max_page_len_of::<u32>(1, 0)
-    + MOVING.max_page_len_of::<bool>(1, 0)
-    + HOMED.max_page_len_of::<bool>(1, 0)
-    + HOMING_ATTEMPTS.max_page_len_of::<u64>(1, 0)
-    + HOMING_SUCCESSES.max_page_len_of::<u64>(1, 0)
-    + HOMING_FAILURES.max_page_len_of::<u64>(1, 0)
-    + MOVEMENTS.max_page_len_of::<u64>(1, 0)
-    + MOVES_STOPPED.max_page_len_of::<u64>(1, 0)
-    + STEPS.max_page_len_of::<u64>(
-        2,
-        DIRECTION.max_pair_len(&["clockwise", "counter_clockwise"]),
-    )
-    + LIMIT_TRIGGERS.max_page_len_of::<u64>(1, 0)
-    + STEP_ERRORS.max_page_len_of::<u64>(1, 0)
-    + PHASE_LEVEL.max_page_len_of::<bool>(4, LINE.max_pair_len(&LINE_NAMES))
-    + LIMIT_ACTIVE.max_page_len_of::<bool>(1, 0)
-    + LIMIT_IRQ.max_page_len_of::<bool>(1, 0)
-    + STEP_DURATION.header_len()
-    + STEP_MAX;
+/// its families, label values, value types and buckets by the driver's own
+/// page table (drivers/misc/hy300-keystone-motor/page.rs: PAGES).
+const MOTOR_MAX: usize = motor_page::PAGES[0].2;
+const _: () = assert!(matches!(motor_page::PAGES[0].0, motor_page::Page::Metrics));
 
 /// The step histogram's longest series.
 const STEP_MAX: usize = Histogram::new(&STEP_BOUNDS, 9).max_series_len(&STEP_DURATION, 0);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The floor: a hand-written renderer of exactly the motor page
-//! (tests/pages/mod.rs), what a render cannot beat: the static text in
+//! The floor: hand-written renderers of exactly each device's `metrics`
+//! page (the drivers' page.rs, through tests/pages/mod.rs), what a render cannot beat: the static text in
 //! whole blocks made by `concat!` (copied with lengths known at compile
 //! time), integers by a two-digit formatter, one bounds check per piece.
 
@@ -114,6 +114,39 @@ impl Floor<'_> {
             self.put(&d[start..]);
         }
     }
+
+    /// `v / 10^3` without trailing fractional zeros (a fixed-point value
+    /// of scale 3).
+    #[inline(always)]
+    fn milli(&mut self, v: u64) {
+        self.u64(v / 1000);
+        let mut frac = v % 1000;
+        if frac != 0 {
+            let mut width = 3;
+            while frac.is_multiple_of(10) {
+                frac /= 10;
+                width -= 1;
+            }
+            let mut d = [b'.'; 20];
+            let i = Self::digits(frac, &mut d);
+            let start = 20 - width - 1;
+            for c in &mut d[start + 1..i] {
+                *c = b'0';
+            }
+            self.put(&d[start..]);
+        }
+    }
+
+    #[inline(always)]
+    fn flag(&mut self, on: bool) {
+        self.put(if on { b"1\n" } else { b"0\n" });
+    }
+
+    #[inline(always)]
+    fn line(&mut self, v: u64) {
+        self.u64(v);
+        self.put(b"\n");
+    }
 }
 
 pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
@@ -123,7 +156,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         overflow: false,
     };
     let g = &v.motor_gauges;
-    let c = &v.motor_counters;
+    let c = v.motor_counters();
     o.put(head!(
         "hy300_motor_position_steps",
         "Current motor position in steps",
@@ -258,22 +291,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         ""
     ));
     o.put(b"1\n");
-    let t = &v.phase_transitions;
-    o.put(head!(
-        "hy300_motor_phase_transitions_total",
-        "Phase line level changes.",
-        "counter",
-        "{line=\"0\"}"
-    ));
-    o.u64(t[0].get());
-    o.put(b"\nhy300_motor_phase_transitions_total{line=\"1\"} ");
-    o.u64(t[1].get());
-    o.put(b"\nhy300_motor_phase_transitions_total{line=\"2\"} ");
-    o.u64(t[2].get());
-    o.put(b"\nhy300_motor_phase_transitions_total{line=\"3\"} ");
-    o.u64(t[3].get());
-    o.put(b"\n");
-    let s = v.step_seconds.snapshot();
+    let s = v.motor.step_seconds.snapshot();
     o.put(head!(
         "hy300_motor_step_duration_seconds",
         "Half step time.",
@@ -297,6 +315,288 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.nanos_as_seconds(s.sum);
     o.put(b"\nhy300_motor_step_duration_seconds_count ");
     o.u64(s.count);
+    o.put(b"\n");
+    (!o.overflow).then_some(o.len)
+}
+
+/// The co-processor's `metrics` page (the driver's page.rs), by hand: the
+/// region sizes are constants of the layout, so their lines are static.
+pub fn mips(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    let mut o = Floor {
+        buf,
+        len: 0,
+        overflow: false,
+    };
+    o.put(
+        concat!(
+            "# HELP hy300_mips_memory_region_size_bytes Size of each reserved memory region.\n",
+            "# TYPE hy300_mips_memory_region_size_bytes gauge\n",
+            "hy300_mips_memory_region_size_bytes{region=\"boot_code\"} 4096\n",
+            "hy300_mips_memory_region_size_bytes{region=\"firmware\"} 12582912\n",
+            "hy300_mips_memory_region_size_bytes{region=\"debug\"} 1048576\n",
+            "hy300_mips_memory_region_size_bytes{region=\"framebuffer\"} 27262976\n",
+        )
+        .as_bytes(),
+    );
+    let u = &v.memory_used;
+    o.put(head!(
+        "hy300_mips_memory_usage_bytes",
+        "Memory usage in MIPS regions",
+        "gauge",
+        "{region=\"boot_code\"}"
+    ));
+    o.line(u[0]);
+    o.put(b"hy300_mips_memory_usage_bytes{region=\"firmware\"} ");
+    o.line(u[1]);
+    o.put(b"hy300_mips_memory_usage_bytes{region=\"debug\"} ");
+    o.line(u[2]);
+    o.put(b"hy300_mips_memory_usage_bytes{region=\"framebuffer\"} ");
+    o.line(u[3]);
+    let (r, w) = (&v.register_reads, &v.register_writes);
+    let total = |i: usize| r[i].get().saturating_add(w[i].get());
+    o.put(head!(
+        "hy300_mips_register_access_total",
+        "Register access count",
+        "counter",
+        "{register=\"cmd\"}"
+    ));
+    o.line(total(0));
+    o.put(b"hy300_mips_register_access_total{register=\"status\"} ");
+    o.line(total(1));
+    o.put(b"hy300_mips_register_access_total{register=\"data\"} ");
+    o.line(total(2));
+    o.put(b"hy300_mips_register_access_total{register=\"control\"} ");
+    o.line(total(3));
+    o.put(head!(
+        "hy300_mips_firmware_loaded",
+        "Firmware loading status",
+        "gauge",
+        ""
+    ));
+    o.flag(v.fw_loaded);
+    o.put(head!(
+        "hy300_mips_firmware_size_bytes",
+        "Loaded firmware size.",
+        "gauge",
+        ""
+    ));
+    o.line(v.fw_size);
+    let f = &v.fw_failures;
+    o.put(head!(
+        "hy300_mips_firmware_load_failures_total",
+        "Firmware loads failed.",
+        "counter",
+        "{reason=\"not_found\"}"
+    ));
+    o.line(f[0].get());
+    o.put(b"hy300_mips_firmware_load_failures_total{reason=\"too_large\"} ");
+    o.line(f[1].get());
+    o.put(b"hy300_mips_firmware_load_failures_total{reason=\"truncated\"} ");
+    o.line(f[2].get());
+    o.put(b"hy300_mips_firmware_load_failures_total{reason=\"crc_mismatch\"} ");
+    o.line(f[3].get());
+    o.put(b"hy300_mips_firmware_load_failures_total{reason=\"busy\"} ");
+    o.line(f[4].get());
+    o.put(b"hy300_mips_firmware_load_failures_total{reason=\"io\"} ");
+    o.line(f[5].get());
+    let s = v.fw_duration.snapshot();
+    o.put(head!(
+        "hy300_mips_firmware_load_duration_seconds",
+        "Firmware load time.",
+        "histogram",
+        "_bucket{le=\"0.01\"}"
+    ));
+    o.line(s.cumulative[0]);
+    o.put(b"hy300_mips_firmware_load_duration_seconds_bucket{le=\"0.1\"} ");
+    o.line(s.cumulative[1]);
+    o.put(b"hy300_mips_firmware_load_duration_seconds_bucket{le=\"1\"} ");
+    o.line(s.cumulative[2]);
+    o.put(b"hy300_mips_firmware_load_duration_seconds_bucket{le=\"10\"} ");
+    o.line(s.cumulative[3]);
+    o.put(b"hy300_mips_firmware_load_duration_seconds_bucket{le=\"+Inf\"} ");
+    o.line(s.count);
+    o.put(b"hy300_mips_firmware_load_duration_seconds_sum ");
+    o.nanos_as_seconds(s.sum);
+    o.put(b"\nhy300_mips_firmware_load_duration_seconds_count ");
+    o.line(s.count);
+    let e = &v.comm_errors;
+    o.put(head!(
+        "hy300_mips_communication_errors_total",
+        "Failed exchanges.",
+        "counter",
+        "{kind=\"timeout\"}"
+    ));
+    o.line(e[0].get());
+    o.put(b"hy300_mips_communication_errors_total{kind=\"busy\"} ");
+    o.line(e[1].get());
+    o.put(b"hy300_mips_communication_errors_total{kind=\"bad_status\"} ");
+    o.line(e[2].get());
+    o.put(b"hy300_mips_communication_errors_total{kind=\"io\"} ");
+    o.line(e[3].get());
+    (!o.overflow).then_some(o.len)
+}
+
+/// The capture device's `metrics` page (the driver's page.rs), by hand.
+pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    let mut o = Floor {
+        buf,
+        len: 0,
+        overflow: false,
+    };
+    let t = &v.tvcap;
+    o.put(head!(
+        "hy300_tvcap_frames_captured_total",
+        "Total captured frames",
+        "counter",
+        ""
+    ));
+    o.line(t.frames_captured.get());
+    o.put(head!(
+        "hy300_tvcap_frames_dropped_total",
+        "Frames lost.",
+        "counter",
+        ""
+    ));
+    o.line(t.frames_dropped.get());
+    o.put(head!(
+        "hy300_tvcap_bytes_captured_total",
+        "Bytes delivered.",
+        "counter",
+        ""
+    ));
+    o.line(t.bytes_captured.get());
+    let e = &t.errors;
+    o.put(head!(
+        "hy300_tvcap_capture_errors_total",
+        "Capture errors.",
+        "counter",
+        "{kind=\"buffer_underflow\"}"
+    ));
+    o.line(e[0].get());
+    o.put(b"hy300_tvcap_capture_errors_total{kind=\"hw_error\"} ");
+    o.line(e[1].get());
+    o.put(b"hy300_tvcap_capture_errors_total{kind=\"dma_error\"} ");
+    o.line(e[2].get());
+    o.put(b"hy300_tvcap_capture_errors_total{kind=\"fifo_error\"} ");
+    o.line(e[3].get());
+    o.put(b"hy300_tvcap_capture_errors_total{kind=\"timeout\"} ");
+    o.line(e[4].get());
+    let allocated = u64::try_from(t.buffers_allocated.get()).unwrap_or(0);
+    let queued = v.buffers_queued;
+    o.put(head!(
+        "hy300_tvcap_buffers_allocated",
+        "Buffers allocated.",
+        "gauge",
+        ""
+    ));
+    o.line(allocated);
+    o.put(head!(
+        "hy300_tvcap_buffers_queued",
+        "Buffers held by the driver.",
+        "gauge",
+        ""
+    ));
+    o.line(queued);
+    o.put(head!(
+        "hy300_tvcap_buffer_usage_ratio",
+        "Buffer usage ratio",
+        "gauge",
+        ""
+    ));
+    o.milli(
+        (queued.min(allocated) * 1000)
+            .checked_div(allocated)
+            .unwrap_or(0),
+    );
+    o.put(b"\n");
+    o.put(head!(
+        "hy300_tvcap_streaming",
+        "1 while streaming.",
+        "gauge",
+        ""
+    ));
+    o.flag(v.streaming);
+    let i = v.input;
+    o.put(head!(
+        "hy300_tvcap_signal_detected",
+        "HDMI signal detection status",
+        "gauge",
+        ""
+    ));
+    o.flag(i.signal);
+    o.put(head!(
+        "hy300_tvcap_hdmi_connected",
+        "1 with a cable.",
+        "gauge",
+        ""
+    ));
+    o.flag(i.hdmi_connected);
+    o.put(head!(
+        "hy300_tvcap_hotplug_events_total",
+        "Hotplug events.",
+        "counter",
+        ""
+    ));
+    o.line(t.hotplug_events.get());
+    o.put(head!(
+        "hy300_tvcap_width_pixels",
+        "Capture width.",
+        "gauge",
+        ""
+    ));
+    o.line(u64::from(i.width));
+    o.put(head!(
+        "hy300_tvcap_height_pixels",
+        "Capture height.",
+        "gauge",
+        ""
+    ));
+    o.line(u64::from(i.height));
+    o.put(head!(
+        "hy300_tvcap_format_info",
+        "Capture pixel format.",
+        "gauge",
+        "{format=\"YUYV\"}"
+    ));
+    o.flag(i.format == Some(0));
+    o.put(b"hy300_tvcap_format_info{format=\"YU12\"} ");
+    o.flag(i.format == Some(1));
+    o.put(b"hy300_tvcap_format_info{format=\"RGB24\"} ");
+    o.flag(i.format == Some(2));
+    let s = t.frame_interval.snapshot();
+    o.put(head!(
+        "hy300_tvcap_frame_interval_seconds",
+        "Time between frames.",
+        "histogram",
+        "_bucket{le=\"0.01\"}"
+    ));
+    o.line(s.cumulative[0]);
+    o.put(b"hy300_tvcap_frame_interval_seconds_bucket{le=\"0.02\"} ");
+    o.line(s.cumulative[1]);
+    o.put(b"hy300_tvcap_frame_interval_seconds_bucket{le=\"0.034\"} ");
+    o.line(s.cumulative[2]);
+    o.put(b"hy300_tvcap_frame_interval_seconds_bucket{le=\"0.05\"} ");
+    o.line(s.cumulative[3]);
+    o.put(b"hy300_tvcap_frame_interval_seconds_bucket{le=\"0.1\"} ");
+    o.line(s.cumulative[4]);
+    o.put(b"hy300_tvcap_frame_interval_seconds_bucket{le=\"1\"} ");
+    o.line(s.cumulative[5]);
+    o.put(b"hy300_tvcap_frame_interval_seconds_bucket{le=\"+Inf\"} ");
+    o.line(s.count);
+    o.put(b"hy300_tvcap_frame_interval_seconds_sum ");
+    o.nanos_as_seconds(s.sum);
+    o.put(b"\nhy300_tvcap_frame_interval_seconds_count ");
+    o.line(s.count);
+    o.put(head!(
+        "hy300_tvcap_frame_rate_hertz",
+        "Rate from the last interval.",
+        "gauge",
+        ""
+    ));
+    let ns = t
+        .last_interval_ns
+        .load(std::sync::atomic::Ordering::Relaxed);
+    o.milli(1_000_000_000_000u64.checked_div(ns).unwrap_or(0));
     o.put(b"\n");
     (!o.overflow).then_some(o.len)
 }

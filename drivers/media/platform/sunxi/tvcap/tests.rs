@@ -15,7 +15,8 @@ use crate::format::{by_hw_code, default_format, negotiate, FORMATS, MAX_SIZEIMAG
 use crate::hw::TvtopIo;
 use crate::hy300::testing::{truncated_pages_keep_whole_lines, worst_case_pages_fit};
 use crate::ioctl::{detected_timings, DV_CAP};
-use crate::metrics::{register_status, render_worst_case, RegisterStatus, FILES};
+use crate::metrics::{register_status, render_worst_case, RegisterStatus, PAGES};
+use crate::page::Page;
 use crate::prometheus::Writer;
 use crate::regs::{
     decode, Irq, Reg, TvtopRegister, CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_ADDR, DMA_CTRL,
@@ -522,8 +523,8 @@ mod tvcap_tests {
 
     #[test]
     fn metrics_pages_fit_with_every_value_at_its_widest() -> Result {
-        assert!(worst_case_pages_fit("tvcap", &FILES, |file, w| {
-            render_worst_case(file, w)
+        assert!(worst_case_pages_fit("tvcap", &PAGES, |page, w| {
+            render_worst_case(page, w)
         })?);
         Ok(())
     }
@@ -566,10 +567,8 @@ mod tvcap_tests {
         use crate::hy300::testing::bench_page;
         use crate::metrics::{render_worst_case_of, worst_case_metrics};
         let m = worst_case_metrics();
-        for (file, _) in FILES {
-            bench_page("tvcap", file, |w| {
-                render_worst_case_of(&m, file.as_bytes(), w)
-            })?;
+        for (page, file, _) in PAGES {
+            bench_page("tvcap", file, |w| render_worst_case_of(&m, page, w))?;
         }
         Ok(())
     }
@@ -579,7 +578,7 @@ mod tvcap_tests {
     #[test]
     fn metrics_page_cut_short_keeps_whole_lines_and_counts() -> Result {
         assert!(truncated_pages_keep_whole_lines("tvcap", "metrics", |w| {
-            render_worst_case(b"metrics", w)
+            render_worst_case(Page::Metrics, w)
         })?);
         Ok(())
     }

@@ -34,6 +34,8 @@ mod hw;
 mod ioctl;
 mod metrics;
 mod mmio;
+#[allow(unreachable_pub)]
+mod page;
 mod power;
 mod regs;
 #[cfg(hy300_sim)]
@@ -342,18 +344,31 @@ impl WorkItem for Tvcap {
     }
 }
 
+/// The capture device's files under `/sys/class/hy300/tvcap` (names and
+/// modes in [`TVCAP_ATTRIBUTES`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TvcapFile {
+    Metrics,
+    CaptureStats,
+    BufferStatus,
+    SignalDetection,
+    FrameMetrics,
+}
+
 impl ClassAttributes for Tvcap {
-    fn show(&self, attr: &CStr, out: &mut prometheus::Writer<'_>) {
-        metrics::render(self, attr.to_bytes(), out);
+    type File = TvcapFile;
+
+    fn show(&self, file: TvcapFile, out: &mut prometheus::Writer<'_>) {
+        metrics::render(self, file, out);
     }
 }
 
 crate::hy300_attributes!(TVCAP_ATTRIBUTES: Tvcap => {
-    c"metrics" => 0o444,
-    c"capture_stats" => 0o444,
-    c"buffer_status" => 0o444,
-    c"signal_detection" => 0o444,
-    c"frame_metrics" => 0o444,
+    TvcapFile::Metrics: c"metrics" => 0o444,
+    TvcapFile::CaptureStats: c"capture_stats" => 0o444,
+    TvcapFile::BufferStatus: c"buffer_status" => 0o444,
+    TvcapFile::SignalDetection: c"signal_detection" => 0o444,
+    TvcapFile::FrameMetrics: c"frame_metrics" => 0o444,
 });
 
 /// Which backend an OF match binds.
