@@ -11,17 +11,21 @@
 //! Rust reference to the memory is ever made, so nothing in the kernel
 //! that holds one is invalidated beyond what a real device's write does.
 
+use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::bindings;
 
-/// A write-back mapping of `len` bytes of physical memory that its holder
-/// may write.
+/// A write-back mapping of `len` bytes of physical memory. The mapping
+/// alone grants no access: writes go through a [`PhysWriter`], which only
+/// an `unsafe` call ([`PhysMapping::writer`]) makes, for as long as the
+/// memory may be written. Mapping (`memremap`, which takes the resource
+/// tree's lock) and unmapping happen outside any spinlock its caller
+/// holds while it writes.
 ///
 /// # Invariants
 ///
 /// `base` is the mapping `memremap` returned for `len` (> 0) bytes; it is
-/// unmapped only by `drop`. Every byte of it may be written through the
-/// mapping while it lives (the contract of [`PhysMapping::map`]).
+/// unmapped only by `drop`.
 pub struct PhysMapping {
     base: NonNull<u8>,
     len: usize,
@@ -29,15 +33,9 @@ pub struct PhysMapping {
 
 impl PhysMapping {
     /// Maps `len` bytes at physical address `phys`; None when `len` is 0
-    /// or the range cannot be mapped (not memory).
-    ///
-    /// # Safety
-    ///
-    /// The caller may write every byte of `phys..phys + len` until the
-    /// mapping is dropped, as a bus master may write a buffer its driver
-    /// handed it for DMA: memory that nothing reads or frees, and of which
-    /// no Rust reference exists, until the device reports the write done.
-    pub unsafe fn map(phys: u64, len: usize) -> Option<Self> {
+    /// or the range cannot be mapped (not memory). Mapping reads and
+    /// writes nothing; it may sleep.
+    pub fn map(phys: u64, len: usize) -> Option<Self> {
         if len == 0 {
             return None;
         }
@@ -45,11 +43,41 @@ impl PhysMapping {
         // when it cannot map it; it has no other precondition.
         let base =
             unsafe { bindings::memremap(phys, len, bindings::MEMREMAP_WB as kernel::ffi::c_ulong) };
-        // INVARIANT: mapped above for `len` bytes, which may be written
-        // (the function's contract).
+        // INVARIANT: mapped above for `len` bytes.
         NonNull::new(base.cast::<u8>()).map(|base| PhysMapping { base, len })
     }
 
+    /// A writer of the whole mapping, for as long as it is borrowed.
+    ///
+    /// # Safety
+    ///
+    /// The caller may write every byte of the mapped range while the
+    /// writer lives, as a bus master may write a buffer its driver handed
+    /// it for DMA: memory that nothing reads or frees, and of which no
+    /// Rust reference exists, until the device reports the write done.
+    pub unsafe fn writer(&mut self) -> PhysWriter<'_> {
+        // INVARIANT: the caller's contract.
+        PhysWriter {
+            base: self.base,
+            len: self.len,
+            _mapping: PhantomData,
+        }
+    }
+}
+
+/// Write access to a [`PhysMapping`] while it is borrowed.
+///
+/// # Invariants
+///
+/// `base..base + len` is the borrowed mapping, and every byte of it may be
+/// written while this lives (the contract of [`PhysMapping::writer`]).
+pub struct PhysWriter<'a> {
+    base: NonNull<u8>,
+    len: usize,
+    _mapping: PhantomData<&'a mut PhysMapping>,
+}
+
+impl PhysWriter<'_> {
     /// The length of the mapping.
     pub fn len(&self) -> usize {
         self.len
@@ -61,7 +89,8 @@ impl PhysMapping {
         let offset = offset.min(self.len);
         let count = count.min(self.len - offset);
         // SAFETY: `offset + count <= len`, inside the mapping, which may be
-        // written (type invariant); raw writes, no reference is made.
+        // written while this writer lives (type invariant); raw writes, no
+        // reference is made.
         unsafe { self.base.as_ptr().add(offset).write_bytes(byte, count) };
     }
 
@@ -75,8 +104,9 @@ impl PhysMapping {
             return false;
         }
         // SAFETY: `offset + bytes.len() <= len`, inside the mapping, which
-        // may be written (type invariant) and which `bytes` (a Rust slice:
-        // no reference into the mapping exists) cannot overlap.
+        // may be written while this writer lives (type invariant) and which
+        // `bytes` (a Rust slice: no reference into the mapping exists)
+        // cannot overlap.
         unsafe {
             core::ptr::copy_nonoverlapping(
                 bytes.as_ptr(),

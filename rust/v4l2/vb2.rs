@@ -515,48 +515,63 @@ impl Queue {
     /// vb2 (completion, the drain at stop or a failed start) while it is
     /// written: a write that comes after the give-back is refused
     /// ([`BusWrite::NotHanded`]), never made. `write` runs with the
-    /// spinlock held (interrupts off): it must not sleep.
+    /// spinlock held (interrupts off): it must not sleep. The mapping is
+    /// made before the spinlock is taken for the write and dropped after
+    /// it is released (`memremap` takes the resource tree's lock, which
+    /// interrupts may not nest inside the ring's: lockdep's "possible irq
+    /// lock inversion" in the fuzz step), and the buffer is checked again
+    /// under the lock before anything is written.
     pub fn bus_write(
         &self,
         addr: u64,
         len: usize,
-        write: impl FnOnce(&mut crate::hy300::memremap::PhysMapping),
+        write: impl FnOnce(&mut crate::hy300::memremap::PhysWriter<'_>),
     ) -> BusWrite {
-        let b = self.bufs.lock();
-        let Some(target) = b.active.as_ref().and_then(Buffer::target) else {
-            return BusWrite::NotHanded;
+        let handed = |b: &Ring| {
+            b.active
+                .as_ref()
+                .and_then(Buffer::target)
+                .is_some_and(|target| target.addr == addr && len <= target.len as usize)
         };
-        if target.addr != addr || len > target.len as usize {
-            return BusWrite::NotHanded;
+        {
+            let b = self.bufs.lock();
+            if !handed(&b) {
+                return BusWrite::NotHanded;
+            }
+            // SAFETY: the queue was registered (a buffer is active only
+            // after vb2's start_streaming), so `dev` is its device, live
+            // while the queue is; its DMA fields are read, not changed.
+            let identity = unsafe {
+                let dev = (*self.vb2.get()).dev;
+                !dev.is_null() && (*dev).dma_range_map.is_null() && (*dev).iommu_group.is_null()
+            };
+            if !identity {
+                return BusWrite::NotMapped;
+            }
         }
-        // SAFETY: the queue was registered (a buffer is active only after
-        // vb2's start_streaming), so `dev` is its device, live while the
-        // queue is; its DMA fields are read, not changed.
-        let identity = unsafe {
-            let dev = (*self.vb2.get()).dev;
-            !dev.is_null() && (*dev).dma_range_map.is_null() && (*dev).iommu_group.is_null()
-        };
-        if !identity {
+        let Some(mut mapping) = crate::hy300::memremap::PhysMapping::map(addr, len) else {
             return BusWrite::NotMapped;
+        };
+        let b = self.bufs.lock();
+        // The buffer may have gone back meanwhile (and even been handed
+        // again: then it is the same memory, handed now).
+        if !handed(&b) {
+            return BusWrite::NotHanded;
         }
         // SAFETY: `addr..addr + len` is plane 0 of the active buffer (its
-        // DMA address, checked above, and at most its length): a buffer vb2
-        // handed to the driver side and the layer handed to the hardware,
-        // which nothing reads or frees until it goes back to vb2, and of
-        // which no Rust reference exists (user or vb2 memory). Without an
-        // IOMMU or a DMA offset (checked above) the DMA address is the
-        // physical one. It cannot go back while the mapping lives: every
-        // give-back (`complete_active`, `drain`) first takes the buffer
-        // out of the ring under the spinlock held here until the mapping
-        // is dropped. RAM maps to its direct-map address, which does not
-        // sleep.
-        let Some(mut mapping) = (unsafe { crate::hy300::memremap::PhysMapping::map(addr, len) })
-        else {
-            return BusWrite::NotMapped;
-        };
-        write(&mut mapping);
-        drop(mapping);
+        // DMA address, checked just above under the lock, and at most its
+        // length): a buffer vb2 handed to the driver side and the layer
+        // handed to the hardware, which nothing reads or frees until it
+        // goes back to vb2, and of which no Rust reference exists (user or
+        // vb2 memory). Without an IOMMU or a DMA offset (checked above) the
+        // DMA address is the physical one. It cannot go back while the
+        // writer lives: every give-back (`complete_active`, `drain`) first
+        // takes the buffer out of the ring under the spinlock `b` holds
+        // until `write` has returned, the writer's last use.
+        let mut writer = unsafe { mapping.writer() };
+        write(&mut writer);
         drop(b);
+        drop(mapping);
         BusWrite::Written
     }
 }
