@@ -9,17 +9,10 @@
 # restart at the queried timings (--set-dv-bt-timings query) v4l2-ctl
 # captures exact 720p frames. Exits 77 (a counted SKIP) only when the
 # guest has no v4l2-ctl.
-SIM=/sys/kernel/debug/hy300-tvcap-sim
 fail() { echo "v4l2-ctl: FAIL: $*"; exit 1; }
-if ! command -v v4l2-ctl >/dev/null; then
-	echo "SKIP v4l2-ctl is not in this guest"
-	exit 77
-fi
 # shellcheck source=tests/vm/lib/tvcap.sh
 . /lib/hy300/tvcap.sh
-VIDEO=$(tvcap_video)
-[ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
-echo 1 >$SIM/connected || fail "cannot connect the simulated source"
+tvcap_client v4l2-ctl
 echo 1 >$SIM/signal || fail "cannot give the simulated source a signal"
 v4l2-ctl --version | sed 's/^/v4l2-ctl: /'
 

@@ -10,3 +10,17 @@ tvcap_video() {
 		[ "$name" = sunxi-tvcap ] && echo "/dev/${v##*/}"
 	done
 }
+# tvcap_client TOOL: the start of a test of Debian's TOOL (v4l2-ctl,
+# v4l2-compliance) on sunxi-tvcap: a counted SKIP (exit 77) when the guest
+# has no TOOL; else VIDEO is the capture node and the simulated source
+# (SIM) is connected. Fails through the caller's fail().
+SIM=/sys/kernel/debug/hy300-tvcap-sim
+tvcap_client() {
+	if ! command -v "$1" >/dev/null; then
+		echo "SKIP $1 is not in this guest"
+		exit 77
+	fi
+	VIDEO=$(tvcap_video)
+	[ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
+	echo 1 >$SIM/connected || fail "cannot connect the simulated source"
+}

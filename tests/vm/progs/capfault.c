@@ -32,6 +32,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "v4l2util.h"
+
 #define NBUF 4
 #define STATUS "/sys/class/hy300/tvcap/buffer_status"
 
@@ -71,16 +73,6 @@ static void disarm(enum step s)
 		fail("disarm fail-nth: %s", strerror(errno));
 	/* It counts down to 0, where the allocation fails. */
 	injected = atoi(left) == 0;
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
 }
 
 static uint32_t le32(const unsigned char *p)

@@ -28,17 +28,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "v4l2util.h"
+
 #define NBUF 4
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
 
 static void die(const char *what)
 {

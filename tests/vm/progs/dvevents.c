@@ -40,30 +40,16 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "v4l2util.h"
+
 static const char *simdir;
 
 #define fail(...) do { printf("dvevents: FAIL: " __VA_ARGS__); printf("\n"); exit(1); } while (0)
 
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
 static void knob(const char *name, const char *value)
 {
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", simdir, name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value))
-		fail("writing %s to %s: %s", value, path, strerror(errno));
-	close(fd);
+	if (write_knob(simdir, name, value))
+		fail("writing %s to %s/%s: %s", value, simdir, name, strerror(errno));
 }
 
 /* Waits (bounded) for one source-change event on fd and dequeues it. */
