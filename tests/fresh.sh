@@ -83,7 +83,12 @@ done
 # In a private mount and PID namespace: the mounts and every process the
 # demo started go with it.
 out=${HY300_FRESH_LOG:-$work/demo.log}
-root_cache=/root/.cache/hy300
+# The root's cache is at the host's path: the kernel build tree refers to
+# its own paths, and kbuild rewrites the build tree's Makefile (read-only
+# here) when it is reached by another (a cold run with HY300_CACHE
+# elsewhere failed so). With the default cache, the root gets no variable
+# a new user would not have.
+root_cache=$HY300_CACHE
 inside() {
 	set -euo pipefail
 	local m
@@ -93,11 +98,9 @@ inside() {
 	mkdir -p "$work/apt-upper" "$work/apt-work"
 	mount -t overlay overlay -o "lowerdir=/var/cache/apt/archives,upperdir=$work/apt-upper,workdir=$work/apt-work" \
 		"$root/var/cache/apt/archives"
-	# The test kernel, read-only: at the root's own cache path (what
-	# kernel_build_dir computes there) and, when the host's cache lives
-	# elsewhere, also at the host's paths the build tree refers to.
-	for m in "$srcver:$root_cache/src/$(basename "$srcver")" "$kdir:$root_cache/build/$(basename "$kdir")" \
-		"$srcver:$srcver" "$kdir:$kdir"; do
+	# The test kernel, read-only, at the root's cache path (what
+	# kernel_build_dir computes there, the host's own path).
+	for m in "$srcver:$root_cache/src/$(basename "$srcver")" "$kdir:$root_cache/build/$(basename "$kdir")"; do
 		mkdir -p "$root${m#*:}"
 		mountpoint -q "$root${m#*:}" || mount --bind -o ro "${m%%:*}" "$root${m#*:}"
 	done
@@ -113,8 +116,9 @@ inside() {
 }
 # in_root CMD: CMD run by bash in the root, as root, with a clean environment.
 in_root() {
-	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb \
-		chroot "$root" /bin/bash -c "$1"
+	local vars=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb)
+	[ "$root_cache" = /root/.cache/hy300 ] || vars+=("HY300_CACHE=$root_cache")
+	env -i "${vars[@]}" chroot "$root" /bin/bash -c "$1"
 }
 export -f inside in_root
 echo "fresh: scripts/demo in the root, then tests/deb.sh (output: $out)"
