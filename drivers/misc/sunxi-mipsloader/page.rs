@@ -106,28 +106,17 @@ pub const REGION_NAMES: [&str; REGIONS.len()] = {
     names
 };
 
-/// The series of `family` with `label` set to each of `values`, made at
-/// compile time: each line's name and labels one block.
-const fn series<const N: usize>(
-    family: &Family,
-    label: LabelName,
-    values: &[&'static str; N],
-) -> [Series; N] {
-    let mut out = [Series::new(family, &[]); N];
-    let mut i = 0;
-    while i < N {
-        out[i] = Series::new(family, &[(label, values[i])]);
-        i += 1;
-    }
-    out
-}
-
-const REGION_SIZE_SERIES: [Series; REGIONS.len()] = series(&REGION_SIZE, REGION, &REGION_NAMES);
-const REGION_USAGE_SERIES: [Series; REGIONS.len()] = series(&REGION_USAGE, REGION, &REGION_NAMES);
-const REGISTER_ACCESS_SERIES: [Series; 4] = series(&REGISTER_ACCESS, REGISTER, &REGISTER_NAMES);
-const REGISTER_WRITES_SERIES: [Series; 4] = series(&REGISTER_WRITES, REGISTER, &REGISTER_NAMES);
-const LOAD_FAILURES_SERIES: [Series; 6] = series(&LOAD_FAILURES, REASON, &LOAD_FAILURE_REASONS);
-const COMM_ERRORS_SERIES: [Series; 4] = series(&COMM_ERRORS, KIND, &ERROR_KINDS);
+const REGION_SIZE_SERIES: [Series; REGIONS.len()] =
+    Series::each(&REGION_SIZE, REGION, &REGION_NAMES);
+const REGION_USAGE_SERIES: [Series; REGIONS.len()] =
+    Series::each(&REGION_USAGE, REGION, &REGION_NAMES);
+const REGISTER_ACCESS_SERIES: [Series; 4] =
+    Series::each(&REGISTER_ACCESS, REGISTER, &REGISTER_NAMES);
+const REGISTER_WRITES_SERIES: [Series; 4] =
+    Series::each(&REGISTER_WRITES, REGISTER, &REGISTER_NAMES);
+const LOAD_FAILURES_SERIES: [Series; 6] =
+    Series::each(&LOAD_FAILURES, REASON, &LOAD_FAILURE_REASONS);
+const COMM_ERRORS_SERIES: [Series; 4] = Series::each(&COMM_ERRORS, KIND, &ERROR_KINDS);
 
 // The longest text of each file, from its families, label values and
 // buckets with every value at its widest (the KUnit worst case renders it).

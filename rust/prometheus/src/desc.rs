@@ -370,6 +370,22 @@ impl Series {
             len: len as u16,
         }
     }
+
+    /// The series of `family` with `label` set to each of `values`, in
+    /// order, made at compile time: one block each.
+    pub const fn each<const N: usize>(
+        family: &Family,
+        label: LabelName,
+        values: &[&'static str; N],
+    ) -> [Series; N] {
+        let mut out = [Series::new(family, &[]); N];
+        let mut i = 0;
+        while i < N {
+            out[i] = Series::new(family, &[(label, values[i])]);
+            i += 1;
+        }
+        out
+    }
 }
 
 /// Appends `bytes` to a series block, escaping a label value (`\\`,

@@ -12,7 +12,7 @@ use crate::format::FORMATS;
 use crate::hy300::class_device::fits_page_budget;
 use crate::page::{self, Input, Page, BIT, IRQ_EN_BIT, IRQ_STATUS_BIT, STATUS_BIT};
 use crate::prometheus::{Family, Series, Writer};
-use crate::regs::{Bit, Irq, IRQ_EN_BITS, IRQ_STATUS_BITS, STATUS, STATUS_BITS};
+use crate::regs::{str_eq, Bit, Irq, IRQ_EN_BITS, IRQ_STATUS_BITS, STATUS, STATUS_BITS};
 use crate::{Tvcap, TvcapFile};
 
 pub(crate) use crate::page::TvcapMetrics;
@@ -26,21 +26,6 @@ const ERROR_KINDS: [Irq; 5] = [
     Irq::FifoError,
     Irq::Timeout,
 ];
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
 
 // The driver's error sources and pixel formats are the pages' label values,
 // in their order.

@@ -151,25 +151,9 @@ pub const FORMAT_NAMES: [&str; 3] = ["YUYV", "YU12", "RGB24"];
 /// (another device's interrupt on the shared line).
 pub const INTERRUPT_RESULTS: [&str; 2] = ["handled", "none"];
 
-/// The series of `family` with `label` set to each of `values`, made at
-/// compile time: each line's name and labels one block.
-const fn series<const N: usize>(
-    family: &Family,
-    label: LabelName,
-    values: &[&'static str; N],
-) -> [Series; N] {
-    let mut out = [Series::new(family, &[]); N];
-    let mut i = 0;
-    while i < N {
-        out[i] = Series::new(family, &[(label, values[i])]);
-        i += 1;
-    }
-    out
-}
-
-const ERROR_SERIES: [Series; 5] = series(&ERRORS, KIND, &ERROR_KINDS);
-const FORMAT_SERIES: [Series; 3] = series(&FORMAT, FORMAT_LABEL, &FORMAT_NAMES);
-const INTERRUPT_SERIES: [Series; 2] = series(&INTERRUPTS, RESULT, &INTERRUPT_RESULTS);
+const ERROR_SERIES: [Series; 5] = Series::each(&ERRORS, KIND, &ERROR_KINDS);
+const FORMAT_SERIES: [Series; 3] = Series::each(&FORMAT, FORMAT_LABEL, &FORMAT_NAMES);
+const INTERRUPT_SERIES: [Series; 2] = Series::each(&INTERRUPTS, RESULT, &INTERRUPT_RESULTS);
 
 // The longest text of each file, from its families, label values and
 // buckets with every value at its widest (the KUnit worst case renders it).

@@ -499,7 +499,8 @@ pub(crate) const IRQ_EN_BITS: &[Bit] = irq_bits!(IRQ_EN);
 /// The documented bits of IRQ_STATUS.
 pub(crate) const IRQ_STATUS_BITS: &[Bit] = irq_bits!(IRQ_STATUS);
 
-const fn str_eq(a: &str, b: &str) -> bool {
+/// Whether `a` and `b` are the same string (in const context).
+pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
