@@ -40,7 +40,15 @@ unsafe impl Sync for SimIrqDomain {}
 
 impl SimIrqDomain {
     /// Creates the domain and maps its interrupt.
-    pub fn new() -> Result<Self> {
+    ///
+    /// # Safety
+    ///
+    /// The domain must be dropped only after every user of its interrupt
+    /// has freed it: drop disposes of the mapping and frees the interrupt's
+    /// descriptor, which a still-requested handler (and the `free_irq` of
+    /// its owner) would use. The board module guarantees it by dropping the
+    /// domain after the devices it gave the interrupt to are unregistered.
+    pub unsafe fn new() -> Result<Self> {
         // SAFETY: no fwnode (the domain is found through its mapping only);
         // one interrupt.
         let domain = kernel::error::from_err_ptr(unsafe {
@@ -68,9 +76,9 @@ impl SimIrqDomain {
 
 impl Drop for SimIrqDomain {
     fn drop(&mut self) {
-        // SAFETY: per the invariants; the owner removed the device using
-        // the interrupt before (its handler is freed), so the mapping and
-        // then the domain can go.
+        // SAFETY: per the invariants, and per `new`'s safety contract no
+        // handler of the interrupt is left, so the mapping and then the
+        // domain can go.
         unsafe {
             bindings::irq_dispose_mapping(self.irq);
             irq_domain_remove_sim(self.domain.cast());

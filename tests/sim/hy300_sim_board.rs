@@ -572,7 +572,11 @@ impl kernel::Module for SimBoard {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // Before any device exists: the probes take them.
         let clocks = SimClocks::register()?;
-        let tvcap_irq = irq_sim::SimIrqDomain::new()
+        // SAFETY: the domain is a field of `SimBoard`, declared after
+        // `devices`; `SimBoard`'s `Drop` unregisters the devices (and with
+        // them the capture block's interrupt request) before the fields
+        // drop.
+        let tvcap_irq = unsafe { irq_sim::SimIrqDomain::new() }
             .inspect_err(|e| pr_err!("cannot create the capture block's irq_sim line: {e:?}\n"))?;
         let mut lookup = KBox::new(lookup_table(), GFP_KERNEL)?;
         // SAFETY: all-zero is the state `of_changeset_init` expects to fill.
