@@ -153,7 +153,7 @@ impl<T: Driver> VideoDevice<T> {
     /// for another); `EBUSY` when the objects were claimed before. Only
     /// [`Registration::new`] calls it.
     fn register(this: &Device<T>, parent: &device::Device<Bound>, config: &Config) -> Result {
-        let vd = this.video_device();
+        let vd = this.video();
         // `Device` is a transparent wrapper of the kernel's `struct device`,
         // the type these bindings use too (`Device::as_raw` is
         // crate-private).
@@ -342,9 +342,11 @@ impl<T: Driver> PinnedDrop for VideoDevice<T> {
 ///
 /// A `Device<T>` lives only in the allocation made by [`Device::new`]
 /// (a `KBox`), whose ownership the kref of `v4l2_dev` holds: `v4l2_dev`
-/// is the `v4l2_device` of `data`'s [`VideoDevice`], registered (its
-/// kref initialised) by `new`, with [`Device::release`] as its release
-/// callback, and the video device's drvdata is `data`.
+/// is the `v4l2_device` field of the [`VideoDevice`] that `data` gave
+/// (`Driver::video_device`, asked once), which lives as long as `data`;
+/// it was registered (its kref initialised) by `new`, with
+/// [`Device::release`] as its release callback, and that video device's
+/// drvdata is `data`.
 #[pin_data]
 pub struct Device<T: Driver> {
     #[pin]
@@ -429,6 +431,22 @@ impl<T: Driver> Device<T> {
             // INVARIANT: registered with `release`; the one reference of
             // the new kref is this `ARef`'s.
             Ok(ARef::from_raw(NonNull::new_unchecked(this)))
+        }
+    }
+
+    /// The [`VideoDevice`] whose `v4l2_device` governs this `Device`:
+    /// the one `Driver::video_device` gave when the `Device` was made
+    /// (the layer asks the driver once).
+    pub(super) fn video(&self) -> &VideoDevice<T> {
+        // SAFETY: `v4l2_dev` is the `v4l2_device` field of a `VideoDevice<T>`
+        // reached from `data` (type invariant), which lives as long as
+        // `data`, so as long as `self`.
+        unsafe {
+            &*kernel::container_of!(
+                self.v4l2_dev.as_ptr().cast::<Opaque<raw::v4l2_device>>(),
+                VideoDevice<T>,
+                v4l2_dev
+            )
         }
     }
 
@@ -576,6 +594,6 @@ impl<T: Driver> PinnedDrop for Registration<T> {
     fn drop(self: Pin<&mut Self>) {
         // SAFETY: registered by this `Registration` (type invariant), which
         // drops once.
-        unsafe { self.dev.video_device().unregister() };
+        unsafe { self.dev.video().unregister() };
     }
 }

@@ -142,7 +142,7 @@ fn counted(drops: &'static AtomicU32) -> Result<ARef<Device<Counted>>> {
 
 /// The v4l2_device's kref count of `dev`.
 fn refs(dev: &Device<Counted>) -> u32 {
-    let v4l2_dev = dev.video_device().v4l2_device();
+    let v4l2_dev = dev.video().v4l2_device();
     // SAFETY: `v4l2_dev` is registered (its kref initialised) and lives
     // as long as `dev`; the count is an `atomic_t`, read once (what
     // `kref_read` does).
