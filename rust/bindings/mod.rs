@@ -16,17 +16,17 @@
 //! mod hy300_bindings;
 //! ```
 //!
-//! `struct device`, `mutex`, `lock_class_key` and `module` are the
+//! `struct device`, `mutex`, `lock_class_key`, `module` and `kref` are the
 //! kernel's own types: the script blocklists them (`kernel_types`) and this
-//! module takes them from `kernel::bindings`, so a device, mutex, lock class
-//! or module pointer of these bindings is the kernel's, with no cast
+//! module takes them from `kernel::bindings`, so a device, mutex, lock class,
+//! module or kref of these bindings is the kernel's, with no cast
 //! between two generated structs. The other C structs
 //! both bindings generate (`mutex`, `file`...) are still distinct Rust
 //! types here; pointers are cast between the two where they meet.
 //! (Blocklisting every kernel type was tried: bindgen then cannot tell
 //! whether the embedded kernel types are `Copy`, and turns unions such as
 //! `v4l2_frmsizeenum`'s into `__BindgenUnionField`s and drops derives,
-//! which changes the API the V4L2 code uses; these four only drop
+//! which changes the API the V4L2 code uses; these five only drop
 //! `Copy`/`Clone`/`Default` from the structs that embed one by value,
 //! which nothing copies.)
 
@@ -51,7 +51,7 @@
 
 use kernel::ffi;
 // The kernel's own types (blocklisted in scripts/hy300-bindgen).
-pub use kernel::bindings::{device, lock_class_key, module, mutex};
+pub use kernel::bindings::{device, kref, lock_class_key, module, mutex};
 use pin_init::{MaybeZeroable, Zeroable};
 // Types the kernel's bindgen parameters blocklist.
 type __kernel_size_t = usize;

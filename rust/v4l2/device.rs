@@ -1,32 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! [`VideoDevice`]: the V4L2 objects of one video node, embedded (pinned)
-//! in the driver's state, and their [`Registration`].
+//! in the driver's state; [`Device`]: that state in the allocation the
+//! `v4l2_device`'s kref governs (the one refcount, held as [`ARef`]); and
+//! the video node's [`Registration`].
 
 use core::marker::PhantomData;
+use core::ops::Deref;
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
 use kernel::bindings;
-use kernel::device::{Bound, Device};
+use kernel::device::{self, Bound};
 use kernel::prelude::*;
-use kernel::sync::Arc;
+use kernel::sync::aref::{ARef, AlwaysRefCounted};
 use kernel::types::Opaque;
+use kernel::workqueue::{HasWork, Work, WorkItem};
 
 use super::ioctl::{IoctlOps, Tables};
 use super::raw;
 use super::vb2::{Queue, QueueOps, Vb2Table, MAX_BUFFERS};
 
-/// `VideoDevice::state`: never registered.
+/// `VideoDevice::state`: not in a [`Device`].
 const UNUSED: u8 = 0;
+/// A [`Device`] registered the `v4l2_device` (its kref governs the
+/// allocation from now on).
+const ALLOCATED: u8 = 1;
 /// A [`Registration`] claimed the objects (registering, or failed: they
 /// are never registered again).
-const CLAIMED: u8 = 1;
+const CLAIMED: u8 = 2;
 /// Registered: the video node's file and event lists are initialised.
-const LIVE: u8 = 2;
+const LIVE: u8 = 3;
 
 /// A V4L2 capture driver: its ioctls, its vb2 queue, and where its state
-/// keeps the [`VideoDevice`].
+/// keeps the [`VideoDevice`]. The state lives in a [`Device`].
 pub trait Driver: IoctlOps + QueueOps {
-    /// The video device embedded in the state.
+    /// The video device embedded in the state (a field of `self`: the
+    /// same one on every call).
     fn video_device(&self) -> &VideoDevice<Self>;
 }
 
@@ -54,18 +63,20 @@ pub struct Config {
 
 /// The `v4l2_device`, `video_device` and vb2 queue of one capture node,
 /// and the mutex that serialises their ioctls and vb2 callbacks. Lives
-/// pinned inside the driver's state `T`, which lives in an `Arc`.
+/// pinned inside the driver's state `T`, which lives in a [`Device`]:
+/// the `v4l2_device`'s kref is the state's only refcount.
 ///
 /// # Invariants
 ///
-/// `state` goes from `UNUSED` to `CLAIMED` once, when a [`Registration`]
+/// `state` goes from `UNUSED` to `ALLOCATED` once, when a [`Device`]
+/// registers the `v4l2_device` (whose kref from then on governs the
+/// `Device` holding the `T`), to `CLAIMED` once, when a [`Registration`]
 /// takes the objects, and to `LIVE` when the video device is registered
 /// (its event lists are initialised); it never goes back, so the objects
-/// are registered at most once. From `v4l2_device_register` until the
-/// `v4l2_device`'s release the objects hold one leaked reference of the
-/// `Arc<T>`, and the video device's drvdata and the queue's `drv_priv` are
-/// that `T`. Only the [`Registration`] that registered them unregisters
-/// them, once, when it drops. `power`, when not null, is the
+/// are registered at most once. From `ALLOCATED` the video device's
+/// drvdata is the `T` of the [`Device`], and from `CLAIMED` the queue's
+/// `drv_priv` is too. Only the [`Registration`] that registered them
+/// unregisters the video node, once, when it drops. `power`, when not null, is the
 /// DV_RX_POWER_PRESENT control of `ctrls`, which is freed only when the
 /// `VideoDevice` drops.
 #[pin_data(PinnedDrop)]
@@ -119,6 +130,12 @@ impl<T: Driver> VideoDevice<T> {
         }? Error)
     }
 
+    /// The `v4l2_device` (the KUnit suite reads its kref).
+    #[cfg(CONFIG_KUNIT)]
+    pub(super) fn v4l2_device(&self) -> *mut raw::v4l2_device {
+        self.v4l2_dev.get()
+    }
+
     /// The driver-side buffers and the vb2 queue.
     pub fn buffers(&self) -> &Queue {
         &self.queue
@@ -130,42 +147,47 @@ impl<T: Driver> VideoDevice<T> {
         self.queue.is_busy()
     }
 
-    /// Registers the `v4l2_device` of `dev`, the queue (single-planar
-    /// capture, dma-contig, monotonic timestamps) and the video node of
-    /// `this`; `EBUSY` when the objects were claimed before. The objects
-    /// keep a reference of `this` until the last open file is closed after
-    /// [`Self::unregister`]. Only [`Registration::new`] calls it.
-    fn register(this: &Arc<T>, dev: &Device<Bound>, config: &Config) -> Result {
-        let vd = this.video_device();
+    /// Registers the queue (single-planar capture, dma-contig, monotonic
+    /// timestamps) and the video node of the [`Device`] `this`, on
+    /// `parent`, the device its `v4l2_device` was registered on (`EINVAL`
+    /// for another); `EBUSY` when the objects were claimed before. Only
+    /// [`Registration::new`] calls it.
+    fn register(this: &Device<T>, parent: &device::Device<Bound>, config: &Config) -> Result {
+        let vd = this.video();
+        // `Device` is a transparent wrapper of the kernel's `struct device`,
+        // the type these bindings use too (`Device::as_raw` is
+        // crate-private).
+        let raw_dev = core::ptr::from_ref(parent).cast_mut().cast::<raw::device>();
+        let v4l2_dev = vd.v4l2_dev.get();
         if vd
             .state
-            .compare_exchange(UNUSED, CLAIMED, Ordering::AcqRel, Ordering::Acquire)
+            .compare_exchange(ALLOCATED, CLAIMED, Ordering::AcqRel, Ordering::Acquire)
             .is_err()
         {
             return Err(EBUSY);
         }
-        // `Device` is a transparent wrapper of the kernel's `struct device`,
-        // which these bindings use too (`Device::as_raw` is crate-private).
-        let raw_dev = core::ptr::from_ref(dev).cast_mut().cast::<raw::device>();
-        let v4l2_dev = vd.v4l2_dev.get();
+        // SAFETY: the `v4l2_device` of a `Device` is registered (type
+        // invariant of `Device`); its `dev` changes only when it is
+        // unregistered, by the `Registration` holding the claim taken
+        // above, or by the release, which a reference held prevents.
+        if unsafe { (*v4l2_dev).dev } != raw_dev {
+            return Err(EINVAL);
+        }
         let vdev = vd.vdev.get();
         let queue = vd.queue.vb2.get();
-        let state = Arc::as_ptr(this).cast_mut().cast::<core::ffi::c_void>();
-        // SAFETY: the objects are zeroed and pinned inside `this`, never
-        // registered before (`state` was `UNUSED`, and is `CLAIMED` from
-        // now on: no other call gets here for them); `dev` is bound (the
-        // `Bound` context) for the call. The tables are `'static` consts
-        // built for `T`. The `Arc` reference leaked here is released by
-        // `release`, when the last user of the v4l2_device is gone.
+        let state = core::ptr::from_ref::<T>(this)
+            .cast_mut()
+            .cast::<core::ffi::c_void>();
+        // SAFETY: the `v4l2_device` was registered by `Device::new`
+        // (`state` was `ALLOCATED`, and is `CLAIMED` from now on: no other
+        // call gets here for these objects); the other objects are zeroed
+        // and pinned inside `this`, which the v4l2_device's kref keeps
+        // alive (a reference held by the caller for the call, and by the
+        // video node from its registration until its release). `parent`
+        // is bound for the call. The tables are `'static` consts built for
+        // `T`. On an error the objects stay as they are; the release of
+        // the `v4l2_device` unregisters it and frees the `Device`.
         unsafe {
-            // First: `release` finds the state here, on every error path
-            // below too (the device core keeps `driver_data` when it
-            // registers the video device).
-            bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev), state);
-            kernel::error::to_result(raw::v4l2_device_register(raw_dev, v4l2_dev))?;
-            (*v4l2_dev).release = Some(Self::release);
-            let _ = Arc::into_raw(this.clone());
-
             if <T as IoctlOps>::HAS_DV_RX_POWER_PRESENT {
                 let hdl = vd.ctrls.get();
                 // Fails only for memory; `error` says so, and the drop
@@ -191,11 +213,7 @@ impl<T: Driver> VideoDevice<T> {
                     i64::from(present),
                 );
                 vd.power.store(ctrl, Ordering::Release);
-                if let Err(e) = kernel::error::to_result((*hdl).error) {
-                    raw::v4l2_device_unregister(v4l2_dev);
-                    raw::v4l2_device_put(v4l2_dev);
-                    return Err(e);
-                }
+                kernel::error::to_result((*hdl).error)?;
                 (*v4l2_dev).ctrl_handler = hdl;
                 (*vdev).ctrl_handler = hdl;
             }
@@ -211,11 +229,7 @@ impl<T: Driver> VideoDevice<T> {
             (*queue).min_queued_buffers = config.min_queued_buffers;
             (*queue).max_num_buffers = config.max_num_buffers.min(MAX_BUFFERS);
             (*queue).lock = vd.lock.get();
-            if let Err(e) = kernel::error::to_result(raw::vb2_queue_init(queue)) {
-                raw::v4l2_device_unregister(v4l2_dev);
-                raw::v4l2_device_put(v4l2_dev);
-                return Err(e);
-            }
+            kernel::error::to_result(raw::vb2_queue_init(queue))?;
 
             super::copy_str(&mut (*vdev).name, config.name);
             (*vdev).v4l2_dev = v4l2_dev;
@@ -226,6 +240,8 @@ impl<T: Driver> VideoDevice<T> {
             (*vdev).queue = queue;
             (*vdev).vfl_dir = raw::vfl_devnode_direction_VFL_DIR_RX;
             (*vdev).device_caps = config.device_caps;
+            // Takes a reference of the v4l2_device for the node, put by
+            // the node's release after its last open file closed.
             let ret = raw::__video_register_device(
                 vdev,
                 raw::vfl_devnode_type_VFL_TYPE_VIDEO,
@@ -235,8 +251,6 @@ impl<T: Driver> VideoDevice<T> {
             );
             if let Err(e) = kernel::error::to_result(ret) {
                 raw::vb2_queue_release(queue);
-                raw::v4l2_device_unregister(v4l2_dev);
-                raw::v4l2_device_put(v4l2_dev);
                 return Err(e);
             }
         }
@@ -245,8 +259,9 @@ impl<T: Driver> VideoDevice<T> {
     }
 
     /// Unregisters the video node (stopping a stream: vb2 calls
-    /// `stop_streaming`) and the `v4l2_device`. The state's reference goes
-    /// with the last open file.
+    /// `stop_streaming`) and the `v4l2_device` (which drops its reference
+    /// of the parent device). The state goes with the last reference of
+    /// the v4l2_device: the [`Device`]'s `ARef`s and the open files.
     ///
     /// # Safety
     ///
@@ -256,11 +271,11 @@ impl<T: Driver> VideoDevice<T> {
     unsafe fn unregister(&self) {
         // SAFETY: registered, unregistered once (the contract);
         // `vb2_video_unregister_device` stops streaming and releases the
-        // queue of an open file.
+        // queue of an open file. The caller holds a reference of the
+        // v4l2_device.
         unsafe {
             raw::vb2_video_unregister_device(self.vdev.get());
             raw::v4l2_device_unregister(self.v4l2_dev.get());
-            raw::v4l2_device_put(self.v4l2_dev.get());
         }
     }
 
@@ -301,76 +316,276 @@ impl<T: Driver> VideoDevice<T> {
             bindings::mutex_unlock(lock);
         }
     }
-
-    /// The v4l2_device's release: drops the reference `register` leaked.
-    ///
-    /// # Safety
-    ///
-    /// Called by the V4L2 core once, for a `v4l2_device` of a
-    /// `VideoDevice<T>` that `register` registered.
-    unsafe extern "C" fn release(v4l2_dev: *mut raw::v4l2_device) {
-        // SAFETY: per the contract, `v4l2_dev` is the field of a registered
-        // `VideoDevice<T>`, whose video device's drvdata is the `T` of the
-        // leaked `Arc`; this is the last use of the objects.
-        unsafe {
-            let vd =
-                kernel::container_of!(v4l2_dev.cast::<Opaque<raw::v4l2_device>>(), Self, v4l2_dev);
-            let vdev = (*vd).vdev.get();
-            let state = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev));
-            // The controls go with the `VideoDevice` (its drop).
-            drop(Arc::<T>::from_raw(state.cast::<T>()));
-        }
-    }
 }
 
 #[pinned_drop]
 impl<T: Driver> PinnedDrop for VideoDevice<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: dropping: the objects' release ran (their leaked
-        // reference of the state is gone) or they were never registered,
+        // SAFETY: dropping: the v4l2_device's release runs (the last
+        // reference of the `Device` is gone) or it was never registered,
         // so no file holds a control event and nothing else uses the
         // handler; a handler never initialised (no buckets) is left alone.
         unsafe { raw::v4l2_ctrl_handler_free(self.ctrls.get()) };
     }
 }
 
-/// The registration of a driver's [`VideoDevice`], as
-/// `kernel::miscdevice::MiscDeviceRegistration`: registered in its
-/// pin-initializer from a bound device, unregistered when dropped
-/// ([`PinnedDrop`]). A `VideoDevice` is registered by at most one
-/// `Registration` in its life (a second one fails with `EBUSY`), and only
-/// that one unregisters it, once: no safe sequence of calls registers
-/// twice, unregisters twice or releases the objects early.
+/// A driver's state `T` in the allocation that the `v4l2_device` of its
+/// [`VideoDevice`] governs: that kref is the state's one refcount. A
+/// reference is an [`ARef<Device<T>>`] (`v4l2_device_get` /
+/// `v4l2_device_put`); the probe's data, interrupt handlers and work
+/// items hold one, the video node holds one for its open files (the V4L2
+/// core's). When the last is put, the v4l2_device's release unregisters
+/// it (if a [`Registration`] did not), drops `T` and frees the
+/// allocation, once. Dereferences to `T`.
 ///
 /// # Invariants
 ///
-/// `state`'s video device was registered by this `Registration`.
+/// A `Device<T>` lives only in the allocation made by [`Device::new`]
+/// (a `KBox`), whose ownership the kref of `v4l2_dev` holds: `v4l2_dev`
+/// is the `v4l2_device` field of the [`VideoDevice`] that `data` gave
+/// (`Driver::video_device`, asked once), which lives as long as `data`;
+/// it was registered (its kref initialised) by `new`, with
+/// [`Device::release`] as its release callback, and that video device's
+/// drvdata is `data`.
+#[pin_data]
+pub struct Device<T: Driver> {
+    #[pin]
+    data: T,
+    /// The `v4l2_device` whose kref governs this allocation.
+    v4l2_dev: NonNull<raw::v4l2_device>,
+}
+
+// SAFETY: the `Device` only adds the refcount, whose get and put any
+// thread may call, to a `T` that is `Send + Sync` (`IoctlOps` requires
+// it).
+unsafe impl<T: Driver> Send for Device<T> {}
+// SAFETY: as above: `&Device<T>` gives `&T` and the refcount.
+unsafe impl<T: Driver> Sync for Device<T> {}
+
+impl<T: Driver> Device<T> {
+    /// Initialises the driver state `init` in a new allocation and
+    /// registers its `v4l2_device` on the bound device `parent` (which the
+    /// v4l2_device keeps a reference of until it is unregistered). The
+    /// returned reference is the first of the v4l2_device's kref. `EBUSY`
+    /// when the state's [`VideoDevice`] belongs to another `Device`.
+    pub fn new(parent: &device::Device<Bound>, init: impl PinInit<T, Error>) -> Result<ARef<Self>> {
+        // `Device` is a transparent wrapper of the kernel's `struct device`,
+        // the type these bindings use too (`Device::as_raw` is
+        // crate-private).
+        let parent = core::ptr::from_ref(parent).cast_mut().cast::<raw::device>();
+        // SAFETY: `parent` is a device, bound, valid for the call.
+        unsafe { Self::alloc(parent, None, init) }
+    }
+
+    /// As [`Self::new`], on `parent` or on no device (`null`, then with
+    /// `name` as the v4l2_device's name: the KUnit suite's devices).
+    ///
+    /// # Safety
+    ///
+    /// `parent` is null or a valid device for the call; with null, `name`
+    /// is given.
+    pub(super) unsafe fn alloc(
+        parent: *mut raw::device,
+        name: Option<&CStr>,
+        init: impl PinInit<T, Error>,
+    ) -> Result<ARef<Self>> {
+        let boxed = KBox::pin_init(
+            try_pin_init!(Device {
+                data <- init,
+                v4l2_dev: NonNull::dangling(),
+            }? Error),
+            GFP_KERNEL,
+        )?;
+        let vd = boxed.data.video_device();
+        if vd
+            .state
+            .compare_exchange(UNUSED, ALLOCATED, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return Err(EBUSY);
+        }
+        let v4l2_dev = vd.v4l2_dev.get();
+        let vdev = vd.vdev.get();
+        // SAFETY: the allocation is not moved: its ownership goes to the
+        // kref below (or back into the box on failure).
+        let this = KBox::into_raw(unsafe { Pin::into_inner_unchecked(boxed) });
+        // SAFETY: `this` is the live allocation, ours alone until the
+        // `ARef` is made; `v4l2_dev` and `vdev` are the zeroed, pinned
+        // objects of the state's `VideoDevice`, claimed by this call
+        // (`UNUSED` to `ALLOCATED`). Once `v4l2_device_register`
+        // succeeded, the kref owns the allocation and `release` frees
+        // it; before, the box is taken back and dropped.
+        unsafe {
+            (*this).v4l2_dev = NonNull::new_unchecked(v4l2_dev);
+            if let Some(name) = name {
+                super::copy_str(&mut (*v4l2_dev).name, name);
+            }
+            // `release` and the callbacks find the state here.
+            let data = core::ptr::addr_of_mut!((*this).data);
+            bindings::dev_set_drvdata(core::ptr::addr_of_mut!((*vdev).dev), data.cast());
+            if let Err(e) = kernel::error::to_result(raw::v4l2_device_register(parent, v4l2_dev)) {
+                drop(KBox::from_raw(this));
+                return Err(e);
+            }
+            (*v4l2_dev).release = Some(Self::release);
+            // INVARIANT: registered with `release`; the one reference of
+            // the new kref is this `ARef`'s.
+            Ok(ARef::from_raw(NonNull::new_unchecked(this)))
+        }
+    }
+
+    /// The [`VideoDevice`] whose `v4l2_device` governs this `Device`:
+    /// the one `Driver::video_device` gave when the `Device` was made
+    /// (the layer asks the driver once).
+    pub(super) fn video(&self) -> &VideoDevice<T> {
+        // SAFETY: `v4l2_dev` is the `v4l2_device` field of a `VideoDevice<T>`
+        // reached from `data` (type invariant), which lives as long as
+        // `data`, so as long as `self`.
+        unsafe {
+            &*kernel::container_of!(
+                self.v4l2_dev.as_ptr().cast::<Opaque<raw::v4l2_device>>(),
+                VideoDevice<T>,
+                v4l2_dev
+            )
+        }
+    }
+
+    /// The v4l2_device's release, when its kref drops to zero: unregisters
+    /// it (a no-op after a [`Registration`] did), drops `T` and frees the
+    /// allocation.
+    ///
+    /// # Safety
+    ///
+    /// Called by the V4L2 core once, for the `v4l2_device` of a
+    /// `Device<T>` (its release callback, set by [`Self::alloc`] only),
+    /// when its last reference is gone.
+    unsafe extern "C" fn release(v4l2_dev: *mut raw::v4l2_device) {
+        // SAFETY: per the contract, `v4l2_dev` is the `v4l2_device` of the
+        // `VideoDevice` of a `Device<T>`'s state, whose video device's
+        // drvdata is that state (type invariant), in the `KBox` made by
+        // `alloc`; no reference is left, so this is the last use.
+        unsafe {
+            let vd = kernel::container_of!(
+                v4l2_dev.cast::<Opaque<raw::v4l2_device>>(),
+                VideoDevice<T>,
+                v4l2_dev
+            );
+            let vdev = (*vd).vdev.get();
+            let data = bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev)).cast::<T>();
+            let this = kernel::container_of!(data, Self, data);
+            // Puts the parent device if no `Registration` did.
+            raw::v4l2_device_unregister(v4l2_dev);
+            // The controls go with the `VideoDevice` (its drop).
+            drop(KBox::from_raw(this));
+        }
+    }
+}
+
+impl<T: Driver> Deref for Device<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+// SAFETY: the kref of `v4l2_dev` governs the allocation (type invariant):
+// `inc_ref` takes a reference (`v4l2_device_get`), `dec_ref` puts one and
+// the last put runs `release`, which frees the `Device`.
+unsafe impl<T: Driver> AlwaysRefCounted for Device<T> {
+    fn inc_ref(&self) {
+        // SAFETY: `&self` proves a reference is held, so the kref is
+        // initialised and above zero (what `v4l2_device_get`, an inline
+        // `kref_get`, does).
+        unsafe { bindings::refcount_inc(&raw mut (*self.v4l2_dev.as_ptr()).ref_.refcount) };
+    }
+
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: the caller gives up a reference of the live `obj`; its
+        // `v4l2_dev` is read before the put, which may free `obj`.
+        unsafe {
+            let v4l2_dev = (*obj.as_ptr()).v4l2_dev.as_ptr();
+            raw::v4l2_device_put(v4l2_dev);
+        }
+    }
+}
+
+/// Work items of the state run with a reference of the `Device` (as
+/// `kernel::drm::Device`): `T` implements `WorkItem` with
+/// `Pointer = ARef<Device<T>>` and `HasWork<Device<T>>` for its field.
+impl<T, const ID: u64> WorkItem<ID> for Device<T>
+where
+    T: Driver + WorkItem<ID, Pointer = ARef<Self>> + HasWork<Self, ID>,
+{
+    type Pointer = ARef<Self>;
+
+    fn run(this: ARef<Self>) {
+        T::run(this);
+    }
+}
+
+// SAFETY: `raw_get_work` and `work_container_of` are inverses: the `Work`
+// is `T`'s (by `T::raw_get_work`), and `T` is the `data` field of the
+// `Device`.
+unsafe impl<T, const ID: u64> HasWork<Self, ID> for Device<T>
+where
+    T: Driver + HasWork<Self, ID>,
+{
+    unsafe fn raw_get_work(ptr: *mut Self) -> *mut Work<Self, ID> {
+        // SAFETY: the caller promises that `ptr` points to a valid `Device<T>`.
+        unsafe { T::raw_get_work(core::ptr::addr_of_mut!((*ptr).data)) }
+    }
+
+    unsafe fn work_container_of(ptr: *mut Work<Self, ID>) -> *mut Self {
+        // SAFETY: the caller promises that `ptr` is the `Work` field of a
+        // `T`, which is the `data` of a `Device<T>`.
+        unsafe {
+            let data = T::work_container_of(ptr);
+            kernel::container_of!(data, Self, data)
+        }
+    }
+}
+
+/// The registration of a [`Device`]'s video node, as
+/// `kernel::miscdevice::MiscDeviceRegistration` and
+/// `kernel::drm::Registration`: registered in its pin-initializer from
+/// the bound device, unregistered when dropped ([`PinnedDrop`]). A
+/// `Device` is registered by at most one `Registration` in its life (a
+/// second one fails with `EBUSY`), and only that one unregisters it, once;
+/// the `Registration` holds a reference of the `Device`, and the files
+/// the V4L2 core's: no safe sequence of calls registers twice, unregisters
+/// twice or releases the state early.
+///
+/// # Invariants
+///
+/// `dev`'s video node was registered by this `Registration`.
 #[pin_data(PinnedDrop)]
 pub struct Registration<T: Driver> {
-    state: Arc<T>,
+    dev: ARef<Device<T>>,
 }
 
 impl<T: Driver> Registration<T> {
-    /// Registers the video device of `state` on `dev` with `config`.
-    /// Keep it with the device's binding: dropping it (at the latest when
-    /// `dev` unbinds) unregisters the node and stops a stream.
+    /// Registers the video node of `dev` with `config` on `parent`, the
+    /// bound device the `Device` was made on. Keep it with the device's
+    /// binding: dropping it (at the latest when `parent` unbinds)
+    /// unregisters the node and stops a stream.
     pub fn new<'a>(
-        state: Arc<T>,
-        dev: &'a Device<Bound>,
+        dev: &'a Device<T>,
+        parent: &'a device::Device<Bound>,
         config: &'a Config,
     ) -> impl PinInit<Self, Error> + 'a {
         // INVARIANT: registered by the initializer, or it fails.
         try_pin_init!(Registration {
-            state: {
-                VideoDevice::register(&state, dev, config)?;
-                state
+            dev: {
+                VideoDevice::register(dev, parent, config)?;
+                ARef::from(dev)
             },
         }? Error)
     }
 
-    /// The driver state.
-    pub fn state(&self) -> &Arc<T> {
-        &self.state
+    /// The device.
+    pub fn device(&self) -> &ARef<Device<T>> {
+        &self.dev
     }
 }
 
@@ -379,6 +594,6 @@ impl<T: Driver> PinnedDrop for Registration<T> {
     fn drop(self: Pin<&mut Self>) {
         // SAFETY: registered by this `Registration` (type invariant), which
         // drops once.
-        unsafe { self.state.video_device().unregister() };
+        unsafe { self.dev.video().unregister() };
     }
 }

@@ -453,11 +453,11 @@ impl<T: IoctlOps> Tables<T> {
 /// # Safety
 ///
 /// `file` is an open file of a video device registered by
-/// [`super::VideoDevice::register`] for a `T`.
+/// [`super::VideoDevice::register`] for a `T` (in a [`super::Device`]).
 unsafe fn state<'a, T: IoctlOps>(file: *mut raw::file) -> &'a T {
     // SAFETY: per the contract, the drvdata of the file's video device is
-    // the `T` it was registered for, kept alive (a reference of its `Arc`)
-    // until the v4l2_device's release, after the last file closed.
+    // the `T` it was registered for, kept alive by the node's reference of
+    // the `Device`'s v4l2_device until the last file closed.
     unsafe {
         let vdev = raw::video_devdata(file);
         &*kernel::bindings::dev_get_drvdata(core::ptr::addr_of!((*vdev).dev)).cast::<T>()

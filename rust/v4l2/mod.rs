@@ -15,8 +15,12 @@
 //!   [`Buffer::done`] / [`Buffer::error`] (dropping it is `error`), so a
 //!   buffer goes back to vb2 exactly once by construction.
 //! - [`VideoDevice`]: the pinned `v4l2_device`, `video_device`, vb2 queue
-//!   and their mutex, embedded in the driver's state; its registration,
-//!   unregistration and V4L2 events.
+//!   and their mutex, embedded in the driver's state; its V4L2 events.
+//! - [`Device`]: the driver's state in the allocation that the
+//!   `v4l2_device`'s kref governs, its one refcount (`ARef<Device<T>>`,
+//!   `AlwaysRefCounted` over `v4l2_device_get`/`put`, as
+//!   `kernel::drm::Device`); [`Registration`]: its video node, registered
+//!   from a bound device, unregistered on drop.
 //! - [`DvTimings`], [`DvTimingsCap`]: BT.656/1120 digital video timings and
 //!   the capabilities of a receiver, over the V4L2 core's helpers.
 //!
@@ -37,7 +41,7 @@ mod ioctl;
 mod tests;
 mod vb2;
 
-pub use device::{Config, Driver, Registration, VideoDevice};
+pub use device::{Config, Device, Driver, Registration, VideoDevice};
 pub use dv::{BtCap, Detected, DvTimings, DvTimingsCap};
 pub use ioctl::{Capability, Colorimetry, FrameSize, Input, IoctlOps, PixFormat, Subscription};
 pub use vb2::{BufferRef, Completion, DmaTarget, PlaneSizes, Queue, QueueOps, MAX_BUFFERS};

@@ -4,7 +4,9 @@
 //! flags, the typed arguments' conversions, the DV timings helpers over
 //! the V4L2 core's presets.
 
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
+use kernel::sync::aref::ARef;
 
 use super::device::Driver;
 use super::dv::BtCap;
@@ -83,6 +85,69 @@ impl Driver for Receiver {
     fn video_device(&self) -> &VideoDevice<Self> {
         &self.vd
     }
+}
+
+/// A state that counts its drops: what the [`Device`]'s release does,
+/// seen from the state.
+#[pin_data(PinnedDrop)]
+struct Counted {
+    #[pin]
+    vd: VideoDevice<Counted>,
+    drops: &'static AtomicU32,
+}
+
+#[pinned_drop]
+impl PinnedDrop for Counted {
+    fn drop(self: Pin<&mut Self>) {
+        self.drops.fetch_add(1, Relaxed);
+    }
+}
+
+#[vtable]
+impl IoctlOps for Counted {}
+
+#[vtable]
+impl QueueOps for Counted {
+    fn queue_setup(&self, _n: &mut u32, _p: &mut PlaneSizes<'_>) -> Result {
+        Ok(())
+    }
+    fn arm(&self, _target: DmaTarget) {}
+    fn start_streaming(&self, _first: Option<DmaTarget>) -> Result {
+        Ok(())
+    }
+    fn stop_streaming(&self) {}
+}
+
+impl Driver for Counted {
+    fn video_device(&self) -> &VideoDevice<Self> {
+        &self.vd
+    }
+}
+
+/// A `Device` of a [`Counted`] state on no parent device (the suite has
+/// no bound device): its v4l2_device registered, its kref at one.
+fn counted(drops: &'static AtomicU32) -> Result<ARef<Device<Counted>>> {
+    // SAFETY: no parent, with a name.
+    unsafe {
+        Device::alloc(
+            core::ptr::null_mut(),
+            Some(c"hy300-v4l2-kunit"),
+            try_pin_init!(Counted {
+                vd <- VideoDevice::new(),
+                drops,
+            }? Error),
+        )
+    }
+}
+
+/// The v4l2_device's kref count of `dev`.
+fn refs(dev: &Device<Counted>) -> u32 {
+    let v4l2_dev = dev.video().v4l2_device();
+    // SAFETY: `v4l2_dev` is registered (its kref initialised) and lives
+    // as long as `dev`; the count is an `atomic_t`, read once (what
+    // `kref_read` does).
+    let n = unsafe { core::ptr::read_volatile(&raw const (*v4l2_dev).ref_.refcount.refs.counter) };
+    u32::try_from(n).unwrap_or(0)
 }
 
 /// 320x240..1920x1080 progressive, 25..165 MHz, CEA-861 and DMT.
@@ -345,5 +410,49 @@ mod v4l2_tests {
         assert_eq!(q.complete_active(1, 2, 3, |_| {}), Completion::Stopped);
         assert_eq!(q.ring_locks(), before + 1);
         Ok(())
+    }
+
+    /// One refcount: an `ARef<Device<T>>` is a reference of the
+    /// v4l2_device's kref (a clone gets one, a drop puts one), and the
+    /// last put's release drops the state once, then frees it.
+    #[test]
+    fn device_state_dropped_once_at_the_last_put() -> Result {
+        static DROPS: AtomicU32 = AtomicU32::new(0);
+        let first = counted(&DROPS)?;
+        assert_eq!(refs(&first), 1);
+        let second = first.clone();
+        let third = ARef::from(&*second);
+        assert_eq!(refs(&first), 3);
+        drop(first);
+        assert_eq!(refs(&second), 2);
+        drop(second);
+        assert_eq!(refs(&third), 1);
+        assert_eq!(DROPS.load(Relaxed), 0);
+        drop(third);
+        assert_eq!(DROPS.load(Relaxed), 1);
+        Ok(())
+    }
+
+    /// A state whose initialiser fails is dropped in place of nothing: no
+    /// v4l2_device is registered, no release runs.
+    #[test]
+    fn device_init_failure_releases_nothing() {
+        static DROPS: AtomicU32 = AtomicU32::new(0);
+        // SAFETY: no parent, with a name.
+        let failed = unsafe {
+            Device::<Counted>::alloc(
+                core::ptr::null_mut(),
+                Some(c"hy300-v4l2-kunit"),
+                try_pin_init!(Counted {
+                    vd <- VideoDevice::new(),
+                    drops: {
+                        Err(ENOMEM)?;
+                        &DROPS
+                    },
+                }? Error),
+            )
+        };
+        assert!(failed.is_err());
+        assert_eq!(DROPS.load(Relaxed), 0);
     }
 }

@@ -622,7 +622,8 @@ impl<T: QueueOps> Vb2Table<T> {
 /// [`super::VideoDevice`] for a `T`.
 unsafe fn state<'a, T: QueueOps>(q: *mut raw::vb2_queue) -> &'a T {
     // SAFETY: per the contract, `drv_priv` is the `T`, alive while its
-    // queue is (the v4l2_device holds a reference of its `Arc`).
+    // queue is (the queue is the `Device`'s, whose kref the video node
+    // holds a reference of).
     unsafe { &*(*q).drv_priv.cast::<T>() }
 }
 

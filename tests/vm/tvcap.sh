@@ -249,16 +249,30 @@ connected_is() {
 	done
 	expect hy300_tvcap_hdmi_connected "$1"
 }
+# One refcount (issue 24): the capture device's state lives in the
+# allocation its v4l2_device's kref governs, released at the last put. The
+# state is the only holder of its block's capture clocks once unbound, so
+# the clock's consumers (clk_summary: one line per clk handle) show it
+# alive while the file is open and gone at the file's close, not before
+# and not never.
+capture_clock_users() { grep -cE " $TVDEV +mod( |\$)" $CLK/clk_summary; }
+[ "$(capture_clock_users)" = 1 ] || fail "bound: $(capture_clock_users) users of the capture clock, expected 1"
 exec 3<"$VIDEO"
 echo $TVDEV >$TVDRV/unbind || fail "unbind with a file open"
 [ ! -e $SIM ] || fail "$SIM left after unbind"
+users=$(capture_clock_users)
+[ "$users" = 1 ] || fail "unbound with a file open: $users users of the capture clock, expected 1 (the state lives until the last close)"
 echo $TVDEV >$TVDRV/bind || fail "bind while a file of the old binding is open"
+users=$(capture_clock_users)
+[ "$users" = 2 ] || fail "rebound with a file of the old binding open: $users users of the capture clock, expected 2"
 [ -w $SIM/connected ] || fail "no knobs after a rebind while a file of the old binding is open"
 echo 0 >$SIM/connected
 connected_is 0
 echo 1 >$SIM/connected
 connected_is 1
 exec 3<&-
+users=$(capture_clock_users)
+[ "$users" = 1 ] || fail "the old binding's last file closed: $users users of the capture clock, expected 1 (the old state released at its last close)"
 [ -w $SIM/connected ] || fail "the knobs went with the old binding's last file"
 echo 0 >$SIM/connected
 connected_is 0
@@ -266,7 +280,7 @@ echo 1 >$SIM/connected
 connected_is 1
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no video device after the rebind"
-echo "tvcap: rebind with a file of the old binding open: the knobs are the new binding's"
+echo "tvcap: rebind with a file of the old binding open: the knobs are the new binding's; the old state released at its last close"
 
 capture "$VIDEO" 100000 1280 720 >/dev/null 2>&1 & streamer=$!
 usleep 500000

@@ -8,13 +8,15 @@
 #![forbid(unsafe_code)]
 
 use core::sync::atomic::Ordering::Relaxed;
-use kernel::device::Device;
+use kernel::device::{Bound, Device};
 use kernel::prelude::*;
+use kernel::sync::aref::ARef;
 use kernel::sync::Arc;
 
 use crate::format::{self, FORMATS};
 use crate::hw::TvtopBackend;
 use crate::regs::STATUS;
+use crate::v4l2;
 use crate::v4l2::{
     caps, input_status, io_modes, BtCap, BufferRef, Capability, Colorimetry, Config, Detected,
     DmaTarget, DvTimings, DvTimingsCap, FrameSize, Input, IoctlOps, PixFormat, PlaneSizes,
@@ -86,12 +88,17 @@ pub(crate) fn initial_timings(status: STATUS) -> Option<DvTimings> {
     }
 }
 
-/// Creates the capture device of `dev` on `backend` and resets the
-/// engine; the probe registers the video device last
+/// Creates the capture device of `dev` on `backend`, in the allocation
+/// its v4l2_device's refcount governs ([`v4l2::Device`]), and resets the
+/// engine; the probe registers the video node last
 /// ([`crate::v4l2::Registration`]).
-pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc<Tvcap>> {
+pub(crate) fn create(
+    dev: &Device<Bound>,
+    backend: Arc<dyn TvtopBackend>,
+) -> Result<ARef<v4l2::Device<Tvcap>>> {
     let timings = DvTimings::cea861_vic(DEFAULT_VIC).ok_or(EINVAL)?;
-    let tvcap = Arc::pin_init(
+    let tvcap = v4l2::Device::new(
+        dev,
         try_pin_init!(Tvcap {
             video <- VideoDevice::new(),
             format: CurrentFormat::new(format_at(format::FORMATS[0].fourcc, &timings)),
@@ -105,7 +112,6 @@ pub(crate) fn create(dev: &Device, backend: Arc<dyn TvtopBackend>) -> Result<Arc
             power_work <- kernel::new_work!("tvcap_power"),
             hw: backend,
         }? Error),
-        GFP_KERNEL,
     )?;
     let version = engine::init(&*tvcap.hw).map_err(|(e, status)| {
         dev_err!(

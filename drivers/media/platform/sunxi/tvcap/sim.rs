@@ -91,7 +91,7 @@ use crate::hy300::irq_sim::SimIrqLine;
 use crate::hy300::workqueue::{cancel_delayed_sync, flush_delayed};
 use crate::power::CaptureClocks;
 use crate::regs::{Irq, Reg, CAPTURE_IRQS, CAPTURE_SIZE, CTRL, DMA_CTRL, HDMI_CTRL, STATUS};
-use crate::v4l2::{BusWrite, DvTimings, HasQueue};
+use crate::v4l2::{self, BusWrite, DvTimings, HasQueue};
 use kernel::debugfs::Scope;
 use kernel::num::Bounded;
 
@@ -221,7 +221,7 @@ pub(crate) struct SimTvtop {
     /// The driver state whose buffers the engine writes, from
     /// [`SimTvtop::attach`] to [`TvtopBackend::shut_down`].
     #[pin]
-    bus: Mutex<Option<Arc<dyn HasQueue>>>,
+    bus: Mutex<Option<ARef<v4l2::Device<crate::Tvcap>>>>,
 }
 
 /// A frame the engine took and writes later: set only by the tick.
@@ -393,7 +393,7 @@ impl SimTvtop {
 
     /// The engine writes frames into the buffers of `state` (the driver
     /// state that holds the block), until [`TvtopBackend::shut_down`].
-    pub(crate) fn attach(&self, state: Arc<dyn HasQueue>) {
+    pub(crate) fn attach(&self, state: ARef<v4l2::Device<crate::Tvcap>>) {
         *self.bus.lock() = Some(state);
     }
 

@@ -24,6 +24,7 @@
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::device::Core;
 use kernel::prelude::*;
+use kernel::sync::aref::ARef;
 use kernel::sync::{Arc, Mutex};
 use kernel::workqueue::{self, impl_has_work, Work, WorkItem};
 use kernel::{irq, of, platform};
@@ -108,8 +109,10 @@ impl CurrentFormat {
     }
 }
 
-/// The capture device. Lives in an `Arc` whose last reference is dropped
-/// by the v4l2_device release callback, after the last open file closed.
+/// The capture device. Lives in a [`v4l2::Device`], whose one refcount is
+/// its v4l2_device's: the binding, the interrupt handler, a queued work
+/// item and the simulated bus master hold an `ARef` of it, the open files
+/// the V4L2 core's reference; the last put drops it.
 #[pin_data]
 pub(crate) struct Tvcap {
     /// The video node, its vb2 queue and their lock.
@@ -131,7 +134,7 @@ pub(crate) struct Tvcap {
     /// Updates DV_RX_POWER_PRESENT after a hotplug (the control's setter
     /// sleeps; the interrupt handler queues this).
     #[pin]
-    pub(crate) power_work: Work<Tvcap>,
+    pub(crate) power_work: Work<v4l2::Device<Tvcap>>,
     /// The register block, chosen at probe. An `Arc` only because it can
     /// hold a pinned backend (the simulation's work item).
     pub(crate) hw: Arc<dyn TvtopBackend>,
@@ -142,7 +145,7 @@ impl Tvcap {
     /// a spinlock that is never held across anything that sleeps. A cable
     /// plugged or pulled, a signal or input format that changed: one
     /// V4L2_EVENT_SOURCE_CHANGE for the interrupt, to the files subscribed.
-    fn handle_irq(this: &Arc<Self>, irq_status: regs::IRQ_STATUS) {
+    fn handle_irq(this: &ARef<v4l2::Device<Self>>, irq_status: regs::IRQ_STATUS) {
         let mut source_changed = false;
         let mut power_changed = false;
         for irq in regs::decode(irq_status) {
@@ -317,7 +320,7 @@ impl Tvcap {
     /// The interrupt handler of every backend (run by [`TvcapIrq`]): takes
     /// the pending sources from IRQ_STATUS and acts on them. Returns false
     /// when none was pending (the line is shared).
-    fn interrupt(this: &Arc<Self>) -> bool {
+    fn interrupt(this: &ARef<v4l2::Device<Self>>) -> bool {
         let pending = engine::take_irq_status(&*this.hw);
         let handled = pending.into_raw() != 0;
         this.metrics.interrupt(handled);
@@ -330,15 +333,15 @@ impl Tvcap {
 }
 
 impl_has_work! {
-    impl HasWork<Self> for Tvcap { self.power_work }
+    impl HasWork<v4l2::Device<Tvcap>> for Tvcap { self.power_work }
 }
 
 /// DV_RX_POWER_PRESENT follows the cable (V4L2_EVENT_CTRL to the files
 /// subscribed when it changes).
 impl WorkItem for Tvcap {
-    type Pointer = Arc<Tvcap>;
+    type Pointer = ARef<v4l2::Device<Tvcap>>;
 
-    fn run(this: Arc<Tvcap>) {
+    fn run(this: ARef<v4l2::Device<Tvcap>>) {
         let present = this.input_status().hdmi_connected().into_bool();
         this.video.set_rx_power_present(present);
     }
@@ -355,15 +358,21 @@ pub(crate) enum TvcapFile {
     FrameMetrics,
 }
 
-impl ClassAttributes for Tvcap {
+/// What the class device serves: a reference of the capture device. (The
+/// class device keeps its data in an `Arc`: this small holder's, owned by
+/// the class device alone; the capture device's refcount is its
+/// v4l2_device's.)
+pub(crate) struct TvcapFiles(ARef<v4l2::Device<Tvcap>>);
+
+impl ClassAttributes for TvcapFiles {
     type File = TvcapFile;
 
     fn show(&self, file: TvcapFile, out: &mut prometheus::Writer<'_>) {
-        metrics::render(self, file, out);
+        metrics::render(&self.0, file, out);
     }
 }
 
-crate::hy300_attributes!(TVCAP_ATTRIBUTES: Tvcap => {
+crate::hy300_attributes!(TVCAP_ATTRIBUTES: TvcapFiles => {
     TvcapFile::Metrics: c"metrics" => 0o444,
     TvcapFile::CaptureStats: c"capture_stats" => 0o444,
     TvcapFile::BufferStatus: c"buffer_status" => 0o444,
@@ -404,7 +413,7 @@ kernel::of_device_table!(
 );
 
 /// The interrupt handler of the TVTOP block.
-struct TvcapIrq(Arc<Tvcap>);
+struct TvcapIrq(ARef<v4l2::Device<Tvcap>>);
 
 impl irq::Handler for TvcapIrq {
     fn handle(&self) -> irq::IrqReturn {
@@ -432,8 +441,8 @@ struct TvcapDriver;
 
 /// A bound device.
 struct TvcapBinding<'bound> {
-    tvcap: Arc<Tvcap>,
-    class_device: Option<ClassDevice<Tvcap>>,
+    tvcap: ARef<v4l2::Device<Tvcap>>,
+    class_device: Option<ClassDevice<TvcapFiles>>,
     /// The video node: unregistered (stopping a stream) when dropped.
     video: Option<Pin<KBox<Registration<Tvcap>>>>,
     resources: Option<DeviceResources<'bound>>,
@@ -447,7 +456,7 @@ impl TvcapDriver {
     fn probe_backend<'bound>(
         pdev: &'bound platform::Device<Core<'_>>,
         kind: BackendKind,
-    ) -> Result<(Arc<Tvcap>, DeviceResources<'bound>)> {
+    ) -> Result<(ARef<v4l2::Device<Tvcap>>, DeviceResources<'bound>)> {
         let dev = pdev.as_ref();
         // The simulated block has no reset controller.
         let power = power::Power::on(dev, !matches!(kind, BackendKind::Mmio))?;
@@ -535,12 +544,10 @@ impl platform::Driver for TvcapDriver {
         // (enable_irqs rewrites IRQ_EN: a STREAMON before it would lose
         // its capture sources).
         let registered = engine::enable_irqs(&*tvcap.hw).and_then(|()| {
+            let files = Arc::new(TvcapFiles(tvcap.clone()), GFP_KERNEL)?;
             let class_device =
-                ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())?;
-            let video = KBox::pin_init(
-                Registration::new(tvcap.clone(), dev, &ioctl::CONFIG),
-                GFP_KERNEL,
-            )?;
+                ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, files)?;
+            let video = KBox::pin_init(Registration::new(&tvcap, dev, &ioctl::CONFIG), GFP_KERNEL)?;
             Ok((class_device, video))
         });
         let (class_device, video) = match registered {
