@@ -10,6 +10,7 @@ pub mod class_device;
 pub mod crc32;
 pub mod debugfs;
 pub mod dma;
+pub mod gpio;
 pub mod input;
 pub mod irq;
 #[cfg(hy300_sim)]
@@ -22,4 +23,5 @@ pub mod registers;
 pub mod reset;
 #[cfg(CONFIG_KUNIT)]
 pub mod testing;
+pub mod threaded_irq;
 pub mod workqueue;
