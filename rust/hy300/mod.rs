@@ -6,8 +6,11 @@
 //! and must also include the writer as `crate::prometheus`.
 
 pub mod build_info;
+#[cfg(hy300_class_core)]
+pub mod class_core;
 pub mod class_device;
 pub mod crc32;
+pub mod cred;
 pub mod debugfs;
 pub mod dma;
 pub mod gpio;
@@ -17,9 +20,11 @@ pub mod irq;
 pub mod irq_sim;
 #[cfg(hy300_sim)]
 pub mod memremap;
+pub mod miscdev;
 pub mod pm;
 pub mod ratelimit;
 pub mod registers;
+pub mod reserved_memory;
 pub mod reset;
 #[cfg(CONFIG_KUNIT)]
 pub mod testing;

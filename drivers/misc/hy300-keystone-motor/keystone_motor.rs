@@ -8,10 +8,10 @@
 //! state as Prometheus text and takes `position`, `home` and `stop` writes.
 //!
 //! The driver is safe code, checked by the compiler: this crate root
-//! denies `unsafe_code` (allowed only on the `mod` items of the shared
-//! layers it includes: rust/hy300, rust/prometheus and the bindings; the
-//! `module!` expansion's own `allow` keeps a root from forbidding it), and
-//! every other driver file forbids it (`#![forbid(unsafe_code)]`).
+//! denies `unsafe_code`, allowed only on the `mod` items of the shared
+//! layers it includes (rust/hy300, rust/prometheus and the bindings: they
+//! are modules of this crate, and a `forbid` here could not be lifted for
+//! them), and every other driver file forbids it (`#![forbid(unsafe_code)]`).
 
 #![deny(unsafe_code)]
 
