@@ -60,3 +60,22 @@ type __kernel_ptrdiff_t = isize;
 // SAFETY: a newtype around `Storage`, see rust/bindings/lib.rs.
 unsafe impl<Storage> Zeroable for __BindgenBitfieldUnit<Storage> where Storage: Zeroable {}
 include!("hy300_bindings_generated.rs");
+
+// The UAPI layouts (include/uapi/linux/hy300-mipsloader.h) are copied from
+// and to user memory by `kernel::uaccess`, which takes types with these
+// byte-level traits. The checks below fail the build if the header gains
+// padding.
+// SAFETY: a `char` array and two `__u32`s, no padding (checked below):
+// any bit pattern is a valid value.
+unsafe impl kernel::transmute::FromBytes for mipsloader_load {}
+// SAFETY: eight `__s32`s, no padding (checked below): any bit pattern is
+// a valid value.
+unsafe impl kernel::transmute::FromBytes for mipsloader_panel {}
+// SAFETY: four `__u32`s, no padding (checked below): every byte is
+// initialised.
+unsafe impl kernel::transmute::AsBytes for mipsloader_status {}
+const _: () = assert!(
+    core::mem::size_of::<mipsloader_load>() == MIPSLOADER_FW_NAME_MAX as usize + 8
+        && core::mem::size_of::<mipsloader_panel>() == 8 * 4
+        && core::mem::size_of::<mipsloader_status>() == 4 * 4
+);

@@ -6,20 +6,27 @@
 //! and must also include the writer as `crate::prometheus`.
 
 pub mod build_info;
+#[cfg(hy300_class_core)]
+pub mod class_core;
 pub mod class_device;
 pub mod crc32;
+pub mod cred;
 pub mod debugfs;
 pub mod dma;
+pub mod gpio;
 pub mod input;
 pub mod irq;
 #[cfg(hy300_sim)]
 pub mod irq_sim;
 #[cfg(hy300_sim)]
 pub mod memremap;
+pub mod miscdev;
 pub mod pm;
 pub mod ratelimit;
 pub mod registers;
+pub mod reserved_memory;
 pub mod reset;
 #[cfg(CONFIG_KUNIT)]
 pub mod testing;
+pub mod threaded_irq;
 pub mod workqueue;

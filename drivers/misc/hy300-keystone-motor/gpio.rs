@@ -3,105 +3,20 @@
 //! GPIO backend of the motor: four phase outputs and the limit switch input,
 //! through the gpiod consumer API.
 //!
-//! Kernel 7.3 has no Rust GPIO abstraction and its generated bindings do not
-//! include `<linux/gpio/consumer.h>`; the project's generated bindings
-//! (`rust/bindings`) do, with `struct gpio_desc` opaque.
+//! The lines are `hy300::gpio::GpioLine`s (rust/hy300/gpio.rs, the typed
+//! layer over `<linux/gpio/consumer.h>`): this file has no unsafe code.
 //!
 //! Built with `HY300_SIM=y`, the backend also reads the phase lines back
 //! from the chip after each line it sets and logs every change
 //! (`sim.rs`), so the QEMU guest sees each transition on gpio-sim.
 
-use core::ptr::NonNull;
+#![forbid(unsafe_code)]
+
 use kernel::device::Device;
 use kernel::prelude::*;
 
+use crate::hy300::gpio::{Direction, GpioLine};
 use crate::motion::{MotorHw, PHASE_LINES};
-
-#[cfg(hy300_sim)]
-use crate::hy300_bindings::gpiod_get_raw_value_cansleep;
-use crate::hy300_bindings::{
-    gpio_desc as GpioDesc, gpiod_cansleep, gpiod_flags_GPIOD_IN as GPIOD_IN,
-    gpiod_flags_GPIOD_OUT_LOW as GPIOD_OUT_LOW, gpiod_get_index, gpiod_get_value,
-    gpiod_get_value_cansleep, gpiod_put, gpiod_set_value, gpiod_set_value_cansleep, gpiod_to_irq,
-};
-
-/// One requested GPIO line, released on drop.
-///
-/// # Invariants
-///
-/// `desc` was returned by a successful `gpiod_get_index` and not yet put.
-pub(crate) struct GpioLine {
-    desc: NonNull<GpioDesc>,
-}
-
-// SAFETY: gpiod calls on a descriptor may be made from any thread.
-unsafe impl Send for GpioLine {}
-// SAFETY: the `_cansleep` accessors are safe to call concurrently.
-unsafe impl Sync for GpioLine {}
-
-impl GpioLine {
-    /// Requests line `idx` of `<con_id>-gpios` of `dev`. Flags such as
-    /// active-low come from the firmware description (DT or lookup table).
-    fn request(dev: &Device, con_id: &CStr, idx: u32, output: bool) -> Result<Self> {
-        let flags = if output { GPIOD_OUT_LOW } else { GPIOD_IN };
-        // `Device` is a transparent wrapper of `struct device`.
-        let raw_dev = core::ptr::from_ref(dev).cast_mut().cast();
-        // SAFETY: `dev` is a live device and `con_id` is NUL-terminated.
-        let desc = unsafe { gpiod_get_index(raw_dev, con_id.as_char_ptr(), idx, flags) };
-        let desc = kernel::error::from_err_ptr(desc)?;
-        // INVARIANT: a successful request returned a non-null descriptor.
-        Ok(GpioLine {
-            desc: NonNull::new(desc).ok_or(ENOENT)?,
-        })
-    }
-
-    /// Sets the logical value (true = active).
-    pub(crate) fn set(&self, active: bool) -> Result {
-        // SAFETY: `desc` is a requested line (type invariant).
-        let ret = unsafe { gpiod_set_value_cansleep(self.desc.as_ptr(), active.into()) };
-        kernel::error::to_result(ret)
-    }
-
-    /// Reads the logical value (true = active).
-    pub(crate) fn get(&self) -> Result<bool> {
-        // SAFETY: `desc` is a requested line (type invariant).
-        let ret = unsafe { gpiod_get_value_cansleep(self.desc.as_ptr()) };
-        kernel::error::to_result(ret)?;
-        Ok(ret != 0)
-    }
-
-    /// Whether accessing the line may sleep (its chip is behind a slow
-    /// bus, or is gpio-sim).
-    fn can_sleep(&self) -> bool {
-        // SAFETY: `desc` is a requested line (type invariant).
-        unsafe { gpiod_cansleep(self.desc.as_ptr()) != 0 }
-    }
-
-    /// The interrupt number of the line, if its chip has one.
-    pub(crate) fn to_irq(&self) -> Result<u32> {
-        // SAFETY: `desc` is a requested line (type invariant).
-        let ret = unsafe { gpiod_to_irq(self.desc.as_ptr()) };
-        kernel::error::to_result(ret)?;
-        // 0 is no interrupt: gpiod_to_irq() reports it so on some chips.
-        u32::try_from(ret).ok().filter(|&irq| irq != 0).ok_or(ENXIO)
-    }
-
-    /// Reads the level the chip holds (true = high), ignoring active-low.
-    #[cfg(hy300_sim)]
-    fn get_raw(&self) -> Result<bool> {
-        // SAFETY: `desc` is a requested line (type invariant).
-        let ret = unsafe { gpiod_get_raw_value_cansleep(self.desc.as_ptr()) };
-        kernel::error::to_result(ret)?;
-        Ok(ret != 0)
-    }
-}
-
-impl Drop for GpioLine {
-    fn drop(&mut self) {
-        // SAFETY: `desc` is a requested line and is put exactly once.
-        unsafe { gpiod_put(self.desc.as_ptr()) };
-    }
-}
 
 /// The motor's lines: `phase-gpios` (4 outputs), `limit-gpios` (1 input).
 pub(crate) struct GpioMotor {
@@ -121,9 +36,12 @@ impl GpioMotor {
     pub(crate) fn request(dev: &Device) -> Result<Self> {
         let mut phases = KVec::with_capacity(PHASE_LINES, GFP_KERNEL)?;
         for idx in 0..PHASE_LINES as u32 {
-            phases.push(GpioLine::request(dev, c"phase", idx, true)?, GFP_KERNEL)?;
+            phases.push(
+                GpioLine::request(dev, c"phase", idx, Direction::OutputInactive)?,
+                GFP_KERNEL,
+            )?;
         }
-        let limit = GpioLine::request(dev, c"limit", 0, false)?;
+        let limit = GpioLine::request(dev, c"limit", 0, Direction::Input)?;
         let atomic = !limit.can_sleep() && !phases.iter().any(GpioLine::can_sleep);
         Ok(GpioMotor {
             phases,
@@ -182,19 +100,13 @@ pub(crate) struct Atomic<'a>(&'a GpioMotor);
 impl MotorHw for Atomic<'_> {
     fn set_phases(&self, mask: u8) -> Result {
         for (line, gpio) in self.0.phases.iter().enumerate() {
-            let active = mask & (1 << line) != 0;
-            // SAFETY: `desc` is a requested line (type invariant) that does
-            // not sleep (`GpioMotor::atomic`).
-            let ret = unsafe { gpiod_set_value(gpio.desc.as_ptr(), active.into()) };
-            kernel::error::to_result(ret)?;
+            // None of the lines sleeps (`GpioMotor::atomic`).
+            gpio.set_atomic(mask & (1 << line) != 0)?;
         }
         Ok(())
     }
 
     fn limit_active(&self) -> Result<bool> {
-        // SAFETY: as above.
-        let ret = unsafe { gpiod_get_value(self.0.limit.desc.as_ptr()) };
-        kernel::error::to_result(ret)?;
-        Ok(ret != 0)
+        self.0.limit.get_atomic()
     }
 }

@@ -6,6 +6,14 @@
 //! the unbound workqueue and sleep between steps; the class device
 //! `/sys/class/hy300/motor` exports position, calibration, movement and GPIO
 //! state as Prometheus text and takes `position`, `home` and `stop` writes.
+//!
+//! The driver is safe code, checked by the compiler: this crate root
+//! denies `unsafe_code`, allowed only on the `mod` items of the shared
+//! layers it includes (rust/hy300, rust/prometheus and the bindings: they
+//! are modules of this crate, and a `forbid` here could not be lifted for
+//! them), and every other driver file forbids it (`#![forbid(unsafe_code)]`).
+
+#![deny(unsafe_code)]
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
 use kernel::device::{Bound, Core, Device};
@@ -15,7 +23,6 @@ use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 use kernel::{of, platform};
 
 mod gpio;
-mod irq;
 mod metrics;
 mod motion;
 #[allow(unreachable_pub)]
@@ -25,16 +32,18 @@ mod sim;
 #[cfg(CONFIG_KUNIT)]
 mod tests;
 
-// Shared libraries: each module uses only part of them.
-#[allow(dead_code, unused_imports, unreachable_pub)]
+// Shared libraries: each module uses only part of them. They hold the
+// driver's unsafe code.
+#[allow(dead_code, unused_imports, unreachable_pub, unsafe_code)]
 #[path = "../../../rust/prometheus/src/prometheus.rs"]
 mod prometheus;
 
-#[allow(dead_code, unused_imports, unreachable_pub)]
+#[allow(dead_code, unused_imports, unreachable_pub, unsafe_code)]
 #[path = "../../../rust/hy300/mod.rs"]
 mod hy300;
 
 // The project's generated C bindings (scripts/hy300-bindgen).
+#[allow(unsafe_code)]
 #[path = "../../../rust/bindings/mod.rs"]
 mod hy300_bindings;
 
@@ -43,7 +52,7 @@ use hy300::class_device::ClassDevice;
 use hy300::input::{parse_trigger, parse_u32};
 use hy300::pm::SystemSleep;
 use hy300::ratelimit::RateLimit;
-use irq::{ThreadedHandler, ThreadedIrq};
+use hy300::threaded_irq::{self, ThreadedHandler, ThreadedIrq};
 use motion::{Motion, Timing};
 
 /// Device tree defaults (from the vendor device tree).
@@ -539,7 +548,7 @@ impl platform::Driver for KeystoneMotorDriver {
             .and_then(|irq| {
                 ThreadedIrq::request(
                     irq,
-                    irq::TRIGGER_BOTH_EDGES,
+                    threaded_irq::TRIGGER_BOTH_EDGES,
                     c"hy300-motor-limit",
                     motor.clone(),
                 )

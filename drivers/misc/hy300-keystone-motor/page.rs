@@ -8,6 +8,8 @@
 //! Needs only the writer, as `super::prometheus` (the driver's
 //! `crate::prometheus`, the host's `hy300_prometheus`).
 
+#![forbid(unsafe_code)]
+
 use super::prometheus::{Counter, Family, Histogram, LabelName, Series, Writer};
 
 /// Number of phase lines.

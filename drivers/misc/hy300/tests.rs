@@ -3,6 +3,8 @@
 //! KUnit suites of the class core: the shared writer compiled in kernel
 //! context, and a class device served through real sysfs files.
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::{
     AtomicBool, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -13,6 +15,7 @@ use kernel::sync::{Arc, ArcBorrow};
 use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
+use crate::hy300::class_core::SysfsFile;
 use crate::hy300::class_device::{ClassAttributes, ClassDevice};
 use crate::prometheus::{Counter, Family, Histogram, HistogramSnapshot, LabelName, Value, Writer};
 
@@ -96,93 +99,6 @@ crate::hy300_attributes!(PROBE_GROUPS: Probe => {
     ProbeFile::Control: c"control" => 0o200,
     ProbeFile::Flood: c"flood" => 0o444,
 });
-
-/// A sysfs file of a class device, found the way sysfs finds it.
-///
-/// KUnit cases run in kernel threads, whose root is not the guest's
-/// filesystem, so the files are reached through kernfs instead of by path;
-/// the real `cat`/`echo` path is covered by the VM smoke test.
-struct SysfsFile {
-    dev: *mut bindings::device,
-    node: *mut bindings::kernfs_node,
-}
-
-impl SysfsFile {
-    /// Looks up `/sys/class/hy300/<device>/<file>`.
-    fn find(device: &CStr, file: &CStr) -> Option<Self> {
-        let class = crate::HY300_CLASS.lock();
-        // SAFETY: the class is registered while the module is loaded.
-        let dev = unsafe {
-            bindings::class_find_device(
-                class.0,
-                core::ptr::null(),
-                device.as_char_ptr().cast(),
-                Some(bindings::device_match_name),
-            )
-        };
-        if dev.is_null() {
-            return None;
-        }
-        // SAFETY: `dev` is a live, referenced device; its kobject has a node.
-        let node = unsafe {
-            bindings::kernfs_find_and_get_ns((*dev).kobj.sd, file.as_char_ptr(), core::ptr::null())
-        };
-        if node.is_null() {
-            // SAFETY: drops the reference `class_find_device` took.
-            unsafe { bindings::put_device(dev) };
-            return None;
-        }
-        Some(SysfsFile { dev, node })
-    }
-
-    fn mode(&self) -> u16 {
-        // SAFETY: `node` is referenced by `self`.
-        unsafe { (*self.node).mode & 0o777 }
-    }
-
-    fn attribute(&self) -> *mut bindings::device_attribute {
-        // SAFETY: sysfs keeps the `struct attribute` in the node's private
-        // data; ours are embedded first in a `device_attribute`.
-        unsafe { (*self.node).priv_.cast() }
-    }
-
-    /// Calls the file's show callback as a read would.
-    fn show(&self, page: &mut [u8; kernel::page::PAGE_SIZE]) -> isize {
-        // SAFETY: the attribute is one of this device's; `page` is a page.
-        unsafe {
-            match (*self.attribute()).__bindgen_anon_1.show {
-                Some(show) => show(self.dev, self.attribute(), page.as_mut_ptr().cast()),
-                None => -(bindings::EIO as isize),
-            }
-        }
-    }
-
-    /// Calls the file's store callback as a write would.
-    fn store(&self, input: &[u8]) -> isize {
-        // SAFETY: the attribute is one of this device's; `input` is readable.
-        unsafe {
-            match (*self.attribute()).__bindgen_anon_2.store {
-                Some(store) => store(
-                    self.dev,
-                    self.attribute(),
-                    input.as_ptr().cast(),
-                    input.len(),
-                ),
-                None => -(bindings::EIO as isize),
-            }
-        }
-    }
-}
-
-impl Drop for SysfsFile {
-    fn drop(&mut self) {
-        // SAFETY: both references were taken in `find`.
-        unsafe {
-            bindings::kernfs_put(self.node);
-            bindings::put_device(self.dev);
-        }
-    }
-}
 
 /// Bounds of the snapshot race's histogram.
 static RACE_BOUNDS: [u64; 3] = [10, 100, 1000];
@@ -657,8 +573,7 @@ hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"build_info\"} 0\n";
             matches!(ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, twin.clone()), Err(e) if e == EEXIST)
         );
         assert_eq!(crate::device_errors(), errors + 1);
-        // SAFETY: `metrics` holds a reference to the device.
-        let parent = unsafe { kernel::device::Device::from_raw(metrics.dev) };
+        let parent = metrics.device();
         assert!(matches!(
             ClassDevice::register_or_degrade(c"kunit_probe", parent, &PROBE_GROUPS, twin),
             Err(e) if e == EEXIST

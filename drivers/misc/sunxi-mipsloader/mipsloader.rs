@@ -7,11 +7,18 @@
 //! `/dev/mipsloader` (ioctls in `include/uapi/linux/hy300-mipsloader.h`).
 //! `/sys/class/hy300/mips` exports memory, register access, firmware and
 //! communication metrics as Prometheus text.
+//!
+//! The driver is safe code, checked by the compiler: this crate root
+//! denies `unsafe_code`, allowed only on the `mod` items of the shared
+//! layers it includes (rust/hy300, rust/prometheus and the bindings: they
+//! are modules of this crate, and a `forbid` here could not be lifted for
+//! them), and every other driver file forbids it (`#![forbid(unsafe_code)]`).
+
+#![deny(unsafe_code)]
 
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use kernel::device::{Bound, Core, Device};
 use kernel::fs::{file::flags, File};
-use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
 use kernel::prelude::*;
 use kernel::str::CString;
 use kernel::sync::aref::ARef;
@@ -36,22 +43,26 @@ mod sim;
 mod tests;
 mod uapi;
 
-// Shared libraries: each module uses only part of them.
-#[allow(dead_code, unused_imports, unreachable_pub)]
+// Shared libraries: each module uses only part of them. They hold the
+// driver's unsafe code.
+#[allow(dead_code, unused_imports, unreachable_pub, unsafe_code)]
 #[path = "../../../rust/prometheus/src/prometheus.rs"]
 mod prometheus;
 
-#[allow(dead_code, unused_imports, unreachable_pub)]
+#[allow(dead_code, unused_imports, unreachable_pub, unsafe_code)]
 #[path = "../../../rust/hy300/mod.rs"]
 mod hy300;
 
 // The project's generated C bindings (scripts/hy300-bindgen).
+#[allow(unsafe_code)]
 #[path = "../../../rust/bindings/mod.rs"]
 mod hy300_bindings;
 
 use firmware::FirmwareState;
 use hw::MipsHw;
 use hy300::class_device::{ClassAttributes, ClassDevice};
+use hy300::cred::{capable, Capability};
+use hy300::miscdev::{self, Control};
 use hy300::pm::SystemSleep;
 use hy300::ratelimit::RateLimit;
 use protocol::{Protocol, ProtocolMetrics};
@@ -81,7 +92,7 @@ impl<const N: usize> FirmwareInfo<N> {
 
 /// The co-processor: counters, firmware state, and the hardware behind the
 /// operation lock.
-#[pin_data(PinnedDrop)]
+#[pin_data]
 pub(crate) struct Mips {
     pub(crate) metrics: ProtocolMetrics,
     pub(crate) firmware: FirmwareState,
@@ -260,22 +271,30 @@ impl Mips {
     }
 }
 
+/// The co-processor's class device, shut down when dropped.
+///
 /// The error path: driver data dropped without an unbind (a probe that
 /// fails after the firmware load, e.g. `/dev/mipsloader` not registered)
 /// powers the core down as an unbind does. After an unbind the hardware is
-/// gone and this does nothing.
-#[pinned_drop]
-impl PinnedDrop for Mips {
-    fn drop(self: Pin<&mut Self>) {
-        self.shut_down();
+/// gone and this does nothing. (A plain `Drop` here, not a `PinnedDrop` of
+/// `Mips`: `#[pinned_drop]` expands to an `unsafe impl`.)
+struct MipsDevice(ClassDevice<Mips>);
+
+impl MipsDevice {
+    fn data(&self) -> &Arc<Mips> {
+        self.0.data()
+    }
+}
+
+impl Drop for MipsDevice {
+    fn drop(&mut self) {
+        self.0.data().shut_down();
     }
 }
 
 /// Whether the caller has `CAP_SYS_RAWIO`.
 fn capable_rawio() -> bool {
-    // SAFETY: `capable` checks the current task's credentials; it may be
-    // called from any process context (ioctl, sysfs store).
-    unsafe { kernel::bindings::capable(kernel::bindings::CAP_SYS_RAWIO as kernel::ffi::c_int) }
+    capable(Capability::SysRawio)
 }
 
 /// Commands that change the co-processor need a descriptor opened for
@@ -349,17 +368,13 @@ crate::hy300_attributes!(MIPS_ATTRIBUTES: Mips => {
 /// device: after unbind its operations fail with `ENODEV`).
 struct MipsControl;
 
-#[vtable]
-impl MiscDevice for MipsControl {
+impl Control for MipsControl {
+    /// The co-processor state the registration holds for new files.
+    type Data = Arc<Mips>;
     type Ptr = Arc<Mips>;
 
-    fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Mips>> {
-        // SAFETY: every `MipsControl` registration is the `misc` field of a
-        // live `MipsLoaderDriver` (it is deregistered before the rest of the
-        // driver data is dropped).
-        let driver =
-            unsafe { &*kernel::container_of!(core::ptr::from_ref(misc), MipsLoaderDriver, misc) };
-        Ok(driver.class_device.data().clone())
+    fn open(_file: &File, mips: &Arc<Mips>) -> Result<Arc<Mips>> {
+        Ok(mips.clone())
     }
 
     fn ioctl(mips: ArcBorrow<'_, Mips>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
@@ -459,17 +474,17 @@ struct MipsLoaderDriver {
     /// First, so it is deregistered before anything else goes; open files
     /// keep their own reference to the co-processor state.
     #[pin]
-    misc: MiscDeviceRegistration<MipsControl>,
-    class_device: ClassDevice<Mips>,
+    misc: miscdev::Registration<MipsControl>,
+    class_device: MipsDevice,
 }
 
 impl MipsLoaderDriver {
     /// Maps the hardware, loads the firmware named by the device tree and
     /// registers the class device.
-    fn set_up(pdev: &platform::Device<Core<'_>>, kind: BackendKind) -> Result<ClassDevice<Mips>> {
+    fn set_up(pdev: &platform::Device<Core<'_>>, kind: BackendKind) -> Result<MipsDevice> {
         let dev = pdev.as_ref();
         let backend: Arc<dyn MipsHw> = match kind {
-            BackendKind::Mmio => Arc::new(mmio::MmioHw::new(pdev)?, GFP_KERNEL)?,
+            BackendKind::Mmio => Arc::pin_init(mmio::MmioHw::new(pdev)?, GFP_KERNEL)?,
             #[cfg(hy300_sim)]
             BackendKind::Sim => sim::SimHw::new()?,
         };
@@ -497,7 +512,9 @@ impl MipsLoaderDriver {
         if mips.load(name, None).is_ok() {
             dev_info!(dev, "firmware {name:?} loaded and started\n");
         }
-        ClassDevice::register_or_degrade(c"mips", dev, &MIPS_ATTRIBUTES, mips)
+        ClassDevice::register_or_degrade(c"mips", dev, &MIPS_ATTRIBUTES, mips.clone())
+            .map(MipsDevice)
+            .inspect_err(|_| mips.shut_down())
     }
 }
 
@@ -511,10 +528,14 @@ impl platform::Driver for MipsLoaderDriver {
         info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self, Error> + 'bound {
         let kind = info.copied().unwrap_or(BackendKind::Mmio);
-        try_pin_init!(MipsLoaderDriver {
-            class_device: Self::set_up(pdev, kind)?,
-            misc <- MiscDeviceRegistration::register(MiscDeviceOptions { name: c"mipsloader" }),
-        }? Error)
+        pin_init::pin_init_scope(move || {
+            let class_device = Self::set_up(pdev, kind)?;
+            let mips = class_device.data().clone();
+            Ok(try_pin_init!(MipsLoaderDriver {
+                class_device,
+                misc <- miscdev::Registration::register(c"mipsloader", mips),
+            }? Error))
+        })
     }
 
     fn unbind<'bound>(_pdev: &'bound platform::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {

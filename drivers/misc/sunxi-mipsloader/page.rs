@@ -10,6 +10,8 @@
 //! and `super::layout` (the driver's `crate::prometheus` and `layout.rs`;
 //! the host's `hy300_prometheus` and the same `layout.rs` by path).
 
+#![forbid(unsafe_code)]
+
 use super::layout::REGIONS;
 use super::prometheus::{Counter, Family, Histogram, LabelName, Series, Writer};
 

@@ -4,14 +4,16 @@
 //!
 //! The layouts and constants are the header's own, through the project's
 //! generated bindings (`rust/bindings`, which include the header): nothing
-//! here mirrors them by hand. What bindgen cannot take from the header is
-//! here: the ioctl numbers (`_IOW` and friends are function-like macros),
-//! the byte-level traits for copying the layouts from and to user memory,
+//! here mirrors them by hand. The byte-level traits that copy the layouts
+//! from and to user memory are implemented beside the bindings
+//! (rust/bindings/mod.rs). What bindgen cannot take from the header is
+//! here: the ioctl numbers (`_IOW` and friends are function-like macros)
 //! and the checks of a request.
+
+#![forbid(unsafe_code)]
 
 use kernel::ioctl::{_IO, _IOR, _IOW};
 use kernel::prelude::*;
-use kernel::transmute::{AsBytes, FromBytes};
 use kernel::uaccess::{UserPtr, UserSlice};
 
 use crate::hy300_bindings as raw;
@@ -25,14 +27,6 @@ pub(crate) type LoadRequest = raw::mipsloader_load;
 pub(crate) type Status = raw::mipsloader_status;
 /// `struct mipsloader_panel`: tl, tr, bl, br corners as (x, y).
 pub(crate) type Panel = raw::mipsloader_panel;
-
-// SAFETY: plain integer arrays and integers without padding; any bit
-// pattern is valid.
-unsafe impl FromBytes for LoadRequest {}
-// SAFETY: as above.
-unsafe impl FromBytes for Panel {}
-// SAFETY: four `u32`s, no padding.
-unsafe impl AsBytes for Status {}
 
 // The ABI: these sizes are the header's and never change.
 const _: () = assert!(core::mem::size_of::<LoadRequest>() == 72);

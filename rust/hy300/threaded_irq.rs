@@ -1,29 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A threaded interrupt on a bare IRQ number (the limit switch's, from
-//! `gpiod_to_irq`).
+//! A threaded interrupt on a bare IRQ number (e.g. a GPIO line's, from
+//! [`super::gpio::GpioLine::to_irq`]; the motor's limit switch).
 //!
 //! 7.3's `kernel::irq::ThreadedRegistration` takes an `IrqRequest`, which a
 //! driver can only get from a platform or PCI device's own IRQ resources
 //! (`IrqRequest::new` is crate-private); an IRQ number from the GPIO layer
 //! cannot be passed to it. This file is the thin typed layer over
-//! `request_threaded_irq`/`free_irq` instead, and the only unsafe code of
-//! the interrupt.
+//! `request_threaded_irq`/`free_irq` instead: the registration owns the
+//! handler's data and frees the interrupt on drop.
 //!
 //! A hard handler and a thread function are registered. The hard handler
 //! runs in interrupt context and may do the whole job when it can do it
 //! without sleeping (the motor: when no line of its GPIO chip sleeps, as
 //! the C original's hard handler did); otherwise it wakes the thread,
-//! which may sleep (GPIO lines behind I2C, gpio-sim). The C original
-//! called `gpiod_set_value` from its hard handler unconditionally, which is
-//! a bug on a chip whose lines sleep.
+//! which may sleep (GPIO lines behind I2C, gpio-sim). The motor's C
+//! original called `gpiod_set_value` from its hard handler
+//! unconditionally, which is a bug on a chip whose lines sleep.
 
 use kernel::bindings;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
 /// What runs in the interrupt (hard handler) and its thread.
-pub(crate) trait ThreadedHandler: Send + Sync + 'static {
+pub trait ThreadedHandler: Send + Sync + 'static {
     /// Called in hard interrupt context: must not sleep. Returns whether
     /// it handled the interrupt; `false` wakes the thread.
     fn handle_hard(&self) -> bool;
@@ -32,8 +32,7 @@ pub(crate) trait ThreadedHandler: Send + Sync + 'static {
 }
 
 /// `IRQF_TRIGGER_*` flags.
-pub(crate) const TRIGGER_BOTH_EDGES: u32 =
-    bindings::IRQF_TRIGGER_RISING | bindings::IRQF_TRIGGER_FALLING;
+pub const TRIGGER_BOTH_EDGES: u32 = bindings::IRQF_TRIGGER_RISING | bindings::IRQF_TRIGGER_FALLING;
 
 /// A requested threaded interrupt, freed on drop.
 ///
@@ -41,22 +40,22 @@ pub(crate) const TRIGGER_BOTH_EDGES: u32 =
 ///
 /// `irq` was requested with `thread_fn::<T>` and the cookie
 /// `Arc::as_ptr(&data)`, and is not freed before `drop`.
-pub(crate) struct ThreadedIrq<T: ThreadedHandler> {
+pub struct ThreadedIrq<T: ThreadedHandler> {
     irq: u32,
     data: Arc<T>,
 }
 
 impl<T: ThreadedHandler> ThreadedIrq<T> {
-    /// Requests `irq` with `trigger` (`IRQF_TRIGGER_*`) and `name` (shown in
+    /// Requests `irq` with `trigger` (`IRQF_TRIGGER_*`; other bits are
+    /// ignored) and `name` (shown in
     /// /proc/interrupts); `data` handles it until the registration drops.
-    pub(crate) fn request(
-        irq: u32,
-        trigger: u32,
-        name: &'static CStr,
-        data: Arc<T>,
-    ) -> Result<Self> {
-        // `c_ulong` is at least 32 bits wide: the cast keeps every flag.
-        let flags = (trigger | bindings::IRQF_ONESHOT) as kernel::ffi::c_ulong;
+    pub fn request(irq: u32, trigger: u32, name: &'static CStr, data: Arc<T>) -> Result<Self> {
+        // Only the trigger bits of `trigger` are taken: sharing, per-CPU
+        // and the other request flags would change what the cookie means
+        // to the IRQ core. `c_ulong` is at least 32 bits wide: the cast
+        // keeps every flag.
+        let flags = ((trigger & bindings::IRQF_TRIGGER_MASK) | bindings::IRQF_ONESHOT)
+            as kernel::ffi::c_ulong;
         // SAFETY: `hard_fn::<T>` and `thread_fn::<T>` match
         // `irq_handler_t` and expect the cookie to point to a `T`; the
         // cookie is the `T` in `data`, which this registration holds until
