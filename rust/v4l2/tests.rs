@@ -7,6 +7,7 @@
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sync::aref::ARef;
+use kernel::workqueue::{self, Work, WorkItem};
 
 use super::device::Driver;
 use super::dv::BtCap;
@@ -94,6 +95,23 @@ struct Counted {
     #[pin]
     vd: VideoDevice<Counted>,
     drops: &'static AtomicU32,
+    /// A work item of the state: it runs with an `ARef` of the `Device`.
+    #[pin]
+    work: Work<Device<Counted>>,
+    /// The kref count the work item's run saw.
+    seen_refs: AtomicU32,
+}
+
+kernel::impl_has_work! {
+    impl HasWork<Device<Counted>> for Counted { self.work }
+}
+
+impl WorkItem for Counted {
+    type Pointer = ARef<Device<Counted>>;
+
+    fn run(this: ARef<Device<Counted>>) {
+        this.seen_refs.store(refs(&this), Relaxed);
+    }
 }
 
 #[pinned_drop]
@@ -135,6 +153,8 @@ fn counted(drops: &'static AtomicU32) -> Result<ARef<Device<Counted>>> {
             try_pin_init!(Counted {
                 vd <- VideoDevice::new(),
                 drops,
+                work <- kernel::new_work!("hy300_v4l2_kunit"),
+                seen_refs: AtomicU32::new(0),
             }? Error),
         )
     }
@@ -449,10 +469,28 @@ mod v4l2_tests {
                         Err(ENOMEM)?;
                         &DROPS
                     },
+                    work <- kernel::new_work!("hy300_v4l2_kunit"),
+                    seen_refs: AtomicU32::new(0),
                 }? Error),
             )
         };
         assert!(failed.is_err());
         assert_eq!(DROPS.load(Relaxed), 0);
+    }
+
+    /// A work item of the state runs with its own reference of the
+    /// `Device` (the `WorkItem`/`HasWork` of `Device<T>` find the state's
+    /// `Work` and back), put when the run returns.
+    #[test]
+    fn device_work_item_runs_with_a_reference() -> Result {
+        static DROPS: AtomicU32 = AtomicU32::new(0);
+        let dev = counted(&DROPS)?;
+        assert!(workqueue::system().enqueue(dev.clone()).is_ok());
+        crate::hy300::workqueue::flush(&dev.work);
+        assert_eq!(dev.seen_refs.load(Relaxed), 2);
+        assert_eq!(refs(&dev), 1);
+        drop(dev);
+        assert_eq!(DROPS.load(Relaxed), 1);
+        Ok(())
     }
 }
