@@ -4,7 +4,8 @@
  *
  * Out-of-tree Rust modules cannot export symbols to each other yet, so, as
  * nova-core does, the two entry points implemented in Rust
- * (hy300_class_main.rs) are exported from C. Besides those, only a shim
+ * (rust/hy300/class_core.rs, compiled into this module) are exported
+ * from C. Besides those, only a shim
  * for a static inline the modules' Rust cannot call: no logic lives here.
  */
 #include <linux/device.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The hy300 class core's two entry points, implemented in Rust
- * (hy300_class_main.rs) and exported by hy300_class_exports.c, and that
+ * (rust/hy300/class_core.rs) and exported by hy300_class_exports.c, and that
  * file's ratelimit_state_init() shim. Included by
  * that file and by rust/bindings/hy300_bindings_helper.h, from which the
  * modules' Rust declarations are generated.
