@@ -10,6 +10,8 @@
 //! Needs only the writer, as `super::prometheus` (the driver's
 //! `crate::prometheus`, the host's `hy300_prometheus`).
 
+#![forbid(unsafe_code)]
+
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::Ordering::Relaxed;
 
