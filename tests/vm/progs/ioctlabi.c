@@ -168,25 +168,22 @@ static long long metric(const char *path, const char *name)
 	return v;
 }
 
-/* A page with nothing mapped (an address that faults). */
+/* A page no access may touch (an address that faults): mapped PROT_NONE
+ * and kept, so no later mmap (the V4L2 buffers') can take its place. */
 static void *unmapped_page(void)
 {
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED)
-		return NULL;
-	munmap(p, 4096);
-	return p;
+	return p == MAP_FAILED ? NULL : p;
 }
 
-/* A readable page followed by an unmapped one: the start of the second. */
+/* A writable page followed by one that faults: the start of the second. */
 static char *page_before_hole(void)
 {
 	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED || mprotect(p + 4096, 4096, PROT_NONE))
 		return NULL;
-	munmap(p + 4096, 4096);
 	return p + 4096;
 }
 
