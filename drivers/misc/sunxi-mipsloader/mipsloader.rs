@@ -422,13 +422,14 @@ impl Control for MipsControl {
     }
 
     /// 32-bit callers: the original LOAD_FW's number carries a 4-byte
-    /// `char *`; everything else is the same. `arg` is already the
-    /// zero-extended 32-bit pointer (`compat_ptr` is the identity on arm64
-    /// and x86_64). Compiled with `CONFIG_COMPAT` only (the QEMU test
-    /// kernels have none; KUnit checks `uapi::compat_cmd`).
+    /// `char *`; everything else is the same (`uapi::compat_cmd`). `arg` is
+    /// already the zero-extended 32-bit pointer (`compat_ptr` is the
+    /// identity on arm64 and x86_64). Compiled with `CONFIG_COMPAT` (the
+    /// arm64 test kernel: tests/vm/compat.sh calls every command from
+    /// 32-bit ARM programs; KUnit checks `uapi::compat_cmd`).
     #[cfg(CONFIG_COMPAT)]
     fn compat_ioctl(mips: ArcBorrow<'_, Mips>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
-        Self::ioctl(mips, file, uapi::compat_cmd(cmd), arg)
+        Self::ioctl(mips, file, uapi::compat_cmd(cmd).ok_or(ENOTTY)?, arg)
     }
 }
 

@@ -52,15 +52,22 @@ pub(crate) const IOC_LOAD_FW_ORIG_32: u32 = _IOW::<u32>(MAGIC, 1);
 /// `_IOR('M', 4, int)`: the STATUS register into an `int`.
 pub(crate) const IOC_GET_STATUS_ORIG: u32 = _IOR::<i32>(MAGIC, 4);
 
-/// A 32-bit caller's command as the native one. Only the original LOAD_FW
-/// has a pointer-sized size field; every other layout is the same for
-/// 32-bit callers (fixed-size integers, no pointers).
+/// A 32-bit caller's command as the native one, `None` for a number no
+/// 32-bit program makes. Only the original LOAD_FW has a pointer-sized
+/// size field (4 for a 32-bit caller: the native number; its 64-bit
+/// number, size 8, is refused); every other layout is the same for 32-bit
+/// callers: `struct mipsloader_load` (72 bytes), `mipsloader_status` (16)
+/// and `mipsloader_panel` (32) hold only `char`, `__u32` and `__s32`
+/// (alignment 4, no padding, no pointer, no 64-bit field) and the status
+/// `int` is 4 bytes on both.
 #[cfg_attr(not(CONFIG_COMPAT), allow(dead_code))]
-pub(crate) const fn compat_cmd(cmd: u32) -> u32 {
+pub(crate) const fn compat_cmd(cmd: u32) -> Option<u32> {
     if cmd == IOC_LOAD_FW_ORIG_32 {
-        IOC_LOAD_FW_ORIG
+        Some(IOC_LOAD_FW_ORIG)
+    } else if cmd == IOC_LOAD_FW_ORIG {
+        None
     } else {
-        cmd
+        Some(cmd)
     }
 }
 
