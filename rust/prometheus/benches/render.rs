@@ -415,8 +415,71 @@ fn main() {
     let dash = || "-".to_string();
     let mut table = Table(Vec::new());
 
-    // ---- the motor page, four contenders interleaved
     let v = PageValues::typical();
+    let fast_iters = 20_000 / scale;
+    // ---- every page of every device against its floor, interleaved
+    // HY300_BENCH_PAGE=device/file: that page only (to profile it).
+    let only = std::env::var("HY300_BENCH_PAGE").ok();
+    for page in all_pages() {
+        if only.as_ref().is_some_and(|o| *o != page.name()) {
+            continue;
+        }
+        let mut out = [0u8; 4096];
+        let mut floor_out = [0u8; 4096];
+        let ours_len = {
+            let mut w = Writer::new(&mut out);
+            page.render(&v, &mut w);
+            w.finish().unwrap()
+        };
+        let by_hand = page.floor();
+        let floor_len = by_hand(&v, &mut floor_out).unwrap();
+        let name = page.name();
+        assert!(
+            floor_out[..floor_len] == out[..ours_len],
+            "the floor of {name} renders another page than the driver's"
+        );
+        // About the motor page's work per timing whatever the page's size,
+        // so that a small page is not timed over a few microseconds.
+        let iters = fast_iters * 3000 / ours_len.max(300) as u64;
+        let (mut t_ours, mut t_floor) = (Rounds::default(), Rounds::default());
+        let mut ours = || {
+            let mut w = Writer::new(black_box(&mut out));
+            // The page as a run-time value, as the driver's show() has it.
+            black_box(page).render(black_box(&v), &mut w);
+            black_box(w.len());
+        };
+        let mut floor = || {
+            black_box(by_hand(black_box(&v), black_box(&mut floor_out)));
+        };
+        for round in 0..rounds + 1 {
+            if round % 2 == 0 {
+                Rounds::time(&mut t_ours, iters, &mut ours);
+                Rounds::time(&mut t_floor, iters, &mut floor);
+            } else {
+                Rounds::time(&mut t_floor, iters, &mut floor);
+                Rounds::time(&mut t_ours, iters, &mut ours);
+            }
+        }
+        t_ours.0.remove(0);
+        t_floor.0.remove(0);
+        let (o, f) = (t_ours.median(), t_floor.median());
+        table.row(
+            &format!("page {name} render ({ours_len} bytes), ns"),
+            t_ours.show(1.0, 0),
+            dash(),
+            dash(),
+            t_floor.show(1.0, 0),
+            format!("ours/floor {:.2}", o / f),
+            "ours <= 1.1x floor",
+            Some(o <= 1.1 * f),
+        );
+    }
+    if only.is_some() {
+        print!("{}", table.print());
+        return;
+    }
+
+    // ---- the motor page, four contenders interleaved
     let mut page = [0u8; 4096];
     let mut floor_page = [0u8; 4096];
     let ours_len = {
@@ -438,7 +501,6 @@ fn main() {
     let encoder = prometheus::TextEncoder::new();
     prometheus::Encoder::encode(&encoder, &prom.gather(), &mut prom_out).unwrap();
 
-    let fast_iters = 20_000 / scale;
     let pc_iters = 2_000 / scale;
     let prom_iters = 500 / scale;
     let (mut t_ours, mut t_floor, mut t_pc, mut t_prom) = Default::default();
@@ -577,56 +639,6 @@ fn main() {
         "ours 0",
         Some(allocs[0] == 0),
     );
-
-    // ---- every page of every device against its floor, interleaved
-    for page in all_pages() {
-        let mut out = [0u8; 4096];
-        let mut floor_out = [0u8; 4096];
-        let ours_len = {
-            let mut w = Writer::new(&mut out);
-            page.render(&v, &mut w);
-            w.finish().unwrap()
-        };
-        let by_hand = page.floor();
-        let floor_len = by_hand(&v, &mut floor_out).unwrap();
-        let name = page.name();
-        assert!(
-            floor_out[..floor_len] == out[..ours_len],
-            "the floor of {name} renders another page than the driver's"
-        );
-        let (mut t_ours, mut t_floor) = (Rounds::default(), Rounds::default());
-        let mut ours = || {
-            let mut w = Writer::new(black_box(&mut out));
-            // The page as a run-time value, as the driver's show() has it.
-            black_box(page).render(black_box(&v), &mut w);
-            black_box(w.len());
-        };
-        let mut floor = || {
-            black_box(by_hand(black_box(&v), black_box(&mut floor_out)));
-        };
-        for round in 0..rounds + 1 {
-            if round % 2 == 0 {
-                Rounds::time(&mut t_ours, fast_iters, &mut ours);
-                Rounds::time(&mut t_floor, fast_iters, &mut floor);
-            } else {
-                Rounds::time(&mut t_floor, fast_iters, &mut floor);
-                Rounds::time(&mut t_ours, fast_iters, &mut ours);
-            }
-        }
-        t_ours.0.remove(0);
-        t_floor.0.remove(0);
-        let (o, f) = (t_ours.median(), t_floor.median());
-        table.row(
-            &format!("page {name} render ({ours_len} bytes), ns"),
-            t_ours.show(1.0, 0),
-            dash(),
-            dash(),
-            t_floor.show(1.0, 0),
-            format!("ours/floor {:.2}", o / f),
-            "ours <= 1.1x floor",
-            Some(o <= 1.1 * f),
-        );
-    }
 
     // ---- metric updates against a bare atomic add, interleaved
     let n = 5_000_000 / scale;
