@@ -257,8 +257,10 @@ impl<'b> Writer<'b> {
             };
         }
         unrolled!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
-        for (s, v) in series.iter().zip(values).skip(16) {
-            f.series(s, v);
+        if N > 16 {
+            for (s, v) in series.iter().zip(values).skip(16) {
+                f.series(s, v);
+            }
         }
         let pending = f.header_pending;
         self.end_family(family, pending);
