@@ -3,7 +3,8 @@
 # file (logged by the drivers' KUnit benchmark cases when the modules were
 # loaded: ktime around the show path's body, no syscall), then RUNS runs of
 # N open+read+close of each device's metrics file and its platform
-# device's modalias, the motor's position_status and one-value files, and
+# device's modalias, the motor's position_status and every one-value file
+# (the motor's: no other device has one), and
 # cpu/online, interleaved in each run.
 fail() { echo "readbench: FAIL: $*"; exit 1; }
 log=$(dmesg) || fail "dmesg failed"
@@ -25,7 +26,10 @@ for dev in motor mips tvcap; do
 		echo "path: motor/position_status $class/position_status"
 		echo "path: motor/position $class/position"
 		echo "path: motor/homed $class/homed"
+		echo "path: motor/max_position $class/max_position"
+		echo "path: motor/accelerometer_type $class/accelerometer_type"
 		files="$files $class/position_status $class/position $class/homed"
+		files="$files $class/max_position $class/accelerometer_type"
 	fi
 done
 echo "path: cpu/online /sys/devices/system/cpu/online"

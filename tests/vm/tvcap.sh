@@ -83,8 +83,17 @@ grep sunxi-tvcap /proc/interrupts | grep -q irq_sim || fail "sunxi-tvcap has not
 irqs_before=$(irqs)
 intervals=$(value hy300_tvcap_frame_interval_seconds_count)
 
+# The simulation's interrupt-to-completion record (scripts/bench's reader
+# storm) starts a new count at each read.
+cat $SIM/irq_latency >/dev/null || fail "cannot read $SIM/irq_latency"
 capture "$VIDEO" 30 1280 720 || fail "streaming 30 frames"
 expect hy300_tvcap_frames_captured_total 30
+latency=$(cat $SIM/irq_latency) || fail "cannot read $SIM/irq_latency"
+case $latency in
+"frames "[1-9]*" p50_ns "[0-9]*" p99_ns "[0-9]*" max_ns "[0-9]*) ;;
+*) fail "irq_latency after 30 frames: '$latency', expected frames (1-30), p50_ns, p99_ns, max_ns" ;;
+esac
+[ "$(echo "$latency" | cut -d' ' -f2)" -le 30 ] || fail "irq_latency counts more frames than the 30 streamed: '$latency'"
 expect hy300_tvcap_bytes_captured_total $((30 * 1280 * 720 * 2))
 expect hy300_tvcap_width_pixels 1280
 expect hy300_tvcap_buffers_allocated 0

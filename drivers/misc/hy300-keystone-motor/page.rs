@@ -249,10 +249,11 @@ fn movement_counters(s: &impl Source, w: &mut Writer<'_>) {
     let m = s.metrics();
     w.counter(&MOVEMENTS, &m.movements);
     w.counter(&MOVES_STOPPED, &m.moves_stopped);
-    w.family(&STEPS, |f| {
-        f.series(&STEPS_CLOCKWISE, m.steps_clockwise.get());
-        f.series(&STEPS_COUNTER_CLOCKWISE, m.steps_counter_clockwise.get());
-    });
+    w.each(
+        &STEPS,
+        &[STEPS_CLOCKWISE, STEPS_COUNTER_CLOCKWISE],
+        [m.steps_clockwise.get(), m.steps_counter_clockwise.get()],
+    );
     w.counter(&LIMIT_TRIGGERS, &m.limit_switch_triggers);
     w.counter(&STEP_ERRORS, &m.step_errors);
 }
@@ -260,11 +261,11 @@ fn movement_counters(s: &impl Source, w: &mut Writer<'_>) {
 /// The phase line levels and the limit switch (in `metrics` too).
 fn gpio_levels(s: &impl Source, w: &mut Writer<'_>) {
     let mask = s.phase_mask();
-    w.family(&PHASE_LEVEL, |f| {
-        for (line, series) in LEVELS.iter().enumerate() {
-            f.series(series, u64::from(mask >> line & 1));
-        }
-    });
+    let mut levels = [false; PHASE_LINES];
+    for (line, level) in levels.iter_mut().enumerate() {
+        *level = mask >> line & 1 != 0;
+    }
+    w.each(&PHASE_LEVEL, &LEVELS, levels);
     // A failed read of the switch leaves the family out rather than
     // reporting a made-up level.
     if let Some(active) = s.limit_active() {
@@ -277,11 +278,11 @@ fn gpio_levels(s: &impl Source, w: &mut Writer<'_>) {
 /// them would leave less than 10% of its page free at the widest values.
 pub fn phase_transitions(s: &impl Source, w: &mut Writer<'_>) {
     let m = s.metrics();
-    w.family(&PHASE_TRANSITIONS, |f| {
-        for (counter, series) in m.phase_transitions.iter().zip(TRANSITIONS.iter()) {
-            f.series(series, counter.get());
-        }
-    });
+    w.each(
+        &PHASE_TRANSITIONS,
+        &TRANSITIONS,
+        m.phase_transitions.each_ref().map(Counter::get),
+    );
 }
 
 fn step_timing(s: &impl Source, w: &mut Writer<'_>) {

@@ -13,7 +13,7 @@
 #![forbid(unsafe_code)]
 
 use super::layout::REGIONS;
-use super::prometheus::{Counter, Family, Histogram, LabelName, Series, Writer};
+use super::prometheus::{ConstFamily, Counter, Family, Histogram, LabelName, Series, Writer};
 
 /// Upper bounds of the load duration histogram, in nanoseconds.
 pub static LOAD_SECONDS_BOUNDS: [u64; 4] = [10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
@@ -108,8 +108,17 @@ pub const REGION_NAMES: [&str; REGIONS.len()] = {
     names
 };
 
-const REGION_SIZE_SERIES: [Series; REGIONS.len()] =
-    Series::each(&REGION_SIZE, REGION, &REGION_NAMES);
+/// The region sizes are constants of the layout: the whole family is one
+/// block made at compile time.
+const REGION_SIZES: ConstFamily = {
+    let mut sizes = [0u64; REGIONS.len()];
+    let mut i = 0;
+    while i < sizes.len() {
+        sizes[i] = REGIONS[i].size as u64;
+        i += 1;
+    }
+    ConstFamily::each(&REGION_SIZE, REGION, &REGION_NAMES, &sizes)
+};
 const REGION_USAGE_SERIES: [Series; REGIONS.len()] =
     Series::each(&REGION_USAGE, REGION, &REGION_NAMES);
 const REGISTER_ACCESS_SERIES: [Series; 4] =
@@ -181,38 +190,34 @@ pub const PAGES: [(Page, &str, usize); 5] = [
 ];
 
 fn memory_stats(s: &impl Source, w: &mut Writer<'_>) {
-    w.family(&REGION_SIZE, |f| {
-        for (r, series) in REGIONS.iter().zip(&REGION_SIZE_SERIES) {
-            f.series(series, r.size as u64);
-        }
-    });
-    w.family(&REGION_USAGE, |f| {
-        for (i, series) in REGION_USAGE_SERIES.iter().enumerate() {
-            f.series(series, s.memory_used(i));
-        }
-    });
+    w.constant(&REGION_SIZES);
+    let mut used = [0u64; REGIONS.len()];
+    for (i, u) in used.iter_mut().enumerate() {
+        *u = s.memory_used(i);
+    }
+    w.each(&REGION_USAGE, &REGION_USAGE_SERIES, used);
 }
 
 /// The seed's schema: one sample per register, reads and writes together
 /// (as the C original counts them).
 fn register_access(s: &impl Source, w: &mut Writer<'_>) {
     let (reads, writes) = (s.register_reads(), s.register_writes());
-    w.family(&REGISTER_ACCESS, |f| {
-        for ((series, r), wr) in REGISTER_ACCESS_SERIES.iter().zip(reads).zip(writes) {
-            f.series(series, r.get().saturating_add(wr.get()));
-        }
-    });
+    let mut total = [0u64; 4];
+    for ((t, r), wr) in total.iter_mut().zip(reads).zip(writes) {
+        *t = r.get().saturating_add(wr.get());
+    }
+    w.each(&REGISTER_ACCESS, &REGISTER_ACCESS_SERIES, total);
 }
 
 /// The writes alone, so reads are the difference and no access is counted
 /// twice in a sum: in `register_access_count` only (with every family
 /// `metrics` would leave less than 10% of its page free).
 fn register_writes(s: &impl Source, w: &mut Writer<'_>) {
-    w.family(&REGISTER_WRITES, |f| {
-        for (series, c) in REGISTER_WRITES_SERIES.iter().zip(s.register_writes()) {
-            f.series(series, c.get());
-        }
-    });
+    w.each(
+        &REGISTER_WRITES,
+        &REGISTER_WRITES_SERIES,
+        s.register_writes().each_ref().map(Counter::get),
+    );
 }
 
 /// The firmware state, the failures by reason and the load times (in
@@ -220,11 +225,11 @@ fn register_writes(s: &impl Source, w: &mut Writer<'_>) {
 fn firmware_summary(s: &impl Source, w: &mut Writer<'_>) {
     w.gauge(&LOADED, s.fw_loaded());
     w.gauge(&FW_SIZE, s.fw_size());
-    w.family(&LOAD_FAILURES, |f| {
-        for (series, c) in LOAD_FAILURES_SERIES.iter().zip(s.fw_failures()) {
-            f.series(series, c.get());
-        }
-    });
+    w.each(
+        &LOAD_FAILURES,
+        &LOAD_FAILURES_SERIES,
+        s.fw_failures().each_ref().map(Counter::get),
+    );
     w.histogram(&LOAD_DURATION, s.fw_duration());
 }
 
@@ -238,11 +243,11 @@ fn firmware_detail(s: &impl Source, w: &mut Writer<'_>) {
 }
 
 fn communication_errors(s: &impl Source, w: &mut Writer<'_>) {
-    w.family(&COMM_ERRORS, |f| {
-        for (series, c) in COMM_ERRORS_SERIES.iter().zip(s.comm_errors()) {
-            f.series(series, c.get());
-        }
-    });
+    w.each(
+        &COMM_ERRORS,
+        &COMM_ERRORS_SERIES,
+        s.comm_errors().map(Counter::get),
+    );
 }
 
 /// Renders `page` of `s`.

@@ -248,6 +248,77 @@ fn prom_registry(v: &PageValues) -> prometheus::Registry {
     r
 }
 
+/// A published page of a device: the drivers' page lists (each page.rs's
+/// `PAGES`), each with its hand-written floor (an exhaustive match: a new
+/// page does not build without one).
+#[derive(Clone, Copy)]
+enum DevicePage {
+    Motor(pages::motor_page::Page),
+    Mips(pages::mips_page::Page),
+    Tvcap(pages::tvcap_page::Page),
+}
+
+type FloorPage = fn(&PageValues, &mut [u8]) -> Option<usize>;
+
+/// Every page of every device, in the drivers' order.
+fn all_pages() -> Vec<DevicePage> {
+    let motor = pages::motor_page::PAGES.map(|(p, ..)| DevicePage::Motor(p));
+    let mips = pages::mips_page::PAGES.map(|(p, ..)| DevicePage::Mips(p));
+    let tvcap = pages::tvcap_page::pages(0).map(|(p, ..)| DevicePage::Tvcap(p));
+    motor.into_iter().chain(mips).chain(tvcap).collect()
+}
+
+impl DevicePage {
+    /// `device/file`.
+    fn name(self) -> String {
+        fn find<P: PartialEq>(list: &[(P, &'static str, usize)], page: P) -> &'static str {
+            list.iter()
+                .find(|(p, ..)| *p == page)
+                .map(|(_, name, _)| *name)
+                .unwrap_or("?")
+        }
+        match self {
+            DevicePage::Motor(p) => format!("motor/{}", find(&pages::motor_page::PAGES, p)),
+            DevicePage::Mips(p) => format!("mips/{}", find(&pages::mips_page::PAGES, p)),
+            DevicePage::Tvcap(p) => format!("tvcap/{}", find(&pages::tvcap_page::pages(0), p)),
+        }
+    }
+
+    /// The driver's render of the page (its page.rs).
+    #[inline(always)]
+    fn render(self, v: &PageValues, w: &mut Writer<'_>) {
+        match self {
+            DevicePage::Motor(p) => pages::motor_page::render(v, p, w),
+            DevicePage::Mips(p) => pages::mips_page::render(v, p, w),
+            DevicePage::Tvcap(p) => pages::tvcap_page::render(v, p, w),
+        }
+    }
+
+    fn floor(self) -> FloorPage {
+        use pages::mips_page::Page as Mi;
+        use pages::motor_page::Page as Mo;
+        use pages::tvcap_page::Page as Tv;
+        match self {
+            DevicePage::Motor(Mo::Metrics) => floor::motor,
+            DevicePage::Motor(Mo::PositionStatus) => floor::motor_position_status,
+            DevicePage::Motor(Mo::CalibrationState) => floor::motor_calibration_state,
+            DevicePage::Motor(Mo::MovementCounters) => floor::motor_movement_counters,
+            DevicePage::Motor(Mo::GpioStatus) => floor::motor_gpio_status,
+            DevicePage::Motor(Mo::StepTiming) => floor::motor_step_timing,
+            DevicePage::Mips(Mi::Metrics) => floor::mips,
+            DevicePage::Mips(Mi::MemoryStats) => floor::mips_memory_stats,
+            DevicePage::Mips(Mi::RegisterAccessCount) => floor::mips_register_access_count,
+            DevicePage::Mips(Mi::FirmwareStatus) => floor::mips_firmware_status,
+            DevicePage::Mips(Mi::CommunicationErrors) => floor::mips_communication_errors,
+            DevicePage::Tvcap(Tv::Metrics) => floor::tvcap,
+            DevicePage::Tvcap(Tv::CaptureStats) => floor::tvcap_capture_stats,
+            DevicePage::Tvcap(Tv::BufferStatus) => floor::tvcap_buffer_status,
+            DevicePage::Tvcap(Tv::SignalDetection) => floor::tvcap_signal_detection,
+            DevicePage::Tvcap(Tv::FrameMetrics) => floor::tvcap_frame_metrics,
+        }
+    }
+}
+
 /// The HELP text of a family as the drivers declare it.
 fn help(f: &Family) -> &'static str {
     f.help()
@@ -344,8 +415,71 @@ fn main() {
     let dash = || "-".to_string();
     let mut table = Table(Vec::new());
 
-    // ---- the motor page, four contenders interleaved
     let v = PageValues::typical();
+    let fast_iters = 20_000 / scale;
+    // ---- every page of every device against its floor, interleaved
+    // HY300_BENCH_PAGE=device/file: that page only (to profile it).
+    let only = std::env::var("HY300_BENCH_PAGE").ok();
+    for page in all_pages() {
+        if only.as_ref().is_some_and(|o| *o != page.name()) {
+            continue;
+        }
+        let mut out = [0u8; 4096];
+        let mut floor_out = [0u8; 4096];
+        let ours_len = {
+            let mut w = Writer::new(&mut out);
+            page.render(&v, &mut w);
+            w.finish().unwrap()
+        };
+        let by_hand = page.floor();
+        let floor_len = by_hand(&v, &mut floor_out).unwrap();
+        let name = page.name();
+        assert!(
+            floor_out[..floor_len] == out[..ours_len],
+            "the floor of {name} renders another page than the driver's"
+        );
+        // About the motor page's work per timing whatever the page's size,
+        // so that a small page is not timed over a few microseconds.
+        let iters = fast_iters * 3000 / ours_len.max(300) as u64;
+        let (mut t_ours, mut t_floor) = (Rounds::default(), Rounds::default());
+        let mut ours = || {
+            let mut w = Writer::new(black_box(&mut out));
+            // The page as a run-time value, as the driver's show() has it.
+            black_box(page).render(black_box(&v), &mut w);
+            black_box(w.len());
+        };
+        let mut floor = || {
+            black_box(by_hand(black_box(&v), black_box(&mut floor_out)));
+        };
+        for round in 0..rounds + 1 {
+            if round % 2 == 0 {
+                Rounds::time(&mut t_ours, iters, &mut ours);
+                Rounds::time(&mut t_floor, iters, &mut floor);
+            } else {
+                Rounds::time(&mut t_floor, iters, &mut floor);
+                Rounds::time(&mut t_ours, iters, &mut ours);
+            }
+        }
+        t_ours.0.remove(0);
+        t_floor.0.remove(0);
+        let (o, f) = (t_ours.median(), t_floor.median());
+        table.row(
+            &format!("page {name} render ({ours_len} bytes), ns"),
+            t_ours.show(1.0, 0),
+            dash(),
+            dash(),
+            t_floor.show(1.0, 0),
+            format!("ours/floor {:.2}", o / f),
+            "ours <= 1.1x floor",
+            Some(o <= 1.1 * f),
+        );
+    }
+    if only.is_some() {
+        print!("{}", table.print());
+        return;
+    }
+
+    // ---- the motor page, four contenders interleaved
     let mut page = [0u8; 4096];
     let mut floor_page = [0u8; 4096];
     let ours_len = {
@@ -367,7 +501,6 @@ fn main() {
     let encoder = prometheus::TextEncoder::new();
     prometheus::Encoder::encode(&encoder, &prom.gather(), &mut prom_out).unwrap();
 
-    let fast_iters = 20_000 / scale;
     let pc_iters = 2_000 / scale;
     let prom_iters = 500 / scale;
     let (mut t_ours, mut t_floor, mut t_pc, mut t_prom) = Default::default();
@@ -440,8 +573,8 @@ fn main() {
         t_prom.show(1.0, 0),
         t_floor.show(1.0, 0),
         format!("ours/floor {:.2}", o / f),
-        "ours <= 1.1x floor",
-        Some(o <= 1.1 * f),
+        "(report: the goal is on its page row)",
+        None,
     );
     let lm = t_labels.median();
     table.row(
@@ -507,59 +640,6 @@ fn main() {
         Some(allocs[0] == 0),
     );
 
-    // ---- the mips and tvcap pages against their floors, interleaved
-    type Page = fn(&PageValues, &mut Writer<'_>);
-    type FloorPage = fn(&PageValues, &mut [u8]) -> Option<usize>;
-    let others: [(&str, Page, FloorPage); 2] = [
-        ("mips", pages::mips, floor::mips),
-        ("tvcap", pages::tvcap, floor::tvcap),
-    ];
-    for (device, render, by_hand) in others {
-        let mut page = [0u8; 4096];
-        let mut floor_page = [0u8; 4096];
-        let ours_len = {
-            let mut w = Writer::new(&mut page);
-            render(&v, &mut w);
-            w.finish().unwrap()
-        };
-        let floor_len = by_hand(&v, &mut floor_page).unwrap();
-        assert!(
-            floor_page[..floor_len] == page[..ours_len],
-            "the {device} floor renders another page than the writer"
-        );
-        let (mut t_ours, mut t_floor) = (Rounds::default(), Rounds::default());
-        let mut ours = || {
-            let mut w = Writer::new(black_box(&mut page));
-            render(black_box(&v), &mut w);
-            black_box(w.len());
-        };
-        let mut floor = || {
-            black_box(by_hand(black_box(&v), black_box(&mut floor_page)));
-        };
-        for round in 0..rounds + 1 {
-            if round % 2 == 0 {
-                Rounds::time(&mut t_ours, fast_iters, &mut ours);
-                Rounds::time(&mut t_floor, fast_iters, &mut floor);
-            } else {
-                Rounds::time(&mut t_floor, fast_iters, &mut floor);
-                Rounds::time(&mut t_ours, fast_iters, &mut ours);
-            }
-        }
-        t_ours.0.remove(0);
-        t_floor.0.remove(0);
-        let (o, f) = (t_ours.median(), t_floor.median());
-        table.row(
-            &format!("{device} page render ({ours_len} bytes), ns"),
-            t_ours.show(1.0, 0),
-            dash(),
-            dash(),
-            t_floor.show(1.0, 0),
-            format!("ours/floor {:.2}", o / f),
-            "ours <= 1.1x floor",
-            Some(o <= 1.1 * f),
-        );
-    }
-
     // ---- metric updates against a bare atomic add, interleaved
     let n = 5_000_000 / scale;
     let bare = AtomicU64::new(0);
@@ -615,8 +695,8 @@ fn main() {
         dash(),
         t_bare.show(1.0, 2),
         format!("ours/bare {:.2}", t_obs.median() / b),
-        "<= 3.5x bare",
-        Some(t_obs.median() <= 3.5 * b),
+        "<= 3x bare (issue 27)",
+        Some(t_obs.median() <= 3.0 * b),
     );
     // Four threads observing one histogram while a reader snapshots it.
     let mut t_obs4 = Rounds::default();

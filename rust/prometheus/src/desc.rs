@@ -390,6 +390,92 @@ impl Series {
 
 /// Appends `bytes` to a series block, escaping a label value (`\\`,
 /// newline, `"`) when `escape`; a block that does not fit fails the build.
+/// Room for a [`ConstFamily`]: the header and every line.
+pub(crate) const CONST_FAMILY_CAPACITY: usize = 512;
+
+/// A gauge or counter family whose every sample is constant (its labels
+/// and its values are known at compile time, e.g. the sizes of a memory
+/// layout): the whole text, HELP, TYPE and every line, made at compile
+/// time, so that [`Writer::constant`](super::writer::Writer::constant)
+/// copies it in one piece. Made in a `const` item; a text that does not
+/// fit is a build error.
+#[derive(Clone, Copy, Debug)]
+pub struct ConstFamily {
+    pub(crate) block: [u8; CONST_FAMILY_CAPACITY],
+    pub(crate) len: u16,
+}
+
+impl ConstFamily {
+    /// `family` with one sample per label value, `label="values[i]"` with
+    /// the value `numbers[i]`, the bytes
+    /// [`FamilyWriter::series`](super::writer::FamilyWriter::series) would
+    /// write for [`Series::each`] and these numbers.
+    pub const fn each<const N: usize>(
+        family: &Family,
+        label: LabelName,
+        values: &[&'static str; N],
+        numbers: &[u64; N],
+    ) -> Self {
+        assert!(
+            !matches!(family.kind, MetricType::Histogram),
+            "a constant family is a counter or a gauge"
+        );
+        assert!(
+            family.block_len != 0,
+            "the family's header did not fit its block"
+        );
+        let mut block = [0u8; CONST_FAMILY_CAPACITY];
+        let mut len = 0;
+        while len < family.head_len as usize {
+            block[len] = family.block[len];
+            len += 1;
+        }
+        let mut i = 0;
+        while i < N {
+            let series = Series::new(family, &[(label, values[i])]);
+            let mut j = 0;
+            while j < series.len as usize {
+                assert!(len < CONST_FAMILY_CAPACITY, "constant family too long");
+                block[len] = series.block[j];
+                len += 1;
+                j += 1;
+            }
+            // The number, most significant digit first, and a newline.
+            let v = numbers[i];
+            let mut digits = 1;
+            let mut rest = v / 10;
+            while rest != 0 {
+                digits += 1;
+                rest /= 10;
+            }
+            assert!(
+                len + digits < CONST_FAMILY_CAPACITY,
+                "constant family too long"
+            );
+            let mut k = digits;
+            let mut rest = v;
+            while k > 0 {
+                block[len + k - 1] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                k -= 1;
+            }
+            len += digits;
+            block[len] = b'\n';
+            len += 1;
+            i += 1;
+        }
+        ConstFamily {
+            block,
+            len: len as u16,
+        }
+    }
+
+    /// The text.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.block.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
+
 const fn series_push(
     block: &mut [u8; SERIES_CAPACITY],
     len: usize,

@@ -139,6 +139,17 @@ impl Cursor<'_> {
 
     #[inline(always)]
     fn u64(&mut self, v: u64) {
+        // One or two digits (most error counters, every flag): no digit
+        // count.
+        if v < 10 {
+            self.byte(b'0' + v as u8);
+            return;
+        }
+        if v < 100 {
+            let d = v as usize * 2;
+            self.bytes(DIGIT_PAIRS.get(d..d + 2).unwrap_or(b"00"));
+            return;
+        }
         write_digits(v, self.take(digit_count(v)));
     }
 

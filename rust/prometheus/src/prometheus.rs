@@ -26,7 +26,7 @@ pub mod number;
 #[path = "writer.rs"]
 pub mod writer;
 
-pub use desc::{Family, LabelName, MaxLen, MetricType, Series, MAX_VALUE_LEN};
+pub use desc::{ConstFamily, Family, LabelName, MaxLen, MetricType, Series, MAX_VALUE_LEN};
 pub use metric::{Counter, Gauge, Histogram, HistogramSnapshot, Observation};
 pub use number::Value;
 pub use writer::{FamilyWriter, Label, Truncated, Writer};

@@ -8,7 +8,7 @@
 //! reports [`Truncated`]. The committed bytes are always complete lines of
 //! valid exposition text; nothing is ever written past the buffer.
 
-use super::desc::{Family, LabelName, MetricType, Series};
+use super::desc::{ConstFamily, Family, LabelName, MetricType, Series};
 use super::metric::{Counter, Gauge, Histogram, HistogramSnapshot, LeBlock, LE_BLOCK_CAPACITY};
 use super::number::{self, Value, NUMBER_CAPACITY};
 
@@ -225,6 +225,66 @@ impl<'b> Writer<'b> {
             }
         }
         self.family(family, |f| f.sample(&[], value));
+    }
+
+    /// A labelled family of `N` constant series ([`Series::each`]) and
+    /// their values, in order: the bytes of [`family`](Self::family) with
+    /// one [`FamilyWriter::series`] per value, without a closure (which the
+    /// compiler may leave out of line, the writer's state then going
+    /// through memory on every line).
+    ///
+    /// Unrolled for up to 16 series (a loop past them): each line's block
+    /// is then a constant of the caller, its length and moves known at
+    /// compile time, as in a hand-written renderer.
+    #[inline(always)]
+    pub fn each<const N: usize, V: Into<Value> + Copy>(
+        &mut self,
+        family: &Family,
+        series: &[Series; N],
+        values: [V; N],
+    ) {
+        if self.truncated {
+            return;
+        }
+        let mut f = self.begin_family(family);
+        macro_rules! unrolled {
+            ($($i:literal)*) => {
+                $(
+                    if let (Some(s), Some(v)) = (series.get($i), values.get($i)) {
+                        f.series(s, *v);
+                    }
+                )*
+            };
+        }
+        unrolled!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+        if N > 16 {
+            for (s, v) in series.iter().zip(values).skip(16) {
+                f.series(s, v);
+            }
+        }
+        let pending = f.header_pending;
+        self.end_family(family, pending);
+    }
+
+    /// A family whose text is constant ([`ConstFamily`]: made at compile
+    /// time), copied whole after one bounds check. Like any family it is
+    /// written whole or not at all (a bounded page drops it whole too).
+    #[inline(always)]
+    pub fn constant(&mut self, family: &ConstFamily) {
+        if self.truncated {
+            return;
+        }
+        let text = family.as_bytes();
+        let start = self.committed;
+        let end = start.saturating_add(text.len());
+        match self.buf.get_mut(start..end) {
+            Some(dst) if end <= self.limit => {
+                copy(dst, text);
+                self.committed = end;
+                self.cursor = end;
+            }
+            _ => self.truncated = true,
+        }
     }
 
     /// A gauge family with a single unlabelled sample read from `gauge`.

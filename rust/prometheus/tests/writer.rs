@@ -5,7 +5,7 @@ mod common;
 
 use common::{page, render, Samples};
 use hy300_prometheus::{
-    Counter, Family, Gauge, Histogram, LabelName, MetricType, Series, Value, Writer,
+    ConstFamily, Counter, Family, Gauge, Histogram, LabelName, MetricType, Series, Value, Writer,
 };
 use openmetrics_parser::prometheus::parse_prometheus;
 use proptest::prelude::*;
@@ -611,4 +611,91 @@ fn a_bounded_page_reports_its_truncation_after_the_self_metric() {
         assert_eq!(w.is_truncated(), cut, "size {size}");
         assert_eq!(count.get(), u64::from(cut), "size {size}");
     }
+}
+
+/// Twenty label values: more than `Writer::each` unrolls (16).
+const MANY: [&str; 20] = [
+    "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+    "r15", "r16", "r17", "r18", "r19",
+];
+const ACCESS: Family = Family::counter("hy300_test_register_access_total", "Accesses.");
+const SIZE: Family = Family::gauge("hy300_test_region_size_bytes", "Region sizes.");
+const MANY_SERIES: [Series; 20] = Series::each(&ACCESS, REGISTER, &MANY);
+const FEW_SERIES: [Series; 3] = Series::each(&ACCESS, REGISTER, &["cmd", "status", "data"]);
+const SIZES: ConstFamily = ConstFamily::each(
+    &SIZE,
+    REGISTER,
+    &["boot", "firmware", "debug", "frame"],
+    &[0, 9, 4096, u64::MAX],
+);
+
+/// The family through `family` and one `series` per value.
+fn by_series<const N: usize>(family: &Family, series: &[Series; N], values: [u64; N]) -> String {
+    let mut buf = [0u8; 4096];
+    let mut w = Writer::new(&mut buf);
+    w.family(family, |f| {
+        for (s, v) in series.iter().zip(values) {
+            f.series(s, v);
+        }
+    });
+    let len = w.finish().unwrap();
+    text(&buf, len).to_string()
+}
+
+#[test]
+fn each_writes_what_the_series_write() {
+    let many: [u64; 20] = std::array::from_fn(|i| (i as u64) * 1_000_003);
+    for (series, values) in [
+        (&MANY_SERIES[..], &many[..]),
+        (&FEW_SERIES[..], &[7, 0, u64::MAX][..]),
+    ] {
+        let mut buf = [0u8; 4096];
+        let mut w = Writer::new(&mut buf);
+        match series.len() {
+            20 => w.each(&ACCESS, &MANY_SERIES, many),
+            _ => w.each(&ACCESS, &FEW_SERIES, [7u64, 0, u64::MAX]),
+        }
+        let len = w.finish().unwrap();
+        let expected = match series.len() {
+            20 => by_series(&ACCESS, &MANY_SERIES, many),
+            _ => by_series(&ACCESS, &FEW_SERIES, [7, 0, u64::MAX]),
+        };
+        assert_eq!(
+            text(&buf, len),
+            expected,
+            "each: {} series differ from family + series",
+            values.len()
+        );
+        assert_eq!(
+            expected.lines().count(),
+            2 + values.len(),
+            "each: a line per series"
+        );
+    }
+}
+
+#[test]
+fn a_constant_family_is_its_series_text() {
+    let mut buf = [0u8; 4096];
+    let mut w = Writer::new(&mut buf);
+    w.constant(&SIZES);
+    let len = w.finish().unwrap();
+    let series: [Series; 4] =
+        Series::each(&SIZE, REGISTER, &["boot", "firmware", "debug", "frame"]);
+    assert_eq!(
+        text(&buf, len),
+        by_series(&SIZE, &series, [0, 9, 4096, u64::MAX]),
+        "constant family: not the text of its series"
+    );
+    // Written whole or not at all: one byte short leaves nothing.
+    let mut small = vec![0u8; len - 1];
+    let mut w = Writer::new(&mut small);
+    w.counter(&FRAMES, &Counter::new());
+    let before = w.len();
+    w.constant(&SIZES);
+    assert_eq!(
+        w.finish(),
+        Err(hy300_prometheus::Truncated { written: before }),
+        "constant family: a family that does not fit is dropped whole"
+    );
 }

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The floor: hand-written renderers of exactly each device's `metrics`
-//! page (the drivers' page.rs, through tests/pages/mod.rs), what a render cannot beat: the static text in
-//! whole blocks made by `concat!` (copied with lengths known at compile
-//! time), integers by a two-digit formatter, one bounds check per piece.
+//! The floor: hand-written renderers of exactly every page of every device
+//! (each published file: the drivers' page.rs, through tests/pages/mod.rs),
+//! what a render cannot beat: the static text in whole blocks made by
+//! `concat!` (copied with lengths known at compile time), integers by a
+//! two-digit formatter, one bounds check per piece. Each page is made of
+//! the same sections as the driver's (`render` in its page.rs), so a page
+//! here is the driver's page by construction and the bench checks it byte
+//! for byte.
 
 use crate::pages::PageValues;
 
@@ -149,14 +153,22 @@ impl Floor<'_> {
     }
 }
 
-pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+/// A page rendered by hand: its sections into `buf`; the length, or
+/// `None` if it did not fit.
+fn page(buf: &mut [u8], sections: impl FnOnce(&mut Floor<'_>)) -> Option<usize> {
     let mut o = Floor {
         buf,
         len: 0,
         overflow: false,
     };
+    sections(&mut o);
+    (!o.overflow).then_some(o.len)
+}
+
+// ---- motor: the sections of drivers/misc/hy300-keystone-motor/page.rs
+
+fn position_status(v: &PageValues, o: &mut Floor<'_>) {
     let g = &v.motor_gauges;
-    let c = v.motor_counters();
     o.put(head!(
         "hy300_motor_position_steps",
         "Current motor position in steps",
@@ -187,80 +199,83 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         "gauge",
         ""
     ));
-    o.put(if g[3] != 0 { b"1\n" } else { b"0\n" });
+    o.flag(g[3] != 0);
+}
+
+fn calibration_state(v: &PageValues, o: &mut Floor<'_>) {
+    let c = v.motor_counters();
     o.put(head!(
         "hy300_motor_homed",
         "Motor homing status",
         "gauge",
         ""
     ));
-    o.put(if g[4] != 0 { b"1\n" } else { b"0\n" });
+    o.flag(v.motor_gauges[4] != 0);
     o.put(head!(
         "hy300_motor_homing_attempts_total",
         "Homing runs.",
         "counter",
         ""
     ));
-    o.u64(c[0].get());
-    o.put(b"\n");
+    o.line(c[0].get());
     o.put(head!(
         "hy300_motor_homing_successes_total",
         "Homing runs that succeeded.",
         "counter",
         ""
     ));
-    o.u64(c[1].get());
-    o.put(b"\n");
+    o.line(c[1].get());
     o.put(head!(
         "hy300_motor_homing_failures_total",
         "Homing runs that failed.",
         "counter",
         ""
     ));
-    o.u64(c[2].get());
-    o.put(b"\n");
+    o.line(c[2].get());
+}
+
+fn movement_counters(v: &PageValues, o: &mut Floor<'_>) {
+    let c = v.motor_counters();
     o.put(head!(
         "hy300_motor_movements_total",
         "Total motor movements",
         "counter",
         ""
     ));
-    o.u64(c[3].get());
-    o.put(b"\n");
+    o.line(c[3].get());
     o.put(head!(
         "hy300_motor_moves_stopped_total",
         "Moves stopped early.",
         "counter",
         ""
     ));
-    o.u64(c[4].get());
-    o.put(b"\n");
+    o.line(c[4].get());
     o.put(head!(
         "hy300_motor_steps_total",
         "Half steps taken.",
         "counter",
         "{direction=\"clockwise\"}"
     ));
-    o.u64(c[5].get());
-    o.put(b"\nhy300_motor_steps_total{direction=\"counter_clockwise\"} ");
-    o.u64(c[6].get());
-    o.put(b"\n");
+    o.line(c[5].get());
+    o.put(b"hy300_motor_steps_total{direction=\"counter_clockwise\"} ");
+    o.line(c[6].get());
     o.put(head!(
         "hy300_motor_limit_switch_triggers_total",
         "Limit switch hits.",
         "counter",
         ""
     ));
-    o.u64(c[7].get());
-    o.put(b"\n");
+    o.line(c[7].get());
     o.put(head!(
         "hy300_motor_step_errors_total",
         "GPIO errors.",
         "counter",
         ""
     ));
-    o.u64(c[8].get());
-    o.put(b"\n");
+    o.line(c[8].get());
+}
+
+fn gpio_levels(v: &PageValues, o: &mut Floor<'_>) {
     let m = v.phase_mask;
     o.put(head!(
         "hy300_motor_phase_line_level",
@@ -268,13 +283,13 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         "gauge",
         "{line=\"0\"}"
     ));
-    o.put(if m & 1 != 0 { b"1\n" } else { b"0\n" });
+    o.flag(m & 1 != 0);
     o.put(b"hy300_motor_phase_line_level{line=\"1\"} ");
-    o.put(if m & 2 != 0 { b"1\n" } else { b"0\n" });
+    o.flag(m & 2 != 0);
     o.put(b"hy300_motor_phase_line_level{line=\"2\"} ");
-    o.put(if m & 4 != 0 { b"1\n" } else { b"0\n" });
+    o.flag(m & 4 != 0);
     o.put(b"hy300_motor_phase_line_level{line=\"3\"} ");
-    o.put(if m & 8 != 0 { b"1\n" } else { b"0\n" });
+    o.flag(m & 8 != 0);
     if let Some(active) = v.limit_active {
         o.put(head!(
             "hy300_motor_limit_switch_active",
@@ -282,7 +297,7 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
             "gauge",
             ""
         ));
-        o.put(if active { b"1\n" } else { b"0\n" });
+        o.flag(active);
     }
     o.put(head!(
         "hy300_motor_limit_switch_irq",
@@ -291,6 +306,26 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         ""
     ));
     o.put(b"1\n");
+}
+
+fn phase_transitions(v: &PageValues, o: &mut Floor<'_>) {
+    let t = &v.motor.phase_transitions;
+    o.put(head!(
+        "hy300_motor_phase_transitions_total",
+        "Phase line level changes.",
+        "counter",
+        "{line=\"0\"}"
+    ));
+    o.line(t[0].get());
+    o.put(b"hy300_motor_phase_transitions_total{line=\"1\"} ");
+    o.line(t[1].get());
+    o.put(b"hy300_motor_phase_transitions_total{line=\"2\"} ");
+    o.line(t[2].get());
+    o.put(b"hy300_motor_phase_transitions_total{line=\"3\"} ");
+    o.line(t[3].get());
+}
+
+fn step_timing(v: &PageValues, o: &mut Floor<'_>) {
     let s = v.motor.step_seconds.snapshot();
     o.put(head!(
         "hy300_motor_step_duration_seconds",
@@ -298,35 +333,63 @@ pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         "histogram",
         "_bucket{le=\"0.0005\"}"
     ));
-    o.u64(s.cumulative[0]);
-    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.001\"} ");
-    o.u64(s.cumulative[1]);
-    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.002\"} ");
-    o.u64(s.cumulative[2]);
-    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.005\"} ");
-    o.u64(s.cumulative[3]);
-    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.01\"} ");
-    o.u64(s.cumulative[4]);
-    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"0.05\"} ");
-    o.u64(s.cumulative[5]);
-    o.put(b"\nhy300_motor_step_duration_seconds_bucket{le=\"+Inf\"} ");
-    o.u64(s.count);
-    o.put(b"\nhy300_motor_step_duration_seconds_sum ");
+    o.line(s.cumulative[0]);
+    o.put(b"hy300_motor_step_duration_seconds_bucket{le=\"0.001\"} ");
+    o.line(s.cumulative[1]);
+    o.put(b"hy300_motor_step_duration_seconds_bucket{le=\"0.002\"} ");
+    o.line(s.cumulative[2]);
+    o.put(b"hy300_motor_step_duration_seconds_bucket{le=\"0.005\"} ");
+    o.line(s.cumulative[3]);
+    o.put(b"hy300_motor_step_duration_seconds_bucket{le=\"0.01\"} ");
+    o.line(s.cumulative[4]);
+    o.put(b"hy300_motor_step_duration_seconds_bucket{le=\"0.05\"} ");
+    o.line(s.cumulative[5]);
+    o.put(b"hy300_motor_step_duration_seconds_bucket{le=\"+Inf\"} ");
+    o.line(s.count);
+    o.put(b"hy300_motor_step_duration_seconds_sum ");
     o.nanos_as_seconds(s.sum);
     o.put(b"\nhy300_motor_step_duration_seconds_count ");
-    o.u64(s.count);
-    o.put(b"\n");
-    (!o.overflow).then_some(o.len)
+    o.line(s.count);
 }
 
-/// The co-processor's `metrics` page (the driver's page.rs), by hand: the
-/// region sizes are constants of the layout, so their lines are static.
-pub fn mips(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
-    let mut o = Floor {
-        buf,
-        len: 0,
-        overflow: false,
-    };
+/// The motor's `metrics` page.
+pub fn motor(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        position_status(v, o);
+        calibration_state(v, o);
+        movement_counters(v, o);
+        gpio_levels(v, o);
+        step_timing(v, o);
+    })
+}
+
+pub fn motor_position_status(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| position_status(v, o))
+}
+
+pub fn motor_calibration_state(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| calibration_state(v, o))
+}
+
+pub fn motor_movement_counters(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| movement_counters(v, o))
+}
+
+pub fn motor_gpio_status(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        gpio_levels(v, o);
+        phase_transitions(v, o);
+    })
+}
+
+pub fn motor_step_timing(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| step_timing(v, o))
+}
+
+// ---- mips: the sections of drivers/misc/sunxi-mipsloader/page.rs
+
+/// The region sizes are constants of the layout: their lines are static.
+fn memory_stats(v: &PageValues, o: &mut Floor<'_>) {
     o.put(
         concat!(
             "# HELP hy300_mips_memory_region_size_bytes Size of each reserved memory region.\n",
@@ -352,6 +415,9 @@ pub fn mips(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.line(u[2]);
     o.put(b"hy300_mips_memory_usage_bytes{region=\"framebuffer\"} ");
     o.line(u[3]);
+}
+
+fn register_access(v: &PageValues, o: &mut Floor<'_>) {
     let (r, w) = (&v.register_reads, &v.register_writes);
     let total = |i: usize| r[i].get().saturating_add(w[i].get());
     o.put(head!(
@@ -367,6 +433,26 @@ pub fn mips(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.line(total(2));
     o.put(b"hy300_mips_register_access_total{register=\"control\"} ");
     o.line(total(3));
+}
+
+fn register_writes(v: &PageValues, o: &mut Floor<'_>) {
+    let w = &v.register_writes;
+    o.put(head!(
+        "hy300_mips_register_writes_total",
+        "Register writes.",
+        "counter",
+        "{register=\"cmd\"}"
+    ));
+    o.line(w[0].get());
+    o.put(b"hy300_mips_register_writes_total{register=\"status\"} ");
+    o.line(w[1].get());
+    o.put(b"hy300_mips_register_writes_total{register=\"data\"} ");
+    o.line(w[2].get());
+    o.put(b"hy300_mips_register_writes_total{register=\"control\"} ");
+    o.line(w[3].get());
+}
+
+fn firmware_summary(v: &PageValues, o: &mut Floor<'_>) {
     o.put(head!(
         "hy300_mips_firmware_loaded",
         "Firmware loading status",
@@ -419,6 +505,33 @@ pub fn mips(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.nanos_as_seconds(s.sum);
     o.put(b"\nhy300_mips_firmware_load_duration_seconds_count ");
     o.line(s.count);
+}
+
+fn firmware_detail(v: &PageValues, o: &mut Floor<'_>) {
+    o.put(head!(
+        "hy300_mips_firmware_crc32",
+        "Loaded firmware CRC32.",
+        "gauge",
+        ""
+    ));
+    o.line(u64::from(v.fw_crc));
+    o.put(head!(
+        "hy300_mips_firmware_load_attempts_total",
+        "Firmware loads tried.",
+        "counter",
+        ""
+    ));
+    o.line(v.fw_attempts.get());
+    o.put(head!(
+        "hy300_mips_firmware_load_successes_total",
+        "Firmware loads done.",
+        "counter",
+        ""
+    ));
+    o.line(v.fw_successes.get());
+}
+
+fn communication_errors(v: &PageValues, o: &mut Floor<'_>) {
     let e = &v.comm_errors;
     o.put(head!(
         "hy300_mips_communication_errors_total",
@@ -433,16 +546,43 @@ pub fn mips(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.line(e[2].get());
     o.put(b"hy300_mips_communication_errors_total{kind=\"io\"} ");
     o.line(e[3].get());
-    (!o.overflow).then_some(o.len)
 }
 
-/// The capture device's `metrics` page (the driver's page.rs), by hand.
-pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
-    let mut o = Floor {
-        buf,
-        len: 0,
-        overflow: false,
-    };
+/// The co-processor's `metrics` page.
+pub fn mips(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        memory_stats(v, o);
+        register_access(v, o);
+        firmware_summary(v, o);
+        communication_errors(v, o);
+    })
+}
+
+pub fn mips_memory_stats(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| memory_stats(v, o))
+}
+
+pub fn mips_register_access_count(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        register_access(v, o);
+        register_writes(v, o);
+    })
+}
+
+pub fn mips_firmware_status(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        firmware_summary(v, o);
+        firmware_detail(v, o);
+    })
+}
+
+pub fn mips_communication_errors(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| communication_errors(v, o))
+}
+
+// ---- tvcap: the sections of drivers/media/platform/sunxi/tvcap/page.rs
+
+fn capture_stats(v: &PageValues, o: &mut Floor<'_>) {
     let t = &v.tvcap;
     o.put(head!(
         "hy300_tvcap_frames_captured_total",
@@ -481,7 +621,23 @@ pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.line(e[3].get());
     o.put(b"hy300_tvcap_capture_errors_total{kind=\"timeout\"} ");
     o.line(e[4].get());
-    let allocated = u64::try_from(t.buffers_allocated.get()).unwrap_or(0);
+}
+
+fn interrupts(v: &PageValues, o: &mut Floor<'_>) {
+    let i = &v.tvcap.interrupts;
+    o.put(head!(
+        "hy300_tvcap_interrupts_total",
+        "Interrupt handler calls.",
+        "counter",
+        "{result=\"handled\"}"
+    ));
+    o.line(i[0].get());
+    o.put(b"hy300_tvcap_interrupts_total{result=\"none\"} ");
+    o.line(i[1].get());
+}
+
+fn buffer_status(v: &PageValues, o: &mut Floor<'_>) {
+    let allocated = u64::try_from(v.tvcap.buffers_allocated.get()).unwrap_or(0);
     let queued = v.buffers_queued;
     o.put(head!(
         "hy300_tvcap_buffers_allocated",
@@ -516,6 +672,9 @@ pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         ""
     ));
     o.flag(v.streaming);
+}
+
+fn signal(v: &PageValues, o: &mut Floor<'_>) {
     let i = v.input;
     o.put(head!(
         "hy300_tvcap_signal_detected",
@@ -537,7 +696,7 @@ pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         "counter",
         ""
     ));
-    o.line(t.hotplug_events.get());
+    o.line(v.tvcap.hotplug_events.get());
     o.put(head!(
         "hy300_tvcap_width_pixels",
         "Capture width.",
@@ -563,6 +722,20 @@ pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
     o.flag(i.format == Some(1));
     o.put(b"hy300_tvcap_format_info{format=\"RGB24\"} ");
     o.flag(i.format == Some(2));
+}
+
+fn format_changes(v: &PageValues, o: &mut Floor<'_>) {
+    o.put(head!(
+        "hy300_tvcap_format_changes_total",
+        "Input format changes.",
+        "counter",
+        ""
+    ));
+    o.line(v.tvcap.format_changes.get());
+}
+
+fn frame_metrics(v: &PageValues, o: &mut Floor<'_>) {
+    let t = &v.tvcap;
     let s = t.frame_interval.snapshot();
     o.put(head!(
         "hy300_tvcap_frame_interval_seconds",
@@ -598,5 +771,39 @@ pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
         .load(std::sync::atomic::Ordering::Relaxed);
     o.milli(1_000_000_000_000u64.checked_div(ns).unwrap_or(0));
     o.put(b"\n");
-    (!o.overflow).then_some(o.len)
+}
+
+/// The capture device's `metrics` page.
+pub fn tvcap(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        capture_stats(v, o);
+        buffer_status(v, o);
+        signal(v, o);
+        frame_metrics(v, o);
+    })
+}
+
+pub fn tvcap_capture_stats(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        capture_stats(v, o);
+        interrupts(v, o);
+    })
+}
+
+pub fn tvcap_buffer_status(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| buffer_status(v, o))
+}
+
+/// `signal_detection` without the register status bits, which the driver
+/// renders from its register definitions (not on the host: the host's
+/// page has none either).
+pub fn tvcap_signal_detection(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| {
+        signal(v, o);
+        format_changes(v, o);
+    })
+}
+
+pub fn tvcap_frame_metrics(v: &PageValues, buf: &mut [u8]) -> Option<usize> {
+    page(buf, |o| frame_metrics(v, o))
 }

@@ -63,4 +63,11 @@ pub(crate) trait TvtopBackend: TvtopIo {
     /// Stops everything the backend runs on its own: once it returned, the
     /// backend raises no interrupt any more.
     fn shut_down(&self);
+
+    /// The driver completed a frame's buffer (`vb2_buffer_done` returned),
+    /// in its interrupt handler: the simulation takes the time from its
+    /// frame interrupt to here (`irq_latency` in its debugfs, for
+    /// scripts/bench's reader storm). Not in the device build.
+    #[cfg(hy300_sim)]
+    fn frame_completed(&self) {}
 }

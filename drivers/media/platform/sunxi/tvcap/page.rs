@@ -223,11 +223,11 @@ fn capture_stats(m: &TvcapMetrics, w: &mut Writer<'_>) {
     w.counter(&FRAMES, &m.frames_captured);
     w.counter(&DROPPED, &m.frames_dropped);
     w.counter(&BYTES, &m.bytes_captured);
-    w.family(&ERRORS, |f| {
-        for (series, c) in ERROR_SERIES.iter().zip(&m.errors) {
-            f.series(series, c.get());
-        }
-    });
+    w.each(
+        &ERRORS,
+        &ERROR_SERIES,
+        m.errors.each_ref().map(Counter::get),
+    );
 }
 
 fn buffer_status(m: &TvcapMetrics, queued: u64, streaming: bool, w: &mut Writer<'_>) {
@@ -255,11 +255,11 @@ fn signal(m: &TvcapMetrics, input: Input, w: &mut Writer<'_>) {
     w.counter(&HOTPLUG, &m.hotplug_events);
     w.gauge(&WIDTH, input.width);
     w.gauge(&HEIGHT, input.height);
-    w.family(&FORMAT, |f| {
-        for (i, series) in FORMAT_SERIES.iter().enumerate() {
-            f.series(series, input.format == Some(i));
-        }
-    });
+    let mut formats = [false; FORMAT_NAMES.len()];
+    for (i, on) in formats.iter_mut().enumerate() {
+        *on = input.format == Some(i);
+    }
+    w.each(&FORMAT, &FORMAT_SERIES, formats);
 }
 
 /// Input format changes: in `signal_detection` only (with them `metrics`
@@ -271,11 +271,11 @@ fn format_changes(m: &TvcapMetrics, w: &mut Writer<'_>) {
 /// Interrupt handler calls (the C original's `error_counters` file): in
 /// `capture_stats` only, like the register status.
 fn interrupts(m: &TvcapMetrics, w: &mut Writer<'_>) {
-    w.family(&INTERRUPTS, |f| {
-        for (series, c) in INTERRUPT_SERIES.iter().zip(&m.interrupts) {
-            f.series(series, c.get());
-        }
-    });
+    w.each(
+        &INTERRUPTS,
+        &INTERRUPT_SERIES,
+        m.interrupts.each_ref().map(Counter::get),
+    );
 }
 
 fn frame_metrics(m: &TvcapMetrics, w: &mut Writer<'_>) {

@@ -50,6 +50,12 @@
 //! FORMAT_CHANGE), `refused` (frames refused so far), `irq_mask` (the
 //! IRQ_MASK register), `dma_latency_ms` and `dma_unclocked` (below).
 //!
+//! `irq_latency` (read only, for scripts/bench): the frames completed
+//! since its last read and the p50, p99 and largest time from the tick
+//! raising the line with FRAME_DONE pending to the driver's return from
+//! completing the buffer in its handler (`vb2_buffer_done`), in ns, of the
+//! last 1024 frames (the largest of all); a read starts a new count.
+//!
 //! A frame in flight: with `dma_latency_ms` > 0 the engine takes the armed
 //! buffer at its tick, sets STATUS.DMA_BUSY, and the frame's write lands
 //! (with its FRAME_DONE, latched late) `dma_latency_ms` later, at the
@@ -98,6 +104,8 @@ use kernel::num::Bounded;
 const HEADER_MAGIC: &[u8; 8] = b"HY300TVC";
 const BLOCK: usize = 4096;
 const IDLE_PERIOD_MS: u32 = 20;
+/// Frames whose interrupt latency `irq_latency` keeps.
+const LATENCY_SAMPLES: usize = 1024;
 /// The source's mode at first: CTA-861 VIC 4, 1280x720p60 (a 1.8 MB YUYV
 /// frame, half of 1080p's, for the guests' time and memory).
 const DEFAULT_VIC: u32 = 4;
@@ -181,6 +189,76 @@ impl Registers {
     }
 }
 
+/// Frame interrupt to completion latencies (`irq_latency` in debugfs).
+struct IrqLatency {
+    /// When the line was raised with FRAME_DONE pending (ns since the
+    /// epoch); 0 once that frame was completed.
+    raised_ns: AtomicU64,
+    /// Latencies in ns (saturated), a ring of the last frames.
+    samples: [AtomicU32; LATENCY_SAMPLES],
+    /// Frames completed since the last read.
+    count: AtomicU32,
+    /// The largest latency since the last read.
+    max: AtomicU32,
+}
+
+impl IrqLatency {
+    const fn new() -> Self {
+        IrqLatency {
+            raised_ns: AtomicU64::new(0),
+            samples: [const { AtomicU32::new(0) }; LATENCY_SAMPLES],
+            count: AtomicU32::new(0),
+            max: AtomicU32::new(0),
+        }
+    }
+
+    /// The line goes up with FRAME_DONE pending at `now_ns` (the first
+    /// raise of a frame counts; a level re-raise does not).
+    fn raised(&self, now_ns: u64) {
+        let _ = self
+            .raised_ns
+            .compare_exchange(0, now_ns.max(1), Relaxed, Relaxed);
+    }
+
+    /// The driver completed the frame's buffer at `now_ns`.
+    fn completed(&self, now_ns: u64) {
+        let raised = self.raised_ns.swap(0, Relaxed);
+        if raised == 0 || now_ns < raised {
+            return;
+        }
+        let ns = u32::try_from(now_ns - raised).unwrap_or(u32::MAX);
+        let i = self.count.fetch_add(1, Relaxed) as usize % LATENCY_SAMPLES;
+        if let Some(slot) = self.samples.get(i) {
+            slot.store(ns, Relaxed);
+        }
+        self.max.fetch_max(ns, Relaxed);
+    }
+}
+
+/// `irq_latency`: frames, p50, p99 and max (ns) since the last read, then
+/// a new count.
+fn show_latency(l: &IrqLatency, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+    let count = l.count.swap(0, Relaxed);
+    let max = l.max.swap(0, Relaxed);
+    let n = (count as usize).min(LATENCY_SAMPLES);
+    let mut v = match KVec::with_capacity(n, GFP_KERNEL) {
+        Ok(v) => v,
+        Err(_) => return writeln!(f, "frames {count} (no memory for the percentiles)"),
+    };
+    for s in l.samples.iter().take(n) {
+        // Within the capacity: no allocation.
+        let _ = v.push(s.load(Relaxed), GFP_KERNEL);
+    }
+    v.sort_unstable();
+    let at = |q: usize| v.get(n.saturating_sub(1) * q / 100).copied().unwrap_or(0);
+    writeln!(
+        f,
+        "frames {count} p50_ns {} p99_ns {} max_ns {max}",
+        at(50),
+        at(99)
+    )
+}
+
 /// The simulated block. Its work item, while queued, holds a reference:
 /// the block lives until [`TvtopBackend::shut_down`] stopped it.
 #[pin_data]
@@ -210,6 +288,8 @@ pub(crate) struct SimTvtop {
     dma_unclocked: AtomicU32,
     /// The frame in flight (`dma_latency_ms`), written when due.
     inflight: InFlight,
+    /// Frame interrupt to completion latencies (`irq_latency`).
+    latency: IrqLatency,
     /// The DMA clock runs (the driver's capture clocks).
     dma_clock: AtomicBool,
     /// The probe's interrupt enable is still to be slowed down.
@@ -376,6 +456,7 @@ impl SimTvtop {
                 dma_latency_ms: AtomicU32::new(0),
                 dma_unclocked: AtomicU32::new(0),
                 inflight: InFlight::new(),
+                latency: IrqLatency::new(),
                 dma_clock: AtomicBool::new(false),
                 slow_irq_enable: AtomicBool::new(slow_irq_enable),
                 line: SimIrqLine::new(irq),
@@ -488,6 +569,9 @@ impl SimTvtop {
         // The line: a source pending, enabled and not masked (re-raised
         // every tick while one is, as a level interrupt stays asserted).
         if pending & self.regs.irq_en.load(Relaxed) & !self.regs.irq_mask.load(Relaxed) != 0 {
+            if pending & Irq::FrameDone.bit() != 0 {
+                self.latency.raised(self.now_ns());
+            }
             // Fails only before the driver requested the line.
             let _ = self.line.raise();
         }
@@ -690,6 +774,10 @@ impl TvtopBackend for SimTvtop {
         self.synchronize_irq();
     }
 
+    fn frame_completed(&self) {
+        self.latency.completed(self.now_ns());
+    }
+
     fn shut_down(&self) {
         self.running.store(false, Relaxed);
         // The driver state goes (it holds this block: no cycle is left).
@@ -725,6 +813,7 @@ impl SimKnobs {
             knob(dir, c"irq_mask", &sim.regs.irq_mask);
             knob(dir, c"dma_latency_ms", &sim.dma_latency_ms);
             knob(dir, c"dma_unclocked", &sim.dma_unclocked);
+            dir.read_callback_file(c"irq_latency", &sim.latency, &show_latency);
         });
         SimKnobs {
             _knobs: KBox::pin_init(scope, GFP_KERNEL).ok(),

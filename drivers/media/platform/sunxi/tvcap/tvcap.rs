@@ -217,6 +217,9 @@ impl Tvcap {
             // Streaming stops: the frame is nobody's.
             Completion::Stopped => return,
         }
+        // The simulation's interrupt-to-completion latency (scripts/bench).
+        #[cfg(hy300_sim)]
+        self.hw.frame_completed();
         self.metrics.frames_captured.inc();
         self.metrics.bytes_captured.add(u64::from(size));
         let last = self.last_frame_ns.swap(now_ns, Relaxed);
