@@ -24,6 +24,9 @@ done
 dump_files >/tmp/dump.txt || fail "dump"
 cat /tmp/dump.txt || fail "dump output"
 wait $streamer || fail "capture: $(cat /tmp/capture.txt)"
+# The capture asked for exactly 150 frames, and nothing else streams.
+after=$(value hy300_tvcap_frames_captured_total)
+[ "$after" = $((before + 150)) ] || fail "a capture of 150 frames counted $((after - before)) (from $before to $after)"
 grep -qx 'hy300_tvcap_streaming 1' /tmp/dump.txt || fail "the dump was not taken while streaming"
 # The register status of the same dump: the engine capturing, its frame
 # interrupt enabled.
