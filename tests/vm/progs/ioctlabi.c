@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "../../../include/uapi/linux/hy300-mipsloader.h"
+#include "crc32.h"
 #include "v4l2util.h"
 
 /* The C original's numbers (mipsloader-orig.h): char * and int sized. */
@@ -103,25 +104,6 @@ static void expect(int want, int fd, unsigned long cmd, void *arg, const char *l
 
 	if (got != want)
 		FAIL("%s (cmd %#lx): %s, expected %s", label, cmd, errname(got), errname(want));
-}
-
-static uint32_t crc_table[256];
-
-static uint32_t crc32_buf(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-
-	if (!crc_table[1])
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t v = i;
-
-			for (int k = 0; k < 8; k++)
-				v = v & 1 ? 0xedb88320u ^ (v >> 1) : v >> 1;
-			crc_table[i] = v;
-		}
-	while (n--)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return c ^ 0xffffffffu;
 }
 
 /* The size and CRC32 of /lib/firmware/NAME; 0 on success. */

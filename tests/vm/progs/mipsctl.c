@@ -37,30 +37,12 @@
 #include <unistd.h>
 
 #include "../../../include/uapi/linux/hy300-mipsloader.h"
+#include "crc32.h"
 #include "xorshift.h"
 
 _Static_assert(sizeof(struct mipsloader_load) == 72, "load layout");
 _Static_assert(sizeof(struct mipsloader_status) == 16, "status layout");
 _Static_assert(sizeof(struct mipsloader_panel) == 32, "panel layout");
-
-static uint32_t crc_table[256];
-
-static uint32_t crc32_buf(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-
-	if (!crc_table[1])
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t v = i;
-
-			for (int k = 0; k < 8; k++)
-				v = v & 1 ? 0xedb88320u ^ (v >> 1) : v >> 1;
-			crc_table[i] = v;
-		}
-	while (n--)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return ~c;
-}
 
 /* -n NTH: /proc/thread-self/fail-nth, armed around one ioctl only. */
 static int fail_nth_fd = -1, fail_nth, fail_nth_reached = -1;
@@ -123,7 +105,6 @@ static int open_dev(void)
 	}
 	return fd;
 }
-
 
 static int fuzz(long n, uint64_t seed)
 {
