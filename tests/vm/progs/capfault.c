@@ -75,11 +75,6 @@ static void disarm(enum step s)
 	injected = atoi(left) == 0;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The driver holds nothing once the last file is closed. */
 static void check_released(const char *when)
 {

@@ -57,11 +57,6 @@ static long dropped_total(void)
 	return v;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int main(int argc, char **argv)
 {
 	struct v4l2_capability cap;
@@ -148,18 +143,11 @@ int main(int argc, char **argv)
 		if (xioctl(fd, VIDIOC_DQBUF, &b))
 			die("DQBUF");
 		f = mem[b.index];
-		if (memcmp(f, "HY300TVC", 8) || le32(f + 8) != b.sequence || le32(f + 12) != fmt.fmt.pix.width ||
-		    le32(f + 16) != fmt.fmt.pix.height || le32(f + 20) != fourcc ||
+		if (!frame_header_ok(f, &b, fmt.fmt.pix.width, fmt.fmt.pix.height, fourcc) ||
 		    b.bytesused != fmt.fmt.pix.sizeimage || (b.flags & V4L2_BUF_FLAG_ERROR))
 			bad++;
-		for (size_t k = 1; k * 4096 < b.bytesused; k += 7)
-			if (f[k * 4096] != (unsigned char)(b.sequence + k))
-				bad++;
-		if ((long)b.sequence <= prev_seq)
-			bad++;
-		else
-			gaps += (long)b.sequence - prev_seq - 1;
-		prev_seq = b.sequence;
+		bad += fill_mismatches(f, &b);
+		count_sequence(b.sequence, &prev_seq, &bad, &gaps);
 		got++;
 		if (queued < n) {
 			if (xioctl(fd, VIDIOC_QBUF, &b))

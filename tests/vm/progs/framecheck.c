@@ -14,12 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK 4096
+#include "v4l2util.h"
 
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#define BLOCK 4096
 
 int main(int argc, char **argv)
 {

@@ -302,11 +302,6 @@ static int mips(const char *fw1, const char *fw2)
 
 #define NBUF 4
 
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 #define TVCAP_METRICS "/sys/class/hy300/tvcap/metrics"
 
 static int v4l2(const char *dev, long n)
@@ -421,13 +416,10 @@ static int v4l2(const char *dev, long n)
 		if (b.index >= NBUF)
 			return printf("ioctlabi v4l2: FAIL: DQBUF gave buffer %u\n", b.index), 1;
 		f = mem[b.index];
-		if (memcmp(f, "HY300TVC", 8) || le32(f + 8) != b.sequence || le32(f + 12) != w || le32(f + 16) != h ||
-		    le32(f + 20) != V4L2_PIX_FMT_YUYV || b.bytesused != fmt.fmt.pix.sizeimage ||
+		if (!frame_header_ok(f, &b, w, h, V4L2_PIX_FMT_YUYV) || b.bytesused != fmt.fmt.pix.sizeimage ||
 		    (b.flags & (V4L2_BUF_FLAG_ERROR | V4L2_BUF_FLAG_QUEUED)))
 			bad++;
-		for (size_t k = 1; k * 4096 < b.bytesused; k += 7)
-			if (f[k * 4096] != (unsigned char)(b.sequence + k))
-				bad++;
+		bad += fill_mismatches(f, &b);
 		/* The timestamp (a 32- or 64-bit timeval, translated by the
 		 * core): CLOCK_MONOTONIC, not after now, never going back. */
 		ts = (long long)b.timestamp.tv_sec * 1000000 + b.timestamp.tv_usec;
@@ -438,11 +430,7 @@ static int v4l2(const char *dev, long n)
 			     (long)now.tv_nsec);
 		}
 		prev_ts = ts;
-		if ((long)b.sequence <= prev_seq)
-			bad++;
-		else
-			gaps += (long)b.sequence - prev_seq - 1;
-		prev_seq = b.sequence;
+		count_sequence(b.sequence, &prev_seq, &bad, &gaps);
 		got++;
 		if (queued < n) {
 			if (call(fd, VIDIOC_QBUF, &b))

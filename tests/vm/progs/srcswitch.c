@@ -41,11 +41,6 @@ static void knob(const char *name, const char *value)
 		fail("writing %s to %s/%s: %s", value, simdir, name, strerror(errno));
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Waits (bounded) for an event and dequeues it; control events of value changes only. */
 static void wait_event(int fd, struct v4l2_event *ev, const char *what)
 {

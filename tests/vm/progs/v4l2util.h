@@ -8,6 +8,8 @@
 #define HY300_V4L2UTIL_H
 
 #include <errno.h>
+#include <linux/videodev2.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +45,52 @@ static inline int write_knob(const char *dir, const char *name, const char *valu
 		return -1;
 	}
 	return 0;
+}
+
+/* A little-endian 32-bit field of the simulated source's frame header. */
+static inline uint32_t le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * Whether frame F, dequeued as B, starts with the simulated source's
+ * header for it: "HY300TVC", B's sequence, W, H and FOURCC.
+ */
+static inline int frame_header_ok(const unsigned char *f, const struct v4l2_buffer *b, uint32_t w, uint32_t h,
+				  uint32_t fourcc)
+{
+	return !memcmp(f, "HY300TVC", 8) && le32(f + 8) == b->sequence && le32(f + 12) == w && le32(f + 16) == h &&
+	       le32(f + 20) == fourcc;
+}
+
+/*
+ * The fill bytes of frame F (dequeued as B) that are not the source's: the
+ * first byte of every 7th page past the first is the sequence plus the
+ * page number.
+ */
+static inline long fill_mismatches(const unsigned char *f, const struct v4l2_buffer *b)
+{
+	long bad = 0;
+
+	for (size_t k = 1; k * 4096 < b->bytesused; k += 7)
+		if (f[k * 4096] != (unsigned char)(b->sequence + k))
+			bad++;
+	return bad;
+}
+
+/*
+ * Follows a stream's sequence numbers: one that does not grow counts in
+ * *BAD, the numbers skipped before SEQ in *GAPS; *PREV is the last one
+ * (-1 before the first frame).
+ */
+static inline void count_sequence(uint32_t seq, long *prev, long *bad, long *gaps)
+{
+	if ((long)seq <= *prev)
+		(*bad)++;
+	else
+		*gaps += (long)seq - *prev - 1;
+	*prev = seq;
 }
 
 #endif
