@@ -1,15 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Test support (simulation builds only): what a simulated bus master
-//! writes through. A [`PhysMapping`] maps a range of physical memory
-//! (`memremap(MEMREMAP_WB)`; RAM comes back as its direct-map address)
-//! and is unmapped on drop.
-//!
-//! A device's DMA writes memory the kernel gave it by address, outside the
-//! language's ownership rules; a simulated device does the same here. The
-//! writes go through raw pointers, within the mapping's bounds, and no
-//! Rust reference to the memory is ever made, so nothing in the kernel
-//! that holds one is invalidated beyond what a real device's write does.
+//! A mapping of physical memory: what a simulated bus master writes
+//! through (write-back: RAM comes back as its direct-map address), and a
+//! device's reserved memory (write-combined, [`super::reserved_memory`]).
+//! A [`PhysMapping`] maps a range (`memremap`) and is unmapped on drop.
 
 use core::marker::PhantomData;
 use core::ptr::NonNull;
@@ -31,20 +25,41 @@ pub struct PhysMapping {
     len: usize,
 }
 
+// SAFETY: the mapping is plain memory, usable and unmapped from any
+// thread; it is written only through a `PhysWriter`, which borrows it
+// mutably.
+unsafe impl Send for PhysMapping {}
+// SAFETY: `&PhysMapping` gives no access to the memory (only its length).
+unsafe impl Sync for PhysMapping {}
+
 impl PhysMapping {
     /// Maps `len` bytes at physical address `phys`; None when `len` is 0
     /// or the range cannot be mapped (not memory). Mapping reads and
     /// writes nothing; it may sleep.
     pub fn map(phys: u64, len: usize) -> Option<Self> {
+        Self::map_as(phys, len, bindings::MEMREMAP_WB)
+    }
+
+    /// As [`PhysMapping::map`], write-combined (for memory a device reads,
+    /// such as a reserved region; memremap refuses System RAM for it).
+    pub fn map_wc(phys: u64, len: usize) -> Option<Self> {
+        Self::map_as(phys, len, bindings::MEMREMAP_WC)
+    }
+
+    fn map_as(phys: u64, len: usize, flags: u32) -> Option<Self> {
         if len == 0 {
             return None;
         }
         // SAFETY: memremap() checks the range itself and returns NULL
         // when it cannot map it; it has no other precondition.
-        let base =
-            unsafe { bindings::memremap(phys, len, bindings::MEMREMAP_WB as kernel::ffi::c_ulong) };
+        let base = unsafe { bindings::memremap(phys, len, flags as kernel::ffi::c_ulong) };
         // INVARIANT: mapped above for `len` bytes.
         NonNull::new(base.cast::<u8>()).map(|base| PhysMapping { base, len })
+    }
+
+    /// The length of the mapping in bytes.
+    pub fn len(&self) -> usize {
+        self.len
     }
 
     /// A writer of the whole mapping, for as long as it is borrowed.

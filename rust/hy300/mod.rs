@@ -18,7 +18,6 @@ pub mod input;
 pub mod irq;
 #[cfg(hy300_sim)]
 pub mod irq_sim;
-#[cfg(hy300_sim)]
 pub mod memremap;
 pub mod miscdev;
 pub mod pm;

@@ -7,13 +7,12 @@
 //! 7.3 has no Rust abstraction for `of_reserved_mem` or `memremap`
 //! (`kernel::io::mem` maps a platform device's own `reg` resources with
 //! `ioremap`; the `memory-region` is no resource of the device, and it is
-//! memory, mapped with `memremap`); this is the thin typed layer: the
+//! memory, mapped with `memremap`: a [`PhysMapping`]); this is the thin typed layer: the
 //! mapping is made from the device's own node, is bounds-checked, and is
 //! unmapped on drop. `memremap()` refuses
 //! a write-combined mapping of System RAM, so the region cannot alias
 //! memory the kernel allocates.
 
-use core::ptr::NonNull;
 use kernel::bindings;
 use kernel::device::{Bound, Device};
 use kernel::error::to_result;
@@ -22,6 +21,7 @@ use kernel::prelude::*;
 // `<linux/of_address.h>` is not in 7.3's generated bindings; it is in the
 // project's (rust/bindings), whose `device_node` and `resource` are their
 // own types: pointers are cast.
+use super::memremap::PhysMapping;
 use crate::hy300_bindings::of_address_to_resource;
 
 /// The first region of a device's `memory-region`, mapped write-combined;
@@ -29,18 +29,12 @@ use crate::hy300_bindings::of_address_to_resource;
 ///
 /// # Invariants
 ///
-/// `base` maps `size` (> 0) bytes returned by `memremap`, until `drop`;
-/// no Rust reference into the mapping is ever made.
+/// `mapping` maps the whole region the device's `memory-region` reserves
+/// for it: the kernel neither uses nor frees that memory, and no Rust
+/// reference into it is ever made.
 pub struct ReservedMemory {
-    base: NonNull<u8>,
-    size: usize,
+    mapping: PhysMapping,
 }
-
-// SAFETY: the mapping is plain memory, usable and unmapped from any
-// thread; it is written only through `&mut self`.
-unsafe impl Send for ReservedMemory {}
-// SAFETY: `&self` gives no access to the memory (only its size).
-unsafe impl Sync for ReservedMemory {}
 
 /// The physical range of the node `dev`'s `memory-region` points to
 /// (its first phandle), as `(start, size)`.
@@ -100,20 +94,14 @@ impl ReservedMemory {
             );
             return Err(EINVAL);
         }
-        // SAFETY: memremap() checks the range itself (it refuses System
-        // RAM for a write-combined mapping) and returns NULL when it
-        // cannot map it; it has no other precondition.
-        let base = unsafe {
-            bindings::memremap(start, size, bindings::MEMREMAP_WC as kernel::ffi::c_ulong)
-        };
-        let base = NonNull::new(base.cast::<u8>()).ok_or(ENOMEM)?;
-        // INVARIANT: `base` maps `size` (> 0) bytes.
-        Ok(ReservedMemory { base, size })
+        let mapping = PhysMapping::map_wc(start, size).ok_or(ENOMEM)?;
+        // INVARIANT: the whole region, mapped.
+        Ok(ReservedMemory { mapping })
     }
 
     /// The size of the mapping in bytes.
     pub fn size(&self) -> usize {
-        self.size
+        self.mapping.len()
     }
 
     /// Copies `data` to `offset` (`EINVAL` when it does not fit; nothing
@@ -121,30 +109,15 @@ impl ReservedMemory {
     /// the CPU (`wmb()`), such as the register write that starts a device
     /// reading it.
     pub fn write(&mut self, offset: usize, data: &[u8]) -> Result {
-        let end = offset.checked_add(data.len()).ok_or(EINVAL)?;
-        if end > self.size {
+        // SAFETY: the mapping is the device's reserved region (type
+        // invariant): nothing in the kernel reads or frees it and no Rust
+        // reference into it exists; `&mut self` makes this the one writer.
+        let mut writer = unsafe { self.mapping.writer() };
+        if !writer.write(offset, data) {
             return Err(EINVAL);
         }
-        // SAFETY: `offset..end` lies inside the mapping (checked above; type
-        // invariant), which `&mut self` lets only this call write, and of
-        // which no Rust reference exists; `data` is a Rust slice and
-        // cannot overlap it.
-        unsafe {
-            core::ptr::copy_nonoverlapping(
-                data.as_ptr(),
-                self.base.as_ptr().add(offset),
-                data.len(),
-            )
-        };
         // SAFETY: a plain write barrier; no precondition.
         unsafe { bindings::wmb() };
         Ok(())
-    }
-}
-
-impl Drop for ReservedMemory {
-    fn drop(&mut self) {
-        // SAFETY: mapped in `map_wc` (type invariant), unmapped only here.
-        unsafe { bindings::memunmap(self.base.as_ptr().cast()) };
     }
 }
