@@ -18,7 +18,9 @@ use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use kernel::bindings;
 use kernel::page::PAGE_SIZE;
 use kernel::prelude::*;
+use kernel::sync::aref::{ARef, AlwaysRefCounted};
 use kernel::sync::{Arc, ArcBorrow};
+use kernel::types::ForeignOwnable;
 
 use crate::prometheus::{Counter, Family, LabelName, Writer};
 
@@ -67,6 +69,12 @@ pub trait ClassAttributes: Send + Sync + 'static {
     /// The driver's files: one variant each.
     type File: Copy + Send + Sync + 'static;
 
+    /// What keeps the data alive while its files exist: `Arc<Self>`, or
+    /// `ARef<Self>` for data that has a reference count of its own (the
+    /// capture device's is its `v4l2_device`'s), so that no second count
+    /// holds it.
+    type Owner: ClassOwner<Data = Self>;
+
     /// Renders the Prometheus file `file` into `out` (one sysfs page).
     fn show(&self, file: Self::File, out: &mut Writer<'_>);
 
@@ -80,11 +88,42 @@ pub trait ClassAttributes: Send + Sync + 'static {
     }
 
     /// Handles a write of `input` to `file`; `this` can be turned into an
-    /// `Arc` (e.g. to queue work). The default refuses: only files declared
-    /// writable ever reach this.
-    fn store(this: ArcBorrow<'_, Self>, file: Self::File, input: &[u8]) -> Result {
+    /// owner (e.g. an `Arc` from an `ArcBorrow`, to queue work). The default
+    /// refuses: only files declared writable ever reach this.
+    fn store(
+        this: <Self::Owner as ForeignOwnable>::Borrowed<'_>,
+        file: Self::File,
+        input: &[u8],
+    ) -> Result {
         let _ = (this, file, input);
         Err(EACCES)
+    }
+}
+
+/// An owning pointer a [`ClassDevice`] holds its data by: handed to the
+/// device as its drvdata with [`ForeignOwnable::into_foreign`], borrowed by
+/// the callbacks, taken back when the device is gone.
+pub trait ClassOwner: ForeignOwnable + Send + Sync + 'static {
+    /// What the pointer owns.
+    type Data;
+
+    /// The data behind a borrow of the pointer.
+    fn data<'a>(this: &'a Self::Borrowed<'_>) -> &'a Self::Data;
+}
+
+impl<T: Send + Sync + 'static> ClassOwner for Arc<T> {
+    type Data = T;
+
+    fn data<'a>(this: &'a ArcBorrow<'_, T>) -> &'a T {
+        this
+    }
+}
+
+impl<T: AlwaysRefCounted + Send + Sync + 'static> ClassOwner for ARef<T> {
+    type Data = T;
+
+    fn data<'a>(this: &'a &T) -> &'a T {
+        this
     }
 }
 
@@ -337,18 +376,21 @@ use crate::hy300_bindings::{self as raw, hy300_class_device_create, hy300_class_
 ///
 /// # Invariants
 ///
-/// `dev`, if any, is a device created by `hy300_class_device_create` whose
-/// drvdata points to the `T` inside `data`; it stays registered until
-/// `drop`.
+/// `data` comes from `T::Owner::into_foreign` and is taken back only in
+/// `drop`. `dev`, if any, is a device created by
+/// `hy300_class_device_create` whose drvdata is `data`; it stays
+/// registered until `drop`, which unregisters it first.
 pub struct ClassDevice<T: ClassAttributes> {
     dev: Option<NonNull<raw::device>>,
-    data: Arc<T>,
+    data: *mut kernel::ffi::c_void,
+    _owner: PhantomData<T::Owner>,
 }
 
 // SAFETY: the device handle is only used to unregister, which any thread may
-// do; `T` is `Send + Sync`.
+// do; `data` stands for a `T::Owner`, which is `Send`.
 unsafe impl<T: ClassAttributes> Send for ClassDevice<T> {}
-// SAFETY: `&ClassDevice` gives access to nothing but `&T`, which is `Sync`.
+// SAFETY: `&ClassDevice` gives access to nothing but a borrow of the owner
+// and `&T`; the owner and `T` are `Sync`.
 unsafe impl<T: ClassAttributes> Sync for ClassDevice<T> {}
 
 /// Creates the device serving `data`.
@@ -356,7 +398,7 @@ fn create_device<T: ClassAttributes>(
     name: &'static CStr,
     parent: Option<&kernel::device::Device>,
     groups: &'static AttributeGroups<T>,
-    data: &Arc<T>,
+    data: *mut kernel::ffi::c_void,
 ) -> Result<NonNull<raw::device>> {
     // `Device` is a transparent wrapper of the kernel's `struct device`,
     // which these bindings use too (`Device::as_raw` is crate-private).
@@ -364,15 +406,16 @@ fn create_device<T: ClassAttributes>(
         core::ptr::from_ref(p).cast_mut().cast::<raw::device>()
     });
     let mut dev = core::ptr::null_mut();
-    // SAFETY: `name` and `groups` are static; `data` outlives the device
-    // because the `ClassDevice` holding both unregisters it on drop (which
-    // waits for running callbacks) before the `Arc` is released.
+    // SAFETY: `name` and `groups` are static; `data` (a foreign owner)
+    // outlives the device because the `ClassDevice` holding both
+    // unregisters it on drop (which waits for running callbacks) before
+    // the owner is taken back.
     let ret = unsafe {
         hy300_class_device_create(
             name.as_char_ptr(),
             parent,
             groups.groups.as_ptr().cast_mut().cast(),
-            Arc::as_ptr(data).cast_mut().cast(),
+            data,
             &mut dev,
         )
     };
@@ -381,6 +424,16 @@ fn create_device<T: ClassAttributes>(
 }
 
 impl<T: ClassAttributes> ClassDevice<T> {
+    /// Hands `data` over to a `ClassDevice` serving no files yet.
+    fn holding(data: T::Owner) -> Self {
+        // INVARIANT: `data` is a foreign owner until `drop` takes it back.
+        ClassDevice {
+            dev: None,
+            data: data.into_foreign(),
+            _owner: PhantomData,
+        }
+    }
+
     /// Creates `/sys/class/hy300/<name>` with `groups`, serving `data`.
     /// Fails with `EEXIST` if a device of that name exists, `ENODEV` if the
     /// class is not registered, `ENOMEM` if the device or a file cannot be
@@ -389,14 +442,13 @@ impl<T: ClassAttributes> ClassDevice<T> {
         name: &'static CStr,
         parent: Option<&kernel::device::Device>,
         groups: &'static AttributeGroups<T>,
-        data: Arc<T>,
+        data: T::Owner,
     ) -> Result<Self> {
-        let dev = create_device(name, parent, groups, &data)?;
-        // INVARIANT: `dev` was just created with drvdata pointing into `data`.
-        Ok(ClassDevice {
-            dev: Some(dev),
-            data,
-        })
+        let mut this = Self::holding(data);
+        // INVARIANT: the device was just created with `this.data` as its
+        // drvdata. On an error `this` drops and takes the owner back.
+        this.dev = Some(create_device(name, parent, groups, this.data)?);
+        Ok(this)
     }
 
     /// As [`Self::register`], but a device that cannot be created for any
@@ -409,31 +461,30 @@ impl<T: ClassAttributes> ClassDevice<T> {
         name: &'static CStr,
         parent: &kernel::device::Device,
         groups: &'static AttributeGroups<T>,
-        data: Arc<T>,
+        data: T::Owner,
     ) -> Result<Self> {
-        match create_device(name, Some(parent), groups, &data) {
-            // INVARIANT: `dev` was just created with drvdata pointing into
-            // `data`.
-            Ok(dev) => Ok(ClassDevice {
-                dev: Some(dev),
-                data,
-            }),
-            Err(e) if e == EEXIST => Err(e),
-            Err(e) => {
-                dev_warn!(
-                    parent,
-                    "cannot create /sys/class/hy300/{} (error {}): running without its files\n",
-                    name.to_str().unwrap_or("?"),
-                    e.to_errno()
-                );
-                Ok(ClassDevice { dev: None, data })
-            }
+        let mut this = Self::holding(data);
+        match create_device(name, Some(parent), groups, this.data) {
+            // INVARIANT: the device was just created with `this.data` as
+            // its drvdata.
+            Ok(dev) => this.dev = Some(dev),
+            Err(e) if e == EEXIST => return Err(e),
+            Err(e) => dev_warn!(
+                parent,
+                "cannot create /sys/class/hy300/{} (error {}): running without its files\n",
+                name.to_str().unwrap_or("?"),
+                e.to_errno()
+            ),
         }
+        Ok(this)
     }
 
-    /// The data served by this device.
-    pub fn data(&self) -> &Arc<T> {
-        &self.data
+    /// The data served by this device, borrowed from its owner (an
+    /// `ArcBorrow` for an `Arc`, which can make another `Arc`).
+    pub fn data(&self) -> <T::Owner as ForeignOwnable>::Borrowed<'_> {
+        // SAFETY: `data` came from `into_foreign` and is taken back only by
+        // `drop`, which cannot run while `self` is borrowed.
+        unsafe { T::Owner::borrow(self.data) }
     }
 }
 
@@ -444,6 +495,10 @@ impl<T: ClassAttributes> Drop for ClassDevice<T> {
             // call no callback runs, so `data` may be released afterwards.
             unsafe { hy300_class_device_destroy(dev.as_ptr()) };
         }
+        // SAFETY: `data` came from `into_foreign` (type invariant) and is
+        // taken back once, here; no device uses it any more and no borrow
+        // of `self` is left.
+        drop(unsafe { T::Owner::from_foreign(self.data) });
     }
 }
 
@@ -456,11 +511,14 @@ impl<T: ClassAttributes> Drop for ClassDevice<T> {
 unsafe fn callback_args<'a, T: ClassAttributes>(
     dev: *mut bindings::device,
     attr: *mut bindings::device_attribute,
-) -> (ArcBorrow<'a, T>, &'a StaticAttribute<T>) {
-    // SAFETY: per the contract, drvdata is `Arc::as_ptr` of the `Arc<T>`
-    // held by the `ClassDevice` until the device is unregistered, which
-    // waits for callbacks to return.
-    let data = unsafe { ArcBorrow::from_raw(bindings::dev_get_drvdata(dev).cast::<T>()) };
+) -> (
+    <T::Owner as ForeignOwnable>::Borrowed<'a>,
+    &'a StaticAttribute<T>,
+) {
+    // SAFETY: per the contract, drvdata is the foreign owner held by the
+    // `ClassDevice` until the device is unregistered, which waits for
+    // callbacks to return.
+    let data = unsafe { T::Owner::borrow(bindings::dev_get_drvdata(dev)) };
     // SAFETY: `attr` is one of our `StaticAttribute<T>`s (the type
     // invariant: it is their first field), which are statics.
     let file = unsafe { &*attr.cast_const().cast::<StaticAttribute<T>>() };
@@ -479,7 +537,8 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     buf: *mut kernel::ffi::c_char,
 ) -> isize {
     // SAFETY: sysfs calls this for our devices only.
-    let (data, file) = unsafe { callback_args::<T>(dev, attr) };
+    let (owner, file) = unsafe { callback_args::<T>(dev, attr) };
+    let data = T::Owner::data(&owner);
     // Only `build_info` has no key, and it has its own callback.
     let Some(key) = file.file else {
         return 0;

@@ -79,9 +79,7 @@ impl GpioLine {
     /// Reads the logical value (true = active). May sleep.
     pub fn get(&self) -> Result<bool> {
         // SAFETY: `desc` is a requested line (type invariant).
-        let ret = unsafe { gpiod_get_value_cansleep(self.desc.as_ptr()) };
-        to_result(ret)?;
-        Ok(ret != 0)
+        level(unsafe { gpiod_get_value_cansleep(self.desc.as_ptr()) })
     }
 
     /// Sets the logical value without sleeping, for a line that does not
@@ -95,18 +93,14 @@ impl GpioLine {
     /// Reads the logical value without sleeping (as [`GpioLine::set_atomic`]).
     pub fn get_atomic(&self) -> Result<bool> {
         // SAFETY: `desc` is a requested line (type invariant).
-        let ret = unsafe { gpiod_get_value(self.desc.as_ptr()) };
-        to_result(ret)?;
-        Ok(ret != 0)
+        level(unsafe { gpiod_get_value(self.desc.as_ptr()) })
     }
 
     /// Reads the level the chip holds (true = high), ignoring active-low.
     /// May sleep.
     pub fn get_raw(&self) -> Result<bool> {
         // SAFETY: `desc` is a requested line (type invariant).
-        let ret = unsafe { gpiod_get_raw_value_cansleep(self.desc.as_ptr()) };
-        to_result(ret)?;
-        Ok(ret != 0)
+        level(unsafe { gpiod_get_raw_value_cansleep(self.desc.as_ptr()) })
     }
 
     /// Whether accessing the line may sleep (its chip is behind a slow
@@ -124,6 +118,12 @@ impl GpioLine {
         // 0 is no interrupt: gpiod_to_irq() reports it so on some chips.
         u32::try_from(ret).ok().filter(|&irq| irq != 0).ok_or(ENXIO)
     }
+}
+
+/// A gpiod_get_*value*() return: a negative errno, or the level (0 or 1).
+fn level(ret: i32) -> Result<bool> {
+    to_result(ret)?;
+    Ok(ret != 0)
 }
 
 impl Drop for GpioLine {

@@ -371,6 +371,7 @@ pub(crate) enum MotorFile {
 }
 
 impl hy300::class_device::ClassAttributes for Motor {
+    type Owner = Arc<Self>;
     type File = MotorFile;
 
     fn show(&self, file: MotorFile, out: &mut prometheus::Writer<'_>) {

@@ -58,6 +58,7 @@ enum ProbeFile {
 
 impl ClassAttributes for Probe {
     type File = ProbeFile;
+    type Owner = Arc<Self>;
 
     fn show(&self, file: ProbeFile, out: &mut Writer<'_>) {
         match file {

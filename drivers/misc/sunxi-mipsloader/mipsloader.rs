@@ -281,7 +281,7 @@ impl Mips {
 struct MipsDevice(ClassDevice<Mips>);
 
 impl MipsDevice {
-    fn data(&self) -> &Arc<Mips> {
+    fn data(&self) -> ArcBorrow<'_, Mips> {
         self.0.data()
     }
 }
@@ -324,6 +324,7 @@ pub(crate) enum MipsFile {
 
 impl ClassAttributes for Mips {
     type File = MipsFile;
+    type Owner = Arc<Self>;
 
     fn show(&self, file: MipsFile, out: &mut prometheus::Writer<'_>) {
         if let Some(page) = metrics::page_of(file) {
@@ -531,7 +532,7 @@ impl platform::Driver for MipsLoaderDriver {
         let kind = info.copied().unwrap_or(BackendKind::Mmio);
         pin_init::pin_init_scope(move || {
             let class_device = Self::set_up(pdev, kind)?;
-            let mips = class_device.data().clone();
+            let mips = Arc::from(class_device.data());
             Ok(try_pin_init!(MipsLoaderDriver {
                 class_device,
                 misc <- miscdev::Registration::register(c"mipsloader", mips),

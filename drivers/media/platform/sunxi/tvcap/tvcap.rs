@@ -361,21 +361,18 @@ pub(crate) enum TvcapFile {
     FrameMetrics,
 }
 
-/// What the class device serves: a reference of the capture device. (The
-/// class device keeps its data in an `Arc`: this small holder's, owned by
-/// the class device alone; the capture device's refcount is its
-/// v4l2_device's.)
-pub(crate) struct TvcapFiles(ARef<v4l2::Device<Tvcap>>);
-
-impl ClassAttributes for TvcapFiles {
+/// The class device serves the capture device, holding one reference of
+/// its `v4l2_device` (the capture device's only count).
+impl ClassAttributes for v4l2::Device<Tvcap> {
     type File = TvcapFile;
+    type Owner = ARef<Self>;
 
     fn show(&self, file: TvcapFile, out: &mut prometheus::Writer<'_>) {
-        metrics::render(&self.0, file, out);
+        metrics::render(self, file, out);
     }
 }
 
-crate::hy300_attributes!(TVCAP_ATTRIBUTES: TvcapFiles => {
+crate::hy300_attributes!(TVCAP_ATTRIBUTES: v4l2::Device<Tvcap> => {
     TvcapFile::Metrics: c"metrics" => 0o444,
     TvcapFile::CaptureStats: c"capture_stats" => 0o444,
     TvcapFile::BufferStatus: c"buffer_status" => 0o444,
@@ -445,7 +442,7 @@ struct TvcapDriver;
 /// A bound device.
 struct TvcapBinding<'bound> {
     tvcap: ARef<v4l2::Device<Tvcap>>,
-    class_device: Option<ClassDevice<TvcapFiles>>,
+    class_device: Option<ClassDevice<v4l2::Device<Tvcap>>>,
     /// The video node: unregistered (stopping a stream) when dropped.
     video: Option<Pin<KBox<Registration<Tvcap>>>>,
     resources: Option<DeviceResources<'bound>>,
@@ -547,9 +544,8 @@ impl platform::Driver for TvcapDriver {
         // (enable_irqs rewrites IRQ_EN: a STREAMON before it would lose
         // its capture sources).
         let registered = engine::enable_irqs(&*tvcap.hw).and_then(|()| {
-            let files = Arc::new(TvcapFiles(tvcap.clone()), GFP_KERNEL)?;
             let class_device =
-                ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, files)?;
+                ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())?;
             let video = KBox::pin_init(Registration::new(&tvcap, dev, &ioctl::CONFIG), GFP_KERNEL)?;
             Ok((class_device, video))
         });
