@@ -5,7 +5,13 @@
 # N open+read+close of each device's metrics file and its platform
 # device's modalias, the motor's position_status and every one-value file
 # (the motor's: no other device has one), and
-# cpu/online, interleaved in each run.
+# cpu/online, interleaved in each run. Where the time of a metrics read
+# goes (issue 27): each metrics file and modalias also read once for at
+# most 64 bytes (head:, the show whole, few bytes copied out), the class
+# device's and the platform device's own uevent (the kernel's, two
+# directory levels apart: path cost), and kernel files of about the
+# metrics files' size (/proc/zoneinfo, /proc/vmstat: the copy any file of
+# that size pays).
 fail() { echo "readbench: FAIL: $*"; exit 1; }
 log=$(dmesg) || fail "dmesg failed"
 lines=$(echo "$log" | grep 'hy300-bench: ') || fail "no hy300-bench line in the kernel log (KUnit off?)"
@@ -21,7 +27,9 @@ for dev in motor mips tvcap; do
 	[ -r "$pdev/modalias" ] || fail "no $pdev/modalias"
 	echo "path: $dev/metrics $class/metrics"
 	echo "path: $dev/modalias $pdev/modalias"
-	files="$files $class/metrics $pdev/modalias"
+	echo "path: $dev/metrics-head head:$class/metrics"
+	echo "path: $dev/modalias-head head:$pdev/modalias"
+	files="$files $class/metrics $pdev/modalias head:$class/metrics head:$pdev/modalias"
 	if [ "$dev" = motor ]; then
 		echo "path: motor/position_status $class/position_status"
 		echo "path: motor/position $class/position"
@@ -30,9 +38,17 @@ for dev in motor mips tvcap; do
 		echo "path: motor/accelerometer_type $class/accelerometer_type"
 		files="$files $class/position_status $class/position $class/homed"
 		files="$files $class/max_position $class/accelerometer_type"
+		echo "path: motor/class-uevent $class/uevent"
+		echo "path: motor/platform-uevent $pdev/uevent"
+		files="$files $class/uevent $pdev/uevent"
 	fi
 done
 echo "path: cpu/online /sys/devices/system/cpu/online"
+for f in zoneinfo vmstat; do
+	[ -r "/proc/$f" ] || fail "no /proc/$f"
+	echo "path: kernel/$f /proc/$f"
+	files="$files /proc/$f"
+done
 run=1
 while [ "$run" -le "${READBENCH_RUNS:-5}" ]; do
 	echo "run $run"

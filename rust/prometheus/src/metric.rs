@@ -3,7 +3,7 @@
 //! Lock-free metric cells.
 //!
 //! Counter and gauge updates are single relaxed atomic operations, a
-//! histogram observation three atomic adds; all are safe from any context
+//! histogram observation two atomic adds; all are safe from any context
 //! (process, softirq, hard IRQ) and never block. Counter and gauge reads
 //! are relaxed loads; a histogram snapshot is of one moment (buckets,
 //! count and sum together) and is taken in process context.
@@ -145,22 +145,31 @@ impl Gauge {
 ///
 /// Consistent snapshots without a writer lock (the hot/cold scheme of the
 /// Go client, `client_golang`): observations go to the hot one of two
-/// halves; `state` counts the observations started and names the hot half
-/// in its top bit. A snapshot flips the top bit, waits until the buckets of
-/// the now cold half add up to the observations started before the flip
-/// (an observation adds its bucket last, after the sum), reads that half,
-/// then folds it into the new hot half and zeroes it. So `_count`, the
-/// buckets and `_sum` of a snapshot are of one moment, and `_count` is the
-/// `+Inf` bucket. An observation is three atomic adds (state, sum,
-/// bucket) and never waits; snapshots take turns on a flag and wait only
-/// for observations already under way, so they are for process context
-/// (sysfs `show`), never for an interrupt handler.
+/// halves, named by bit 0 of `state`. The rest of `state` is one number,
+/// `2 * started + sum << SUM_SHIFT` (modulo 2^64; the carries out of it
+/// are counted in the half's `wraps`): an observation adds `2 +
+/// value << SUM_SHIFT`, so the one add that picks its half also counts it
+/// in `_count` and adds it to `_sum`, and then adds its bucket. A snapshot
+/// flips bit 0, waits until the buckets of the now cold half add up (in
+/// the low [`COUNT_BITS`] bits) to the observations started before the
+/// flip (an observation adds its bucket last), so the buckets give
+/// `_count` exactly and `_sum` is what is left of the state word (and its
+/// carries) without the count; it then folds the cold half into the new
+/// hot half and zeroes it. So `_count`, the buckets and `_sum` of a
+/// snapshot are of one moment, and `_count` is the `+Inf` bucket. An
+/// observation is two atomic adds (state, bucket; a third, its half's
+/// `wraps`, only when the state word carries out, once per 2^48 of sum,
+/// or for a value of 2^48 or more) and never waits; snapshots take turns
+/// on a flag and wait only for observations already under way (fewer than
+/// 2^[`COUNT_BITS`] at once), so they are for process context (sysfs
+/// `show`), never for an interrupt handler.
 #[derive(Debug)]
 pub struct Histogram<const N: usize> {
     bounds: &'static [u64; N],
     scale: u32,
     le: [LeBlock; N],
-    /// Bit 63: the hot half; bits 0..63: observations started.
+    /// Bit 0: the hot half; the rest: `2 * started + sum << SUM_SHIFT`,
+    /// modulo 2^64 (see [`Histogram`]).
     state: AtomicU64,
     halves: [Half<N>; 2],
     /// Set while a snapshot flips and folds the halves.
@@ -169,12 +178,15 @@ pub struct Histogram<const N: usize> {
     waited: AtomicU64,
 }
 
-/// One half of a [`Histogram`]: per-bucket (non-cumulative) counts.
+/// One half of a [`Histogram`]: per-bucket (non-cumulative) counts and the
+/// carries out of the state word of the observations in it.
 #[derive(Debug)]
 struct Half<const N: usize> {
     buckets: [AtomicU64; N],
     above: AtomicU64,
-    sum: AtomicU64,
+    /// What the observations of this half carried out of the state word
+    /// (in units of 2^64 of it).
+    wraps: AtomicU64,
 }
 
 impl<const N: usize> Half<N> {
@@ -184,13 +196,20 @@ impl<const N: usize> Half<N> {
         Half {
             buckets: [ZERO; N],
             above: AtomicU64::new(0),
-            sum: AtomicU64::new(0),
+            wraps: AtomicU64::new(0),
         }
     }
 }
 
 /// The hot-half bit of `Histogram::state`.
-const HOT: u64 = 1 << 63;
+const HOT: u64 = 1;
+/// Bits of `Histogram::state` above [`HOT`] that count the observations
+/// started (modulo 2^15): more than can be under way at once.
+pub const COUNT_BITS: u32 = 15;
+/// The observations started, in `Histogram::state >> 1`.
+const COUNT_MASK: u64 = (1 << COUNT_BITS) - 1;
+/// Where the sum starts in `Histogram::state`.
+const SUM_SHIFT: u32 = COUNT_BITS + 1;
 
 /// An observation under way (see [`Histogram::begin_observe`]): counted in
 /// `_count` and `_sum`; dropping it adds its bucket, which completes it.
@@ -279,8 +298,9 @@ impl<const N: usize> Histogram<N> {
         drop(self.begin_observe(value));
     }
 
-    /// The first two of an observation's three adds (state, sum); the
-    /// third (its bucket) when the returned [`Observation`] is dropped.
+    /// The first of an observation's two adds (state: its count and its
+    /// value, and the rare carry out of it); the second (its bucket) when
+    /// the returned [`Observation`] is dropped.
     /// [`Histogram::observe`] is exactly this and the drop; tests hold the
     /// `Observation` to stop a writer in the middle of an update, where a
     /// snapshot must wait for it.
@@ -289,9 +309,20 @@ impl<const N: usize> Histogram<N> {
         let idx = self.bounds.partition_point(|&b| b < value);
         // Acquire: the zeroing of this half by the snapshot that made it
         // cold happens before these adds.
-        let n = self.state.fetch_add(1, Acquire);
-        let half = &self.halves[(n >> 63) as usize];
-        half.sum.fetch_add(value, Relaxed);
+        // Bits 1.. of `add` are 2 (one started) plus the value's low 48
+        // bits, shifted; bit 0 (the hot half) is the snapshots'.
+        let add = (value << SUM_SHIFT) | 2;
+        let n = self.state.fetch_add(add, Acquire);
+        let half = &self.halves[(n & HOT) as usize];
+        // What does not fit the state word: the value's top bits and the
+        // carry out of this add (`n & !HOT`: bit 0 never carries, `add` is
+        // even). Rare: once per 2^48 of sum, or a value of 2^48 or more.
+        let carry = (value >> (64 - SUM_SHIFT)) + u64::from((n & !HOT).overflowing_add(add).1);
+        if carry != 0 {
+            // Before the bucket's Release: a snapshot that sees the bucket
+            // sees this.
+            half.wraps.fetch_add(carry, Relaxed);
+        }
         Observation {
             bucket: half.buckets.get(idx).unwrap_or(&half.above),
         }
@@ -317,10 +348,10 @@ impl<const N: usize> Histogram<N> {
         {
             core::hint::spin_loop();
         }
-        let n = self.state.fetch_add(HOT, AcqRel);
-        let count = n & !HOT;
-        let cold = &self.halves[(n >> 63) as usize];
-        let hot = &self.halves[((n >> 63) ^ 1) as usize];
+        let n = self.state.fetch_xor(HOT, AcqRel);
+        let started = (n >> 1) & COUNT_MASK;
+        let cold = &self.halves[(n & HOT) as usize];
+        let hot = &self.halves[((n & HOT) ^ 1) as usize];
         // Wait for the observations that picked the cold half.
         let mut buckets = [0u64; N];
         let mut above;
@@ -333,7 +364,10 @@ impl<const N: usize> Histogram<N> {
             }
             above = cold.above.load(Acquire);
             total = total.wrapping_add(above);
-            if total & !HOT == count {
+            // The cold half's buckets hold every observation ever (the
+            // earlier ones folded in): exact, once they agree with the
+            // observations started, modulo 2^COUNT_BITS.
+            if total & COUNT_MASK == started {
                 break;
             }
             if !waiting {
@@ -342,7 +376,8 @@ impl<const N: usize> Histogram<N> {
             }
             core::hint::spin_loop();
         }
-        let sum = cold.sum.load(Relaxed);
+        // Seen: each observation adds its carry before its bucket.
+        let wraps = cold.wraps.load(Relaxed);
         // The cold half is quiet until the next flip, which waits for
         // `reading`: fold it into the hot half and zero it.
         for ((h, c), &v) in hot.buckets.iter().zip(cold.buckets.iter()).zip(&buckets) {
@@ -351,8 +386,8 @@ impl<const N: usize> Histogram<N> {
         }
         hot.above.fetch_add(above, Relaxed);
         cold.above.store(0, Relaxed);
-        hot.sum.fetch_add(sum, Relaxed);
-        cold.sum.store(0, Relaxed);
+        hot.wraps.fetch_add(wraps, Relaxed);
+        cold.wraps.store(0, Relaxed);
         self.reading.store(false, Release);
 
         let mut cumulative = [0u64; N];
@@ -361,11 +396,17 @@ impl<const N: usize> Histogram<N> {
             running = running.wrapping_add(b);
             *out = running;
         }
+        let count = running.wrapping_add(above);
+        // The state word and its carries: `2 * count + sum << SUM_SHIFT`
+        // (`count` exact, the buckets' total); `_sum` modulo 2^64, as
+        // the sum of the observations wraps.
+        let word = (u128::from(wraps) << 64) | u128::from(n & !HOT);
+        let sum = (word.wrapping_sub(u128::from(count) << 1) >> SUM_SHIFT) as u64;
         HistogramSnapshot {
             bounds: self.bounds,
             scale: self.scale,
             cumulative,
-            count: running.wrapping_add(above),
+            count,
             sum,
         }
     }
@@ -517,6 +558,76 @@ mod tests {
             }
         });
         assert_eq!(H.snapshot().count, 400_000);
+    }
+
+    /// Issue 27: the sum lives in the state word beside the count; what
+    /// does not fit it (values of 2^48 or more, the carries of a long sum)
+    /// is counted in the halves' `wraps`, and folded at each snapshot:
+    /// `_sum` is still the sum of the values, modulo 2^64.
+    #[test]
+    fn sums_beyond_the_state_word_are_exact() {
+        let h = Histogram::new(&BOUNDS, 0);
+        let mut want = 0u64;
+        let values = [
+            u64::MAX,
+            1 << 47,
+            (1 << 48) + 5,
+            3,
+            1 << 63,
+            999,
+            u64::MAX - 7,
+        ];
+        for (round, &v) in values.iter().cycle().take(70).enumerate() {
+            h.observe(v);
+            want = want.wrapping_add(v);
+            if round % 3 == 0 {
+                let s = h.snapshot();
+                assert_eq!(s.sum, want, "sum lost a carry out of the state word");
+                assert_eq!(s.count, round as u64 + 1);
+            }
+        }
+        let s = h.snapshot();
+        assert_eq!(s.sum, want, "sum lost a carry out of the state word");
+        assert_eq!(s.count, 70);
+    }
+
+    /// The carries under 4 writers and 4 readers: every observation is
+    /// 2^47 + 3, so the state word carries out every other observation;
+    /// every snapshot's `_sum` must still be `_count` times the value.
+    #[test]
+    fn carried_sums_are_consistent_under_4_writers_and_4_readers() {
+        const V: u64 = (1 << 47) + 3;
+        const PER_WRITER: u64 = 100_000;
+        static H: Histogram<3> = Histogram::new(&BOUNDS, 0);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..PER_WRITER {
+                        H.observe(V);
+                    }
+                    done.fetch_add(1, Relaxed);
+                });
+            }
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let mut reads = 0u64;
+                    while done.load(Relaxed) < 4 || reads < 1000 {
+                        let snap = H.snapshot();
+                        assert_eq!(
+                            snap.sum,
+                            snap.count.wrapping_mul(V),
+                            "sum lost a carry out of the state word"
+                        );
+                        assert_eq!(snap.cumulative, [0, 0, 0]);
+                        reads += 1;
+                    }
+                });
+            }
+        });
+        let snap = H.snapshot();
+        assert_eq!(snap.count, 4 * PER_WRITER);
+        assert_eq!(snap.sum, (4 * PER_WRITER).wrapping_mul(V));
     }
 
     #[test]
