@@ -724,6 +724,10 @@ impl kernel::Module for SimBoard {
                 mips_base,
                 tvcap_irq.irq(),
                 clocks.find(c"bus", TVCAP_NODE),
+                [
+                    clocks.find(c"mod", TVCAP_NODE),
+                    clocks.find(c"ram", TVCAP_NODE),
+                ],
             )?)
         } else {
             None

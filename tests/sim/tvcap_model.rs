@@ -44,7 +44,9 @@
 //! - While capturing, a frame every 1/`fps` s: with no signal, or
 //!   DMA_CTRL.ARMED clear, BUFFER_OVERFLOW; with a FORMAT code, a
 //!   CAPTURE_SIZE that is not the source's active size or a DMA_SIZE that
-//!   does not hold the frame, HW_ERROR (counted in `refused`); else the
+//!   does not hold the frame, HW_ERROR (counted in `refused`); with the
+//!   capture or the DMA clock (`mod`, `ram`) off, no frame at all (the
+//!   engine does not run; counted in `unclocked`); else the
 //!   model takes the buffer (clears ARMED), writes the frame to DMA_ADDR
 //!   as a bus master would (the guest has no IOMMU: a DMA address is a
 //!   physical address of RAM, mapped here with `memremap`) and latches
@@ -65,8 +67,8 @@
 //! In debugfs (`/sys/kernel/debug/hy300-tvcap-model/`): the knobs
 //! `connected`, `signal`, `vic` (4 at first: 1280x720p60; 16 1920x1080p60,
 //! 95 3840x2160p30) and `fps` (30); the counts `frames` (written),
-//! `overflows`, `refused`, `raised` (interrupts), `acks` (IRQ_STATUS
-//! writes seen); `reset_deasserted` (the line now), `reset_deasserts`,
+//! `overflows`, `refused`, `unclocked`, `raised` (interrupts), `acks`
+//! (IRQ_STATUS writes seen); `reset_deasserted` (the line now), `reset_deasserts`,
 //! `reset_asserts`, `reset_unclocked`.
 
 use core::ffi::c_void;
@@ -164,9 +166,13 @@ fn vic_size(vic: u32) -> Option<(u32, u32)> {
 /// # Invariants
 ///
 /// `regs` maps [`REGS_SIZE`] bytes of the register block (`ioremap`)
-/// until [`TvcapModel`] is dropped, which stops the thread first.
+/// until [`TvcapModel`] is dropped, which stops the thread first. The
+/// clocks are registered by the board before the model starts and
+/// unregistered after it is dropped.
 struct Shared {
     regs: NonNull<c_void>,
+    /// The capture and DMA clocks (`mod`, `ram`).
+    engine_clocks: [*mut raw::clk; 2],
     line: SimIrqLine,
     epoch: Instant<Monotonic>,
     connected: AtomicU32,
@@ -176,6 +182,7 @@ struct Shared {
     frames: AtomicU32,
     overflows: AtomicU32,
     refused: AtomicU32,
+    unclocked: AtomicU32,
     raised: AtomicU32,
     acks: AtomicU32,
 }
@@ -314,6 +321,17 @@ impl Shared {
     fn transfer(&self, counter: u32) -> u32 {
         if self.read(CTRL) & (CTRL_RESET | CTRL_CAPTURING) != CTRL_CAPTURING {
             // Stopped meanwhile: no frame.
+            return 0;
+        }
+        let clocked = self.engine_clocks.iter().all(|&clk| {
+            // SAFETY: the clocks outlive the thread (type invariant).
+            unsafe { raw::__clk_is_enabled(clk) }
+        });
+        if !clocked {
+            // The engine does not run without its clocks.
+            if self.unclocked.fetch_add(1, Relaxed) == 0 {
+                pr_warn!("hy300-tvcap-model: capture enabled with its clocks off\n");
+            }
             return 0;
         }
         let size = self.read(CAPTURE_SIZE);
@@ -537,8 +555,15 @@ unsafe impl Sync for TvcapModel {}
 impl TvcapModel {
     /// Maps the register block in the carve-out at `base`, sets it to its
     /// reset values and starts the thread, which raises interrupt `irq`;
-    /// `bus_clock` is the block's bus clock.
-    pub(crate) fn start(base: u64, irq: u32, bus_clock: *mut raw::clk) -> Result<Self> {
+    /// `bus_clock` is the block's bus clock, `engine_clocks` its capture
+    /// and DMA clocks (all registered by the board, unregistered after
+    /// the model is dropped).
+    pub(crate) fn start(
+        base: u64,
+        irq: u32,
+        bus_clock: *mut raw::clk,
+        engine_clocks: [*mut raw::clk; 2],
+    ) -> Result<Self> {
         if base == 0 || base % 0x1000 != 0 {
             pr_err!("mips_base {base:#x} is no page of the carve-out (scripts/vm's mem=)\n");
             return Err(EINVAL);
@@ -555,6 +580,7 @@ impl TvcapModel {
         let shared = KBox::new(
             Shared {
                 regs,
+                engine_clocks,
                 line: SimIrqLine::new(irq),
                 epoch: Instant::now(),
                 connected: AtomicU32::new(1),
@@ -564,6 +590,7 @@ impl TvcapModel {
                 frames: AtomicU32::new(0),
                 overflows: AtomicU32::new(0),
                 refused: AtomicU32::new(0),
+                unclocked: AtomicU32::new(0),
                 raised: AtomicU32::new(0),
                 acks: AtomicU32::new(0),
             },
@@ -613,7 +640,7 @@ impl TvcapModel {
         let dir = unsafe {
             bindings::debugfs_create_dir(c"hy300-tvcap-model".as_char_ptr(), core::ptr::null_mut())
         };
-        let files: [(&CStr, u16, &AtomicU32); 13] = [
+        let files: [(&CStr, u16, &AtomicU32); 14] = [
             (c"connected", 0o600, &shared.connected),
             (c"signal", 0o600, &shared.signal),
             (c"vic", 0o600, &shared.vic),
@@ -621,6 +648,7 @@ impl TvcapModel {
             (c"frames", 0o400, &shared.frames),
             (c"overflows", 0o400, &shared.overflows),
             (c"refused", 0o400, &shared.refused),
+            (c"unclocked", 0o400, &shared.unclocked),
             (c"raised", 0o400, &shared.raised),
             (c"acks", 0o400, &shared.acks),
             (c"reset_deasserted", 0o400, &reset.deasserted),

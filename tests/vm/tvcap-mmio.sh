@@ -152,6 +152,7 @@ for f in YU12 RGB3 YUYV; do
 	capture "$VIDEO" 10 1280 720 $f || fail "streaming $f from the model"
 done
 model_is refused 0 "after streaming every format"
+model_is unclocked 0 "after streaming every format (a frame due while the capture or DMA clock was off)"
 clocks "1 0 0" "after streaming every format"
 echo "tvcap-mmio: streaming: 30 YUYV frames and 10 of each format, every frame the model wrote into the armed buffers checked"
 
