@@ -111,7 +111,7 @@ module! {
         },
         mips_base: u64 {
             default: 0,
-            description: "Physical address of the RAM above the kernel's mem= limit for mips_device (scripts/vm sets it)",
+            description: "Physical address of the RAM above the kernel's mem= limit for mips_device and tvcap_device (scripts/vm sets it)",
         },
     },
 }
