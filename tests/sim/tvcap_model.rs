@@ -42,7 +42,9 @@
 //!   changes, INPUT_CHANGE when `signal` changes, FORMAT_CHANGE when `vic`
 //!   changes.
 //! - While capturing, a frame every 1/`fps` s: with no signal, or
-//!   DMA_CTRL.ARMED clear, BUFFER_OVERFLOW; with a FORMAT code, a
+//!   DMA_CTRL.ARMED clear, or while the `overflow` knob counts down,
+//!   BUFFER_OVERFLOW; a buffer taken while the `dma_error` knob counts
+//!   down, DMA_ERROR (no frame written); with a FORMAT code, a
 //!   CAPTURE_SIZE that is not the source's active size or a DMA_SIZE that
 //!   does not hold the frame, HW_ERROR (counted in `refused`); with the
 //!   capture or the DMA clock (`mod`, `ram`) off, no frame at all (the
@@ -66,7 +68,8 @@
 //!
 //! In debugfs (`/sys/kernel/debug/hy300-tvcap-model/`): the knobs
 //! `connected`, `signal`, `vic` (4 at first: 1280x720p60; 16 1920x1080p60,
-//! 95 3840x2160p30) and `fps` (30); the counts `frames` (written),
+//! 95 3840x2160p30), `fps` (30), `overflow` and `dma_error` (that many
+//! frames lost so); the counts `frames` (written),
 //! `overflows`, `refused`, `unclocked`, `raised` (interrupts), `acks`
 //! (IRQ_STATUS writes seen); `reset_deasserted` (the line now), `reset_deasserts`,
 //! `reset_asserts`, `reset_unclocked`.
@@ -179,6 +182,8 @@ struct Shared {
     signal: AtomicU32,
     vic: AtomicU32,
     fps: AtomicU32,
+    overflow: AtomicU32,
+    dma_error: AtomicU32,
     frames: AtomicU32,
     overflows: AtomicU32,
     refused: AtomicU32,
@@ -250,7 +255,11 @@ impl Shared {
         let ready = ctrl & CTRL_RESET == 0;
         let capturing = ready && ctrl & CTRL_CAPTURING == CTRL_CAPTURING;
         let now = self.now_ns();
-        let period = 1_000_000_000 / u64::from(self.fps.load(Relaxed).clamp(1, 120));
+        // (clamped: never a division by zero, which objtool would see as
+        // a call that falls through)
+        let period = 1_000_000_000u64
+            .checked_div(self.fps.load(Relaxed).clamp(1, 120).into())
+            .unwrap_or(1_000_000_000 / 30);
         if capturing && !e.capturing {
             e.counter = 0;
             e.next_ns = now + period;
@@ -306,7 +315,7 @@ impl Shared {
 
     /// Frame `counter` of a capture: the sources it raises.
     fn frame(&self, counter: u32, status: u32) -> u32 {
-        if status & STATUS_SIGNAL == 0 {
+        if status & STATUS_SIGNAL == 0 || take_one(&self.overflow) {
             self.overflows.fetch_add(1, Relaxed);
             return IRQ_OVERFLOW;
         }
@@ -350,6 +359,9 @@ impl Shared {
         }
         // The engine takes the buffer.
         self.write(DMA_CTRL, 0);
+        if take_one(&self.dma_error) {
+            return IRQ_DMA_ERROR;
+        }
         let addr = self.read(DMA_ADDR);
         let header = FrameHeader {
             counter,
@@ -370,6 +382,12 @@ impl Shared {
         }
         IRQ_HW_ERROR
     }
+}
+
+/// Takes one from a count-down knob: whether it was not 0.
+fn take_one(knob: &AtomicU32) -> bool {
+    knob.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 /// What a frame's header says.
@@ -587,6 +605,8 @@ impl TvcapModel {
                 signal: AtomicU32::new(1),
                 vic: AtomicU32::new(4),
                 fps: AtomicU32::new(30),
+                overflow: AtomicU32::new(0),
+                dma_error: AtomicU32::new(0),
                 frames: AtomicU32::new(0),
                 overflows: AtomicU32::new(0),
                 refused: AtomicU32::new(0),
@@ -640,11 +660,13 @@ impl TvcapModel {
         let dir = unsafe {
             bindings::debugfs_create_dir(c"hy300-tvcap-model".as_char_ptr(), core::ptr::null_mut())
         };
-        let files: [(&CStr, u16, &AtomicU32); 14] = [
+        let files: [(&CStr, u16, &AtomicU32); 16] = [
             (c"connected", 0o600, &shared.connected),
             (c"signal", 0o600, &shared.signal),
             (c"vic", 0o600, &shared.vic),
             (c"fps", 0o600, &shared.fps),
+            (c"overflow", 0o600, &shared.overflow),
+            (c"dma_error", 0o600, &shared.dma_error),
             (c"frames", 0o400, &shared.frames),
             (c"overflows", 0o400, &shared.overflows),
             (c"refused", 0o400, &shared.refused),

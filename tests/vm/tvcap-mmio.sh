@@ -17,7 +17,8 @@
 # - Streaming, every frame checked by capture (header, counter equal to
 #   the sequence, geometry, fourcc, fill): YUYV, YU12, RGB24; each handled
 #   interrupt is one the model raised, none unhandled; the capture clocks
-#   run only while streaming.
+#   run only while streaming; 5 overflows and 3 DMA errors the model is
+#   told to make are exactly 5 and 3 sequence gaps, counted by the driver.
 # - Unbind: the reset line asserted while the bus clock is still on, then
 #   every clock off; a rebind streams again; rmmod the same.
 # Prints "tvcap-mmio: ok" when all pass.
@@ -151,6 +152,22 @@ d_raised=$(($(model raised) - raised))
 for f in YU12 RGB3 YUYV; do
 	capture "$VIDEO" 10 1280 720 $f || fail "streaming $f from the model"
 done
+# Frames lost: BUFFER_OVERFLOW counted as dropped, DMA_ERROR counted by
+# kind with the buffer armed again; capture sees each as a sequence gap.
+dropped=$(value hy300_tvcap_frames_dropped_total)
+echo 5 >$MODEL/overflow || fail "cannot set the model's overflow count"
+capture "$VIDEO" 20 1280 720 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming through overflows"; }
+grep -q ' 5 sequence gaps ' /tmp/capture.out || fail "5 overflows, but not 5 sequence gaps: $(cat /tmp/capture.out)"
+cat /tmp/capture.out
+[ $(($(value hy300_tvcap_frames_dropped_total) - dropped)) = 5 ] ||
+	fail "$(($(value hy300_tvcap_frames_dropped_total) - dropped)) frames counted as dropped for 5 overflows"
+dma_errors() { value 'hy300_tvcap_capture_errors_total{kind="dma_error"}'; }
+before=$(dma_errors)
+echo 3 >$MODEL/dma_error || fail "cannot set the model's DMA error count"
+capture "$VIDEO" 10 1280 720 >/tmp/capture.out || { cat /tmp/capture.out; fail "streaming through DMA errors"; }
+grep -q ' 3 sequence gaps ' /tmp/capture.out || fail "3 DMA errors, but not 3 sequence gaps: $(cat /tmp/capture.out)"
+cat /tmp/capture.out
+[ $(($(dma_errors) - before)) = 3 ] || fail "DMA errors counted $(($(dma_errors) - before)), expected 3"
 model_is refused 0 "after streaming every format"
 model_is unclocked 0 "after streaming every format (a frame due while the capture or DMA clock was off)"
 clocks "1 0 0" "after streaming every format"
