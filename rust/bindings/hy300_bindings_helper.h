@@ -32,13 +32,16 @@
 /*
  * tests/sim (the QEMU guest's board): fixed-rate clocks and their clkdev
  * lookups, GPIO lookup tables, platform devices from nodes, the
- * interrupt simulator (rust/hy300/irq_sim.rs).
+ * interrupt simulator (rust/hy300/irq_sim.rs), the reset controller
+ * the capture block's device node takes its reset line from
+ * (tests/sim/tvcap_model.rs).
  */
 #include <linux/clk-provider.h>
 #include <linux/clkdev.h>
 #include <linux/gpio/machine.h>
 #include <linux/irq_sim.h>
 #include <linux/of_platform.h>
+#include <linux/reset-controller.h>
 
 /*
  * Kernel library facilities the modules use instead of their own copies:

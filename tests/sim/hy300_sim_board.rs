@@ -46,6 +46,12 @@
 //! With `tvcap_slow_irq_enable=1` it has `hy300,slow-irq-enable`: the
 //! block takes 2 s over the probe's interrupt enable (the registration
 //! window of `tests/vm/tvcap.sh`).
+//! With `tvcap_device=1` (and `mips_base`), the capture block's node is
+//! the device's instead (`allwinner,sun50i-h713-tvcap`, a `reg` in the
+//! carve-out after the co-processor's, the same interrupt and clocks, and
+//! `resets` to a reset controller registered here), bound to the driver's
+//! device backend (`mmio.rs`), and `tvcap_model.rs` plays the block and
+//! the reset controller.
 //! With `tvcap_device_node=1`, also the device's own node
 //! (`allwinner,sun50i-h713-tvcap`) without the clocks and reset a QEMU
 //! guest cannot provide: the device backend's probe must fail cleanly.
@@ -73,6 +79,9 @@ mod irq_sim;
 #[path = "mips_model.rs"]
 mod mips_model;
 
+#[path = "tvcap_model.rs"]
+mod tvcap_model;
+
 module! {
     type: SimBoard,
     name: "hy300_sim_board",
@@ -92,13 +101,17 @@ module! {
             default: false,
             description: "The simulated TV capture block takes 2 s over the probe's interrupt enable",
         },
+        tvcap_device: bool {
+            default: false,
+            description: "The capture block's device node (reg, interrupt, clocks, resets) on the carve-out at mips_base, with a model of the block and its reset controller, instead of the -sim node",
+        },
         mips_device: bool {
             default: false,
             description: "The co-processor's device node (reg, memory-region) on the carve-out at mips_base, with a model of its firmware, instead of the -sim node",
         },
         mips_base: u64 {
             default: 0,
-            description: "Physical address of the RAM above the kernel's mem= limit for mips_device (scripts/vm sets it)",
+            description: "Physical address of the RAM above the kernel's mem= limit for mips_device and tvcap_device (scripts/vm sets it)",
         },
     },
 }
@@ -156,6 +169,10 @@ struct SimBoard {
     changeset: KBox<bindings::of_changeset>,
     lookup: KBox<GpiodLookupTable>,
     devices: KVec<Created>,
+    /// With `tvcap_device=1`, the capture block's model and its reset
+    /// controller; dropped once the devices are gone, before the nodes
+    /// and the clocks and interrupt line it uses.
+    tvcap_model: Option<tvcap_model::TvcapModel>,
     /// Held for its `Drop`, which runs after `SimBoard`'s (devices gone).
     _clocks: SimClocks,
     /// The capture block's interrupt line; removed after the devices too.
@@ -195,6 +212,17 @@ impl SimClocks {
             clocks.registered.push((clk, lookup), GFP_KERNEL)?;
         }
         Ok(clocks)
+    }
+}
+
+impl SimClocks {
+    /// The clock registered for (`con_id`, `dev_id`); null if none.
+    fn find(&self, con_id: &CStr, dev_id: &CStr) -> *mut raw::clk {
+        CLOCKS
+            .iter()
+            .zip(self.registered.iter())
+            .find(|((_, c, d, _), _)| *c == con_id && *d == dev_id)
+            .map_or(null_mut(), |(_, &(clk, _))| clk)
     }
 }
 
@@ -413,14 +441,90 @@ const TVCAP_DEVICE_NODE: NodeSpec = NodeSpec {
     numbers: &[],
 };
 
+/// The capture block as on the board (`tvcap_device=1`): its `reg` and
+/// `resets` are added by `tvcap_node`.
+const TVCAP_MMIO_NODE: NodeSpec = NodeSpec {
+    name: TVCAP_NODE,
+    compatible: c"allwinner,sun50i-h713-tvcap",
+    strings: &[(c"reset-names", c"bus")],
+    numbers: &[],
+};
+
+/// The reset controller of the capture block's line (`tvcap_device=1`),
+/// registered by `tvcap_model.rs`.
+const TVCAP_RESET_NODE: NodeSpec = NodeSpec {
+    name: c"hy300-tvcap-reset",
+    compatible: c"hy300,sim-reset",
+    strings: &[],
+    numbers: &[(c"#reset-cells", 1)],
+};
+
+/// The phandle of [`TVCAP_RESET_NODE`] (unique in the guest's tree, as
+/// [`MIPS_MEMORY_PHANDLE`]).
+const TVCAP_RESET_PHANDLE: u32 = 0x4859_3301;
+
+/// The reset controller's node: its phandle; marked populated (no device
+/// of its own) and its fwnode initialised without one, as a provider
+/// registered without a driver is (`fwnode_dev_initialized`): otherwise
+/// fw_devlink would hold the capture block's probe back until a device
+/// for this node bound ("waiting for supplier"), which never comes.
+fn tvcap_reset_node(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+) -> Result {
+    // SAFETY: `np` was created by `changeset` and is not attached yet:
+    // nobody else sees its flags.
+    unsafe {
+        (*np)._flags |= 1 << bindings::OF_POPULATED;
+        (*np).fwnode.flags |= 1 << bindings::FWNODE_FLAG_INITIALIZED;
+    }
+    // SAFETY: `np` belongs to `changeset`; the name is NUL-terminated and
+    // the value is one readable u32.
+    kernel::error::to_result(unsafe {
+        bindings::of_changeset_add_prop_u32_array(
+            changeset,
+            np,
+            c"phandle".as_char_ptr(),
+            &TVCAP_RESET_PHANDLE,
+            1,
+        )
+    })
+}
+
 /// What the capture block's node needs besides its `NodeSpec`: marked
 /// populated, so that the OF core creates no device for it (it has none
 /// before it is attached); `hy300,not-ready` with `tvcap_not_ready=1`,
-/// `hy300,slow-irq-enable` with `tvcap_slow_irq_enable=1`.
-fn tvcap_node(changeset: &mut bindings::of_changeset, np: *mut bindings::device_node) -> Result {
+/// `hy300,slow-irq-enable` with `tvcap_slow_irq_enable=1`; with
+/// `tvcap_device=1`, its `reg` in the carve-out at `base` and its reset
+/// line.
+fn tvcap_node(
+    changeset: &mut bindings::of_changeset,
+    np: *mut bindings::device_node,
+    base: u64,
+) -> Result {
     // SAFETY: `np` was created by `changeset` and is not attached yet:
     // nobody else sees its flags.
     unsafe { (*np)._flags |= 1 << bindings::OF_POPULATED };
+    if module_parameters::tvcap_device.value() {
+        add_reg(
+            changeset,
+            np,
+            base + tvcap_model::REGS_OFFSET,
+            tvcap_model::REGS_SIZE,
+        )?;
+        let resets = [TVCAP_RESET_PHANDLE, 0];
+        // SAFETY: `np` belongs to `changeset`; the name is NUL-terminated
+        // and `resets` holds 2 readable u32.
+        kernel::error::to_result(unsafe {
+            bindings::of_changeset_add_prop_u32_array(
+                changeset,
+                np,
+                c"resets".as_char_ptr(),
+                resets.as_ptr(),
+                resets.len(),
+            )
+        })?;
+    }
     if module_parameters::tvcap_not_ready.value() {
         // SAFETY: `np` belongs to `changeset`; the name is NUL-terminated.
         kernel::error::to_result(unsafe {
@@ -498,17 +602,29 @@ fn device_for(np: *mut bindings::device_node, name: &CStr) -> Result<Created> {
     Ok(Created::ByBoard(created))
 }
 
-/// The simulated capture block's platform device for `np`, with interrupt
-/// `irq` as its resource.
-fn tvcap_device(np: *mut bindings::device_node, irq: u32) -> Result<Created> {
-    let res = bindings::resource {
+/// The capture block's platform device for `np`, with interrupt `irq` as
+/// its resource; with `tvcap_device=1` also its register block in the
+/// carve-out at `base` (its node's `reg`), first.
+fn tvcap_device(np: *mut bindings::device_node, irq: u32, base: u64) -> Result<Created> {
+    let irq_res = bindings::resource {
         start: irq.into(),
         end: irq.into(),
         name: TVCAP_NODE.as_char_ptr(),
         flags: bindings::IORESOURCE_IRQ as kernel::ffi::c_ulong,
         ..Default::default()
     };
-    device_with(np, TVCAP_NODE, &res)
+    if !module_parameters::tvcap_device.value() {
+        return device_with(np, TVCAP_NODE, &[irq_res]);
+    }
+    let start = base + tvcap_model::REGS_OFFSET;
+    let mem_res = bindings::resource {
+        start,
+        end: start + tvcap_model::REGS_SIZE - 1,
+        name: TVCAP_NODE.as_char_ptr(),
+        flags: bindings::IORESOURCE_MEM as kernel::ffi::c_ulong,
+        ..Default::default()
+    };
+    device_with(np, TVCAP_NODE, &[mem_res, irq_res])
 }
 
 /// The co-processor's platform device (`mips_device=1`) for `np`, with
@@ -523,14 +639,14 @@ fn mips_device(np: *mut bindings::device_node, base: u64) -> Result<Created> {
         flags: bindings::IORESOURCE_MEM as kernel::ffi::c_ulong,
         ..Default::default()
     };
-    device_with(np, MIPS_DEVICE, &res)
+    device_with(np, MIPS_DEVICE, &[res])
 }
 
-/// A platform device `name` for `np` with the one resource `res`.
+/// A platform device `name` for `np` with the resources `res`.
 fn device_with(
     np: *mut bindings::device_node,
     name: &CStr,
-    res: &bindings::resource,
+    res: &[bindings::resource],
 ) -> Result<Created> {
     // SAFETY: the name is NUL-terminated.
     let pdev = unsafe { bindings::platform_device_alloc(name.as_char_ptr(), -1) };
@@ -542,8 +658,12 @@ fn device_with(
     // fwnode); the resources are copied.
     let ret = unsafe {
         bindings::device_set_node(&mut (*pdev).dev, &mut (*bindings::of_node_get(np)).fwnode);
-        kernel::error::to_result(bindings::platform_device_add_resources(pdev, res, 1))
-            .and_then(|()| kernel::error::to_result(bindings::platform_device_add(pdev)))
+        kernel::error::to_result(bindings::platform_device_add_resources(
+            pdev,
+            res.as_ptr(),
+            res.len() as u32,
+        ))
+        .and_then(|()| kernel::error::to_result(bindings::platform_device_add(pdev)))
     };
     if let Err(e) = ret {
         // SAFETY: allocated above, not added.
@@ -597,8 +717,38 @@ impl kernel::Module for SimBoard {
             None
         };
         let mips_base = module_parameters::mips_base.value();
+        // The block's model too: the probe resets the block and waits
+        // for READY.
+        let mut tvcap_model = if module_parameters::tvcap_device.value() {
+            Some(tvcap_model::TvcapModel::start(
+                mips_base,
+                tvcap_irq.irq(),
+                clocks.find(c"bus", TVCAP_NODE),
+                [
+                    clocks.find(c"mod", TVCAP_NODE),
+                    clocks.find(c"ram", TVCAP_NODE),
+                ],
+            )?)
+        } else {
+            None
+        };
         let mut nodes = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         let mut mips_memory = None;
+        let mut tvcap_reset = None;
+        if tvcap_model.is_some() {
+            let described = describe(&mut changeset, &TVCAP_RESET_NODE).and_then(|np| {
+                tvcap_reset_node(&mut changeset, np)?;
+                Ok(np)
+            });
+            match described {
+                Ok(np) => tvcap_reset = Some(np),
+                Err(e) => {
+                    // SAFETY: initialised above, not applied.
+                    unsafe { bindings::of_changeset_destroy(&mut *changeset) };
+                    return Err(e);
+                }
+            }
+        }
         if mips_model.is_some() {
             let described = describe(&mut changeset, &MIPS_MEMORY_NODE).and_then(|np| {
                 mips_memory_node(&mut changeset, np, mips_base)?;
@@ -616,12 +766,14 @@ impl kernel::Module for SimBoard {
         for spec in Iterator::chain(NODES.iter(), extra) {
             let spec = if mips_model.is_some() && spec.name == MIPS_DEVICE {
                 &MIPS_DEVICE_NODE
+            } else if tvcap_model.is_some() && spec.name == TVCAP_NODE {
+                &TVCAP_MMIO_NODE
             } else {
                 spec
             };
             let described = describe(&mut changeset, spec).and_then(|np| {
                 if spec.name == TVCAP_NODE {
-                    tvcap_node(&mut changeset, np)?;
+                    tvcap_node(&mut changeset, np, mips_base)?;
                 } else if mips_model.is_some() && spec.name == MIPS_DEVICE {
                     mips_device_node(&mut changeset, np, mips_base)?;
                 }
@@ -656,11 +808,23 @@ impl kernel::Module for SimBoard {
             // SAFETY: `np` is attached and alive until the revert in `drop`.
             unsafe { (*np).phandle = MIPS_MEMORY_PHANDLE };
         }
-        let mut devices = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         let mut failure = None;
+        if let (Some(np), Some(model)) = (tvcap_reset, tvcap_model.as_mut()) {
+            // As the reserved memory's phandle above.
+            // SAFETY: `np` is attached and alive until the revert in `drop`.
+            unsafe { (*np).phandle = TVCAP_RESET_PHANDLE };
+            if let Err(e) = model.register_reset(np) {
+                pr_err!("cannot register the capture block's reset controller: {e:?}\n");
+                failure = Some(e);
+            }
+        }
+        let mut devices = KVec::with_capacity(NODES.len() + 1, GFP_KERNEL)?;
         for (np, name) in nodes {
+            if failure.is_some() {
+                break;
+            }
             let device = if name == TVCAP_NODE {
-                tvcap_device(np, tvcap_irq.irq())
+                tvcap_device(np, tvcap_irq.irq(), mips_base)
             } else if mips_model.is_some() && name == MIPS_DEVICE {
                 mips_device(np, mips_base)
             } else {
@@ -678,6 +842,7 @@ impl kernel::Module for SimBoard {
             changeset,
             lookup,
             devices,
+            tvcap_model,
             _clocks: clocks,
             _tvcap_irq: tvcap_irq,
             _mips_model: mips_model,
@@ -701,6 +866,9 @@ impl Drop for SimBoard {
         for device in self.devices.iter().rev() {
             release(device);
         }
+        // No device uses the block or its reset line any more; the model
+        // goes before the nodes it registered its controller for.
+        drop(self.tvcap_model.take());
         // SAFETY: the changeset was applied in `init`; reverting detaches the
         // nodes (and removes notifier-created devices), then it is freed. The
         // lookup table is no longer used by any device.
