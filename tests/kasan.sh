@@ -10,6 +10,8 @@
 #     fails on that log.
 # A boot of its own: generic KASAN reports only the first finding of a boot,
 # so the deliberate one must not share a boot with the stress or fuzz runs.
+# ARCH=arm64 runs it on the arm64 debug kernel (step kasan-arm64, on
+# request; scripts/kernel ARCH=arm64 FLAVOR=debug).
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$HY300_ROOT"

@@ -7,6 +7,9 @@
 #     <step>, which failed", counted, also for what needs that one, and the
 #     run still fails on the prerequisite; a skipped prerequisite (77) is
 #     no failure: its steps run;
+#   - a step on request is not run unless its id is given (or
+#     HY300_ON_REQUEST=1): otherwise "SKIP <name>: on request (scripts/test
+#     <id>)", counted;
 #   - HY300_TEST_LOGS must be fresh (a directory holding an earlier run's
 #     files is refused), and HY300_BLESS is refused.
 # shellcheck source=scripts/lib.sh
@@ -32,6 +35,8 @@ add needs-mid "fake: needs mid" "mid" true
 add needs-needs-mid "fake: needs needs-mid" "needs-mid" true
 add skips "fake: skips" "" skips
 add needs-skips "fake: needs skips" "skips" true
+add asked "fake: on request" "" true
+on_request asked
 EOS
 status=0
 HY300_TEST_STEPS=$work/steps HY300_TEST_LOGS=$work/logs run_tests >"$work/out" 2>&1 || status=$?
@@ -44,8 +49,24 @@ grep -qx 'SKIP fake: needs mid: needs mid, which failed' "$work/out" || fail "no
 grep -qx 'SKIP fake: needs needs-mid: needs mid, which failed' "$work/out" || fail "no SKIP line naming the failed step for a step two levels down"
 if compgen -G "$work/logs/*-needs-mid.log" >/dev/null; then fail "a step whose prerequisite failed was run"; fi
 grep -q '^PASS  fake: needs skips ' "$work/out" || fail "a step whose prerequisite skipped did not run"
-grep -qx 'tests: 2 passed, 1 failed, 3 skipped' "$work/out" || fail "wrong counts"
+grep -qx 'SKIP fake: on request: on request (scripts/test asked)' "$work/out" || fail "no SKIP line for the step on request"
+if compgen -G "$work/logs/*-asked.log" >/dev/null; then fail "a step on request ran unasked"; fi
+grep -qx 'tests: 2 passed, 1 failed, 4 skipped' "$work/out" || fail "wrong counts"
 echo "runner: errexit inside steps, dependents of a failed step skipped and counted, run fails on the prerequisite"
+
+# A step on request: skipped (and counted) when a pattern only contains its
+# name, run when its id is given or HY300_ON_REQUEST=1.
+HY300_TEST_STEPS=$work/steps HY300_TEST_LOGS=$work/req1 run_tests "on request" >"$work/req1.out" 2>&1 ||
+	{ cat "$work/req1.out"; fail "a run of only a skipped step on request failed"; }
+grep -qx 'tests: 0 passed, 0 failed, 1 skipped' "$work/req1.out" || { cat "$work/req1.out"; fail "a pattern in its name ran the step on request"; }
+HY300_TEST_STEPS=$work/steps HY300_TEST_LOGS=$work/req2 run_tests asked >"$work/req2.out" 2>&1 ||
+	{ cat "$work/req2.out"; fail "the step asked for failed"; }
+grep -q '^PASS  fake: on request ' "$work/req2.out" || { cat "$work/req2.out"; fail "the step on request did not run when its id was given"; }
+HY300_ON_REQUEST=1 HY300_TEST_STEPS=$work/steps HY300_TEST_LOGS=$work/req3 run_tests "on request" >"$work/req3.out" 2>&1 ||
+	{ cat "$work/req3.out"; fail "HY300_ON_REQUEST=1 run failed"; }
+grep -q '^PASS  fake: on request ' "$work/req3.out" ||
+	{ cat "$work/req3.out"; fail "HY300_ON_REQUEST=1 did not make the step on request an ordinary one"; }
+echo "runner: a step on request is skipped and counted unless its id is given or HY300_ON_REQUEST=1"
 
 # An earlier run's logs are never read: a used directory is refused.
 status=0

@@ -7,7 +7,10 @@
 # kernel log) and the boot's whole kernel log (complete, no splat: the
 # guest's own checks cannot see a splat printed after they ran).
 # STRESS_CYCLES (default 200) sets the bind/unbind cycles, STRESS_RELOADS
-# (default 50) the load/unload cycles.
+# (default 50) the load/unload cycles; STRESS_READ_ROUNDS (150),
+# STRESS_BAD_WRITES (5000 per writer) and STRESS_STREAMCYCLES (1000) the
+# other sections' counts (the short run of stress-arm64). ARCH=arm64 runs it
+# on the arm64 debug kernel (scripts/kernel ARCH=arm64 FLAVOR=debug).
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$HY300_ROOT"
@@ -16,6 +19,9 @@ trap 'rm -rf "$work"' EXIT
 {
 	echo "STRESS_CYCLES=${STRESS_CYCLES:-200}"
 	echo "STRESS_RELOADS=${STRESS_RELOADS:-50}"
+	echo "STRESS_READ_ROUNDS=${STRESS_READ_ROUNDS:-150}"
+	echo "STRESS_BAD_WRITES=${STRESS_BAD_WRITES:-5000}"
+	echo "STRESS_STREAMCYCLES=${STRESS_STREAMCYCLES:-1000}"
 	cat tests/vm/stress.sh
 } >"$work/stress.sh"
 out=${HY300_VM_OUT:-$work/vm}

@@ -18,6 +18,12 @@
 #   lockdep after it (/lib/hy300/klog.sh: section). Prints "stress: ok".
 CYCLES=${STRESS_CYCLES:-200}
 RELOADS=${STRESS_RELOADS:-50}
+# The short run's counts (the arm64 debug kernel's stress-arm64 step; the
+# defaults are the full run's): reader rounds, invalid writes per writer,
+# STREAMON/STREAMOFF cycles.
+ROUNDS=${STRESS_READ_ROUNDS:-150}
+BADWRITES=${STRESS_BAD_WRITES:-5000}
+STREAMCYCLES=${STRESS_STREAMCYCLES:-1000}
 KL=/sys/kernel/debug/kmemleak
 M=/sys/class/hy300/motor
 T=/sys/class/hy300/tvcap
@@ -152,8 +158,8 @@ touch /tmp/stream
 # shellcheck disable=SC2046 # one word per file
 set -- $M/metrics /sys/class/hy300/mips/metrics $(metrics_files $T/*)
 [ $# -ge 7 ] || fail "tvcap metrics files missing: $*"
-reader 1 150 "$@" & r1=$!
-reader 2 150 "$@" & r2=$!
+reader 1 "$ROUNDS" "$@" & r1=$!
+reader 2 "$ROUNDS" "$@" & r2=$!
 ( i=0; while [ $i -lt 60 ]; do echo $((i * 37 % 200)) >"$M/position" 2>/dev/null; echo 1 >"$M/stop"; i=$((i + 1)); done ) & w1=$!
 ( i=0; while [ $i -lt 60 ]; do mipsctl status >/dev/null; mipsctl restart >/dev/null; mipsctl panel 1 2 3 4 5 6 7 8 >/dev/null; i=$((i + 1)); done ) & w2=$!
 wait $r1 || fail "reader 1 saw an invalid page or a counter going backwards"
@@ -167,15 +173,15 @@ streams=$(cat /tmp/streams)
 [ $(($(tvcap_value hy300_tvcap_frames_captured_total) - frames)) = $((streams * 30)) ] ||
 	fail "frames_captured_total grew by $(($(tvcap_value hy300_tvcap_frames_captured_total) - frames)) for $streams captures of 30"
 while grep -q '^hy300_motor_moving 1' $M/position_status; do usleep 20000; done
-echo "stress: 2 readers x 150 rounds of $# files under writers and $streams captures: every page valid, counters monotonic"
+echo "stress: 2 readers x $ROUNDS rounds of $# files under writers and $streams captures: every page valid, counters monotonic"
 
 # --- invalid input ----------------------------------------------------------
 next invalid-input
 before=$(grep -v -e '^#' -e limit_switch_active "$M/metrics" | grep -v -e step_duration -e phase_transitions)
 logged_before=$(dmesg | grep -c -e 'position: expected' -e 'write 1 to')
 started=$(date +%s)
-badwrite 5000 11 $M/position $M/home $M/stop & b1=$!
-badwrite 5000 22 $M/position $M/home $M/stop & b2=$!
+badwrite "$BADWRITES" 11 $M/position $M/home $M/stop & b1=$!
+badwrite "$BADWRITES" 22 $M/position $M/home $M/stop & b2=$!
 wait $b1 || fail "an invalid write was accepted"
 wait $b2 || fail "an invalid write was accepted"
 after=$(grep -v -e '^#' -e limit_switch_active "$M/metrics" | grep -v -e step_duration -e phase_transitions)
@@ -186,8 +192,8 @@ logged=$(($(dmesg | grep -c -e 'position: expected' -e 'write 1 to') - logged_be
 # takes longer, and then may log more).
 elapsed=$(($(date +%s) - started))
 allowed=$((10 * (elapsed / 5 + 2)))
-[ "$logged" -le "$allowed" ] || fail "$logged log lines for 10,000 refused writes in $elapsed s: more than the $allowed the rate limit allows"
-echo "stress: 10,000 invalid writes refused, state unchanged, $logged log lines in $elapsed s (rate limited: at most $allowed)"
+[ "$logged" -le "$allowed" ] || fail "$logged log lines for $((2 * BADWRITES)) refused writes in $elapsed s: more than the $allowed the rate limit allows"
+echo "stress: $((2 * BADWRITES)) invalid writes refused, state unchanged, $logged log lines in $elapsed s (rate limited: at most $allowed)"
 
 # --- load/unload cycles under load ---------------------------------------
 next reload-cycles
@@ -270,9 +276,9 @@ capture "$(tvcap_video)" 30 1280 720 >/dev/null || fail "streaming after rebind"
 echo "stress: unbind while streaming: client got ENODEV ($(cat /tmp/unbind.out)), device bound again and streams"
 
 next streamon-streamoff-cycles
-# 1,000 STREAMON/STREAMOFF cycles racing the frame interrupts under the
+# STREAMCYCLES (1,000) STREAMON/STREAMOFF cycles racing the frame interrupts under the
 # debug kernel's checkers (vb2 warns when a stop keeps a buffer).
-streamcycle "$(tvcap_video)" 1000 "${HY300_STREAMCYCLE_SEED:-1}" || fail "STREAMON/STREAMOFF cycles"
+streamcycle "$(tvcap_video)" "$STREAMCYCLES" "${HY300_STREAMCYCLE_SEED:-1}" || fail "STREAMON/STREAMOFF cycles"
 [ "$(tvcap_value hy300_tvcap_buffers_allocated)" = 0 ] || fail "buffers left allocated after the cycles"
 
 # --- co-processor: unbind during firmware loads ---------------------------
