@@ -28,16 +28,8 @@ SIM=/sys/kernel/debug/hy300-tvcap-sim
 TVDRV=/sys/bus/platform/drivers/sunxi_tvcap
 TVDEV=hy300-tvcap
 fail() { echo "tvcap-mmio: FAIL: $*"; exit 1; }
-CLK=/sys/kernel/debug/clk
-# clocks "BUS CAPTURE DMA" WHEN: the enable counts of the block's clocks.
-clocks() {
-	got=""
-	for c in bus cap dma; do
-		[ -r "$CLK/hy300-sim-tvcap-$c/clk_enable_count" ] || fail "no clock hy300-sim-tvcap-$c in $CLK"
-		got="$got $(cat "$CLK/hy300-sim-tvcap-$c/clk_enable_count")"
-	done
-	[ "${got# }" = "$1" ] || fail "$2: clock enable counts (bus, capture, dma) '${got# }', expected '$1'"
-}
+# shellcheck source=tests/vm/lib/tvcap.sh
+. /lib/hy300/tvcap.sh
 # model NAME: a value of the model's debugfs.
 model() {
 	v=$(cat "$MODEL/$1") || fail "cannot read $MODEL/$1"
@@ -93,8 +85,6 @@ model_is reset_asserts 0 "after the probe"
 model_is reset_unclocked 0 "after the probe (the reset line deasserted before the bus clock ran)"
 clocks "1 0 0" "idle after the probe"
 grep sunxi-tvcap /proc/interrupts | grep -q irq_sim || fail "sunxi-tvcap has not requested the board's irq_sim line"
-# shellcheck source=tests/vm/lib/tvcap.sh
-. /lib/hy300/tvcap.sh
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 echo "tvcap-mmio: probe on the device node: bus clock, then reset deasserted; VERSION read; interrupt requested"

@@ -19,19 +19,8 @@
 T=/sys/class/hy300/tvcap
 SIM=/sys/kernel/debug/hy300-tvcap-sim
 fail() { echo "tvcap: FAIL: $*"; exit 1; }
-# clocks "BUS CAPTURE DMA" WHEN: the enable counts of the block's three
-# clocks (fixed-rate clocks tests/sim gives the node under the binding's
-# names bus, mod and ram: the factory tree's clk_bus_tvcap, cap_300m and
-# vincap_dma_clk).
-CLK=/sys/kernel/debug/clk
-clocks() {
-	got=""
-	for c in bus cap dma; do
-		[ -r "$CLK/hy300-sim-tvcap-$c/clk_enable_count" ] || fail "no clock hy300-sim-tvcap-$c in $CLK"
-		got="$got $(cat "$CLK/hy300-sim-tvcap-$c/clk_enable_count")"
-	done
-	[ "${got# }" = "$1" ] || fail "$2: clock enable counts (bus, capture, dma) '${got# }', expected '$1'"
-}
+# shellcheck source=tests/vm/lib/tvcap.sh
+. /lib/hy300/tvcap.sh
 # The handler's interrupts on the irq_sim line, summed over the CPUs.
 irqs() { awk '/sunxi-tvcap/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' /proc/interrupts; }
 value() { grep "^$1 " "${2:-$T/metrics}" | cut -d' ' -f2; }
@@ -50,8 +39,6 @@ irq_status_bit() { expect "hy300_tvcap_irq_status_bit{bit=\"$1\"}" "$2" $T/signa
 rmmod sunxi_tvcap || fail "rmmod before the test"
 insmod "$HY300_MODULES/sunxi-tvcap.ko" || fail "insmod before the test"
 [ -d $T ] || fail "$T missing after insmod"
-# shellcheck source=tests/vm/lib/tvcap.sh
-. /lib/hy300/tvcap.sh
 VIDEO=$(tvcap_video)
 [ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 for f in metrics capture_stats buffer_status signal_detection frame_metrics; do

@@ -24,3 +24,17 @@ tvcap_client() {
 	[ -c "$VIDEO" ] || fail "no sunxi-tvcap video device"
 	echo 1 >$SIM/connected || fail "cannot connect the simulated source"
 }
+# clocks "BUS CAPTURE DMA" WHEN: the enable counts of the capture block's
+# three clocks (fixed-rate clocks tests/sim gives the node under the
+# binding's names bus, mod and ram: the factory tree's clk_bus_tvcap,
+# cap_300m and vincap_dma_clk) must be BUS CAPTURE DMA at WHEN. Fails
+# through the caller's fail().
+CLK=/sys/kernel/debug/clk
+clocks() {
+	got=""
+	for c in bus cap dma; do
+		[ -r "$CLK/hy300-sim-tvcap-$c/clk_enable_count" ] || fail "no clock hy300-sim-tvcap-$c in $CLK"
+		got="$got $(cat "$CLK/hy300-sim-tvcap-$c/clk_enable_count")"
+	done
+	[ "${got# }" = "$1" ] || fail "$2: clock enable counts (bus, capture, dma) '${got# }', expected '$1'"
+}
