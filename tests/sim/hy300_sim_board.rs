@@ -76,6 +76,9 @@ use hy300_bindings::{
 #[path = "../../rust/hy300/irq_sim.rs"]
 mod irq_sim;
 
+#[path = "regblock.rs"]
+mod regblock;
+
 #[path = "mips_model.rs"]
 mod mips_model;
 

@@ -46,6 +46,8 @@ use kernel::bindings;
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
 
+use crate::regblock::RegBlock;
+
 /// Size of the co-processor's reserved memory (the driver's
 /// `layout::RESERVED_SIZE`, the HY300's `memory-region`).
 pub(crate) const RESERVED_SIZE: u64 = 0x280_0000;
@@ -73,12 +75,12 @@ const DEBUG_OFFSET: usize = 0xC0_1000;
 ///
 /// # Invariants
 ///
-/// `regs` maps [`REGS_SIZE`] bytes of the register block (`ioremap`) and
-/// `memory` maps [`RESERVED_SIZE`] bytes of the reserved memory
-/// (`memremap`, write-combined), both until [`MipsModel`] is dropped,
-/// which stops the thread first.
+/// `regs` is the register block ([`REGS_SIZE`] bytes), unmapped when
+/// [`MipsModel`]'s fields drop; `memory` maps [`RESERVED_SIZE`] bytes of
+/// the reserved memory (`memremap`, write-combined) until [`MipsModel`]'s
+/// `drop`. Its `drop` stops the thread first.
 struct Shared {
-    regs: NonNull<c_void>,
+    regs: RegBlock,
     memory: NonNull<u8>,
     /// The `fault` knob (debugfs writes it as a `u32`).
     fault: AtomicU32,
@@ -87,22 +89,16 @@ struct Shared {
 }
 
 impl Shared {
-    fn read(&self, offset: usize) -> u32 {
-        // SAFETY: `offset` is one of the four register offsets, inside the
-        // mapped block (type invariant), 4-byte aligned.
-        unsafe { bindings::readl(self.regs.as_ptr().cast::<u8>().add(offset).cast()) }
-    }
-
-    fn write(&self, offset: usize, value: u32) {
-        // SAFETY: as in `read`.
-        unsafe { bindings::writel(value, self.regs.as_ptr().cast::<u8>().add(offset).cast()) }
-    }
-
     /// The `i32` at `offset` of the reserved memory.
+    /// Outside the memory or unaligned it reads as 0.
     fn memory_word(&self, offset: usize) -> i32 {
-        // SAFETY: callers pass 4-byte aligned offsets well inside
-        // `RESERVED_SIZE` (type invariant); the mapping is memory, so a
-        // volatile load is a plain read the compiler must not elide.
+        if offset % 4 != 0 || offset.saturating_add(4) > RESERVED_SIZE as usize {
+            return 0;
+        }
+        // SAFETY: `offset` is 4-byte aligned and inside the mapping of
+        // `RESERVED_SIZE` bytes (checked above; type invariant); the
+        // mapping is memory, so a volatile load is a plain read the
+        // compiler must not elide.
         unsafe {
             self.memory
                 .as_ptr()
@@ -116,7 +112,7 @@ impl Shared {
     fn step(&self, held: &mut bool) {
         let fault = self.fault.load(Relaxed);
         if fault != self.fault_applied.load(Relaxed) {
-            self.write(
+            self.regs.write(
                 STATUS,
                 match fault {
                     FAULT_HANG => STATUS_BUSY,
@@ -127,7 +123,7 @@ impl Shared {
             self.fault_applied.store(fault, Relaxed);
             pr_info!("hy300-mips-model: fault {fault}\n");
         }
-        if self.read(CONTROL) & 1 != 0 {
+        if self.regs.read(CONTROL) & 1 != 0 {
             if !*held {
                 *held = true;
                 pr_info!("hy300-mips-model: core held in reset\n");
@@ -139,12 +135,12 @@ impl Shared {
                 self.memory_word(FIRMWARE_OFFSET)
             );
         }
-        let cmd = self.read(CMD);
+        let cmd = self.regs.read(CMD);
         if cmd == 0 {
             return;
         }
         if fault == 0 {
-            self.write(STATUS, STATUS_BUSY);
+            self.regs.write(STATUS, STATUS_BUSY);
         }
         let mut corners = [0i32; 8];
         if cmd == CMD_APPLY_PANEL {
@@ -153,9 +149,9 @@ impl Shared {
             }
         }
         // Taken: the next command can be written.
-        self.write(CMD, 0);
+        self.regs.write(CMD, 0);
         if fault == 0 {
-            self.write(STATUS, 0);
+            self.regs.write(STATUS, 0);
         }
         match cmd {
             CMD_APPLY_PANEL => {
@@ -202,10 +198,10 @@ unsafe impl Send for MipsModel {}
 // SAFETY: no method reads them through `&MipsModel`.
 unsafe impl Sync for MipsModel {}
 
-/// A mapping made by `start`, unmapped by `drop` unless taken.
+/// The reserved memory's mapping made by `start`, unmapped by `drop`
+/// unless taken.
 struct Mapping {
     ptr: *mut c_void,
-    io: bool,
 }
 
 impl Drop for Mapping {
@@ -213,15 +209,9 @@ impl Drop for Mapping {
         if self.ptr.is_null() {
             return;
         }
-        // SAFETY: `ptr` came from `ioremap` (`io`) or `memremap` and is
-        // unmapped once (taken mappings are null).
-        unsafe {
-            if self.io {
-                bindings::iounmap(self.ptr)
-            } else {
-                bindings::memunmap(self.ptr)
-            }
-        }
+        // SAFETY: `ptr` came from `memremap` and is unmapped once (a taken
+        // mapping is null).
+        unsafe { bindings::memunmap(self.ptr) };
     }
 }
 
@@ -234,14 +224,12 @@ impl MipsModel {
             return Err(EINVAL);
         }
         let regs_phys = base.checked_add(REGS_OFFSET).ok_or(EINVAL)?;
-        let mut regs = Mapping {
-            // SAFETY: the page is outside the kernel's memory (`mem=`);
-            // the driver maps it uncached too.
-            ptr: unsafe { bindings::ioremap(regs_phys, REGS_SIZE as usize) },
-            io: true,
-        };
+        // SAFETY: the page is outside the kernel's memory (`mem=`) and
+        // holds the co-processor's registers only.
+        let regs = unsafe { RegBlock::map(regs_phys, REGS_SIZE as usize) }?;
         let mut memory = Mapping {
-            // SAFETY: as above; write-combined as the driver maps it.
+            // SAFETY: the carve-out is outside the kernel's memory;
+            // write-combined as the driver maps it.
             ptr: unsafe {
                 bindings::memremap(
                     base,
@@ -249,19 +237,15 @@ impl MipsModel {
                     bindings::MEMREMAP_WC as kernel::ffi::c_ulong,
                 )
             },
-            io: false,
         };
-        let (Some(regs_ptr), Some(memory_ptr)) = (
-            NonNull::new(regs.ptr),
-            NonNull::new(memory.ptr.cast::<u8>()),
-        ) else {
+        let Some(memory_ptr) = NonNull::new(memory.ptr.cast::<u8>()) else {
             pr_err!("cannot map the carve-out at {base:#x}\n");
             return Err(ENOMEM);
         };
         // INVARIANT: both mapped above with their sizes.
         let shared = KBox::new(
             Shared {
-                regs: regs_ptr,
+                regs,
                 memory: memory_ptr,
                 fault: AtomicU32::new(0),
                 fault_applied: AtomicU32::new(0),
@@ -269,7 +253,7 @@ impl MipsModel {
             GFP_KERNEL,
         )?;
         for reg in [CMD, STATUS, DATA, CONTROL] {
-            shared.write(reg, 0);
+            shared.regs.write(reg, 0);
         }
         let mut blob = KBox::new(
             bindings::debugfs_blob_wrapper {
@@ -313,8 +297,7 @@ impl MipsModel {
         }
         // SAFETY: `task` was just created and is not running yet.
         unsafe { bindings::wake_up_process(task) };
-        // The model owns the mappings from here.
-        regs.ptr = core::ptr::null_mut();
+        // The model owns the mapping from here.
         memory.ptr = core::ptr::null_mut();
         pr_info!("hy300-mips-model: reserved memory at {base:#x}, registers at {regs_phys:#x}\n");
         Ok(MipsModel {
@@ -335,7 +318,6 @@ impl Drop for MipsModel {
         unsafe {
             bindings::kthread_stop(self.task);
             bindings::debugfs_remove(self.dir);
-            bindings::iounmap(self.shared.regs.as_ptr());
             bindings::memunmap(self.shared.memory.as_ptr().cast());
         }
     }

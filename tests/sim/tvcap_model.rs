@@ -83,6 +83,7 @@ use kernel::time::{delay::fsleep, Delta, Instant, Monotonic};
 
 use crate::hy300_bindings as raw;
 use crate::irq_sim::SimIrqLine;
+use crate::regblock::RegBlock;
 
 /// Offset of the register block from the carve-out's start: the page
 /// after the co-processor's register page.
@@ -168,12 +169,12 @@ fn vic_size(vic: u32) -> Option<(u32, u32)> {
 ///
 /// # Invariants
 ///
-/// `regs` maps [`REGS_SIZE`] bytes of the register block (`ioremap`)
-/// until [`TvcapModel`] is dropped, which stops the thread first. The
+/// `regs` is the register block ([`REGS_SIZE`] bytes), unmapped when
+/// [`TvcapModel`]'s fields drop, after its `drop` stopped the thread. The
 /// clocks are registered by the board before the model starts and
 /// unregistered after it is dropped.
 struct Shared {
-    regs: NonNull<c_void>,
+    regs: RegBlock,
     /// The capture and DMA clocks (`mod`, `ram`).
     engine_clocks: [*mut raw::clk; 2],
     line: SimIrqLine,
@@ -212,17 +213,6 @@ struct Engine {
 }
 
 impl Shared {
-    fn read(&self, offset: usize) -> u32 {
-        // SAFETY: every offset used is a register of the block, inside
-        // the mapping (type invariant), 4-byte aligned.
-        unsafe { bindings::readl(self.regs.as_ptr().cast::<u8>().add(offset).cast()) }
-    }
-
-    fn write(&self, offset: usize, value: u32) {
-        // SAFETY: as in `read`.
-        unsafe { bindings::writel(value, self.regs.as_ptr().cast::<u8>().add(offset).cast()) }
-    }
-
     fn now_ns(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(0)
     }
@@ -251,7 +241,7 @@ impl Shared {
 
     /// One poll (see the module's documentation).
     fn step(&self, e: &mut Engine) {
-        let ctrl = self.read(CTRL);
+        let ctrl = self.regs.read(CTRL);
         let ready = ctrl & CTRL_RESET == 0;
         let capturing = ready && ctrl & CTRL_CAPTURING == CTRL_CAPTURING;
         let now = self.now_ns();
@@ -266,16 +256,16 @@ impl Shared {
         }
         e.capturing = capturing;
         // A write of the driver to IRQ_STATUS: write-1-to-clear.
-        let written = self.read(IRQ_STATUS);
+        let written = self.regs.read(IRQ_STATUS);
         if written != Self::irq_status_of(e.latched) {
             e.latched &= !written;
             e.outstanding = false;
             self.acks.fetch_add(1, Relaxed);
-            self.write(IRQ_STATUS, Self::irq_status_of(e.latched));
+            self.regs.write(IRQ_STATUS, Self::irq_status_of(e.latched));
         }
         let mut events = 0;
         let input = self.input();
-        let hpd = self.read(HDMI_CTRL) & HDMI_HPD_ENABLE != 0;
+        let hpd = self.regs.read(HDMI_CTRL) & HDMI_HPD_ENABLE != 0;
         if (input ^ e.input) & STATUS_HDMI != 0 {
             events |= IRQ_INPUT_CHANGE | if hpd { IRQ_HOTPLUG } else { 0 };
         } else if (input ^ e.input) & STATUS_SIGNAL != 0 {
@@ -287,14 +277,14 @@ impl Shared {
         let status = input
             | if ready { STATUS_READY } else { 0 }
             | if capturing { STATUS_CAPTURING } else { 0 };
-        self.write(STATUS, status);
+        self.regs.write(STATUS, status);
         if capturing && now >= e.next_ns {
             e.next_ns = now + period;
             let counter = e.counter;
             e.counter = e.counter.wrapping_add(1);
             events |= self.frame(counter, status);
         }
-        let enabled = self.read(IRQ_EN);
+        let enabled = self.regs.read(IRQ_EN);
         e.waiting |= events & enabled;
         if e.outstanding {
             return;
@@ -302,9 +292,9 @@ impl Shared {
         if e.waiting != 0 {
             e.latched |= e.waiting;
             e.waiting = 0;
-            self.write(IRQ_STATUS, Self::irq_status_of(e.latched));
+            self.regs.write(IRQ_STATUS, Self::irq_status_of(e.latched));
         }
-        if e.latched & enabled & !self.read(IRQ_MASK) != 0 {
+        if e.latched & enabled & !self.regs.read(IRQ_MASK) != 0 {
             e.outstanding = true;
             self.raised.fetch_add(1, Relaxed);
             if let Err(err) = self.line.raise() {
@@ -320,15 +310,15 @@ impl Shared {
             return IRQ_OVERFLOW;
         }
         // Busy before CTRL is read again (see the module's documentation).
-        self.write(STATUS, status | STATUS_DMA_BUSY);
+        self.regs.write(STATUS, status | STATUS_DMA_BUSY);
         let raised = self.transfer(counter);
-        self.write(STATUS, status);
+        self.regs.write(STATUS, status);
         raised
     }
 
     /// The DMA transfer of frame `counter`, with DMA_BUSY set.
     fn transfer(&self, counter: u32) -> u32 {
-        if self.read(CTRL) & (CTRL_RESET | CTRL_CAPTURING) != CTRL_CAPTURING {
+        if self.regs.read(CTRL) & (CTRL_RESET | CTRL_CAPTURING) != CTRL_CAPTURING {
             // Stopped meanwhile: no frame.
             return 0;
         }
@@ -343,26 +333,26 @@ impl Shared {
             }
             return 0;
         }
-        let size = self.read(CAPTURE_SIZE);
+        let size = self.regs.read(CAPTURE_SIZE);
         let (width, height) = (size & 0xffff, size >> 16);
-        let layout = frame_layout(self.read(FORMAT), width, height)
+        let layout = frame_layout(self.regs.read(FORMAT), width, height)
             .filter(|_| vic_size(self.vic.load(Relaxed)) == Some((width, height)));
         let Some((fourcc, bytes)) = layout else {
             return self.refuse("FORMAT or CAPTURE_SIZE (the source's size)");
         };
-        if self.read(DMA_SIZE) < bytes {
+        if self.regs.read(DMA_SIZE) < bytes {
             return self.refuse("DMA_SIZE");
         }
-        if self.read(DMA_CTRL) & DMA_ARMED == 0 {
+        if self.regs.read(DMA_CTRL) & DMA_ARMED == 0 {
             self.overflows.fetch_add(1, Relaxed);
             return IRQ_OVERFLOW;
         }
         // The engine takes the buffer.
-        self.write(DMA_CTRL, 0);
+        self.regs.write(DMA_CTRL, 0);
         if take_one(&self.dma_error) {
             return IRQ_DMA_ERROR;
         }
-        let addr = self.read(DMA_ADDR);
+        let addr = self.regs.read(DMA_ADDR);
         let header = FrameHeader {
             counter,
             width,
@@ -556,7 +546,9 @@ static RESET_OPS: raw::reset_control_ops = raw::reset_control_ops {
 /// The running model; dropping it stops the thread, unregisters the reset
 /// controller, removes the debugfs files and unmaps.
 pub(crate) struct TvcapModel {
-    shared: KBox<Shared>,
+    /// The thread's and debugfs' data, the register block with it: freed
+    /// (and unmapped) when the fields drop, after `drop` stopped both.
+    _shared: KBox<Shared>,
     reset: KBox<ResetModel>,
     reset_registered: bool,
     dir: *mut bindings::dentry,
@@ -587,13 +579,9 @@ impl TvcapModel {
             return Err(EINVAL);
         }
         let phys = base.checked_add(REGS_OFFSET).ok_or(EINVAL)?;
-        // SAFETY: the page is outside the kernel's memory (`mem=`); the
-        // driver maps it uncached too.
-        let regs = unsafe { bindings::ioremap(phys, REGS_SIZE as usize) };
-        let Some(regs) = NonNull::new(regs) else {
-            pr_err!("cannot map the capture block's registers at {phys:#x}\n");
-            return Err(ENOMEM);
-        };
+        // SAFETY: the page is outside the kernel's memory (`mem=`) and
+        // holds the capture block's registers only.
+        let regs = unsafe { RegBlock::map(phys, REGS_SIZE as usize) }?;
         // INVARIANT: mapped above with its size.
         let shared = KBox::new(
             Shared {
@@ -616,21 +604,14 @@ impl TvcapModel {
             },
             GFP_KERNEL,
         );
-        let shared = match shared {
-            Ok(shared) => shared,
-            Err(e) => {
-                // SAFETY: mapped above, not used.
-                unsafe { bindings::iounmap(regs.as_ptr()) };
-                return Err(e.into());
-            }
-        };
+        let shared = shared?;
         // The reset values.
         for offset in (0..REGS_SIZE as usize).step_by(4) {
-            shared.write(offset, 0);
+            shared.regs.write(offset, 0);
         }
-        shared.write(IRQ_MASK, u32::MAX);
-        shared.write(VERSION, MODEL_VERSION);
-        shared.write(STATUS, STATUS_READY | shared.input());
+        shared.regs.write(IRQ_MASK, u32::MAX);
+        shared.regs.write(VERSION, MODEL_VERSION);
+        shared.regs.write(STATUS, STATUS_READY | shared.input());
         // SAFETY: all-zero is the state `reset_controller_register`
         // expects to fill (list heads, mutex), with no callbacks yet.
         let mut rcdev: raw::reset_controller_dev = unsafe { core::mem::zeroed() };
@@ -648,14 +629,7 @@ impl TvcapModel {
             },
             GFP_KERNEL,
         );
-        let reset = match reset {
-            Ok(reset) => reset,
-            Err(e) => {
-                // SAFETY: mapped above; the thread does not run yet.
-                unsafe { bindings::iounmap(regs.as_ptr()) };
-                return Err(e.into());
-            }
-        };
+        let reset = reset?;
         // SAFETY: the name is NUL-terminated; no parent (debugfs' root).
         let dir = unsafe {
             bindings::debugfs_create_dir(c"hy300-tvcap-model".as_char_ptr(), core::ptr::null_mut())
@@ -697,19 +671,16 @@ impl TvcapModel {
             )
         };
         if let Err(e) = kernel::error::from_err_ptr(task) {
-            // SAFETY: created above; nothing uses the files or the
-            // mapping any more.
-            unsafe {
-                bindings::debugfs_remove(dir);
-                bindings::iounmap(regs.as_ptr());
-            }
+            // SAFETY: created above; nothing uses the files any more (the
+            // mapping goes with `shared`).
+            unsafe { bindings::debugfs_remove(dir) };
             return Err(e);
         }
         // SAFETY: `task` was just created and is not running yet.
         unsafe { bindings::wake_up_process(task) };
         pr_info!("hy300-tvcap-model: registers at {phys:#x}\n");
         Ok(TvcapModel {
-            shared,
+            _shared: shared,
             reset,
             reset_registered: false,
             dir,
@@ -744,7 +715,6 @@ impl Drop for TvcapModel {
                 raw::reset_controller_unregister(&mut self.reset.rcdev);
             }
             bindings::debugfs_remove(self.dir);
-            bindings::iounmap(self.shared.regs.as_ptr());
         }
     }
 }
