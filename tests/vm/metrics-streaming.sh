@@ -8,7 +8,6 @@
 . /lib/hy300/dump.sh
 T=/sys/class/hy300/tvcap
 fail() { echo "metrics-streaming: FAIL: $*"; exit 1; }
-value() { grep "^$1 " "$T/metrics" | cut -d' ' -f2; }
 # shellcheck source=tests/vm/lib/tvcap.sh
 . /lib/hy300/tvcap.sh
 VIDEO=$(tvcap_video)

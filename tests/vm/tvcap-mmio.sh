@@ -39,13 +39,6 @@ model() {
 model_is() {
 	[ "$(model "$1")" = "$2" ] || fail "$3: the model's $1 is '$(model "$1")', expected '$2'"
 }
-value() { grep "^$1 " "${2:-$T/metrics}" | cut -d' ' -f2; }
-expect() {
-	got=$(value "$1" "${3:-$T/metrics}")
-	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2' (${3:-$T/metrics})"
-}
-status_bit() { expect "hy300_tvcap_status_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
-irq_enable_bit() { expect "hy300_tvcap_irq_enable_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
 # wait_for NAME VALUE: until metric NAME is VALUE (the model polls every
 # millisecond; at most 10 s).
 wait_for() {

@@ -23,15 +23,6 @@ fail() { echo "tvcap: FAIL: $*"; exit 1; }
 . /lib/hy300/tvcap.sh
 # The handler's interrupts on the irq_sim line, summed over the CPUs.
 irqs() { awk '/sunxi-tvcap/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' /proc/interrupts; }
-value() { grep "^$1 " "${2:-$T/metrics}" | cut -d' ' -f2; }
-expect() {
-	got=$(value "$1" "${3:-$T/metrics}")
-	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2' (${3:-$T/metrics})"
-}
-# The register status gauges (signal_detection only): one per bit.
-status_bit() { expect "hy300_tvcap_status_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
-irq_enable_bit() { expect "hy300_tvcap_irq_enable_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
-irq_status_bit() { expect "hy300_tvcap_irq_status_bit{bit=\"$1\"}" "$2" $T/signal_detection; }
 
 [ -d $T ] || fail "$T missing"
 # From a freshly bound driver: the guest tests before this one may have

@@ -38,3 +38,15 @@ clocks() {
 	done
 	[ "${got# }" = "$1" ] || fail "$2: clock enable counts (bus, capture, dma) '${got# }', expected '$1'"
 }
+# value NAME [FILE]: the value of sample NAME in FILE (default $T/metrics;
+# T is the caller's /sys/class/hy300/tvcap).
+value() { grep "^$1 " "${2:-$T/metrics}" | cut -d' ' -f2; }
+# expect NAME VALUE [FILE]: sample NAME is VALUE, or the caller's fail().
+expect() {
+	got=$(value "$1" "${3:-$T/metrics}")
+	[ "$got" = "$2" ] || fail "$1 is '$got', expected '$2' (${3:-$T/metrics})"
+}
+# The register status gauges (signal_detection only): one per bit.
+status_bit() { expect "hy300_tvcap_status_bit{bit=\"$1\"}" "$2" "$T/signal_detection"; }
+irq_enable_bit() { expect "hy300_tvcap_irq_enable_bit{bit=\"$1\"}" "$2" "$T/signal_detection"; }
+irq_status_bit() { expect "hy300_tvcap_irq_status_bit{bit=\"$1\"}" "$2" "$T/signal_detection"; }
