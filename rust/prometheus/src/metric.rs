@@ -461,20 +461,24 @@ mod tests {
         }
     }
 
-    /// 4 writers and 4 readers: every snapshot is one moment. With every
-    /// observation equal to `V`, `_sum` must be exactly `_count * V`; the
-    /// buckets add up to `_count` (the `+Inf` bucket).
-    #[test]
-    fn snapshots_are_consistent_under_4_writers_and_4_readers() {
-        const V: u64 = 50;
-        const PER_WRITER: u64 = 200_000;
-        static H: Histogram<3> = Histogram::new(&BOUNDS, 0);
+    /// 4 writers observe `v` `per_writer` times each while 4 readers
+    /// snapshot `h` (at least 1000 times each): every snapshot is one
+    /// moment, `_sum` exactly `_count * v` (modulo 2^64, as `_sum` wraps;
+    /// `sum_lost` names what its failure means), the buckets what
+    /// `cumulative` makes of `_count`, `_count` never going back.
+    fn race_4_writers_4_readers(
+        h: &'static Histogram<3>,
+        v: u64,
+        per_writer: u64,
+        cumulative: fn(u64) -> [u64; 3],
+        sum_lost: &str,
+    ) {
         let done = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|s| {
             for _ in 0..4 {
                 s.spawn(|| {
-                    for _ in 0..PER_WRITER {
-                        H.observe(V);
+                    for _ in 0..per_writer {
+                        h.observe(v);
                     }
                     done.fetch_add(1, Relaxed);
                 });
@@ -484,9 +488,9 @@ mod tests {
                     let mut last = 0;
                     let mut reads = 0u64;
                     while done.load(Relaxed) < 4 || reads < 1000 {
-                        let snap = H.snapshot();
-                        assert_eq!(snap.sum, snap.count * V, "sum of another moment");
-                        assert_eq!(snap.cumulative, [0, snap.count, snap.count]);
+                        let snap = h.snapshot();
+                        assert_eq!(snap.sum, snap.count.wrapping_mul(v), "{sum_lost}");
+                        assert_eq!(snap.cumulative, cumulative(snap.count));
                         assert!(snap.count >= last, "count went back");
                         last = snap.count;
                         reads += 1;
@@ -494,9 +498,18 @@ mod tests {
                 });
             }
         });
-        let snap = H.snapshot();
-        assert_eq!(snap.count, 4 * PER_WRITER);
-        assert_eq!(snap.sum, 4 * PER_WRITER * V);
+        let snap = h.snapshot();
+        assert_eq!(snap.count, 4 * per_writer);
+        assert_eq!(snap.sum, (4 * per_writer).wrapping_mul(v));
+    }
+
+    /// 4 writers and 4 readers: every snapshot is one moment. With every
+    /// observation equal to 50, `_sum` must be exactly `_count * 50`; the
+    /// buckets add up to `_count` (the `+Inf` bucket).
+    #[test]
+    fn snapshots_are_consistent_under_4_writers_and_4_readers() {
+        static H: Histogram<3> = Histogram::new(&BOUNDS, 0);
+        race_4_writers_4_readers(&H, 50, 200_000, |n| [0, n, n], "sum of another moment");
     }
 
     /// Issue 25, item 2: the race made deterministic. A writer is held in
@@ -592,42 +605,19 @@ mod tests {
     }
 
     /// The carries under 4 writers and 4 readers: every observation is
-    /// 2^47 + 3, so the state word carries out every other observation;
-    /// every snapshot's `_sum` must still be `_count` times the value.
+    /// 2^47 + 3 (above every bound), so the state word carries out every
+    /// other observation; every snapshot's `_sum` must still be `_count`
+    /// times the value.
     #[test]
     fn carried_sums_are_consistent_under_4_writers_and_4_readers() {
-        const V: u64 = (1 << 47) + 3;
-        const PER_WRITER: u64 = 100_000;
         static H: Histogram<3> = Histogram::new(&BOUNDS, 0);
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        std::thread::scope(|s| {
-            for _ in 0..4 {
-                s.spawn(|| {
-                    for _ in 0..PER_WRITER {
-                        H.observe(V);
-                    }
-                    done.fetch_add(1, Relaxed);
-                });
-            }
-            for _ in 0..4 {
-                s.spawn(|| {
-                    let mut reads = 0u64;
-                    while done.load(Relaxed) < 4 || reads < 1000 {
-                        let snap = H.snapshot();
-                        assert_eq!(
-                            snap.sum,
-                            snap.count.wrapping_mul(V),
-                            "sum lost a carry out of the state word"
-                        );
-                        assert_eq!(snap.cumulative, [0, 0, 0]);
-                        reads += 1;
-                    }
-                });
-            }
-        });
-        let snap = H.snapshot();
-        assert_eq!(snap.count, 4 * PER_WRITER);
-        assert_eq!(snap.sum, (4 * PER_WRITER).wrapping_mul(V));
+        race_4_writers_4_readers(
+            &H,
+            (1 << 47) + 3,
+            100_000,
+            |_| [0, 0, 0],
+            "sum lost a carry out of the state word",
+        );
     }
 
     #[test]
