@@ -7,11 +7,11 @@
 //! 7.3 has no Rust abstraction for `of_reserved_mem` or `memremap`
 //! (`kernel::io::mem` maps a platform device's own `reg` resources with
 //! `ioremap`; the `memory-region` is no resource of the device, and it is
-//! memory, mapped with `memremap`: a [`PhysMapping`]); this is the thin typed layer: the
-//! mapping is made from the device's own node, is bounds-checked, and is
-//! unmapped on drop. `memremap()` refuses
-//! a write-combined mapping of System RAM, so the region cannot alias
-//! memory the kernel allocates.
+//! memory, mapped with `memremap`: a [`PhysMapping`]); this is the thin
+//! typed layer: the mapping is made from the device's own node, is
+//! bounds-checked, and is unmapped on drop. `memremap()` refuses a
+//! write-combined mapping of System RAM, so the region cannot alias memory
+//! the kernel allocates.
 
 use kernel::bindings;
 use kernel::device::{Bound, Device};
