@@ -52,6 +52,10 @@
 //! `resets` to a reset controller registered here), bound to the driver's
 //! device backend (`mmio.rs`), and `tvcap_model.rs` plays the block and
 //! the reset controller.
+//! For `scripts/bench`, a platform device `hy300-read-floor` whose one
+//! file is a single copy of a static page smaller than every metrics page
+//! (`read_floor.rs`): the floor of reading any sysfs file of that size.
+//!
 //! With `tvcap_device_node=1`, also the device's own node
 //! (`allwinner,sun50i-h713-tvcap`) without the clocks and reset a QEMU
 //! guest cannot provide: the device backend's probe must fail cleanly.
@@ -75,6 +79,9 @@ use hy300_bindings::{
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../rust/hy300/irq_sim.rs"]
 mod irq_sim;
+
+#[path = "read_floor.rs"]
+mod read_floor;
 
 #[path = "regblock.rs"]
 mod regblock;
@@ -183,6 +190,8 @@ struct SimBoard {
     /// With `mips_device=1`, the co-processor's firmware model; stopped
     /// after the devices are gone (the driver's remove talks to it).
     _mips_model: Option<mips_model::MipsModel>,
+    /// The bench's floor of a metrics-sized sysfs read (no driver).
+    _read_floor: read_floor::ReadFloor,
 }
 
 /// The fixed-rate clocks and their clkdev lookups (see `CLOCKS`).
@@ -693,6 +702,8 @@ fn release(device: &Created) {
 
 impl kernel::Module for SimBoard {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        let read_floor = read_floor::ReadFloor::register()
+            .inspect_err(|e| pr_err!("cannot add the read floor device: {e:?}\n"))?;
         // Before any device exists: the probes take them.
         let clocks = SimClocks::register()?;
         // SAFETY: the domain is a field of `SimBoard`, declared after
@@ -849,6 +860,7 @@ impl kernel::Module for SimBoard {
             _clocks: clocks,
             _tvcap_irq: tvcap_irq,
             _mips_model: mips_model,
+            _read_floor: read_floor,
         };
         match failure {
             // Dropping the board releases what was set up.

@@ -11,7 +11,8 @@
 # device's and the platform device's own uevent (the kernel's, two
 # directory levels apart: path cost), and kernel files of about the
 # metrics files' size (/proc/zoneinfo, /proc/vmstat: the copy any file of
-# that size pays).
+# that size pays), and the floor of a sysfs read of that size: a file of
+# the test board whose show is one copy of a static page.
 fail() { echo "readbench: FAIL: $*"; exit 1; }
 log=$(dmesg) || fail "dmesg failed"
 lines=$(echo "$log" | grep 'hy300-bench: ') || fail "no hy300-bench line in the kernel log (KUnit off?)"
@@ -43,6 +44,17 @@ for dev in motor mips tvcap; do
 		files="$files $class/uevent $pdev/uevent"
 	fi
 done
+# The floor of a read of that size (tests/sim/read_floor.rs): a file
+# whose show is one copy of a static page smaller than every metrics page,
+# whole and for 64 bytes, and its own platform device's modalias.
+floor=/sys/devices/platform/hy300-read-floor
+[ -r "$floor/page" ] || fail "no $floor/page (hy300_sim_board not loaded?)"
+[ -r "$floor/modalias" ] || fail "no $floor/modalias"
+echo "path: floor/page $floor/page"
+echo "path: floor/page-head head:$floor/page"
+echo "path: floor/modalias $floor/modalias"
+echo "path: floor/modalias-head head:$floor/modalias"
+files="$files $floor/page head:$floor/page $floor/modalias head:$floor/modalias"
 echo "path: cpu/online /sys/devices/system/cpu/online"
 for f in zoneinfo vmstat; do
 	[ -r "/proc/$f" ] || fail "no /proc/$f"

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The floor of a Prometheus-sized sysfs read, for `scripts/bench`
+//! (issue 27): a platform device `hy300-read-floor`, at the drivers'
+//! platform devices' depth (`/sys/devices/platform/`), with one file,
+//! `page`, whose show is a single copy of [`PAGE_LEN`] static bytes.
+//!
+//! Reading it is what every sysfs file of that size pays and nothing
+//! else: open, the kernel's page buffer (cleared by sysfs), the show, the
+//! copy out, close. Nothing is rendered, so no metrics file of that size
+//! can be read for less; the page is smaller than every metrics page so
+//! that the floor never flatters them.
+
+use core::ptr::null_mut;
+use kernel::bindings;
+use kernel::prelude::*;
+
+/// Bytes of the floor page: 44 lines of 64, fewer than the smallest
+/// metrics page (the co-processor's, about 2,830 bytes in the guest).
+const PAGE_LEN: usize = 44 * 64;
+const _: () = assert!(PAGE_LEN < kernel::page::PAGE_SIZE);
+
+/// What `page` returns: Prometheus comment lines (`# xxx...`), text a
+/// scraper would accept.
+static PAGE: [u8; PAGE_LEN] = {
+    let mut page = [b'x'; PAGE_LEN];
+    let mut line = 0;
+    while line < PAGE_LEN / 64 {
+        page[line * 64] = b'#';
+        page[line * 64 + 1] = b' ';
+        page[line * 64 + 63] = b'\n';
+        line += 1;
+    }
+    page
+};
+
+/// `page`'s show: one copy of [`PAGE`].
+///
+/// # Safety
+///
+/// `buf` is a sysfs show buffer: `PAGE_SIZE` writable bytes.
+unsafe extern "C" fn page_show(
+    _dev: *mut bindings::device,
+    _attr: *mut bindings::device_attribute,
+    buf: *mut kernel::ffi::c_char,
+) -> isize {
+    // SAFETY: `buf` holds `PAGE_SIZE` bytes (the function's contract,
+    // which sysfs keeps), more than `PAGE_LEN` (asserted above); `PAGE`
+    // is static and never overlaps a page buffer.
+    unsafe { core::ptr::copy_nonoverlapping(PAGE.as_ptr(), buf.cast::<u8>(), PAGE_LEN) };
+    PAGE_LEN as isize
+}
+
+/// A C structure built once at compile time and only read afterwards.
+struct Static<T>(T);
+
+// SAFETY: every `Static` below is immutable after its const
+// initialisation and points only to other statics and functions; sysfs
+// only reads them, from any thread.
+unsafe impl<T> Sync for Static<T> {}
+
+static PAGE_ATTRIBUTE: Static<bindings::device_attribute> = Static({
+    // SAFETY: all-zero is a valid `device_attribute` (null pointers, `None`
+    // callbacks).
+    let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
+    attr.attr.name = kernel::str::as_char_ptr_in_const_context(c"page");
+    attr.attr.mode = 0o444;
+    attr.__bindgen_anon_1.show = Some(page_show);
+    attr
+});
+
+static ATTRIBUTES: Static<[*mut bindings::attribute; 2]> = Static([
+    core::ptr::from_ref(&PAGE_ATTRIBUTE.0.attr).cast_mut(),
+    null_mut(),
+]);
+
+static GROUP: Static<bindings::attribute_group> = Static({
+    // SAFETY: all-zero is a valid `attribute_group` (no name, no callbacks).
+    let mut group: bindings::attribute_group = unsafe { core::mem::zeroed() };
+    group.__bindgen_anon_2.attrs = ATTRIBUTES.0.as_ptr().cast_mut();
+    group
+});
+
+static GROUPS: Static<[*const bindings::attribute_group; 2]> =
+    Static([core::ptr::from_ref(&GROUP.0), core::ptr::null()]);
+
+/// The `hy300-read-floor` platform device, unregistered on drop.
+pub(crate) struct ReadFloor {
+    pdev: *mut bindings::platform_device,
+}
+
+impl ReadFloor {
+    /// Adds the device with its `page` file (created with the device, by
+    /// its groups, before its uevent).
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: the name is NUL-terminated.
+        let pdev =
+            unsafe { bindings::platform_device_alloc(c"hy300-read-floor".as_char_ptr(), -1) };
+        if pdev.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: `pdev` was just allocated and is not added; the groups
+        // are static and outlive the device, which `drop` unregisters
+        // before the module (and its statics) goes.
+        let added = unsafe {
+            (*pdev).dev.groups = GROUPS.0.as_ptr().cast_mut();
+            kernel::error::to_result(bindings::platform_device_add(pdev))
+        };
+        if let Err(e) = added {
+            // SAFETY: allocated above, not added.
+            unsafe { bindings::platform_device_put(pdev) };
+            return Err(e);
+        }
+        Ok(ReadFloor { pdev })
+    }
+}
+
+impl Drop for ReadFloor {
+    fn drop(&mut self) {
+        // SAFETY: added in `register`, unregistered only here.
+        unsafe { bindings::platform_device_unregister(self.pdev) };
+    }
+}
