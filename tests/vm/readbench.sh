@@ -6,13 +6,11 @@
 # device's modalias, the motor's position_status and every one-value file
 # (the motor's: no other device has one), and
 # cpu/online, interleaved in each run. Where the time of a metrics read
-# goes (issue 27): each metrics file and modalias also read once for at
-# most 64 bytes (head:, the show whole, few bytes copied out), the class
-# device's and the platform device's own uevent (the kernel's, two
-# directory levels apart: path cost), and kernel files of about the
-# metrics files' size (/proc/zoneinfo, /proc/vmstat: the copy any file of
-# that size pays), and the floor of a sysfs read of that size: a file of
-# the test board whose show is one copy of a static page.
+# goes (issue 27): the floor of a sysfs read of that size (a file of the
+# test board whose show is one copy of a static page: what the bytes
+# cost), the class device's and the platform device's own uevent (the
+# kernel's, two directory levels apart: path cost), and kernel files of
+# about the metrics files' size (/proc/zoneinfo, /proc/vmstat).
 fail() { echo "readbench: FAIL: $*"; exit 1; }
 log=$(dmesg) || fail "dmesg failed"
 lines=$(echo "$log" | grep 'hy300-bench: ') || fail "no hy300-bench line in the kernel log (KUnit off?)"
@@ -28,9 +26,7 @@ for dev in motor mips tvcap; do
 	[ -r "$pdev/modalias" ] || fail "no $pdev/modalias"
 	echo "path: $dev/metrics $class/metrics"
 	echo "path: $dev/modalias $pdev/modalias"
-	echo "path: $dev/metrics-head head:$class/metrics"
-	echo "path: $dev/modalias-head head:$pdev/modalias"
-	files="$files $class/metrics $pdev/modalias head:$class/metrics head:$pdev/modalias"
+	files="$files $class/metrics $pdev/modalias"
 	if [ "$dev" = motor ]; then
 		echo "path: motor/position_status $class/position_status"
 		echo "path: motor/position $class/position"
@@ -46,15 +42,13 @@ for dev in motor mips tvcap; do
 done
 # The floor of a read of that size (tests/sim/read_floor.rs): a file
 # whose show is one copy of a static page smaller than every metrics page,
-# whole and for 64 bytes, and its own platform device's modalias.
+# and its own platform device's modalias.
 floor=/sys/devices/platform/hy300-read-floor
 [ -r "$floor/page" ] || fail "no $floor/page (hy300_sim_board not loaded?)"
 [ -r "$floor/modalias" ] || fail "no $floor/modalias"
 echo "path: floor/page $floor/page"
-echo "path: floor/page-head head:$floor/page"
 echo "path: floor/modalias $floor/modalias"
-echo "path: floor/modalias-head head:$floor/modalias"
-files="$files $floor/page head:$floor/page $floor/modalias head:$floor/modalias"
+files="$files $floor/page $floor/modalias"
 echo "path: cpu/online /sys/devices/system/cpu/online"
 for f in zoneinfo vmstat; do
 	[ -r "/proc/$f" ] || fail "no /proc/$f"
