@@ -22,7 +22,7 @@ use kernel::sync::aref::{ARef, AlwaysRefCounted};
 use kernel::sync::{Arc, ArcBorrow};
 use kernel::types::ForeignOwnable;
 
-use crate::prometheus::{Counter, Family, LabelName, Writer};
+use crate::prometheus::{Counter, Family, LabelName, Series, Writer};
 
 /// The self-metric served at the end of every Prometheus file: reads of
 /// that file cut short to fit the page (whole samples dropped).
@@ -39,6 +39,42 @@ pub const FILE: LabelName = LabelName::new("file");
 /// `file` of `device`: kept back in every page for it.
 pub const fn self_metric_len(device: &str, file: &str) -> usize {
     TRUNCATED.max_page_len_of::<u64>(1, DEVICE.pair_len(device) + 1 + FILE.pair_len(file))
+}
+
+/// The self-metric sample of one file: its series (the name and the
+/// `device` and `file` labels, escaped) made at compile time with the
+/// file's attribute, and the room kept back for it in every page. A read
+/// neither looks up, validates nor escapes the names: the sample is
+/// written by the page's own labelled-sample path
+/// ([`Writer::finish_bounded`]).
+#[derive(Clone, Copy)]
+pub struct SelfMetric {
+    series: Series,
+    /// [`self_metric_len`] of the device and the file.
+    reserve: usize,
+    device: &'static str,
+    file: &'static str,
+}
+
+impl SelfMetric {
+    /// The sample of `file` of `device`.
+    pub const fn new(device: &'static str, file: &'static str) -> Self {
+        SelfMetric {
+            series: Series::new(&TRUNCATED, &[(DEVICE, device), (FILE, file)]),
+            reserve: self_metric_len(device, file),
+            device,
+            file,
+        }
+    }
+}
+
+/// `name` as text, for the labels (sysfs names are ASCII; a name that is
+/// not UTF-8 is shown as `?`).
+const fn name_str(name: &'static CStr) -> &'static str {
+    match core::str::from_utf8(name.to_bytes()) {
+        Ok(text) => text,
+        Err(_) => "?",
+    }
 }
 
 /// What a Prometheus file and its self-metric may take of a page: 90% of
@@ -146,6 +182,7 @@ impl<T: AlwaysRefCounted + Send + Sync + 'static> ClassOwner for ARef<T> {
 pub struct StaticAttribute<T: ClassAttributes> {
     attr: bindings::device_attribute,
     file: Option<T::File>,
+    self_metric: SelfMetric,
     stats: FileStats,
     _data: PhantomData<fn(&T)>,
 }
@@ -184,9 +221,10 @@ impl Default for FileStats {
 unsafe impl<T: ClassAttributes> Sync for StaticAttribute<T> {}
 
 impl<T: ClassAttributes> StaticAttribute<T> {
-    /// The attribute `file` named `name` with `mode`, dispatching to `T`.
-    /// Writable modes (any `0o222` bit) get the store callback.
-    pub const fn new(file: T::File, name: &'static CStr, mode: u16) -> Self {
+    /// The attribute `file` named `name` with `mode` of the device named
+    /// `device`, dispatching to `T`. Writable modes (any `0o222` bit) get
+    /// the store callback.
+    pub const fn new(file: T::File, device: &'static CStr, name: &'static CStr, mode: u16) -> Self {
         // SAFETY: all-zero is a valid `device_attribute` (null pointers,
         // `None` callbacks).
         let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
@@ -199,14 +237,16 @@ impl<T: ClassAttributes> StaticAttribute<T> {
         StaticAttribute {
             attr,
             file: Some(file),
+            self_metric: SelfMetric::new(name_str(device), name_str(name)),
             stats: FileStats::new(),
             _data: PhantomData,
         }
     }
 
     /// The `build_info` file (0444) that [`hy300_attributes!`] adds to
-    /// every device: served by the class core, not by the driver.
-    pub const fn build_info() -> Self {
+    /// every device (named `device`): served by the class core, not by the
+    /// driver.
+    pub const fn build_info(device: &'static CStr) -> Self {
         // SAFETY: all-zero is a valid `device_attribute` (null pointers,
         // `None` callbacks).
         let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
@@ -216,6 +256,7 @@ impl<T: ClassAttributes> StaticAttribute<T> {
         StaticAttribute {
             attr,
             file: None,
+            self_metric: SelfMetric::new(name_str(device), "build_info"),
             stats: FileStats::new(),
             _data: PhantomData,
         }
@@ -305,6 +346,9 @@ impl<T: ClassAttributes> AttributeGroup<T> {
 ///
 /// `groups` is a static `AttributeGroup<T>` and NULL.
 pub struct AttributeGroups<T> {
+    /// The device's name (`/sys/class/hy300/<name>`), which labels the
+    /// files' self-metric: one source for both.
+    name: &'static CStr,
     groups: [*const bindings::attribute_group; 2],
     _data: PhantomData<fn(&T)>,
 }
@@ -313,33 +357,36 @@ pub struct AttributeGroups<T> {
 unsafe impl<T> Sync for AttributeGroups<T> {}
 
 impl<T: ClassAttributes> AttributeGroups<T> {
-    /// The list holding `group`.
-    pub const fn new(group: &'static AttributeGroup<T>) -> Self {
+    /// The list holding `group`, of the device named `name`.
+    pub const fn new(name: &'static CStr, group: &'static AttributeGroup<T>) -> Self {
         // INVARIANT: a static group of `T`, then NULL.
         AttributeGroups {
+            name,
             groups: [core::ptr::from_ref(&group.group), core::ptr::null()],
             _data: PhantomData,
         }
     }
 }
 
-/// Declares the attribute files of a class device whose data is `$data`,
-/// each with its key (a variant of `$data`'s [`ClassAttributes::File`]),
-/// name and mode, and the `build_info` file every device has (served by
+/// Declares the attribute files of the class device `$device` (its name
+/// under `/sys/class/hy300/`, which labels the files' self-metric) whose
+/// data is `$data`, each with its key (a variant of `$data`'s
+/// [`ClassAttributes::File`]), name and mode, and the `build_info` file
+/// every device has (served by
 /// the class core, [`crate::hy300::build_info`]). The build fails unless
 /// every key has a file (the keys are matched exhaustively) and each has
 /// one (a repeated key is an unreachable pattern). The crate must include
 /// this file as `crate::hy300::class_device`.
 ///
 /// ```ignore
-/// hy300_attributes!(MOTOR_GROUPS: MotorState => {
+/// hy300_attributes!(MOTOR_GROUPS: MotorState as c"motor" => {
 ///     MotorFile::Metrics: c"metrics" => 0o444,
 ///     MotorFile::Position: c"position" => 0o644,
 /// });
 /// ```
 #[macro_export]
 macro_rules! hy300_attributes {
-    ($groups:ident : $data:ty => { $($key:path : $name:literal => $mode:expr),+ $(,)? }) => {
+    ($groups:ident : $data:ty as $device:literal => { $($key:path : $name:literal => $mode:expr),+ $(,)? }) => {
         static $groups: $crate::hy300::class_device::AttributeGroups<$data> = {
             use $crate::hy300::class_device::{
                 AttributeGroup, AttributeGroups, AttributeList, ClassAttributes, StaticAttribute,
@@ -352,12 +399,12 @@ macro_rules! hy300_attributes {
             };
             const COUNT: usize = [$($mode),+].len() + 1;
             static ATTRIBUTES: [StaticAttribute<$data>; COUNT] = [
-                $(StaticAttribute::<$data>::new($key, $name, $mode)),+,
-                StaticAttribute::<$data>::build_info(),
+                $(StaticAttribute::<$data>::new($key, $device, $name, $mode)),+,
+                StaticAttribute::<$data>::build_info($device),
             ];
             static LIST: AttributeList<$data, { COUNT + 1 }> = AttributeList::new(&ATTRIBUTES);
             static GROUP: AttributeGroup<$data> = AttributeGroup::new(&LIST);
-            AttributeGroups::new(&GROUP)
+            AttributeGroups::new($device, &GROUP)
         };
     };
 }
@@ -395,7 +442,6 @@ unsafe impl<T: ClassAttributes> Sync for ClassDevice<T> {}
 
 /// Creates the device serving `data`.
 fn create_device<T: ClassAttributes>(
-    name: &'static CStr,
     parent: Option<&kernel::device::Device>,
     groups: &'static AttributeGroups<T>,
     data: *mut kernel::ffi::c_void,
@@ -406,13 +452,13 @@ fn create_device<T: ClassAttributes>(
         core::ptr::from_ref(p).cast_mut().cast::<raw::device>()
     });
     let mut dev = core::ptr::null_mut();
-    // SAFETY: `name` and `groups` are static; `data` (a foreign owner)
+    // SAFETY: `groups` and its name are static; `data` (a foreign owner)
     // outlives the device because the `ClassDevice` holding both
     // unregisters it on drop (which waits for running callbacks) before
     // the owner is taken back.
     let ret = unsafe {
         hy300_class_device_create(
-            name.as_char_ptr(),
+            groups.name.as_char_ptr(),
             parent,
             groups.groups.as_ptr().cast_mut().cast(),
             data,
@@ -434,12 +480,11 @@ impl<T: ClassAttributes> ClassDevice<T> {
         }
     }
 
-    /// Creates `/sys/class/hy300/<name>` with `groups`, serving `data`.
-    /// Fails with `EEXIST` if a device of that name exists, `ENODEV` if the
-    /// class is not registered, `ENOMEM` if the device or a file cannot be
-    /// created.
+    /// Creates `/sys/class/hy300/<name>` with `groups` (which name the
+    /// device: [`hy300_attributes!`]), serving `data`. Fails with `EEXIST`
+    /// if a device of that name exists, `ENODEV` if the class is not
+    /// registered, `ENOMEM` if the device or a file cannot be created.
     pub fn register(
-        name: &'static CStr,
         parent: Option<&kernel::device::Device>,
         groups: &'static AttributeGroups<T>,
         data: T::Owner,
@@ -447,7 +492,7 @@ impl<T: ClassAttributes> ClassDevice<T> {
         let mut this = Self::holding(data);
         // INVARIANT: the device was just created with `this.data` as its
         // drvdata. On an error `this` drops and takes the owner back.
-        this.dev = Some(create_device(name, parent, groups, this.data)?);
+        this.dev = Some(create_device(parent, groups, this.data)?);
         Ok(this)
     }
 
@@ -458,13 +503,12 @@ impl<T: ClassAttributes> ClassDevice<T> {
     /// `hy300_class/device_errors`), and the returned value serves no
     /// files. For a driver's probe: its device works without its files.
     pub fn register_or_degrade(
-        name: &'static CStr,
         parent: &kernel::device::Device,
         groups: &'static AttributeGroups<T>,
         data: T::Owner,
     ) -> Result<Self> {
         let mut this = Self::holding(data);
-        match create_device(name, Some(parent), groups, this.data) {
+        match create_device(Some(parent), groups, this.data) {
             // INVARIANT: the device was just created with `this.data` as
             // its drvdata.
             Ok(dev) => this.dev = Some(dev),
@@ -472,7 +516,7 @@ impl<T: ClassAttributes> ClassDevice<T> {
             Err(e) => dev_warn!(
                 parent,
                 "cannot create /sys/class/hy300/{} (error {}): running without its files\n",
-                name.to_str().unwrap_or("?"),
+                name_str(groups.name),
                 e.to_errno()
             ),
         }
@@ -552,16 +596,7 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
             return value.bytes_written().min(kernel::page::PAGE_SIZE) as isize;
         }
     }
-    // SAFETY: `dev` is a registered device, whose name is a NUL-terminated
-    // string that lives as long as the device.
-    let device = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_name(dev)) };
-    // SAFETY: the attribute's name is a static NUL-terminated string
-    // (`StaticAttribute::new` takes a `&'static CStr`).
-    let name = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(file.attr.attr.name) };
-    // The names label the self-metric only: the file is found by its key.
-    let device = device.to_str().unwrap_or("?");
-    let file_name = name.to_str().unwrap_or("?");
-    render_page(page, device, file_name, &file.stats, |out| {
+    render_page(page, &file.self_metric, &file.stats, |out| {
         data.show(key, out)
     }) as isize
 }
@@ -601,29 +636,29 @@ unsafe extern "C" fn build_info_callback<T: ClassAttributes>(
         }
     };
     let device = device.to_str().unwrap_or("?");
-    render_page(page, device, "build_info", &file.stats, |out| {
+    render_page(page, &file.self_metric, &file.stats, |out| {
         crate::hy300::build_info::render(device, driver.to_str().unwrap_or("?"), out)
     }) as isize
 }
 
-/// Renders one Prometheus file of `device` into `page` (a sysfs page):
-/// at most `PAGE_SIZE - 1` bytes of whole samples, then the file's
-/// self-metric. A cut-short read is counted in `stats` and logged once
-/// per file. Returns the length (below `page.len()`).
+/// Renders one Prometheus file into `page` (a sysfs page): at most
+/// `PAGE_SIZE - 1` bytes of whole samples, then the file's self-metric
+/// `metric`. A cut-short read is counted in `stats` and logged once per
+/// file. Returns the length (below `page.len()`).
 pub fn render_page(
     page: &mut [u8],
-    device: &str,
-    file_name: &str,
+    metric: &SelfMetric,
     stats: &FileStats,
     render: impl FnOnce(&mut Writer<'_>),
 ) -> usize {
-    let mut out = Writer::bounded(page, self_metric_len(device, file_name));
+    let mut out = Writer::bounded(page, metric.reserve);
     render(&mut out);
-    let labels = [(DEVICE, device), (FILE, file_name)];
-    let len = out.finish_bounded(&TRUNCATED, &labels, &stats.truncations);
+    let len = out.finish_bounded(&TRUNCATED, &metric.series, &stats.truncations);
     if out.is_truncated() && !stats.warned.swap(true, Relaxed) {
         pr_warn!(
-            "{device}/{file_name} did not fit in a page: whole samples up to byte {len} kept, counted in hy300_metrics_truncated_total (logged once)\n"
+            "{}/{} did not fit in a page: whole samples up to byte {len} kept, counted in hy300_metrics_truncated_total (logged once)\n",
+            metric.device,
+            metric.file
         );
     }
     len

@@ -6,7 +6,7 @@
 use kernel::page::PAGE_SIZE;
 use kernel::prelude::*;
 
-use crate::hy300::class_device::{render_page, self_metric_len, FileStats};
+use crate::hy300::class_device::{render_page, self_metric_len, FileStats, SelfMetric};
 use crate::prometheus::Writer;
 
 /// The self-metric's first line, where a page's body ends.
@@ -22,15 +22,16 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// its compile-time bound, below `PAGE_SIZE - 1`, whole (not cut short),
 /// and ends with its self-metric at 0; logs each size.
 pub fn worst_case_pages_fit<F: Copy>(
-    device: &str,
-    files: &[(F, &str, usize)],
+    device: &'static str,
+    files: &[(F, &'static str, usize)],
     mut render: impl FnMut(F, &mut Writer<'_>),
 ) -> Result<bool> {
     let mut page = KVec::from_elem(0u8, PAGE_SIZE, GFP_KERNEL)?;
     let mut ok = true;
     for &(key, file, max) in files {
         let stats = FileStats::new();
-        let len = render_page(&mut page, device, file, &stats, |w| render(key, w));
+        let metric = SelfMetric::new(device, file);
+        let len = render_page(&mut page, &metric, &stats, |w| render(key, w));
         let text = page.get(..len).ok_or(EINVAL)?;
         let body = find(text, SELF_METRIC).unwrap_or(len);
         let mut tail = KVec::new();
@@ -61,13 +62,14 @@ pub fn worst_case_pages_fit<F: Copy>(
 /// the whole page then the self-metric with the count so far, is below its
 /// size, and is counted exactly when it is cut short, once.
 pub fn truncated_pages_keep_whole_lines(
-    device: &str,
-    file: &str,
+    device: &'static str,
+    file: &'static str,
     mut render: impl FnMut(&mut Writer<'_>),
 ) -> Result<bool> {
     let mut full = KVec::from_elem(0u8, PAGE_SIZE, GFP_KERNEL)?;
     let whole = FileStats::new();
-    let full_len = render_page(&mut full, device, file, &whole, &mut render);
+    let metric = SelfMetric::new(device, file);
+    let full_len = render_page(&mut full, &metric, &whole, &mut render);
     let body_len = find(full.get(..full_len).ok_or(EINVAL)?, SELF_METRIC).unwrap_or(full_len);
     let full_body = full.get(..body_len).ok_or(EINVAL)?;
     let reserve = self_metric_len(device, file);
@@ -80,8 +82,7 @@ pub fn truncated_pages_keep_whole_lines(
         let before = stats.truncations();
         let len = render_page(
             page.get_mut(..size).ok_or(EINVAL)?,
-            device,
-            file,
+            &metric,
             &stats,
             &mut render,
         );
@@ -165,9 +166,14 @@ pub fn bench_render(
 }
 
 /// [`bench_render`] of one Prometheus file through [`render_page`].
-pub fn bench_page(device: &str, file: &str, mut render: impl FnMut(&mut Writer<'_>)) -> Result {
+pub fn bench_page(
+    device: &'static str,
+    file: &'static str,
+    mut render: impl FnMut(&mut Writer<'_>),
+) -> Result {
     let stats = FileStats::new();
+    let metric = SelfMetric::new(device, file);
     bench_render(device, file, |page| {
-        render_page(page, device, file, &stats, &mut render)
+        render_page(page, &metric, &stats, &mut render)
     })
 }

@@ -452,7 +452,7 @@ impl hy300::class_device::ClassAttributes for Motor {
     }
 }
 
-crate::hy300_attributes!(MOTOR_ATTRIBUTES: Motor => {
+crate::hy300_attributes!(MOTOR_ATTRIBUTES: Motor as c"motor" => {
     MotorFile::Metrics: c"metrics" => 0o444,
     MotorFile::PositionStatus: c"position_status" => 0o444,
     MotorFile::CalibrationState: c"calibration_state" => 0o444,
@@ -564,8 +564,7 @@ impl platform::Driver for KeystoneMotorDriver {
         if limit_irq.is_some() {
             motor.motion.use_limit_interrupt();
         }
-        let class_device =
-            ClassDevice::register_or_degrade(c"motor", dev, &MOTOR_ATTRIBUTES, motor)?;
+        let class_device = ClassDevice::register_or_degrade(dev, &MOTOR_ATTRIBUTES, motor)?;
         dev_info!(
             dev,
             "keystone motor ready: max position {max_position}, phase delay {} us, step delay {} ms\n",

@@ -95,7 +95,7 @@ impl ClassAttributes for Probe {
 /// Samples of the `flood` file: about 7 KiB of text.
 const FLOOD_SAMPLES: u64 = 200;
 
-crate::hy300_attributes!(PROBE_GROUPS: Probe => {
+crate::hy300_attributes!(PROBE_GROUPS: Probe as c"kunit_probe" => {
     ProbeFile::Metrics: c"metrics" => 0o444,
     ProbeFile::Control: c"control" => 0o200,
     ProbeFile::Flood: c"flood" => 0o444,
@@ -522,7 +522,7 @@ mod class_tests {
     #[test]
     fn class_device_serves_its_files() -> Result {
         let probe = Probe::new()?;
-        let dev = ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, probe)?;
+        let dev = ClassDevice::register(None, &PROBE_GROUPS, probe)?;
 
         let metrics = SysfsFile::find(c"kunit_probe", c"metrics").ok_or(ENOENT)?;
         let control = SysfsFile::find(c"kunit_probe", c"control").ok_or(ENOENT)?;
@@ -571,12 +571,12 @@ hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"build_info\"} 0\n";
         // is a configuration error, not a missing allocation.
         let errors = crate::device_errors();
         assert!(
-            matches!(ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, twin.clone()), Err(e) if e == EEXIST)
+            matches!(ClassDevice::register(None, &PROBE_GROUPS, twin.clone()), Err(e) if e == EEXIST)
         );
         assert_eq!(crate::device_errors(), errors + 1);
         let parent = metrics.device();
         assert!(matches!(
-            ClassDevice::register_or_degrade(c"kunit_probe", parent, &PROBE_GROUPS, twin),
+            ClassDevice::register_or_degrade(parent, &PROBE_GROUPS, twin),
             Err(e) if e == EEXIST
         ));
         assert_eq!(crate::device_errors(), errors + 2);
@@ -593,7 +593,7 @@ hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"build_info\"} 0\n";
     #[test]
     fn a_file_longer_than_a_page_keeps_whole_lines_and_counts() -> Result {
         let probe = Probe::new()?;
-        let dev = ClassDevice::register(c"kunit_probe", None, &PROBE_GROUPS, probe)?;
+        let dev = ClassDevice::register(None, &PROBE_GROUPS, probe)?;
         let flood = SysfsFile::find(c"kunit_probe", c"flood").ok_or(ENOENT)?;
         let mut page = [0u8; kernel::page::PAGE_SIZE];
         let mut first = None;

@@ -356,7 +356,7 @@ impl ClassAttributes for Mips {
     }
 }
 
-crate::hy300_attributes!(MIPS_ATTRIBUTES: Mips => {
+crate::hy300_attributes!(MIPS_ATTRIBUTES: Mips as c"mips" => {
     MipsFile::Metrics: c"metrics" => 0o444,
     MipsFile::MemoryStats: c"memory_stats" => 0o444,
     MipsFile::RegisterAccessCount: c"register_access_count" => 0o444,
@@ -514,7 +514,7 @@ impl MipsLoaderDriver {
         if mips.load(name, None).is_ok() {
             dev_info!(dev, "firmware {name:?} loaded and started\n");
         }
-        ClassDevice::register_or_degrade(c"mips", dev, &MIPS_ATTRIBUTES, mips.clone())
+        ClassDevice::register_or_degrade(dev, &MIPS_ATTRIBUTES, mips.clone())
             .map(MipsDevice)
             .inspect_err(|_| mips.shut_down())
     }

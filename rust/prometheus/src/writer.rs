@@ -83,13 +83,17 @@ impl<'b> Writer<'b> {
 
     /// Ends a bounded page: counts a truncated render in `truncations`,
     /// then writes the self-metric `family` (a counter) with one sample,
-    /// `labels` (e.g. the device and the file), the value of
-    /// `truncations`, into the reserved room, so it is served in every
-    /// page. Returns the page length (below `page.len()`).
+    /// `series` (made at compile time with its labels, e.g. the device and
+    /// the file), the value of `truncations`, into the reserved room, so
+    /// it is served in every page. Returns the page length (below
+    /// `page.len()`).
+    ///
+    /// The sample goes through [`each`](Self::each), the page's own
+    /// labelled samples' path: a read runs no code for it alone.
     pub fn finish_bounded(
         &mut self,
         family: &Family,
-        labels: &[Label<'_>],
+        series: &Series,
         truncations: &Counter,
     ) -> usize {
         if self.truncated {
@@ -99,7 +103,7 @@ impl<'b> Writer<'b> {
         self.reserve = 0;
         let truncated = self.truncated;
         self.truncated = false;
-        self.family(family, |f| f.sample(labels, truncations.get()));
+        self.each(family, core::array::from_ref(series), [truncations.get()]);
         self.truncated |= truncated;
         self.committed
     }

@@ -4,7 +4,7 @@
 
 mod pages;
 
-use hy300_prometheus::{Counter, Family, Histogram, Writer};
+use hy300_prometheus::{Counter, Family, Histogram, Series, Writer};
 use openmetrics_parser::prometheus::parse_prometheus;
 use pages::*;
 
@@ -65,7 +65,8 @@ fn the_motor_worst_case_is_within_its_compile_time_bound() {
     let huge = Counter::new();
     huge.add(u64::MAX - 1);
     let mut w = Writer::bounded(&mut page[..RESERVE + 1], RESERVE);
-    let len = w.finish_bounded(&TRUNCATED, &[(DEVICE, "motor"), (FILE, "metrics")], &huge);
+    let series = Series::new(&TRUNCATED, &[(DEVICE, "motor"), (FILE, "metrics")]);
+    let len = w.finish_bounded(&TRUNCATED, &series, &huge);
     assert_eq!(len, RESERVE);
 }
 

@@ -28,7 +28,7 @@ fn root() -> PathBuf {
 }
 
 /// `device`'s `metrics` file as its show callback serves it.
-fn render(device: &str, page: Render, values: &PageValues) -> String {
+fn render(device: &'static str, page: Render, values: &PageValues) -> String {
     let mut buf = [0u8; 4096];
     let truncations = Counter::new();
     let len = pages::served(&mut buf, device, "metrics", &truncations, |w| {

@@ -606,7 +606,7 @@ fn a_bounded_page_reports_its_truncation_after_the_self_metric() {
                 f.sample(&[(STAGE, "s")], i);
             }
         });
-        let len = w.finish_bounded(&TRUNCATED, &[(FILE, "x")], &count);
+        let len = w.finish_bounded(&TRUNCATED, &Series::new(&TRUNCATED, &[(FILE, "x")]), &count);
         assert!(len < size);
         assert_eq!(w.is_truncated(), cut, "size {size}");
         assert_eq!(count.get(), u64::from(cut), "size {size}");

@@ -12,7 +12,7 @@
 //! `gpio_status`).
 #![allow(dead_code)]
 
-use hy300_prometheus::{Counter, Family, Histogram, LabelName, Writer};
+use hy300_prometheus::{Counter, Family, Histogram, LabelName, Series, Writer};
 use std::sync::atomic::Ordering::Relaxed;
 
 /// The writer, as the drivers' page files name it (`super::prometheus`).
@@ -39,14 +39,15 @@ pub const PAGE_BUDGET: usize = (4096 - 1) * 9 / 10;
 /// `truncations`. Returns the length.
 pub fn served(
     page: &mut [u8],
-    device: &str,
-    file: &str,
+    device: &'static str,
+    file: &'static str,
     truncations: &Counter,
     render: impl FnOnce(&mut Writer<'_>),
 ) -> usize {
     let mut w = Writer::bounded(page, self_metric_len(device, file));
     render(&mut w);
-    w.finish_bounded(&TRUNCATED, &[(DEVICE, device), (FILE, file)], truncations)
+    let series = Series::new(&TRUNCATED, &[(DEVICE, device), (FILE, file)]);
+    w.finish_bounded(&TRUNCATED, &series, truncations)
 }
 
 /// The values of every cell of the three pages.

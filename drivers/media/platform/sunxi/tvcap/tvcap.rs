@@ -372,7 +372,7 @@ impl ClassAttributes for v4l2::Device<Tvcap> {
     }
 }
 
-crate::hy300_attributes!(TVCAP_ATTRIBUTES: v4l2::Device<Tvcap> => {
+crate::hy300_attributes!(TVCAP_ATTRIBUTES: v4l2::Device<Tvcap> as c"tvcap" => {
     TvcapFile::Metrics: c"metrics" => 0o444,
     TvcapFile::CaptureStats: c"capture_stats" => 0o444,
     TvcapFile::BufferStatus: c"buffer_status" => 0o444,
@@ -545,7 +545,7 @@ impl platform::Driver for TvcapDriver {
         // its capture sources).
         let registered = engine::enable_irqs(&*tvcap.hw).and_then(|()| {
             let class_device =
-                ClassDevice::register_or_degrade(c"tvcap", dev, &TVCAP_ATTRIBUTES, tvcap.clone())?;
+                ClassDevice::register_or_degrade(dev, &TVCAP_ATTRIBUTES, tvcap.clone())?;
             let video = KBox::pin_init(Registration::new(&tvcap, dev, &ioctl::CONFIG), GFP_KERNEL)?;
             Ok((class_device, video))
         });
