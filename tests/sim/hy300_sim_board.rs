@@ -52,9 +52,12 @@
 //! `resets` to a reset controller registered here), bound to the driver's
 //! device backend (`mmio.rs`), and `tvcap_model.rs` plays the block and
 //! the reset controller.
-//! For `scripts/bench`, a platform device `hy300-read-floor` whose one
-//! file is a single copy of a static page smaller than every metrics page
-//! (`read_floor.rs`): the floor of reading any sysfs file of that size.
+//! For `scripts/bench`, a platform device `hy300-read-floor` whose file
+//! `page` is a single copy of a static page smaller than every metrics
+//! page (`read_floor.rs`): the floor of reading any sysfs file of that
+//! size; and whose files `motor`, `mips` and `tvcap` are each device's
+//! `metrics` page rendered by the hand-written floor: the floor of
+//! rendering it.
 //!
 //! With `tvcap_device_node=1`, also the device's own node
 //! (`allwinner,sun50i-h713-tvcap`) without the clocks and reset a QEMU
@@ -82,6 +85,22 @@ mod irq_sim;
 
 #[path = "read_floor.rs"]
 mod read_floor;
+
+// For the read floor's hand-written pages: the writer (whose cells the
+// pages' values hold), the devices' pages with their values, and the
+// host bench's hand-written floor of every page (the same files the host
+// benchmark measures and checks byte for byte against the drivers').
+#[allow(dead_code, unused_imports, unreachable_pub)]
+#[path = "../../rust/prometheus/src/prometheus.rs"]
+mod prometheus;
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../rust/prometheus/tests/pages/values.rs"]
+mod pages;
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../rust/prometheus/benches/support/floor.rs"]
+mod floor;
 
 #[path = "regblock.rs"]
 mod regblock;

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The floor of a Prometheus-sized sysfs read, for `scripts/bench`
+//! The floors of a Prometheus-sized sysfs read, for `scripts/bench`
 //! (issue 27): a platform device `hy300-read-floor`, at the drivers'
-//! platform devices' depth (`/sys/devices/platform/`), with one file,
-//! `page`, whose show is a single copy of [`PAGE_LEN`] static bytes.
+//! platform devices' depth (`/sys/devices/platform/`), with these files:
 //!
-//! Reading it is what every sysfs file of that size pays and nothing
-//! else: open, the kernel's page buffer (cleared by sysfs), the show, the
-//! copy out, close. Nothing is rendered, so no metrics file of that size
-//! can be read for less; the page is smaller than every metrics page so
-//! that the floor never flatters them.
+//! - `page`, whose show is a single copy of [`PAGE_LEN`] static bytes.
+//!   Reading it is what every sysfs file of that size pays and nothing
+//!   else: open, the kernel's page buffer (cleared by sysfs), the show,
+//!   the copy out, close. Nothing is rendered, so no metrics file of that
+//!   size can be read for less; the page is smaller than every metrics
+//!   page so that the floor never flatters them.
+//! - `motor`, `mips` and `tvcap`: that device's `metrics` page (without
+//!   the self-metric) rendered by the hand-written floor of the host
+//!   benchmark (rust/prometheus/benches/support/floor.rs: static text in
+//!   whole blocks, a two-digit integer formatter), with every value at 0
+//!   (`PageValues::idle`): the cheapest rendering of that page's text,
+//!   what a read of it costs at the least.
 
 use core::ptr::null_mut;
 use kernel::bindings;
@@ -51,6 +57,39 @@ unsafe extern "C" fn page_show(
     PAGE_LEN as isize
 }
 
+/// The values the hand-written pages show: an idle device.
+static IDLE: crate::pages::PageValues = crate::pages::PageValues::idle();
+
+/// A show callback rendering a page with the hand-written floor `$render`
+/// (`fn(&PageValues, &mut [u8]) -> Option<usize>`).
+macro_rules! hand_written_show {
+    ($name:ident, $render:path) => {
+        /// Shows the hand-written floor's page (0 bytes if it did not fit,
+        /// which the bench reports as a short read).
+        ///
+        /// # Safety
+        ///
+        /// `buf` is a sysfs show buffer: `PAGE_SIZE` writable bytes.
+        unsafe extern "C" fn $name(
+            _dev: *mut bindings::device,
+            _attr: *mut bindings::device_attribute,
+            buf: *mut kernel::ffi::c_char,
+        ) -> isize {
+            // SAFETY: `buf` holds `PAGE_SIZE` bytes (the function's
+            // contract, which sysfs keeps) that no one else uses during
+            // the call; a show may return at most `PAGE_SIZE - 1` of them.
+            let page = unsafe {
+                core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE - 1)
+            };
+            $render(&IDLE, page).unwrap_or(0) as isize
+        }
+    };
+}
+
+hand_written_show!(motor_show, crate::floor::motor);
+hand_written_show!(mips_show, crate::floor::mips);
+hand_written_show!(tvcap_show, crate::floor::tvcap);
+
 /// A C structure built once at compile time and only read afterwards.
 struct Static<T>(T);
 
@@ -59,18 +98,34 @@ struct Static<T>(T);
 // only reads them, from any thread.
 unsafe impl<T> Sync for Static<T> {}
 
-static PAGE_ATTRIBUTE: Static<bindings::device_attribute> = Static({
+/// A read-only (0444) attribute `name` shown by `show`.
+const fn read_only(
+    name: &'static CStr,
+    show: unsafe extern "C" fn(
+        *mut bindings::device,
+        *mut bindings::device_attribute,
+        *mut kernel::ffi::c_char,
+    ) -> isize,
+) -> Static<bindings::device_attribute> {
     // SAFETY: all-zero is a valid `device_attribute` (null pointers, `None`
     // callbacks).
     let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
-    attr.attr.name = kernel::str::as_char_ptr_in_const_context(c"page");
+    attr.attr.name = kernel::str::as_char_ptr_in_const_context(name);
     attr.attr.mode = 0o444;
-    attr.__bindgen_anon_1.show = Some(page_show);
-    attr
-});
+    attr.__bindgen_anon_1.show = Some(show);
+    Static(attr)
+}
 
-static ATTRIBUTES: Static<[*mut bindings::attribute; 2]> = Static([
+static PAGE_ATTRIBUTE: Static<bindings::device_attribute> = read_only(c"page", page_show);
+static MOTOR_ATTRIBUTE: Static<bindings::device_attribute> = read_only(c"motor", motor_show);
+static MIPS_ATTRIBUTE: Static<bindings::device_attribute> = read_only(c"mips", mips_show);
+static TVCAP_ATTRIBUTE: Static<bindings::device_attribute> = read_only(c"tvcap", tvcap_show);
+
+static ATTRIBUTES: Static<[*mut bindings::attribute; 5]> = Static([
     core::ptr::from_ref(&PAGE_ATTRIBUTE.0.attr).cast_mut(),
+    core::ptr::from_ref(&MOTOR_ATTRIBUTE.0.attr).cast_mut(),
+    core::ptr::from_ref(&MIPS_ATTRIBUTE.0.attr).cast_mut(),
+    core::ptr::from_ref(&TVCAP_ATTRIBUTE.0.attr).cast_mut(),
     null_mut(),
 ]);
 

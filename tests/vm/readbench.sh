@@ -8,7 +8,8 @@
 # cpu/online, interleaved in each run. Where the time of a metrics read
 # goes (issue 27): the floor of a sysfs read of that size (a file of the
 # test board whose show is one copy of a static page: what the bytes
-# cost), the class device's and the platform device's own uevent (the
+# cost), each metrics page rendered by the hand-written floor (a file of
+# the test board: what rendering it costs at the least), the class device's and the platform device's own uevent (the
 # kernel's, two directory levels apart: path cost), and kernel files of
 # about the metrics files' size (/proc/zoneinfo, /proc/vmstat).
 fail() { echo "readbench: FAIL: $*"; exit 1; }
@@ -19,14 +20,20 @@ echo "$lines" | sed 's/^.*hy300-bench: /render: /'
 # device (a one-value file the driver core renders), read by its real path
 # (no symlink), as are our files (the class device under the platform
 # device). "path:" lines name each real path for scripts/bench.
+# After them, the device's metrics page as the hand-written floor renders
+# it (tests/sim/read_floor.rs: every value 0), read the same way: what
+# rendering that page costs a read at the least.
+floor=/sys/devices/platform/hy300-read-floor
 files=""
 for dev in motor mips tvcap; do
 	class=$(readlink -f "/sys/class/hy300/$dev") || fail "no /sys/class/hy300/$dev"
 	pdev=$(readlink -f "/sys/class/hy300/$dev/device") || fail "$dev has no parent device"
 	[ -r "$pdev/modalias" ] || fail "no $pdev/modalias"
+	[ -r "$floor/$dev" ] || fail "no $floor/$dev (hy300_sim_board not loaded?)"
 	echo "path: $dev/metrics $class/metrics"
 	echo "path: $dev/modalias $pdev/modalias"
-	files="$files $class/metrics $pdev/modalias"
+	echo "path: floor/$dev $floor/$dev"
+	files="$files $class/metrics $pdev/modalias $floor/$dev"
 	if [ "$dev" = motor ]; then
 		echo "path: motor/position_status $class/position_status"
 		echo "path: motor/position $class/position"
@@ -43,7 +50,6 @@ done
 # The floor of a read of that size (tests/sim/read_floor.rs): a file
 # whose show is one copy of a static page smaller than every metrics page,
 # and its own platform device's modalias.
-floor=/sys/devices/platform/hy300-read-floor
 [ -r "$floor/page" ] || fail "no $floor/page (hy300_sim_board not loaded?)"
 [ -r "$floor/modalias" ] || fail "no $floor/modalias"
 echo "path: floor/page $floor/page"

@@ -191,7 +191,7 @@ fn position_status(v: &PageValues, o: &mut Floor<'_>) {
         "gauge",
         ""
     ));
-    o.u64(g[2] as u32 as u64);
+    o.u64(u64::from(g[2] as u32));
     o.put(b"\n");
     o.put(head!(
         "hy300_motor_moving",
@@ -768,7 +768,7 @@ fn frame_metrics(v: &PageValues, o: &mut Floor<'_>) {
     ));
     let ns = t
         .last_interval_ns
-        .load(std::sync::atomic::Ordering::Relaxed);
+        .load(core::sync::atomic::Ordering::Relaxed);
     o.milli(1_000_000_000_000u64.checked_div(ns).unwrap_or(0));
     o.put(b"\n");
 }

@@ -18,6 +18,10 @@ use std::sync::atomic::Ordering::Relaxed;
 /// The writer, as the drivers' page files name it (`super::prometheus`).
 use hy300_prometheus as prometheus;
 
+#[path = "values.rs"]
+mod values;
+pub use values::*;
+
 // ---- the self-metric (rust/hy300/class_device.rs) ----
 pub const TRUNCATED: Family = Family::counter(
     "hy300_metrics_truncated_total",
@@ -48,97 +52,6 @@ pub fn served(
     render(&mut w);
     let series = Series::new(&TRUNCATED, &[(DEVICE, device), (FILE, file)]);
     w.finish_bounded(&TRUNCATED, &series, truncations)
-}
-
-/// The values of every cell of the three pages.
-pub struct PageValues {
-    /// Motor gauges: position, target, max position, moving, homed.
-    pub motor_gauges: [i64; 5],
-    /// Motor counters and histograms.
-    pub motor: MotorMetrics,
-    /// Phase line levels (bit per line) and the limit switch.
-    pub phase_mask: u8,
-    pub limit_active: Option<bool>,
-    /// mips: bytes used per region, register reads and writes, firmware.
-    pub memory_used: [u64; 4],
-    pub register_reads: [Counter; 4],
-    pub register_writes: [Counter; 4],
-    pub fw_loaded: bool,
-    pub fw_size: u64,
-    pub fw_crc: u32,
-    pub fw_attempts: Counter,
-    pub fw_successes: Counter,
-    pub fw_failures: [Counter; 6],
-    pub fw_duration: Histogram<4>,
-    pub comm_errors: [Counter; 4],
-    /// tvcap: the metrics, the buffers held, streaming, the input.
-    pub tvcap: TvcapMetrics,
-    pub buffers_queued: u64,
-    pub streaming: bool,
-    pub input: Input,
-}
-
-// ---- motor: the driver's own families and pages ----
-#[allow(dead_code)]
-#[path = "../../../../drivers/misc/hy300-keystone-motor/page.rs"]
-pub mod motor_page;
-
-#[allow(unused_imports)]
-pub use motor_page::{
-    MotorMetrics, DIRECTION, HOMED, HOMING_ATTEMPTS, HOMING_FAILURES, HOMING_SUCCESSES,
-    LIMIT_ACTIVE, LIMIT_IRQ, LIMIT_TRIGGERS, LINE, LINE_NAMES, MAX_POSITION, MOVEMENTS,
-    MOVES_STOPPED, MOVING, PHASE_LEVEL, PHASE_TRANSITIONS, POSITION, STEPS, STEP_DURATION,
-    STEP_ERRORS, STEP_SECONDS_BOUNDS as STEP_BOUNDS, TARGET,
-};
-
-impl motor_page::Source for PageValues {
-    fn position(&self) -> i64 {
-        self.motor_gauges[0]
-    }
-    fn target(&self) -> i64 {
-        self.motor_gauges[1]
-    }
-    fn max_position(&self) -> u32 {
-        self.motor_gauges[2] as u32
-    }
-    fn moving(&self) -> bool {
-        self.motor_gauges[3] != 0
-    }
-    fn homed(&self) -> bool {
-        self.motor_gauges[4] != 0
-    }
-    fn phase_mask(&self) -> u8 {
-        self.phase_mask
-    }
-    fn limit_active(&self) -> Option<bool> {
-        self.limit_active
-    }
-    fn limit_irq(&self) -> bool {
-        true
-    }
-    fn metrics(&self) -> &MotorMetrics {
-        &self.motor
-    }
-}
-
-impl PageValues {
-    /// The motor's counters in page order: homing attempts, successes,
-    /// failures, movements, moves stopped, steps clockwise, steps
-    /// counter-clockwise, limit switch triggers, step errors.
-    pub fn motor_counters(&self) -> [&Counter; 9] {
-        let m = &self.motor;
-        [
-            &m.homing_attempts,
-            &m.homing_successes,
-            &m.homing_failures,
-            &m.movements,
-            &m.moves_stopped,
-            &m.steps_clockwise,
-            &m.steps_counter_clockwise,
-            &m.limit_switch_triggers,
-            &m.step_errors,
-        ]
-    }
 }
 
 /// The bench's motor page: the driver's `metrics` file.
@@ -186,82 +99,9 @@ pub fn motor_with_labels(v: &PageValues, w: &mut Writer<'_>) {
     w.histogram(&STEP_DURATION, &v.motor.step_seconds);
 }
 
-// ---- mips: the driver's own families and pages ----
-/// The co-processor's memory layout (its page names the regions).
-#[allow(dead_code, unreachable_pub)]
-#[path = "../../../../drivers/misc/sunxi-mipsloader/layout.rs"]
-mod layout;
-
-#[allow(dead_code)]
-#[path = "../../../../drivers/misc/sunxi-mipsloader/page.rs"]
-pub mod mips_page;
-
-pub use mips_page::LOAD_SECONDS_BOUNDS;
-
-impl mips_page::Source for PageValues {
-    fn memory_used(&self, region: usize) -> u64 {
-        self.memory_used.get(region).copied().unwrap_or(0)
-    }
-    fn register_reads(&self) -> &[Counter; 4] {
-        &self.register_reads
-    }
-    fn register_writes(&self) -> &[Counter; 4] {
-        &self.register_writes
-    }
-    fn fw_loaded(&self) -> bool {
-        self.fw_loaded
-    }
-    fn fw_size(&self) -> u64 {
-        self.fw_size
-    }
-    fn fw_crc(&self) -> u32 {
-        self.fw_crc
-    }
-    fn fw_attempts(&self) -> &Counter {
-        &self.fw_attempts
-    }
-    fn fw_successes(&self) -> &Counter {
-        &self.fw_successes
-    }
-    fn fw_failures(&self) -> &[Counter; 6] {
-        &self.fw_failures
-    }
-    fn fw_duration(&self) -> &Histogram<4> {
-        &self.fw_duration
-    }
-    fn comm_errors(&self) -> [&Counter; 4] {
-        self.comm_errors.each_ref()
-    }
-}
-
 /// The co-processor's `metrics` file, as the driver renders it.
 pub fn mips(v: &PageValues, w: &mut Writer<'_>) {
     mips_page::render(v, mips_page::Page::Metrics, w);
-}
-
-// ---- tvcap: the driver's own families and pages ----
-#[allow(dead_code)]
-#[path = "../../../../drivers/media/platform/sunxi/tvcap/page.rs"]
-pub mod tvcap_page;
-
-pub use tvcap_page::{Input, TvcapMetrics};
-
-impl tvcap_page::Source for PageValues {
-    fn metrics(&self) -> &TvcapMetrics {
-        &self.tvcap
-    }
-    fn buffers_queued(&self) -> u64 {
-        self.buffers_queued
-    }
-    fn streaming(&self) -> bool {
-        self.streaming
-    }
-    fn input(&self) -> Input {
-        self.input
-    }
-    /// The register bits are named by the driver's register definitions
-    /// and shown in `signal_detection` only: not on the host.
-    fn register_status(&self, _: &mut Writer<'_>) {}
 }
 
 /// The capture device's `metrics` file, as the driver renders it.
