@@ -16,6 +16,10 @@
 //!   whole blocks, a two-digit integer formatter), with every value at 0
 //!   (`PageValues::idle`): the cheapest rendering of that page's text,
 //!   what a read of it costs at the least.
+//! - `motor_writer`, `mips_writer` and `tvcap_writer`: the same page with
+//!   the same values rendered by our writer and the driver's page.rs
+//!   (`render`, without the sysfs glue or the self-metric): our render's
+//!   share of a read, apart from the driver's (its glue, its cells).
 
 use core::ptr::null_mut;
 use kernel::bindings;
@@ -86,6 +90,38 @@ macro_rules! hand_written_show {
     };
 }
 
+/// A show callback rendering the page of `$page` (a driver's page.rs)
+/// with our writer.
+macro_rules! writer_show {
+    ($name:ident, $page:ident) => {
+        /// Shows the page through the writer (the driver's `render`
+        /// without the sysfs glue or the self-metric).
+        ///
+        /// # Safety
+        ///
+        /// `buf` is a sysfs show buffer: `PAGE_SIZE` writable bytes.
+        unsafe extern "C" fn $name(
+            _dev: *mut bindings::device,
+            _attr: *mut bindings::device_attribute,
+            buf: *mut kernel::ffi::c_char,
+        ) -> isize {
+            // SAFETY: `buf` holds `PAGE_SIZE` bytes (the function's
+            // contract, which sysfs keeps) that no one else uses during
+            // the call; a show may return at most `PAGE_SIZE - 1` of them.
+            let page = unsafe {
+                core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE - 1)
+            };
+            let mut out = crate::prometheus::Writer::new(page);
+            crate::pages::$page::render(&IDLE, crate::pages::$page::Page::Metrics, &mut out);
+            out.len() as isize
+        }
+    };
+}
+
+writer_show!(motor_writer_show, motor_page);
+writer_show!(mips_writer_show, mips_page);
+writer_show!(tvcap_writer_show, tvcap_page);
+
 hand_written_show!(motor_show, crate::floor::motor);
 hand_written_show!(mips_show, crate::floor::mips);
 hand_written_show!(tvcap_show, crate::floor::tvcap);
@@ -121,11 +157,21 @@ static MOTOR_ATTRIBUTE: Static<bindings::device_attribute> = read_only(c"motor",
 static MIPS_ATTRIBUTE: Static<bindings::device_attribute> = read_only(c"mips", mips_show);
 static TVCAP_ATTRIBUTE: Static<bindings::device_attribute> = read_only(c"tvcap", tvcap_show);
 
-static ATTRIBUTES: Static<[*mut bindings::attribute; 5]> = Static([
+static MOTOR_WRITER_ATTRIBUTE: Static<bindings::device_attribute> =
+    read_only(c"motor_writer", motor_writer_show);
+static MIPS_WRITER_ATTRIBUTE: Static<bindings::device_attribute> =
+    read_only(c"mips_writer", mips_writer_show);
+static TVCAP_WRITER_ATTRIBUTE: Static<bindings::device_attribute> =
+    read_only(c"tvcap_writer", tvcap_writer_show);
+
+static ATTRIBUTES: Static<[*mut bindings::attribute; 8]> = Static([
     core::ptr::from_ref(&PAGE_ATTRIBUTE.0.attr).cast_mut(),
     core::ptr::from_ref(&MOTOR_ATTRIBUTE.0.attr).cast_mut(),
     core::ptr::from_ref(&MIPS_ATTRIBUTE.0.attr).cast_mut(),
     core::ptr::from_ref(&TVCAP_ATTRIBUTE.0.attr).cast_mut(),
+    core::ptr::from_ref(&MOTOR_WRITER_ATTRIBUTE.0.attr).cast_mut(),
+    core::ptr::from_ref(&MIPS_WRITER_ATTRIBUTE.0.attr).cast_mut(),
+    core::ptr::from_ref(&TVCAP_WRITER_ATTRIBUTE.0.attr).cast_mut(),
     null_mut(),
 ]);
 

@@ -22,18 +22,23 @@ echo "$lines" | sed 's/^.*hy300-bench: /render: /'
 # device). "path:" lines name each real path for scripts/bench.
 # After them, the device's metrics page as the hand-written floor renders
 # it (tests/sim/read_floor.rs: every value 0), read the same way: what
-# rendering that page costs a read at the least.
+# rendering that page costs a read at the least; and the same page with
+# the same values rendered by our writer and the driver's page.rs, from
+# the test board: the writer's share of a read, apart from the driver's.
 floor=/sys/devices/platform/hy300-read-floor
 files=""
 for dev in motor mips tvcap; do
 	class=$(readlink -f "/sys/class/hy300/$dev") || fail "no /sys/class/hy300/$dev"
 	pdev=$(readlink -f "/sys/class/hy300/$dev/device") || fail "$dev has no parent device"
 	[ -r "$pdev/modalias" ] || fail "no $pdev/modalias"
-	[ -r "$floor/$dev" ] || fail "no $floor/$dev (hy300_sim_board not loaded?)"
+	for f in "$dev" "${dev}_writer"; do
+		[ -r "$floor/$f" ] || fail "no $floor/$f (hy300_sim_board not loaded?)"
+	done
 	echo "path: $dev/metrics $class/metrics"
 	echo "path: $dev/modalias $pdev/modalias"
 	echo "path: floor/$dev $floor/$dev"
-	files="$files $class/metrics $pdev/modalias $floor/$dev"
+	echo "path: floor/${dev}_writer $floor/${dev}_writer"
+	files="$files $class/metrics $pdev/modalias $floor/$dev $floor/${dev}_writer"
 	if [ "$dev" = motor ]; then
 		echo "path: motor/position_status $class/position_status"
 		echo "path: motor/position $class/position"

@@ -23,10 +23,10 @@ int main(int argc, char **argv)
 	static char buf[65536];
 	long n = argc > 2 ? atol(argv[1]) : 0;
 	int files = argc - 2;
-	long long total[32] = { 0 };
-	long bytes[32] = { 0 };
+	long long total[64] = { 0 };
+	long bytes[64] = { 0 };
 
-	if (n <= 0 || files < 1 || files > 32) {
+	if (n <= 0 || files < 1 || files > 64) {
 		fprintf(stderr, "usage: readbench N FILE...\n");
 		return 2;
 	}
