@@ -64,12 +64,12 @@ unsafe extern "C" fn page_show(
 /// The values the hand-written pages show: an idle device.
 static IDLE: crate::pages::PageValues = crate::pages::PageValues::idle();
 
-/// A show callback rendering a page with the hand-written floor `$render`
-/// (`fn(&PageValues, &mut [u8]) -> Option<usize>`).
-macro_rules! hand_written_show {
-    ($name:ident, $render:path) => {
-        /// Shows the hand-written floor's page (0 bytes if it did not fit,
-        /// which the bench reports as a short read).
+/// A show callback that fills the show's page (its first `PAGE_SIZE - 1`
+/// bytes, what a show may return) with `$render`, an expression of
+/// `$page` giving the length.
+macro_rules! board_show {
+    ($name:ident, |$page:ident| $render:expr) => {
+        /// Shows one of the board's pages.
         ///
         /// # Safety
         ///
@@ -81,50 +81,45 @@ macro_rules! hand_written_show {
         ) -> isize {
             // SAFETY: `buf` holds `PAGE_SIZE` bytes (the function's
             // contract, which sysfs keeps) that no one else uses during
-            // the call; a show may return at most `PAGE_SIZE - 1` of them.
-            let page = unsafe {
+            // the call.
+            let $page = unsafe {
                 core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE - 1)
             };
-            $render(&IDLE, page).unwrap_or(0) as isize
+            $render as isize
         }
     };
 }
 
-/// A show callback rendering the page of `$page` (a driver's page.rs)
-/// with our writer.
-macro_rules! writer_show {
-    ($name:ident, $page:ident) => {
-        /// Shows the page through the writer (the driver's `render`
-        /// without the sysfs glue or the self-metric).
-        ///
-        /// # Safety
-        ///
-        /// `buf` is a sysfs show buffer: `PAGE_SIZE` writable bytes.
-        unsafe extern "C" fn $name(
-            _dev: *mut bindings::device,
-            _attr: *mut bindings::device_attribute,
-            buf: *mut kernel::ffi::c_char,
-        ) -> isize {
-            // SAFETY: `buf` holds `PAGE_SIZE` bytes (the function's
-            // contract, which sysfs keeps) that no one else uses during
-            // the call; a show may return at most `PAGE_SIZE - 1` of them.
-            let page = unsafe {
-                core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE - 1)
-            };
-            let mut out = crate::prometheus::Writer::new(page);
-            crate::pages::$page::render(&IDLE, crate::pages::$page::Page::Metrics, &mut out);
-            out.len() as isize
-        }
-    };
+/// The length of what `render` writes into `page` through our writer.
+fn by_writer(page: &mut [u8], render: impl FnOnce(&mut crate::prometheus::Writer<'_>)) -> usize {
+    let mut out = crate::prometheus::Writer::new(page);
+    render(&mut out);
+    out.len()
 }
 
-writer_show!(motor_writer_show, motor_page);
-writer_show!(mips_writer_show, mips_page);
-writer_show!(tvcap_writer_show, tvcap_page);
+// The hand-written floor's pages (0 bytes if one did not fit, which the
+// bench reports as a short read).
+board_show!(motor_show, |page| crate::floor::motor(&IDLE, page)
+    .unwrap_or(0));
+board_show!(mips_show, |page| crate::floor::mips(&IDLE, page)
+    .unwrap_or(0));
+board_show!(tvcap_show, |page| crate::floor::tvcap(&IDLE, page)
+    .unwrap_or(0));
 
-hand_written_show!(motor_show, crate::floor::motor);
-hand_written_show!(mips_show, crate::floor::mips);
-hand_written_show!(tvcap_show, crate::floor::tvcap);
+// The same pages through our writer and the drivers' page.rs (their
+// `render`, without the sysfs glue or the self-metric).
+board_show!(motor_writer_show, |page| by_writer(page, |w| {
+    use crate::pages::motor_page::{render, Page};
+    render(&IDLE, Page::Metrics, w)
+}));
+board_show!(mips_writer_show, |page| by_writer(page, |w| {
+    use crate::pages::mips_page::{render, Page};
+    render(&IDLE, Page::Metrics, w)
+}));
+board_show!(tvcap_writer_show, |page| by_writer(page, |w| {
+    use crate::pages::tvcap_page::{render, Page};
+    render(&IDLE, Page::Metrics, w)
+}));
 
 /// A C structure built once at compile time and only read afterwards.
 struct Static<T>(T);
