@@ -77,6 +77,22 @@ const fn name_str(name: &'static CStr) -> &'static str {
     }
 }
 
+/// Whether `a` and `b` are the same name (for `const` checks).
+const fn same_name(a: &CStr, b: &CStr) -> bool {
+    let (a, b) = (a.to_bytes(), b.to_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// What a Prometheus file and its self-metric may take of a page: 90% of
 /// the `PAGE_SIZE - 1` bytes a `show()` may return, so that every file
 /// keeps 10% of its page free for growth.
@@ -182,6 +198,8 @@ impl<T: AlwaysRefCounted + Send + Sync + 'static> ClassOwner for ARef<T> {
 pub struct StaticAttribute<T: ClassAttributes> {
     attr: bindings::device_attribute,
     file: Option<T::File>,
+    /// The name of the device the file belongs to.
+    device: &'static CStr,
     self_metric: SelfMetric,
     stats: FileStats,
     _data: PhantomData<fn(&T)>,
@@ -237,6 +255,7 @@ impl<T: ClassAttributes> StaticAttribute<T> {
         StaticAttribute {
             attr,
             file: Some(file),
+            device,
             self_metric: SelfMetric::new(name_str(device), name_str(name)),
             stats: FileStats::new(),
             _data: PhantomData,
@@ -256,6 +275,7 @@ impl<T: ClassAttributes> StaticAttribute<T> {
         StaticAttribute {
             attr,
             file: None,
+            device,
             self_metric: SelfMetric::new(name_str(device), "build_info"),
             stats: FileStats::new(),
             _data: PhantomData,
@@ -279,6 +299,8 @@ impl<T: ClassAttributes> StaticAttribute<T> {
 /// `&'static StaticAttribute<T>` (only [`AttributeList::new`] makes one).
 pub struct AttributeList<T, const N: usize> {
     ptrs: [*mut bindings::attribute; N],
+    /// The device every attribute belongs to.
+    device: &'static CStr,
     _data: PhantomData<fn(&T)>,
 }
 
@@ -288,21 +310,29 @@ unsafe impl<T, const N: usize> Sync for AttributeList<T, N> {}
 
 impl<T: ClassAttributes, const N: usize> AttributeList<T, N> {
     /// The list of `attrs` and a NULL; fails the build unless `N` is
-    /// `M + 1`.
+    /// `M + 1` and every attribute is of the same device (whose name the
+    /// device is then created with: [`AttributeGroups`]).
     pub const fn new<const M: usize>(attrs: &'static [StaticAttribute<T>; M]) -> Self {
         assert!(
             N == M + 1,
             "an attribute list holds its attributes and a NULL"
         );
+        assert!(M > 0, "an attribute list holds at least one attribute");
+        let device = attrs[0].device;
         let mut ptrs = [core::ptr::null_mut(); N];
         let mut i = 0;
         while i < M {
+            assert!(
+                same_name(attrs[i].device, device),
+                "the attributes of a list are of one device"
+            );
             ptrs[i] = core::ptr::from_ref(&attrs[i].attr.attr).cast_mut();
             i += 1;
         }
         // INVARIANT: each of `attrs`, static, then NULL.
         AttributeList {
             ptrs,
+            device,
             _data: PhantomData,
         }
     }
@@ -315,6 +345,8 @@ impl<T: ClassAttributes, const N: usize> AttributeList<T, N> {
 /// `attrs` of the group is the list of an `&'static AttributeList<T, _>`.
 pub struct AttributeGroup<T> {
     group: bindings::attribute_group,
+    /// The device of the list's attributes.
+    device: &'static CStr,
     _data: PhantomData<fn(&T)>,
 }
 
@@ -331,6 +363,7 @@ impl<T: ClassAttributes> AttributeGroup<T> {
         // INVARIANT: over a static list of `T`.
         AttributeGroup {
             group,
+            device: attrs.device,
             _data: PhantomData,
         }
     }
@@ -346,8 +379,8 @@ impl<T: ClassAttributes> AttributeGroup<T> {
 ///
 /// `groups` is a static `AttributeGroup<T>` and NULL.
 pub struct AttributeGroups<T> {
-    /// The device's name (`/sys/class/hy300/<name>`), which labels the
-    /// files' self-metric: one source for both.
+    /// The device's name (`/sys/class/hy300/<name>`): the one its
+    /// attributes were made for, which labels their self-metric.
     name: &'static CStr,
     groups: [*const bindings::attribute_group; 2],
     _data: PhantomData<fn(&T)>,
@@ -357,11 +390,12 @@ pub struct AttributeGroups<T> {
 unsafe impl<T> Sync for AttributeGroups<T> {}
 
 impl<T: ClassAttributes> AttributeGroups<T> {
-    /// The list holding `group`, of the device named `name`.
-    pub const fn new(name: &'static CStr, group: &'static AttributeGroup<T>) -> Self {
+    /// The list holding `group`, for the device its attributes are of
+    /// (the name it is created with).
+    pub const fn new(group: &'static AttributeGroup<T>) -> Self {
         // INVARIANT: a static group of `T`, then NULL.
         AttributeGroups {
-            name,
+            name: group.device,
             groups: [core::ptr::from_ref(&group.group), core::ptr::null()],
             _data: PhantomData,
         }
@@ -404,7 +438,7 @@ macro_rules! hy300_attributes {
             ];
             static LIST: AttributeList<$data, { COUNT + 1 }> = AttributeList::new(&ATTRIBUTES);
             static GROUP: AttributeGroup<$data> = AttributeGroup::new(&LIST);
-            AttributeGroups::new($device, &GROUP)
+            AttributeGroups::new(&GROUP)
         };
     };
 }
