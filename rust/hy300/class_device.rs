@@ -77,22 +77,6 @@ const fn name_str(name: &'static CStr) -> &'static str {
     }
 }
 
-/// Whether `a` and `b` are the same name (for `const` checks).
-const fn same_name(a: &CStr, b: &CStr) -> bool {
-    let (a, b) = (a.to_bytes(), b.to_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// What a Prometheus file and its self-metric may take of a page: 90% of
 /// the `PAGE_SIZE - 1` bytes a `show()` may return, so that every file
 /// keeps 10% of its page free for growth.
@@ -323,7 +307,7 @@ impl<T: ClassAttributes, const N: usize> AttributeList<T, N> {
         let mut i = 0;
         while i < M {
             assert!(
-                same_name(attrs[i].device, device),
+                crate::hy300::bytes_eq(attrs[i].device.to_bytes(), device.to_bytes()),
                 "the attributes of a list are of one device"
             );
             ptrs[i] = core::ptr::from_ref(&attrs[i].attr.attr).cast_mut();

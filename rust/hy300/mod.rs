@@ -29,3 +29,19 @@ pub mod reset;
 pub mod testing;
 pub mod threaded_irq;
 pub mod workqueue;
+
+/// Whether `a` and `b` are the same bytes: `==` for a `const` check (a
+/// slice's `==` is not `const`).
+pub const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

@@ -9,10 +9,11 @@
 use core::sync::atomic::Ordering::Relaxed;
 
 use crate::format::FORMATS;
+use crate::hy300::bytes_eq;
 use crate::hy300::class_device::fits_page_budget;
 use crate::page::{self, Input, Page, BIT, IRQ_EN_BIT, IRQ_STATUS_BIT, STATUS_BIT};
 use crate::prometheus::{Family, Series, Writer};
-use crate::regs::{str_eq, Bit, Irq, IRQ_EN_BITS, IRQ_STATUS_BITS, STATUS, STATUS_BITS};
+use crate::regs::{Bit, Irq, IRQ_EN_BITS, IRQ_STATUS_BITS, STATUS, STATUS_BITS};
 use crate::{Tvcap, TvcapFile};
 
 pub(crate) use crate::page::TvcapMetrics;
@@ -32,13 +33,19 @@ const ERROR_KINDS: [Irq; 5] = [
 const _: () = {
     let mut i = 0;
     while i < ERROR_KINDS.len() {
-        assert!(str_eq(ERROR_KINDS[i].label(), page::ERROR_KINDS[i]));
+        assert!(bytes_eq(
+            ERROR_KINDS[i].label().as_bytes(),
+            page::ERROR_KINDS[i].as_bytes()
+        ));
         i += 1;
     }
     assert!(FORMATS.len() == page::FORMAT_NAMES.len());
     let mut i = 0;
     while i < FORMATS.len() {
-        assert!(str_eq(FORMATS[i].name, page::FORMAT_NAMES[i]));
+        assert!(bytes_eq(
+            FORMATS[i].name.as_bytes(),
+            page::FORMAT_NAMES[i].as_bytes()
+        ));
         i += 1;
     }
 };

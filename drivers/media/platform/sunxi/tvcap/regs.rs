@@ -20,6 +20,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::hy300::bytes_eq;
 use kernel::io::register;
 use kernel::io::register::Register;
 use kernel::num::Bounded;
@@ -499,28 +500,12 @@ pub(crate) const IRQ_EN_BITS: &[Bit] = irq_bits!(IRQ_EN);
 /// The documented bits of IRQ_STATUS.
 pub(crate) const IRQ_STATUS_BITS: &[Bit] = irq_bits!(IRQ_STATUS);
 
-/// Whether `a` and `b` are the same string (in const context).
-pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// How many entries of `bits` are `name` at `mask`.
 const fn entries(bits: &[Bit], name: &str, mask: u32) -> usize {
     let mut n = 0;
     let mut i = 0;
     while i < bits.len() {
-        if bits[i].mask == mask && str_eq(bits[i].name, name) {
+        if bits[i].mask == mask && bytes_eq(bits[i].name.as_bytes(), name.as_bytes()) {
             n += 1;
         }
         i += 1;
