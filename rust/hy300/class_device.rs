@@ -637,9 +637,6 @@ unsafe extern "C" fn build_info_callback<T: ClassAttributes>(
     // SAFETY: `attr` is a `StaticAttribute` (the type invariant: it is
     // their first field), which are statics.
     let file = unsafe { &*attr.cast_const().cast::<StaticAttribute<T>>() };
-    // SAFETY: `dev` is a registered device, whose name is a NUL-terminated
-    // string that lives as long as the device.
-    let device = unsafe { <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_name(dev)) };
     // SAFETY: `dev` is registered, so its `parent` field is set for good;
     // a parent outlives its children (each holds a reference to it), and
     // `dev_driver_string` reads the parent's driver once and returns a
@@ -653,7 +650,9 @@ unsafe extern "C" fn build_info_callback<T: ClassAttributes>(
             <CStr as kernel::str::CStrExt>::from_char_ptr(bindings::dev_driver_string(parent))
         }
     };
-    let device = device.to_str().unwrap_or("?");
+    // The device is created with the name its attributes were made for
+    // (`AttributeGroups`): the self-metric's device label is its name.
+    let device = file.self_metric.device;
     render_page(page, &file.self_metric, &file.stats, |out| {
         crate::hy300::build_info::render(device, driver.to_str().unwrap_or("?"), out)
     }) as isize
