@@ -55,9 +55,10 @@
 //! For `scripts/bench`, a platform device `hy300-read-floor` whose file
 //! `page` is a single copy of a static page smaller than every metrics
 //! page (`read_floor.rs`): the floor of reading any sysfs file of that
-//! size; and whose files `motor`, `mips` and `tvcap` are each device's
+//! size; whose files `motor`, `mips` and `tvcap` are each device's
 //! `metrics` page rendered by the hand-written floor: the floor of
-//! rendering it.
+//! rendering it; and whose files `<device>_writer` are the same pages
+//! rendered by our writer: the writer's share of a read.
 //!
 //! With `tvcap_device_node=1`, also the device's own node
 //! (`allwinner,sun50i-h713-tvcap`) without the clocks and reset a QEMU

@@ -8,10 +8,12 @@
 # cpu/online, interleaved in each run. Where the time of a metrics read
 # goes (issue 27): the floor of a sysfs read of that size (a file of the
 # test board whose show is one copy of a static page: what the bytes
-# cost), each metrics page rendered by the hand-written floor (a file of
-# the test board: what rendering it costs at the least), the class device's and the platform device's own uevent (the
-# kernel's, two directory levels apart: path cost), and kernel files of
-# about the metrics files' size (/proc/zoneinfo, /proc/vmstat).
+# cost), each metrics page rendered by the hand-written floor and by our
+# writer (files of the test board: what rendering it costs at the least,
+# and the writer's share), the class device's and the platform device's
+# own uevent (the kernel's, two directory levels apart: path cost), and
+# kernel files of about the metrics files' size (/proc/zoneinfo,
+# /proc/vmstat).
 fail() { echo "readbench: FAIL: $*"; exit 1; }
 log=$(dmesg) || fail "dmesg failed"
 lines=$(echo "$log" | grep 'hy300-bench: ') || fail "no hy300-bench line in the kernel log (KUnit off?)"
