@@ -20,6 +20,9 @@
 //!   the same values rendered by our writer and the driver's page.rs
 //!   (`render`, without the sysfs glue or the self-metric): our render's
 //!   share of a read, apart from the driver's (its glue, its cells).
+//!
+//! The same files are also served two directory levels deeper, where the
+//! drivers' files are, by a class device of the board ([`ReadFloor`]).
 
 use core::ptr::null_mut;
 use kernel::bindings;
@@ -180,13 +183,33 @@ static GROUP: Static<bindings::attribute_group> = Static({
 static GROUPS: Static<[*const bindings::attribute_group; 2]> =
     Static([core::ptr::from_ref(&GROUP.0), core::ptr::null()]);
 
-/// The `hy300-read-floor` platform device, unregistered on drop.
+/// The class of [`ReadFloor`]'s second device: its name is the directory
+/// the driver core puts between a parent and its class devices.
+const CLASS_NAME: &CStr = c"hy300-floor";
+
+/// The `hy300-read-floor` platform device and, below it, a device of the
+/// class `hy300-floor` named `read-floor` with the same files, all
+/// unregistered on drop.
+///
+/// The second device puts the files where the drivers' are:
+/// `/sys/devices/platform/hy300-read-floor/hy300-floor/read-floor/<file>`
+/// has as many components as `/sys/devices/platform/<driver's device>/
+/// hy300/<device>/metrics`, two more than the platform device's own
+/// `modalias`. Each path component costs a read its lookup, so a render
+/// is weighed against the kernel's file only at the same depth.
+///
+/// # Invariants
+///
+/// `pdev`, `class` and `dev` were added or created by [`ReadFloor::register`]
+/// and are removed only by `drop`.
 pub(crate) struct ReadFloor {
     pdev: *mut bindings::platform_device,
+    class: *mut bindings::class,
+    dev: *mut bindings::device,
 }
 
 impl ReadFloor {
-    /// Adds the device with its `page` file (created with the device, by
+    /// Adds the devices with their files (created with each device, by
     /// its groups, before its uevent).
     pub(crate) fn register() -> Result<Self> {
         // SAFETY: the name is NUL-terminated.
@@ -207,13 +230,55 @@ impl ReadFloor {
             unsafe { bindings::platform_device_put(pdev) };
             return Err(e);
         }
-        Ok(ReadFloor { pdev })
+        // SAFETY: the name is a static NUL-terminated string.
+        let class = kernel::error::from_err_ptr(unsafe {
+            bindings::class_create(CLASS_NAME.as_char_ptr())
+        });
+        let class = match class {
+            Ok(class) => class,
+            Err(e) => {
+                // SAFETY: added above, not yet unregistered.
+                unsafe { bindings::platform_device_unregister(pdev) };
+                return Err(e);
+            }
+        };
+        // SAFETY: `class` was created above; the parent is the live
+        // platform device; the groups are static (as above); the format
+        // consumes exactly one string argument, NUL-terminated.
+        let dev = kernel::error::from_err_ptr(unsafe {
+            bindings::device_create_with_groups(
+                class,
+                &mut (*pdev).dev,
+                0,
+                null_mut(),
+                GROUPS.0.as_ptr().cast_mut(),
+                c"%s".as_char_ptr(),
+                c"read-floor".as_char_ptr(),
+            )
+        });
+        match dev {
+            Ok(dev) => Ok(ReadFloor { pdev, class, dev }),
+            Err(e) => {
+                // SAFETY: created and added above, not yet removed.
+                unsafe {
+                    bindings::class_destroy(class);
+                    bindings::platform_device_unregister(pdev);
+                }
+                Err(e)
+            }
+        }
     }
 }
 
 impl Drop for ReadFloor {
     fn drop(&mut self) {
-        // SAFETY: added in `register`, unregistered only here.
-        unsafe { bindings::platform_device_unregister(self.pdev) };
+        // SAFETY: all three were added by `register` and are removed only
+        // here (type invariant), the class device before its class and
+        // its parent.
+        unsafe {
+            bindings::device_unregister(self.dev);
+            bindings::class_destroy(self.class);
+            bindings::platform_device_unregister(self.pdev);
+        }
     }
 }

@@ -28,19 +28,23 @@ echo "$lines" | sed 's/^.*hy300-bench: /render: /'
 # the same values rendered by our writer and the driver's page.rs, from
 # the test board: the writer's share of a read, apart from the driver's.
 floor=/sys/devices/platform/hy300-read-floor
+# The same files two directory levels deeper, as deep as the drivers'
+# (a class device of the test board under its platform device).
+deep=$floor/hy300-floor/read-floor
 files=""
 for dev in motor mips tvcap; do
 	class=$(readlink -f "/sys/class/hy300/$dev") || fail "no /sys/class/hy300/$dev"
 	pdev=$(readlink -f "/sys/class/hy300/$dev/device") || fail "$dev has no parent device"
 	[ -r "$pdev/modalias" ] || fail "no $pdev/modalias"
-	for f in "$dev" "${dev}_writer"; do
-		[ -r "$floor/$f" ] || fail "no $floor/$f (hy300_sim_board not loaded?)"
+	for f in "$floor/$dev" "$floor/${dev}_writer" "$deep/$dev"; do
+		[ -r "$f" ] || fail "no $f (hy300_sim_board not loaded?)"
 	done
 	echo "path: $dev/metrics $class/metrics"
 	echo "path: $dev/modalias $pdev/modalias"
 	echo "path: floor/$dev $floor/$dev"
 	echo "path: floor/${dev}_writer $floor/${dev}_writer"
-	files="$files $class/metrics $pdev/modalias $floor/$dev $floor/${dev}_writer"
+	echo "path: deep-floor/$dev $deep/$dev"
+	files="$files $class/metrics $pdev/modalias $floor/$dev $floor/${dev}_writer $deep/$dev"
 	if [ "$dev" = motor ]; then
 		echo "path: motor/position_status $class/position_status"
 		echo "path: motor/position $class/position"
@@ -61,7 +65,8 @@ done
 [ -r "$floor/modalias" ] || fail "no $floor/modalias"
 echo "path: floor/page $floor/page"
 echo "path: floor/modalias $floor/modalias"
-files="$files $floor/page $floor/modalias"
+echo "path: deep-floor/page $deep/page"
+files="$files $floor/page $floor/modalias $deep/page"
 echo "path: cpu/online /sys/devices/system/cpu/online"
 for f in zoneinfo vmstat; do
 	[ -r "/proc/$f" ] || fail "no /proc/$f"
