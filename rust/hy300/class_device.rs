@@ -14,7 +14,10 @@
 
 use core::marker::PhantomData;
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use core::sync::atomic::{
+    AtomicBool, AtomicPtr,
+    Ordering::{AcqRel, Acquire, Relaxed, Release},
+};
 use kernel::bindings;
 use kernel::page::PAGE_SIZE;
 use kernel::prelude::*;
@@ -22,7 +25,7 @@ use kernel::sync::aref::{ARef, AlwaysRefCounted};
 use kernel::sync::{Arc, ArcBorrow};
 use kernel::types::ForeignOwnable;
 
-use crate::prometheus::{Counter, Family, LabelName, Series, Writer};
+use crate::prometheus::{Counter, Cut, Family, LabelName, Series, Template, Writer};
 
 /// The self-metric served at the end of every Prometheus file: reads of
 /// that file cut short to fit the page (whole samples dropped).
@@ -111,7 +114,10 @@ pub trait ClassAttributes: Send + Sync + 'static {
     /// holds it.
     type Owner: ClassOwner<Data = Self>;
 
-    /// Renders the Prometheus file `file` into `out` (one sysfs page).
+    /// Renders the Prometheus file `file` into `out` (one sysfs page),
+    /// on a read, and once when the device is created, to record the
+    /// page ([`Writer::recording`]; its reads then give `out` only their
+    /// values): it must not change what it shows.
     fn show(&self, file: Self::File, out: &mut Writer<'_>);
 
     /// Renders a one-value file (sysfs convention: one value and a
@@ -163,10 +169,25 @@ impl<T: AlwaysRefCounted + Send + Sync + 'static> ClassOwner for ARef<T> {
     }
 }
 
+/// A page recorded when its device was created ([`Writer::recording`]):
+/// its text without the values and where they go. A read writes it with
+/// its values ([`Writer::replaying`]) instead of rendering the page.
+struct Recorded {
+    text: KVec<u8>,
+    cuts: KVec<Cut>,
+}
+
+/// Room for the cuts of one recorded page, and for its values on the
+/// stack of a read: twice what any page has (the `metrics` files have 29
+/// to 31); a page with more is rendered on every read.
+const MAX_CUTS: usize = 64;
+
 /// A sysfs device attribute of a device whose data is `T`, never written
-/// after initialisation, with its key (`None` for `build_info`, which the
-/// class core serves) and the truncation count of its file (shared by the
-/// devices of one driver, which have one device each).
+/// after initialisation but for its recorded page, with its key (`None`
+/// for `build_info`, which the class core serves) and the truncation count
+/// of its file (shared by the devices of one driver, which have one
+/// device each: the attributes name the device, and the class refuses a
+/// second device of a name).
 ///
 /// The type parameter follows the attribute into its [`AttributeList`],
 /// [`AttributeGroup`] and [`AttributeGroups`], and [`ClassDevice::register`]
@@ -178,6 +199,9 @@ impl<T: AlwaysRefCounted + Send + Sync + 'static> ClassOwner for ARef<T> {
 /// `attr` is the first field (`repr(C)`): the `device_attribute` pointer
 /// sysfs passes to the callbacks points to a whole `StaticAttribute`. Its
 /// callbacks are `show_callback::<T>` (and `store_callback::<T>`).
+/// `recorded` is null or a `KBox<Recorded>` stored by the [`ClassDevice`]
+/// of the attribute's device after creating the device and taken back by
+/// it after removing the device (when no callback runs any more).
 #[repr(C)]
 pub struct StaticAttribute<T: ClassAttributes> {
     attr: bindings::device_attribute,
@@ -186,6 +210,7 @@ pub struct StaticAttribute<T: ClassAttributes> {
     device: &'static CStr,
     self_metric: SelfMetric,
     stats: FileStats,
+    recorded: AtomicPtr<Recorded>,
     _data: PhantomData<fn(&T)>,
 }
 
@@ -219,7 +244,8 @@ impl Default for FileStats {
 
 // SAFETY: `attr` is immutable after const initialisation (no method
 // changes it) and sysfs only reads it, from any thread; `file` is
-// immutable and `Sync`; the other fields are atomics.
+// immutable and `Sync`; the other fields are atomics (`recorded` points to
+// a `Recorded`, plain data read by any thread).
 unsafe impl<T: ClassAttributes> Sync for StaticAttribute<T> {}
 
 impl<T: ClassAttributes> StaticAttribute<T> {
@@ -242,6 +268,7 @@ impl<T: ClassAttributes> StaticAttribute<T> {
             device,
             self_metric: SelfMetric::new(name_str(device), name_str(name)),
             stats: FileStats::new(),
+            recorded: AtomicPtr::new(core::ptr::null_mut()),
             _data: PhantomData,
         }
     }
@@ -262,6 +289,7 @@ impl<T: ClassAttributes> StaticAttribute<T> {
             device,
             self_metric: SelfMetric::new(name_str(device), "build_info"),
             stats: FileStats::new(),
+            recorded: AtomicPtr::new(core::ptr::null_mut()),
             _data: PhantomData,
         }
     }
@@ -281,8 +309,10 @@ impl<T: ClassAttributes> StaticAttribute<T> {
 ///
 /// Each pointer but the last (NULL) is the `struct attribute` of a
 /// `&'static StaticAttribute<T>` (only [`AttributeList::new`] makes one).
-pub struct AttributeList<T, const N: usize> {
+pub struct AttributeList<T: ClassAttributes, const N: usize> {
     ptrs: [*mut bindings::attribute; N],
+    /// The attributes (for their recorded pages).
+    attrs: &'static [StaticAttribute<T>],
     /// The device every attribute belongs to.
     device: &'static CStr,
     _data: PhantomData<fn(&T)>,
@@ -290,7 +320,7 @@ pub struct AttributeList<T, const N: usize> {
 
 // SAFETY: the pointers point only to immutable statics (type invariant),
 // which are `Sync`.
-unsafe impl<T, const N: usize> Sync for AttributeList<T, N> {}
+unsafe impl<T: ClassAttributes, const N: usize> Sync for AttributeList<T, N> {}
 
 impl<T: ClassAttributes, const N: usize> AttributeList<T, N> {
     /// The list of `attrs` and a NULL; fails the build unless `N` is
@@ -316,6 +346,7 @@ impl<T: ClassAttributes, const N: usize> AttributeList<T, N> {
         // INVARIANT: each of `attrs`, static, then NULL.
         AttributeList {
             ptrs,
+            attrs,
             device,
             _data: PhantomData,
         }
@@ -327,8 +358,9 @@ impl<T: ClassAttributes, const N: usize> AttributeList<T, N> {
 /// # Invariants
 ///
 /// `attrs` of the group is the list of an `&'static AttributeList<T, _>`.
-pub struct AttributeGroup<T> {
+pub struct AttributeGroup<T: ClassAttributes> {
     group: bindings::attribute_group,
+    attrs: &'static [StaticAttribute<T>],
     /// The device of the list's attributes.
     device: &'static CStr,
     _data: PhantomData<fn(&T)>,
@@ -336,7 +368,7 @@ pub struct AttributeGroup<T> {
 
 // SAFETY: immutable after const initialisation; points only to statics
 // (type invariant).
-unsafe impl<T> Sync for AttributeGroup<T> {}
+unsafe impl<T: ClassAttributes> Sync for AttributeGroup<T> {}
 
 impl<T: ClassAttributes> AttributeGroup<T> {
     /// A group without a subdirectory over `attrs`.
@@ -347,6 +379,7 @@ impl<T: ClassAttributes> AttributeGroup<T> {
         // INVARIANT: over a static list of `T`.
         AttributeGroup {
             group,
+            attrs: attrs.attrs,
             device: attrs.device,
             _data: PhantomData,
         }
@@ -362,7 +395,9 @@ impl<T: ClassAttributes> AttributeGroup<T> {
 /// # Invariants
 ///
 /// `groups` is a static `AttributeGroup<T>` and NULL.
-pub struct AttributeGroups<T> {
+pub struct AttributeGroups<T: ClassAttributes> {
+    /// The attributes of the group.
+    attrs: &'static [StaticAttribute<T>],
     /// The device's name (`/sys/class/hy300/<name>`): the one its
     /// attributes were made for, which labels their self-metric.
     name: &'static CStr,
@@ -371,7 +406,7 @@ pub struct AttributeGroups<T> {
 }
 
 // SAFETY: points only to immutable statics (type invariant).
-unsafe impl<T> Sync for AttributeGroups<T> {}
+unsafe impl<T: ClassAttributes> Sync for AttributeGroups<T> {}
 
 impl<T: ClassAttributes> AttributeGroups<T> {
     /// The list holding `group`, for the device its attributes are of
@@ -379,6 +414,7 @@ impl<T: ClassAttributes> AttributeGroups<T> {
     pub const fn new(group: &'static AttributeGroup<T>) -> Self {
         // INVARIANT: a static group of `T`, then NULL.
         AttributeGroups {
+            attrs: group.attrs,
             name: group.device,
             groups: [core::ptr::from_ref(&group.group), core::ptr::null()],
             _data: PhantomData,
@@ -443,10 +479,12 @@ use crate::hy300_bindings::{self as raw, hy300_class_device_create, hy300_class_
 ///
 /// `data` comes from `T::Owner::into_foreign` and is taken back only in
 /// `drop`. `dev`, if any, is a device created by
-/// `hy300_class_device_create` whose drvdata is `data`; it stays
-/// registered until `drop`, which unregisters it first.
+/// `hy300_class_device_create` with `groups` whose drvdata is `data`; it
+/// stays registered until `drop`, which unregisters it first, then takes
+/// back the pages recorded for its attributes.
 pub struct ClassDevice<T: ClassAttributes> {
     dev: Option<NonNull<raw::device>>,
+    groups: &'static AttributeGroups<T>,
     data: *mut kernel::ffi::c_void,
     _owner: PhantomData<T::Owner>,
 }
@@ -489,10 +527,11 @@ fn create_device<T: ClassAttributes>(
 
 impl<T: ClassAttributes> ClassDevice<T> {
     /// Hands `data` over to a `ClassDevice` serving no files yet.
-    fn holding(data: T::Owner) -> Self {
+    fn holding(groups: &'static AttributeGroups<T>, data: T::Owner) -> Self {
         // INVARIANT: `data` is a foreign owner until `drop` takes it back.
         ClassDevice {
             dev: None,
+            groups,
             data: data.into_foreign(),
             _owner: PhantomData,
         }
@@ -507,10 +546,11 @@ impl<T: ClassAttributes> ClassDevice<T> {
         groups: &'static AttributeGroups<T>,
         data: T::Owner,
     ) -> Result<Self> {
-        let mut this = Self::holding(data);
+        let mut this = Self::holding(groups, data);
         // INVARIANT: the device was just created with `this.data` as its
         // drvdata. On an error `this` drops and takes the owner back.
         this.dev = Some(create_device(parent, groups, this.data)?);
+        this.record_pages();
         Ok(this)
     }
 
@@ -525,11 +565,14 @@ impl<T: ClassAttributes> ClassDevice<T> {
         groups: &'static AttributeGroups<T>,
         data: T::Owner,
     ) -> Result<Self> {
-        let mut this = Self::holding(data);
+        let mut this = Self::holding(groups, data);
         match create_device(Some(parent), groups, this.data) {
             // INVARIANT: the device was just created with `this.data` as
             // its drvdata.
-            Ok(dev) => this.dev = Some(dev),
+            Ok(dev) => {
+                this.dev = Some(dev);
+                this.record_pages();
+            }
             Err(e) if e == EEXIST => return Err(e),
             Err(e) => dev_warn!(
                 parent,
@@ -539,6 +582,76 @@ impl<T: ClassAttributes> ClassDevice<T> {
             ),
         }
         Ok(this)
+    }
+
+    /// Records each Prometheus file's page (one render, its values cut
+    /// out: [`Writer::recording`]) for its reads to replay. A file whose
+    /// page cannot be recorded (a family with samples added by a closure,
+    /// no memory) is rendered on every read, as every file is until this
+    /// is done; nothing fails.
+    fn record_pages(&self) {
+        let (Ok(mut page), Ok(mut cuts)) = (
+            KVec::from_elem(0u8, PAGE_SIZE, GFP_KERNEL),
+            KVec::from_elem(Cut::default(), MAX_CUTS, GFP_KERNEL),
+        ) else {
+            return;
+        };
+        let owner = self.data();
+        let data = T::Owner::data(&owner);
+        for attr in self.groups.attrs {
+            // Prometheus files only: readable, not a one-value file.
+            let Some(key) = attr.file else {
+                continue;
+            };
+            if attr.attr.attr.mode & 0o444 == 0
+                || data.show_value(key, &mut kernel::str::Formatter::new(&mut page[..]))
+            {
+                continue;
+            }
+            let mut out = Writer::recording(&mut page[..], attr.self_metric.reserve, &mut cuts[..]);
+            data.show(key, &mut out);
+            out.finish_bounded(
+                &TRUNCATED,
+                &attr.self_metric.series,
+                &attr.stats.truncations,
+            );
+            let Some((len, count)) = out.finish_recording() else {
+                continue;
+            };
+            let recorded = (|| {
+                let mut text = KVec::with_capacity(len, GFP_KERNEL).ok()?;
+                text.extend_from_slice(page.get(..len)?, GFP_KERNEL).ok()?;
+                let mut kept = KVec::with_capacity(count, GFP_KERNEL).ok()?;
+                kept.extend_from_slice(cuts.get(..count)?, GFP_KERNEL)
+                    .ok()?;
+                KBox::new(Recorded { text, cuts: kept }, GFP_KERNEL).ok()
+            })();
+            if let Some(recorded) = recorded {
+                // INVARIANT (`StaticAttribute`): stored by the device's
+                // `ClassDevice` after creating it, the only one (the name
+                // is its own); `drop` takes it back.
+                let old = attr.recorded.swap(KBox::into_raw(recorded), Release);
+                if !old.is_null() {
+                    // SAFETY: a non-null `recorded` is a `KBox<Recorded>`
+                    // (type invariant) no reader sees any more: none was
+                    // left by a device gone, and this device's readers
+                    // load the pointer anew.
+                    drop(unsafe { KBox::from_raw(old) });
+                }
+            }
+        }
+    }
+
+    /// How many of the device's files have a recorded page.
+    pub fn recorded_files(&self) -> usize {
+        if self.dev.is_none() {
+            return 0;
+        }
+        self.groups
+            .attrs
+            .iter()
+            .filter(|attr| !attr.recorded.load(Relaxed).is_null())
+            .count()
     }
 
     /// The data served by this device, borrowed from its owner (an
@@ -556,6 +669,15 @@ impl<T: ClassAttributes> Drop for ClassDevice<T> {
             // SAFETY: by the type invariant `dev` is registered; after this
             // call no callback runs, so `data` may be released afterwards.
             unsafe { hy300_class_device_destroy(dev.as_ptr()) };
+            for attr in self.groups.attrs {
+                let recorded = attr.recorded.swap(core::ptr::null_mut(), AcqRel);
+                if !recorded.is_null() {
+                    // SAFETY: a `KBox<Recorded>` stored by `record_pages`
+                    // (`StaticAttribute` invariant); the device is gone,
+                    // so no callback reads it.
+                    drop(unsafe { KBox::from_raw(recorded) });
+                }
+            }
         }
         // SAFETY: `data` came from `into_foreign` (type invariant) and is
         // taken back once, here; no device uses it any more and no borrow
@@ -608,6 +730,10 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     // SAFETY: sysfs passes a buffer of PAGE_SIZE bytes that we may fill.
     let page =
         unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), kernel::page::PAGE_SIZE) };
+    // A recorded file is a Prometheus file (`record_pages`).
+    if let Some(len) = replay_page(page, file, |out| data.show(key, out)) {
+        return len as isize;
+    }
     {
         let mut value = kernel::str::Formatter::new(page);
         if data.show_value(key, &mut value) {
@@ -617,6 +743,34 @@ unsafe extern "C" fn show_callback<T: ClassAttributes>(
     render_page(page, &file.self_metric, &file.stats, |out| {
         data.show(key, out)
     }) as isize
+}
+
+/// Writes `file`'s recorded page into `page` with the values `render`
+/// gives: its length, or `None` if the file has no recorded page or the
+/// page `render` writes is not the recorded one (then render it).
+fn replay_page<T: ClassAttributes>(
+    page: &mut [u8],
+    file: &StaticAttribute<T>,
+    render: impl FnOnce(&mut Writer<'_>),
+) -> Option<usize> {
+    let recorded = file.recorded.load(Acquire);
+    // SAFETY: non-null, `recorded` is a `KBox<Recorded>` that the device's
+    // `ClassDevice` takes back only after removing the device, which waits
+    // for this callback to return (type invariant of `StaticAttribute`).
+    let recorded = unsafe { recorded.as_ref() }?;
+    let template = Template {
+        text: &recorded.text,
+        cuts: &recorded.cuts,
+    };
+    let mut values = [0u64; MAX_CUTS];
+    let mut out = Writer::replaying(page, file.self_metric.reserve, template, &mut values);
+    render(&mut out);
+    out.finish_bounded(
+        &TRUNCATED,
+        &file.self_metric.series,
+        &file.stats.truncations,
+    );
+    out.finish_replay()
 }
 
 /// The `show` of every device's `build_info` file.

@@ -63,7 +63,6 @@ impl ClassAttributes for Probe {
     fn show(&self, file: ProbeFile, out: &mut Writer<'_>) {
         match file {
             ProbeFile::Metrics => {
-                self.reads.inc();
                 out.counter(&PROBE_READS, &self.reads);
                 out.gauge(&PROBE_VALUE, self.value.load(Relaxed));
             }
@@ -529,11 +528,15 @@ mod class_tests {
         assert_eq!(metrics.mode(), 0o444);
         assert_eq!(control.mode(), 0o200);
 
+        // `metrics` was recorded when the device was created (`control`
+        // is write-only, `flood` adds samples by a closure): its reads
+        // write the recorded text with their values.
+        assert_eq!(dev.recorded_files(), 1);
         let mut page = [0u8; kernel::page::PAGE_SIZE];
         let expected: &[u8] =
             b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
 # TYPE hy300_kunit_probe_reads_total counter\n\
-hy300_kunit_probe_reads_total 1\n\
+hy300_kunit_probe_reads_total 0\n\
 # HELP hy300_kunit_probe_value Last value written to control.\n\
 # TYPE hy300_kunit_probe_value gauge\n\
 hy300_kunit_probe_value 0\n\
@@ -560,6 +563,20 @@ hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"build_info\"} 0\n";
 
         assert_eq!(control.store(b"42\n"), 3);
         assert_eq!(dev.data().value.load(Relaxed), 42);
+        // New values, wider than the recorded ones, in the same text.
+        dev.data().reads.add(1_234_567_890_123);
+        let expected: &[u8] =
+            b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
+# TYPE hy300_kunit_probe_reads_total counter\n\
+hy300_kunit_probe_reads_total 1234567890123\n\
+# HELP hy300_kunit_probe_value Last value written to control.\n\
+# TYPE hy300_kunit_probe_value gauge\n\
+hy300_kunit_probe_value 42\n\
+# HELP hy300_metrics_truncated_total Reads cut short to fit a page.\n\
+# TYPE hy300_metrics_truncated_total counter\n\
+hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"metrics\"} 0\n";
+        assert_eq!(metrics.show(&mut page), expected.len() as isize);
+        assert!(page.starts_with(expected));
         // Bad input is refused and changes nothing.
         assert_eq!(control.store(b"4x2"), -(bindings::EINVAL as isize));
         assert_eq!(control.store(b"-1"), -(bindings::EINVAL as isize));

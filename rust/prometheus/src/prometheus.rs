@@ -29,4 +29,4 @@ pub mod writer;
 pub use desc::{ConstFamily, Family, LabelName, MaxLen, MetricType, Series, MAX_VALUE_LEN};
 pub use metric::{Counter, Gauge, Histogram, HistogramSnapshot, Observation};
 pub use number::Value;
-pub use writer::{FamilyWriter, Label, Truncated, Writer};
+pub use writer::{Cut, FamilyWriter, Label, Slot, Template, Truncated, Writer};

@@ -30,6 +30,67 @@ pub struct Truncated {
     pub written: usize,
 }
 
+/// Where one value of a recorded page goes ([`Writer::recording`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// Offset in the page's text without its values where the value is
+    /// written (or where a sample without a value ends).
+    pub at: u16,
+    /// How the value is written.
+    pub slot: Slot,
+    /// What gave it: the address of its series, family, constant family,
+    /// or its histogram's family and bounds. A replay whose page gives
+    /// anything else at this point stops ([`Writer::replaying`]).
+    pub id: usize,
+}
+
+/// How a recorded value is written (a replay keeps its bits as a `u64`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Slot {
+    /// No value: a constant family or a header alone, only checked.
+    #[default]
+    Mark,
+    /// [`Value::Unsigned`].
+    Unsigned,
+    /// [`Value::Signed`].
+    Signed,
+    /// [`Value::Fixed`] of this scale.
+    Fixed(u32),
+    /// A histogram's sum: a magnitude of this scale.
+    Sum(u32),
+}
+
+/// A recorded page: its text without the values, and where they go.
+#[derive(Clone, Copy)]
+pub struct Template<'t> {
+    /// The page's text, every value cut out.
+    pub text: &'t [u8],
+    /// Each value's place, in order.
+    pub cuts: &'t [Cut],
+}
+
+/// What a writer does with the samples it is given.
+enum Mode<'b> {
+    /// Renders them (every writer but the two below).
+    Render,
+    /// Renders them and notes in `cuts` where each value is and what
+    /// gave it; `failed` if the page cannot be replayed.
+    Record {
+        cuts: &'b mut [Cut],
+        len: usize,
+        failed: bool,
+    },
+    /// Keeps their values in `values` (`next` is the next one), checked
+    /// against `template`'s cuts, for [`Writer::finish_replay`]; `failed`
+    /// on a mismatch.
+    Replay {
+        template: Template<'b>,
+        values: &'b mut [u64],
+        next: usize,
+        failed: bool,
+    },
+}
+
 /// Writes exposition text into a caller-provided buffer.
 pub struct Writer<'b> {
     buf: &'b mut [u8],
@@ -47,6 +108,11 @@ pub struct Writer<'b> {
     reserve: usize,
     /// A bounded page: drop whole samples, not whole families.
     bounded: bool,
+    /// Rendering, recording or replaying. A recording or replaying writer
+    /// is marked `truncated`, so that every sample takes the methods'
+    /// early exit, where the `replay_*` and `record_*` methods handle it:
+    /// a render pays nothing for them.
+    mode: Mode<'b>,
 }
 
 impl<'b> Writer<'b> {
@@ -62,6 +128,7 @@ impl<'b> Writer<'b> {
             limit,
             reserve: 0,
             bounded: false,
+            mode: Mode::Render,
         }
     }
 
@@ -96,11 +163,17 @@ impl<'b> Writer<'b> {
         series: &Series,
         truncations: &Counter,
     ) -> usize {
+        self.limit = self.buf.len().saturating_sub(1);
+        self.reserve = 0;
+        if !matches!(self.mode, Mode::Render) {
+            // A recorded or replayed page: the sample goes the same way
+            // (see `finish_recording` and `finish_replay`).
+            self.each(family, core::array::from_ref(series), [truncations.get()]);
+            return self.committed;
+        }
         if self.truncated {
             truncations.inc();
         }
-        self.limit = self.buf.len().saturating_sub(1);
-        self.reserve = 0;
         let truncated = self.truncated;
         self.truncated = false;
         self.each(family, core::array::from_ref(series), [truncations.get()]);
@@ -125,12 +198,12 @@ impl<'b> Writer<'b> {
 
     /// Whether a family had to be dropped.
     pub fn is_truncated(&self) -> bool {
-        self.truncated
+        self.truncated && matches!(self.mode, Mode::Render)
     }
 
     /// The length of valid output, or [`Truncated`] if a family was dropped.
     pub fn finish(&self) -> Result<usize, Truncated> {
-        if self.truncated {
+        if self.is_truncated() {
             Err(Truncated {
                 written: self.committed,
             })
@@ -144,6 +217,9 @@ impl<'b> Writer<'b> {
     #[inline(always)]
     pub fn family(&mut self, family: &Family, samples: impl FnOnce(&mut FamilyWriter<'_, 'b>)) {
         if self.truncated {
+            // Samples added by a closure (their labels may change) are
+            // not recorded: such a page is always rendered.
+            self.not_recordable();
             return;
         }
         let mut f = self.begin_family(family);
@@ -203,6 +279,11 @@ impl<'b> Writer<'b> {
     #[inline(always)]
     fn single(&mut self, family: &Family, value: Value) {
         if self.truncated {
+            if let Mode::Replay { .. } = self.mode {
+                self.replay_plain(core::ptr::from_ref(family) as usize, family, value);
+            } else {
+                self.record_single(family, value);
+            }
             return;
         }
         let block_len = usize::from(family.block_len);
@@ -248,6 +329,11 @@ impl<'b> Writer<'b> {
         values: [V; N],
     ) {
         if self.truncated {
+            if let Mode::Replay { .. } = self.mode {
+                self.replay_each(family, series, values);
+            } else {
+                self.record_each(family, series, values);
+            }
             return;
         }
         let mut f = self.begin_family(family);
@@ -276,6 +362,11 @@ impl<'b> Writer<'b> {
     #[inline(always)]
     pub fn constant(&mut self, family: &ConstFamily) {
         if self.truncated {
+            if let Mode::Replay { .. } = self.mode {
+                self.replay_push(core::ptr::from_ref(family) as usize, Slot::Mark, 0);
+            } else {
+                self.record_constant(family);
+            }
             return;
         }
         let text = family.as_bytes();
@@ -302,6 +393,11 @@ impl<'b> Writer<'b> {
     pub fn histogram<const N: usize>(&mut self, family: &Family, histogram: &Histogram<N>) {
         let snapshot = histogram.snapshot();
         if self.truncated {
+            if let Mode::Replay { .. } = self.mode {
+                self.replay_histogram(family, &snapshot);
+            } else {
+                self.record_histogram(family, histogram, &snapshot);
+            }
             return;
         }
         let mut f = self.begin_family(family);
@@ -508,6 +604,426 @@ impl<'b> Writer<'b> {
             self.put_escaped(value.as_bytes(), true);
         }
     }
+}
+
+/// Recorded pages: a page whose families, series and histograms are the
+/// same on every read differs only in its values. [`Writer::recording`]
+/// renders it once and keeps its text without the values and where each
+/// goes ([`Template`]). [`Writer::replaying`] then takes a read's values
+/// where the page gives them, each checked against what gave it when the
+/// page was recorded (no text is written then), and
+/// [`Writer::finish_replay`] writes the text and the values in one loop:
+/// a read runs no rendering code per sample. It gives `None` if the page
+/// gave anything else than what was recorded, or would not fit; the
+/// caller then renders the page. The bytes are those a render writes with
+/// the same values (the host's page tests check it on every page of every
+/// device).
+impl<'b> Writer<'b> {
+    /// A bounded writer (as [`bounded`](Self::bounded)) over `page` that
+    /// records the page written to it, noting each value's place in
+    /// `cuts`; [`finish_recording`](Self::finish_recording) gives the
+    /// template.
+    pub fn recording(page: &'b mut [u8], reserve: usize, cuts: &'b mut [Cut]) -> Self {
+        let mut w = Writer::bounded(page, reserve);
+        w.mode = Mode::Record {
+            cuts,
+            len: 0,
+            failed: false,
+        };
+        w.truncated = true;
+        w
+    }
+
+    /// A bounded writer over `page` that writes `template` with the
+    /// values the page gives, kept in `values` (room for one per cut)
+    /// until [`finish_replay`](Self::finish_replay).
+    pub fn replaying(
+        page: &'b mut [u8],
+        reserve: usize,
+        template: Template<'b>,
+        values: &'b mut [u64],
+    ) -> Self {
+        let mut w = Writer::bounded(page, reserve);
+        w.mode = Mode::Replay {
+            template,
+            values,
+            next: 0,
+            failed: false,
+        };
+        w.truncated = true;
+        w
+    }
+
+    /// Ends a recording: cuts the values out of the recorded page, which
+    /// leaves its text at the start of the page, and returns the text's
+    /// length and the number of cuts; `None` if the page cannot be
+    /// replayed (a family added by a closure, a page cut short, a value
+    /// not found where the writer wrote it, no room for the cuts).
+    pub fn finish_recording(&mut self) -> Option<(usize, usize)> {
+        let Mode::Record { cuts, len, failed } = &mut self.mode else {
+            return None;
+        };
+        if *failed {
+            return None;
+        }
+        let cuts = cuts.get_mut(..*len)?;
+        let (mut to, mut from) = (0usize, 0usize);
+        for cut in cuts.iter_mut() {
+            let at = usize::from(cut.at);
+            let kept = at.checked_sub(from)?;
+            self.buf.copy_within(from..at, to);
+            to += kept;
+            from = at;
+            if cut.slot != Slot::Mark {
+                // The value runs to the end of its line.
+                from += self
+                    .buf
+                    .get(at..self.committed)?
+                    .iter()
+                    .position(|&c| c == b'\n')?;
+            }
+            cut.at = u16::try_from(to).ok()?;
+        }
+        let rest = self.committed.checked_sub(from)?;
+        self.buf.copy_within(from..self.committed, to);
+        Some((to + rest, cuts.len()))
+    }
+
+    /// Ends a replay: writes the text and the values, and returns the
+    /// page's length; `None` if the page differs from the recorded one or
+    /// does not fit (render it then).
+    pub fn finish_replay(&mut self) -> Option<usize> {
+        let Writer {
+            buf, limit, mode, ..
+        } = self;
+        let Mode::Replay {
+            template,
+            values,
+            next,
+            failed,
+        } = mode
+        else {
+            return None;
+        };
+        if *failed || *next != template.cuts.len() {
+            return None;
+        }
+        let (mut at, mut from) = (0usize, 0usize);
+        for (cut, &raw) in template.cuts.iter().zip(values.iter()) {
+            let to = usize::from(cut.at);
+            let text = template.text.get(from..to)?;
+            let out = buf
+                .get_mut(at..)?
+                .get_mut(..text.len().checked_add(NUMBER_CAPACITY)?)?;
+            let (head, rest) = out.split_at_mut(text.len());
+            head.copy_from_slice(text);
+            at += text.len();
+            from = to;
+            let rest = rest.first_chunk_mut::<NUMBER_CAPACITY>()?;
+            // The value's digits (the tail's newline is the next text's).
+            at += match cut.slot {
+                Slot::Mark => continue,
+                Slot::Unsigned => number::write_tail(rest, b"", Value::Unsigned(raw)),
+                Slot::Signed => number::write_tail(rest, b"", Value::Signed(raw as i64)),
+                Slot::Fixed(scale) => number::write_tail(
+                    rest,
+                    b"",
+                    Value::Fixed {
+                        raw: raw as i64,
+                        scale,
+                    },
+                ),
+                Slot::Sum(scale) => number::write_tail_fixed(rest, b"", raw, scale),
+            } - 1;
+        }
+        let text = template.text.get(from..)?;
+        let end = at.checked_add(text.len())?;
+        if end > *limit {
+            return None;
+        }
+        buf.get_mut(at..end)?.copy_from_slice(text);
+        self.committed = end;
+        Some(end)
+    }
+
+    /// Takes the next value of a replay (`raw`, given by `id` as `slot`),
+    /// after checking that the recorded page took one from `id` as `slot`
+    /// there.
+    #[inline(always)]
+    fn replay_push(&mut self, id: usize, slot: Slot, raw: u64) {
+        if let Mode::Replay {
+            template,
+            values,
+            next,
+            failed,
+        } = &mut self.mode
+        {
+            match (template.cuts.get(*next), values.get_mut(*next)) {
+                (Some(cut), Some(value)) if cut.id == id && cut.slot == slot => {
+                    *value = raw;
+                    *next += 1;
+                }
+                _ => *failed = true,
+            }
+        }
+    }
+
+    /// A plain sample's value in a replay (as [`single`](Self::single)
+    /// and [`each`](Self::each) write it), or the mark of `id` for a
+    /// histogram family, which writes no plain sample.
+    #[inline(always)]
+    fn replay_plain(&mut self, id: usize, family: &Family, value: Value) {
+        match plain_tail(family, value) {
+            Some(tail) => {
+                let (slot, raw) = slot_of(tail);
+                self.replay_push(id, slot, raw);
+            }
+            None => self.replay_push(id, Slot::Mark, 0),
+        }
+    }
+
+    /// [`each`](Self::each) in a replay: the series it writes (those of
+    /// the family, unless it is a histogram), or the family's mark.
+    #[inline(always)]
+    fn replay_each<const N: usize, V: Into<Value> + Copy>(
+        &mut self,
+        family: &Family,
+        series: &[Series; N],
+        values: [V; N],
+    ) {
+        let mut any = false;
+        for (s, v) in series.iter().zip(values) {
+            if s.family == family.name_hash && family.kind != MetricType::Histogram {
+                self.replay_plain(core::ptr::from_ref(s) as usize, family, v.into());
+                any = true;
+            }
+        }
+        if !any {
+            self.replay_push(core::ptr::from_ref(family) as usize, Slot::Mark, 0);
+        }
+    }
+
+    /// [`histogram`](Self::histogram) in a replay: its values in the
+    /// order its lines have them (the buckets, `+Inf`, the sum, the
+    /// count), or the family's mark if it is not a histogram family.
+    #[inline(always)]
+    fn replay_histogram<const N: usize>(&mut self, family: &Family, s: &HistogramSnapshot<N>) {
+        let id = histogram_id(family, s);
+        if family.kind != MetricType::Histogram {
+            self.replay_push(id, Slot::Mark, 0);
+            return;
+        }
+        for &c in &s.cumulative {
+            self.replay_push(id, Slot::Unsigned, c);
+        }
+        self.replay_push(id, Slot::Unsigned, s.count);
+        self.replay_push(id, Slot::Sum(s.scale), s.sum);
+        self.replay_push(id, Slot::Unsigned, s.count);
+    }
+
+    /// `family` (a closure's samples) while recording or replaying: the
+    /// page is not recorded, the replay stops.
+    #[cold]
+    #[inline(never)]
+    fn not_recordable(&mut self) {
+        match &mut self.mode {
+            Mode::Render => {}
+            Mode::Record { failed, .. } | Mode::Replay { failed, .. } => *failed = true,
+        }
+    }
+
+    /// [`single`](Self::single) while recording (nothing when rendering:
+    /// the page was cut short).
+    #[cold]
+    #[inline(never)]
+    fn record_single(&mut self, family: &Family, value: Value) {
+        if let Mode::Record { .. } = self.mode {
+            let id = core::ptr::from_ref(family) as usize;
+            let start = self.record_begin();
+            self.single(family, value);
+            let slot = plain_tail(family, value).map(|tail| (id, slot_of(tail).0));
+            self.record_end(start, id, &mut slot.into_iter());
+        }
+    }
+
+    /// [`each`](Self::each) while recording.
+    #[cold]
+    #[inline(never)]
+    fn record_each<const N: usize, V: Into<Value> + Copy>(
+        &mut self,
+        family: &Family,
+        series: &[Series; N],
+        values: [V; N],
+    ) {
+        if let Mode::Record { .. } = self.mode {
+            let start = self.record_begin();
+            self.each(family, series, values);
+            // The series `each` writes and their values' slots.
+            let mut written = series
+                .iter()
+                .zip(values)
+                .filter(|(s, _)| s.family == family.name_hash)
+                .filter_map(|(s, v)| {
+                    Some((
+                        core::ptr::from_ref(s) as usize,
+                        slot_of(plain_tail(family, v.into())?).0,
+                    ))
+                });
+            self.record_end(start, core::ptr::from_ref(family) as usize, &mut written);
+        }
+    }
+
+    /// [`constant`](Self::constant) while recording: a mark after its
+    /// text (its lines' numbers are text).
+    #[cold]
+    #[inline(never)]
+    fn record_constant(&mut self, family: &ConstFamily) {
+        if let Mode::Record { .. } = self.mode {
+            self.record_begin();
+            self.constant(family);
+            let cut_short = core::mem::replace(&mut self.truncated, true);
+            let id = core::ptr::from_ref(family) as usize;
+            if cut_short || !self.record_cut(id, Slot::Mark, self.committed) {
+                self.not_recordable();
+            }
+        }
+    }
+
+    /// [`histogram`](Self::histogram) while recording.
+    #[cold]
+    #[inline(never)]
+    fn record_histogram<const N: usize>(
+        &mut self,
+        family: &Family,
+        histogram: &Histogram<N>,
+        s: &HistogramSnapshot<N>,
+    ) {
+        if let Mode::Record { .. } = self.mode {
+            let id = histogram_id(family, s);
+            let start = self.record_begin();
+            self.histogram(family, histogram);
+            let lines = if family.kind == MetricType::Histogram {
+                N + 3
+            } else {
+                0
+            };
+            let mut slots = (0..lines).map(|line| {
+                let slot = if line == N + 1 {
+                    Slot::Sum(s.scale)
+                } else {
+                    Slot::Unsigned
+                };
+                (id, slot)
+            });
+            self.record_end(start, id, &mut slots);
+        }
+    }
+
+    /// Renders the next sample of a recording: where it starts.
+    fn record_begin(&mut self) -> usize {
+        self.truncated = false;
+        self.committed
+    }
+
+    /// Ends a sample rendered since `start`: notes where each of its
+    /// lines' values is (after the line's last space), with the id and
+    /// slot `values` give in order, or a mark of `mark` after a sample
+    /// without a value (a header alone), so that a replay checks every
+    /// call; the recording fails if the sample was cut short or its lines
+    /// and `values` differ in number.
+    fn record_end(
+        &mut self,
+        start: usize,
+        mark: usize,
+        values: &mut dyn Iterator<Item = (usize, Slot)>,
+    ) {
+        let cut_short = self.truncated;
+        self.truncated = true;
+        let mut ok = !cut_short;
+        let mut found = 0;
+        let mut line = start;
+        while ok && line < self.committed {
+            let Some(end) = self
+                .buf
+                .get(line..self.committed)
+                .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+                .map(|n| line + n)
+            else {
+                ok = false;
+                break;
+            };
+            if self.buf.get(line) != Some(&b'#') {
+                let space = self
+                    .buf
+                    .get(line..end)
+                    .and_then(|l| l.iter().rposition(|&c| c == b' '));
+                match (space, values.next()) {
+                    (Some(space), Some((id, slot))) => {
+                        ok = self.record_cut(id, slot, line + space + 1);
+                        found += 1;
+                    }
+                    _ => ok = false,
+                }
+            }
+            line = end + 1;
+        }
+        if values.next().is_some() {
+            ok = false;
+        }
+        if ok && found == 0 {
+            ok = self.record_cut(mark, Slot::Mark, self.committed);
+        }
+        if !ok {
+            self.not_recordable();
+        }
+    }
+
+    /// Notes a cut at `at` of the recorded page; false if there is no
+    /// room for it.
+    fn record_cut(&mut self, id: usize, slot: Slot, at: usize) -> bool {
+        let Mode::Record { cuts, len, failed } = &mut self.mode else {
+            return false;
+        };
+        match (cuts.get_mut(*len), u16::try_from(at)) {
+            (Some(cut), Ok(at)) => {
+                *cut = Cut { at, slot, id };
+                *len += 1;
+                true
+            }
+            _ => {
+                *failed = true;
+                false
+            }
+        }
+    }
+}
+
+/// The tail a plain sample of `family` writes for `value` (a counter's
+/// negative value as 0); `None` for a histogram family, which writes no
+/// plain sample.
+#[inline(always)]
+fn plain_tail(family: &Family, value: Value) -> Option<Tail> {
+    (family.kind != MetricType::Histogram).then(|| Tail::Value(counter_floor(family.kind, value)))
+}
+
+/// How a replay keeps `tail`: its slot and its bits.
+#[inline(always)]
+fn slot_of(tail: Tail) -> (Slot, u64) {
+    match tail {
+        Tail::Value(Value::Unsigned(v)) => (Slot::Unsigned, v),
+        Tail::Value(Value::Signed(v)) => (Slot::Signed, v as u64),
+        Tail::Value(Value::Fixed { raw, scale }) => (Slot::Fixed(scale), raw as u64),
+        Tail::Fixed(magnitude, scale) => (Slot::Sum(scale), magnitude),
+    }
+}
+
+/// What gives a histogram's values: its text is its family's and its
+/// buckets' (the bounds and their scale), whatever cell holds the counts.
+#[inline(always)]
+fn histogram_id<const N: usize>(family: &Family, s: &HistogramSnapshot<N>) -> usize {
+    (core::ptr::from_ref(family) as usize).rotate_left(1)
+        ^ core::ptr::from_ref(s.bounds) as usize
+        ^ s.scale as usize
 }
 
 /// The first `K` bytes of `src` into `dst` (both longer).
