@@ -627,16 +627,21 @@ impl<T: ClassAttributes> ClassDevice<T> {
                 KBox::new(Recorded { text, cuts: kept }, GFP_KERNEL).ok()
             })();
             if let Some(recorded) = recorded {
+                let recorded = KBox::into_raw(recorded);
                 // INVARIANT (`StaticAttribute`): stored by the device's
                 // `ClassDevice` after creating it, the only one (the name
-                // is its own); `drop` takes it back.
-                let old = attr.recorded.swap(KBox::into_raw(recorded), Release);
-                if !old.is_null() {
-                    // SAFETY: a non-null `recorded` is a `KBox<Recorded>`
-                    // (type invariant) no reader sees any more: none was
-                    // left by a device gone, and this device's readers
-                    // load the pointer anew.
-                    drop(unsafe { KBox::from_raw(old) });
+                // is its own; the last device's `drop` left it null);
+                // `drop` takes it back. Were one there, it stays.
+                let stored = attr.recorded.compare_exchange(
+                    core::ptr::null_mut(),
+                    recorded,
+                    Release,
+                    Relaxed,
+                );
+                if stored.is_err() {
+                    // SAFETY: `recorded` was made by `KBox::into_raw` just
+                    // above and was not stored.
+                    drop(unsafe { KBox::from_raw(recorded) });
                 }
             }
         }
