@@ -518,6 +518,37 @@ hy300_kunit_probe_step_seconds_count 2\n";
 mod class_tests {
     use super::*;
 
+    /// Reads the probe's `metrics` into `page` and checks its exact text
+    /// with the count of reads `reads` and the value `value`.
+    fn assert_probe_metrics(
+        metrics: &SysfsFile,
+        page: &mut [u8; kernel::page::PAGE_SIZE],
+        reads: u64,
+        value: u64,
+    ) -> Result {
+        use core::fmt::Write;
+        // The text is at most 513 bytes (every value at u64::MAX).
+        let mut expected = [0u8; 576];
+        let mut text = kernel::str::Formatter::new(&mut expected);
+        write!(
+            text,
+            "# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
+# TYPE hy300_kunit_probe_reads_total counter\n\
+hy300_kunit_probe_reads_total {reads}\n\
+# HELP hy300_kunit_probe_value Last value written to control.\n\
+# TYPE hy300_kunit_probe_value gauge\n\
+hy300_kunit_probe_value {value}\n\
+# HELP hy300_metrics_truncated_total Reads cut short to fit a page.\n\
+# TYPE hy300_metrics_truncated_total counter\n\
+hy300_metrics_truncated_total{{device=\"kunit_probe\",file=\"metrics\"}} 0\n"
+        )
+        .map_err(|_| EINVAL)?;
+        let len = text.bytes_written();
+        assert_eq!(metrics.show(page), len as isize);
+        assert_eq!(page.get(..len), expected.get(..len));
+        Ok(())
+    }
+
     #[test]
     fn class_device_serves_its_files() -> Result {
         let probe = Probe::new()?;
@@ -533,18 +564,7 @@ mod class_tests {
         // write the recorded text with their values.
         assert_eq!(dev.recorded_files(), 1);
         let mut page = [0u8; kernel::page::PAGE_SIZE];
-        let expected: &[u8] =
-            b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
-# TYPE hy300_kunit_probe_reads_total counter\n\
-hy300_kunit_probe_reads_total 0\n\
-# HELP hy300_kunit_probe_value Last value written to control.\n\
-# TYPE hy300_kunit_probe_value gauge\n\
-hy300_kunit_probe_value 0\n\
-# HELP hy300_metrics_truncated_total Reads cut short to fit a page.\n\
-# TYPE hy300_metrics_truncated_total counter\n\
-hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"metrics\"} 0\n";
-        assert_eq!(metrics.show(&mut page), expected.len() as isize);
-        assert!(page.starts_with(expected));
+        assert_probe_metrics(&metrics, &mut page, 0, 0)?;
 
         // Every device has build_info, served by the class core (no parent
         // here: no driver).
@@ -565,18 +585,7 @@ hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"build_info\"} 0\n";
         assert_eq!(dev.data().value.load(Relaxed), 42);
         // New values, wider than the recorded ones, in the same text.
         dev.data().reads.add(1_234_567_890_123);
-        let expected: &[u8] =
-            b"# HELP hy300_kunit_probe_reads_total Reads of the probe's metrics file.\n\
-# TYPE hy300_kunit_probe_reads_total counter\n\
-hy300_kunit_probe_reads_total 1234567890123\n\
-# HELP hy300_kunit_probe_value Last value written to control.\n\
-# TYPE hy300_kunit_probe_value gauge\n\
-hy300_kunit_probe_value 42\n\
-# HELP hy300_metrics_truncated_total Reads cut short to fit a page.\n\
-# TYPE hy300_metrics_truncated_total counter\n\
-hy300_metrics_truncated_total{device=\"kunit_probe\",file=\"metrics\"} 0\n";
-        assert_eq!(metrics.show(&mut page), expected.len() as isize);
-        assert!(page.starts_with(expected));
+        assert_probe_metrics(&metrics, &mut page, 1_234_567_890_123, 42)?;
         // Bad input is refused and changes nothing.
         assert_eq!(control.store(b"4x2"), -(bindings::EINVAL as isize));
         assert_eq!(control.store(b"-1"), -(bindings::EINVAL as isize));
