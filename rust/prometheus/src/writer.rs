@@ -20,6 +20,18 @@ enum Tail {
     Fixed(u64, u32),
 }
 
+impl Tail {
+    /// Writes `prefix`, the value and a newline into `out`; returns the
+    /// length.
+    #[inline(always)]
+    fn write(self, out: &mut [u8; NUMBER_CAPACITY], prefix: &[u8]) -> usize {
+        match self {
+            Tail::Value(v) => number::write_tail(out, prefix, v),
+            Tail::Fixed(m, scale) => number::write_tail_fixed(out, prefix, m, scale),
+        }
+    }
+}
+
 /// One label: a compile-time checked name and a value (escaped on output).
 pub type Label<'v> = (LabelName, &'v str);
 
@@ -280,7 +292,9 @@ impl<'b> Writer<'b> {
     fn single(&mut self, family: &Family, value: Value) {
         if self.truncated {
             if let Mode::Replay { .. } = self.mode {
-                self.replay_plain(core::ptr::from_ref(family) as usize, family, value);
+                let id = core::ptr::from_ref(family) as usize;
+                let tail = plain_tail(family, value).map(|tail| (id, tail));
+                self.replay_values(id, tail.into_iter());
             } else {
                 self.record_single(family, value);
             }
@@ -330,7 +344,8 @@ impl<'b> Writer<'b> {
     ) {
         if self.truncated {
             if let Mode::Replay { .. } = self.mode {
-                self.replay_each(family, series, values);
+                let mark = core::ptr::from_ref(family) as usize;
+                self.replay_values(mark, each_values(family, series, values));
             } else {
                 self.record_each(family, series, values);
             }
@@ -394,7 +409,8 @@ impl<'b> Writer<'b> {
         let snapshot = histogram.snapshot();
         if self.truncated {
             if let Mode::Replay { .. } = self.mode {
-                self.replay_histogram(family, &snapshot);
+                let id = histogram_id(family, &snapshot);
+                self.replay_values(id, histogram_values(family, &snapshot));
             } else {
                 self.record_histogram(family, histogram, &snapshot);
             }
@@ -449,11 +465,7 @@ impl<'b> Writer<'b> {
                     at = end;
                 }
                 if let Some(out) = rest.first_chunk_mut::<NUMBER_CAPACITY>() {
-                    let tail = match value {
-                        Tail::Value(v) => number::write_tail(out, prefix, v),
-                        Tail::Fixed(m, scale) => number::write_tail_fixed(out, prefix, m, scale),
-                    };
-                    self.cursor = start + len + tail;
+                    self.cursor = start + len + value.write(out, prefix);
                 }
             }
             None => self.put_line_near_the_end(&pieces, prefix, value),
@@ -512,13 +524,7 @@ impl<'b> Writer<'b> {
             .get_mut(self.cursor..self.limit)
             .and_then(|rest| rest.first_chunk_mut::<NUMBER_CAPACITY>());
         match room {
-            Some(out) => {
-                let len = match value {
-                    Tail::Value(v) => number::write_tail(out, prefix, v),
-                    Tail::Fixed(m, scale) => number::write_tail_fixed(out, prefix, m, scale),
-                };
-                self.cursor += len;
-            }
+            Some(out) => self.cursor += value.write(out, prefix),
             None => self.put_tail_near_the_end(prefix, value),
         }
     }
@@ -721,20 +727,9 @@ impl<'b> Writer<'b> {
             from = to;
             let rest = rest.first_chunk_mut::<NUMBER_CAPACITY>()?;
             // The value's digits (the tail's newline is the next text's).
-            at += match cut.slot {
-                Slot::Mark => continue,
-                Slot::Unsigned => number::write_tail(rest, b"", Value::Unsigned(raw)),
-                Slot::Signed => number::write_tail(rest, b"", Value::Signed(raw as i64)),
-                Slot::Fixed(scale) => number::write_tail(
-                    rest,
-                    b"",
-                    Value::Fixed {
-                        raw: raw as i64,
-                        scale,
-                    },
-                ),
-                Slot::Sum(scale) => number::write_tail_fixed(rest, b"", raw, scale),
-            } - 1;
+            if let Some(tail) = tail_of(cut.slot, raw) {
+                at += tail.write(rest, b"") - 1;
+            }
         }
         let text = template.text.get(from..)?;
         let end = at.checked_add(text.len())?;
@@ -768,57 +763,20 @@ impl<'b> Writer<'b> {
         }
     }
 
-    /// A plain sample's value in a replay (as [`single`](Self::single)
-    /// and [`each`](Self::each) write it), or the mark of `id` for a
-    /// histogram family, which writes no plain sample.
+    /// Takes one call's `values` in a replay (each with what gives it:
+    /// [`each_values`], [`histogram_values`]), or its mark `mark` if it
+    /// writes none (a header alone).
     #[inline(always)]
-    fn replay_plain(&mut self, id: usize, family: &Family, value: Value) {
-        match plain_tail(family, value) {
-            Some(tail) => {
-                let (slot, raw) = slot_of(tail);
-                self.replay_push(id, slot, raw);
-            }
-            None => self.replay_push(id, Slot::Mark, 0),
-        }
-    }
-
-    /// [`each`](Self::each) in a replay: the series it writes (those of
-    /// the family, unless it is a histogram), or the family's mark.
-    #[inline(always)]
-    fn replay_each<const N: usize, V: Into<Value> + Copy>(
-        &mut self,
-        family: &Family,
-        series: &[Series; N],
-        values: [V; N],
-    ) {
+    fn replay_values(&mut self, mark: usize, values: impl Iterator<Item = (usize, Tail)>) {
         let mut any = false;
-        for (s, v) in series.iter().zip(values) {
-            if s.family == family.name_hash && family.kind != MetricType::Histogram {
-                self.replay_plain(core::ptr::from_ref(s) as usize, family, v.into());
-                any = true;
-            }
+        for (id, tail) in values {
+            let (slot, raw) = slot_of(tail);
+            self.replay_push(id, slot, raw);
+            any = true;
         }
         if !any {
-            self.replay_push(core::ptr::from_ref(family) as usize, Slot::Mark, 0);
+            self.replay_push(mark, Slot::Mark, 0);
         }
-    }
-
-    /// [`histogram`](Self::histogram) in a replay: its values in the
-    /// order its lines have them (the buckets, `+Inf`, the sum, the
-    /// count), or the family's mark if it is not a histogram family.
-    #[inline(always)]
-    fn replay_histogram<const N: usize>(&mut self, family: &Family, s: &HistogramSnapshot<N>) {
-        let id = histogram_id(family, s);
-        if family.kind != MetricType::Histogram {
-            self.replay_push(id, Slot::Mark, 0);
-            return;
-        }
-        for &c in &s.cumulative {
-            self.replay_push(id, Slot::Unsigned, c);
-        }
-        self.replay_push(id, Slot::Unsigned, s.count);
-        self.replay_push(id, Slot::Sum(s.scale), s.sum);
-        self.replay_push(id, Slot::Unsigned, s.count);
     }
 
     /// `family` (a closure's samples) while recording or replaying: the
@@ -841,8 +799,8 @@ impl<'b> Writer<'b> {
             let id = core::ptr::from_ref(family) as usize;
             let start = self.record_begin();
             self.single(family, value);
-            let slot = plain_tail(family, value).map(|tail| (id, slot_of(tail).0));
-            self.record_end(start, id, &mut slot.into_iter());
+            let tail = plain_tail(family, value).map(|tail| (id, tail));
+            self.record_end(start, id, &mut tail.into_iter());
         }
     }
 
@@ -858,18 +816,8 @@ impl<'b> Writer<'b> {
         if let Mode::Record { .. } = self.mode {
             let start = self.record_begin();
             self.each(family, series, values);
-            // The series `each` writes and their values' slots.
-            let mut written = series
-                .iter()
-                .zip(values)
-                .filter(|(s, _)| s.family == family.name_hash)
-                .filter_map(|(s, v)| {
-                    Some((
-                        core::ptr::from_ref(s) as usize,
-                        slot_of(plain_tail(family, v.into())?).0,
-                    ))
-                });
-            self.record_end(start, core::ptr::from_ref(family) as usize, &mut written);
+            let mark = core::ptr::from_ref(family) as usize;
+            self.record_end(start, mark, &mut each_values(family, series, values));
         }
     }
 
@@ -899,23 +847,10 @@ impl<'b> Writer<'b> {
         s: &HistogramSnapshot<N>,
     ) {
         if let Mode::Record { .. } = self.mode {
-            let id = histogram_id(family, s);
             let start = self.record_begin();
             self.histogram(family, histogram);
-            let lines = if family.kind == MetricType::Histogram {
-                N + 3
-            } else {
-                0
-            };
-            let mut slots = (0..lines).map(|line| {
-                let slot = if line == N + 1 {
-                    Slot::Sum(s.scale)
-                } else {
-                    Slot::Unsigned
-                };
-                (id, slot)
-            });
-            self.record_end(start, id, &mut slots);
+            let id = histogram_id(family, s);
+            self.record_end(start, id, &mut histogram_values(family, s));
         }
     }
 
@@ -926,8 +861,9 @@ impl<'b> Writer<'b> {
     }
 
     /// Ends a sample rendered since `start`: notes where each of its
-    /// lines' values is (after the line's last space), with the id and
-    /// slot `values` give in order, or a mark of `mark` after a sample
+    /// lines' values is (after the line's last space), with what gives it
+    /// and its slot, from `values` in order (the same [`each_values`] and
+    /// [`histogram_values`] a replay takes), or a mark of `mark` after a sample
     /// without a value (a header alone), so that a replay checks every
     /// call; the recording fails if the sample was cut short or its lines
     /// and `values` differ in number.
@@ -935,7 +871,7 @@ impl<'b> Writer<'b> {
         &mut self,
         start: usize,
         mark: usize,
-        values: &mut dyn Iterator<Item = (usize, Slot)>,
+        values: &mut dyn Iterator<Item = (usize, Tail)>,
     ) {
         let cut_short = self.truncated;
         self.truncated = true;
@@ -958,8 +894,8 @@ impl<'b> Writer<'b> {
                     .get(line..end)
                     .and_then(|l| l.iter().rposition(|&c| c == b' '));
                 match (space, values.next()) {
-                    (Some(space), Some((id, slot))) => {
-                        ok = self.record_cut(id, slot, line + space + 1);
+                    (Some(space), Some((id, tail))) => {
+                        ok = self.record_cut(id, slot_of(tail).0, line + space + 1);
                         found += 1;
                     }
                     _ => ok = false,
@@ -1015,6 +951,70 @@ fn slot_of(tail: Tail) -> (Slot, u64) {
         Tail::Value(Value::Fixed { raw, scale }) => (Slot::Fixed(scale), raw as u64),
         Tail::Fixed(magnitude, scale) => (Slot::Sum(scale), magnitude),
     }
+}
+
+/// The value [`Writer::finish_replay`] writes for `raw` kept as `slot`
+/// (the inverse of [`slot_of`]); `None` for a mark.
+#[inline(always)]
+fn tail_of(slot: Slot, raw: u64) -> Option<Tail> {
+    Some(match slot {
+        Slot::Mark => return None,
+        Slot::Unsigned => Tail::Value(Value::Unsigned(raw)),
+        Slot::Signed => Tail::Value(Value::Signed(raw as i64)),
+        Slot::Fixed(scale) => Tail::Value(Value::Fixed {
+            raw: raw as i64,
+            scale,
+        }),
+        Slot::Sum(scale) => Tail::Fixed(raw, scale),
+    })
+}
+
+/// The values [`Writer::each`] writes, in order, each with the series
+/// that gives it: the series of the family, unless it is a histogram
+/// family (which writes no plain sample). Recording and replaying take
+/// the values of a call from here alone.
+#[inline(always)]
+fn each_values<'a, const N: usize, V: Into<Value> + Copy + 'a>(
+    family: &'a Family,
+    series: &'a [Series; N],
+    values: [V; N],
+) -> impl Iterator<Item = (usize, Tail)> + 'a {
+    series
+        .iter()
+        .zip(values)
+        .filter(move |(s, _)| s.family == family.name_hash)
+        .filter_map(move |(s, v)| {
+            Some((
+                core::ptr::from_ref(s) as usize,
+                plain_tail(family, v.into())?,
+            ))
+        })
+}
+
+/// The values [`Writer::histogram`] writes, in its lines' order (the
+/// buckets, `+Inf`, the sum, the count), each with its family and
+/// buckets; none if `family` is not a histogram family.
+#[inline(always)]
+fn histogram_values<'s, const N: usize>(
+    family: &Family,
+    s: &'s HistogramSnapshot<N>,
+) -> impl Iterator<Item = (usize, Tail)> + 's {
+    let id = histogram_id(family, s);
+    let lines = if family.kind == MetricType::Histogram {
+        N + 3
+    } else {
+        0
+    };
+    s.cumulative
+        .iter()
+        .map(|&c| Tail::Value(Value::Unsigned(c)))
+        .chain([
+            Tail::Value(Value::Unsigned(s.count)),
+            Tail::Fixed(s.sum, s.scale),
+            Tail::Value(Value::Unsigned(s.count)),
+        ])
+        .take(lines)
+        .map(move |tail| (id, tail))
 }
 
 /// What gives a histogram's values: its text is its family's and its
